@@ -1,0 +1,59 @@
+package config
+
+import (
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/sets"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// Policy builds the policy from defaulted, validated args.
+func (a *PolicyArgs) Policy() (*policy.Policy, error) {
+	p := &policy.Policy{
+		TrustedNamespaces:                sets.New(a.TrustedNamespaces...),
+		AllowUserWorkloadsOnControlPlane: a.AllowUserWorkloadsOnControlPlane,
+	}
+	var err error
+	if p.OtherTrusted, err = a.OtherTrustedPods.rule(); err != nil {
+		return nil, fmt.Errorf("otherTrustedPods: %w", err)
+	}
+	if p.UserWorkloads, err = a.UserWorkloads.rule(); err != nil {
+		return nil, fmt.Errorf("userWorkloads: %w", err)
+	}
+	for i := range a.Components {
+		c := &a.Components[i]
+		comp := policy.Component{Name: c.Name}
+		if comp.Rule, err = c.rule(); err != nil {
+			return nil, fmt.Errorf("components[%d]: %w", i, err)
+		}
+		for j := range c.Selectors {
+			s, err := metav1.LabelSelectorAsSelector(&c.Selectors[j])
+			if err != nil {
+				return nil, fmt.Errorf("components[%d].selectors[%d]: %w", i, j, err)
+			}
+			comp.Selectors = append(comp.Selectors, s)
+		}
+		p.Components = append(p.Components, comp)
+	}
+	return p, nil
+}
+
+func (r *RuleArgs) rule() (policy.Rule, error) {
+	if r == nil {
+		return policy.Rule{}, fmt.Errorf("rule is not set")
+	}
+	placement, err := policy.ParsePlacement(r.NodeRole)
+	if err != nil {
+		return policy.Rule{}, err
+	}
+	out := policy.Rule{Placement: placement, Spread: policy.Spread(r.Spread)}
+	if d := r.Disruption; d != nil {
+		out.Disruption.Quorum = d.Quorum
+		if d.MinAvailable != nil {
+			out.Disruption.MinAvailable = *d.MinAvailable
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,107 @@
+package config
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// PolicyArgs is the policy shared by the three plugins: node roles, trusted
+// namespaces, components. Every plugin embeds it; start-up validation rejects
+// a profile whose plugins were given different policies, so a profile has
+// one truth about what a component is.
+type PolicyArgs struct {
+	// TrustedNamespaces are the namespaces where only cluster administrators
+	// create pods; only their pods can be components. Default: [kube-system].
+	TrustedNamespaces []string `json:"trustedNamespaces,omitempty"`
+	// Components replace the default component table when set (an empty
+	// list means "no components").
+	Components []ComponentArgs `json:"components,omitempty"`
+	// OtherTrustedPods is the rule for pods of trusted namespaces that no
+	// component matches. Default: nodeRole Any, spread Preferred.
+	OtherTrustedPods *RuleArgs `json:"otherTrustedPods,omitempty"`
+	// UserWorkloads is the rule for every pod outside the trusted
+	// namespaces. Default: nodeRole Worker, spread Preferred.
+	UserWorkloads *RuleArgs `json:"userWorkloads,omitempty"`
+	// AllowUserWorkloadsOnControlPlane is the compact-cluster setting: user
+	// workloads may also run on control-plane nodes (never on infra nodes
+	// unless userWorkloads.nodeRole says so).
+	AllowUserWorkloadsOnControlPlane bool `json:"allowUserWorkloadsOnControlPlane,omitempty"`
+}
+
+// RuleArgs says where pods run, how their replicas spread and whether they
+// are disruption-controlled.
+type RuleArgs struct {
+	// NodeRole is one of ControlPlane, Infra, Worker, Any.
+	NodeRole string `json:"nodeRole,omitempty"`
+	// Spread is one of None, Preferred, Required. Default: Preferred.
+	Spread string `json:"spread,omitempty"`
+	// Disruption, when set, makes the group disruption-controlled.
+	Disruption *DisruptionArgs `json:"disruption,omitempty"`
+}
+
+// DisruptionArgs is the minimum of available replicas preemption must leave.
+type DisruptionArgs struct {
+	// MinAvailable replicas (Ready, not terminating). Default 1.
+	MinAvailable *int32 `json:"minAvailable,omitempty"`
+	// Quorum: keep a majority (⌊n/2⌋+1) of the group available, as etcd
+	// needs. Excludes minAvailable.
+	Quorum bool `json:"quorum,omitempty"`
+}
+
+// ComponentArgs is one component of the policy.
+type ComponentArgs struct {
+	Name string `json:"name"`
+	// Selectors are ORed; a pod of a trusted namespace that one of them
+	// matches is this component.
+	Selectors []metav1.LabelSelector `json:"selectors"`
+	RuleArgs  `json:",inline"`
+}
+
+// WorkloadSeparationArgs are the args of the WorkloadSeparation plugin.
+type WorkloadSeparationArgs struct {
+	metav1.TypeMeta `json:",inline"`
+	PolicyArgs      `json:",inline"`
+}
+
+// FailureDomainSpreadArgs are the args of the FailureDomainSpread plugin.
+type FailureDomainSpreadArgs struct {
+	metav1.TypeMeta `json:",inline"`
+	PolicyArgs      `json:",inline"`
+	// Levels are the failure-domain label keys, widest first. Default:
+	// topology.kubernetes.io/zone, topology.scs.community/host-id,
+	// kubernetes.io/hostname.
+	Levels []string `json:"levels,omitempty"`
+	// RequiredLevels are the levels at which Required groups are balanced
+	// by Filter. Default: topology.scs.community/host-id.
+	RequiredLevels []string `json:"requiredLevels,omitempty"`
+}
+
+// DisruptionGuardMode says how PodDisruptionBudgets are treated.
+type DisruptionGuardMode string
+
+const (
+	// ModeStrict never violates a PodDisruptionBudget.
+	ModeStrict DisruptionGuardMode = "Strict"
+	// ModeBestEffort treats PodDisruptionBudgets as upstream does (avoid
+	// violating them, but do if nothing else helps). Components keep their
+	// minimum in both modes.
+	ModeBestEffort DisruptionGuardMode = "BestEffort"
+)
+
+// DisruptionGuardArgs are the args of the DisruptionGuard plugin.
+type DisruptionGuardArgs struct {
+	metav1.TypeMeta `json:",inline"`
+	PolicyArgs      `json:",inline"`
+	// Mode is Strict (default) or BestEffort.
+	Mode DisruptionGuardMode `json:"mode,omitempty"`
+	// MinCandidateNodesPercentage and MinCandidateNodesAbsolute are
+	// DefaultPreemption's, with its defaults (10 and 100).
+	MinCandidateNodesPercentage *int32 `json:"minCandidateNodesPercentage,omitempty"`
+	MinCandidateNodesAbsolute   *int32 `json:"minCandidateNodesAbsolute,omitempty"`
+}
+
+// Plugin names, as written in a KubeSchedulerConfiguration.
+const (
+	WorkloadSeparationName  = "WorkloadSeparation"
+	FailureDomainSpreadName = "FailureDomainSpread"
+	DisruptionGuardName     = "DisruptionGuard"
+)

@@ -1,0 +1,58 @@
+// Package app builds the ha-scheduler command: upstream kube-scheduler's
+// command with our plugins registered and the --config file validated
+// strictly before the scheduler contacts the API server.
+package app
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"k8s.io/klog/v2"
+	"k8s.io/kubernetes/cmd/kube-scheduler/app"
+	"k8s.io/kubernetes/cmd/kube-scheduler/app/options"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins"
+)
+
+// NewCommand returns the ha-scheduler command.
+func NewCommand() *cobra.Command {
+	opts := make([]app.Option, 0, len(plugins.Registry()))
+	for name, factory := range plugins.Registry() {
+		opts = append(opts, app.WithPlugin(name, factory))
+	}
+	cmd := app.NewSchedulerCommand(opts...)
+	cmd.Use = "ha-scheduler"
+	cmd.Short = "kube-scheduler with the ha-scheduler plugins (WorkloadSeparation, FailureDomainSpread, DisruptionGuard)"
+
+	// Plugin factories run inside scheduler.New, after clients and delegated
+	// authentication were set up; a bad policy must stop the binary before
+	// that, with the path of the field at fault.
+	upstreamPreRun := cmd.PersistentPreRunE
+	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		if upstreamPreRun != nil {
+			if err := upstreamPreRun(c, args); err != nil {
+				return err
+			}
+		}
+		f := c.Flags().Lookup("config")
+		if f == nil || f.Value.String() == "" {
+			return nil
+		}
+		return ValidateConfigFile(f.Value.String())
+	}
+	return cmd
+}
+
+// ValidateConfigFile loads a KubeSchedulerConfiguration file as kube-scheduler
+// does and validates what concerns our plugins.
+func ValidateConfigFile(path string) error {
+	cfg, err := options.LoadConfigFromFile(klog.Background(), path)
+	if err != nil {
+		return fmt.Errorf("loading config file %q: %w", path, err)
+	}
+	if err := validation.ValidateSchedulerConfiguration(cfg); err != nil {
+		return fmt.Errorf("invalid configuration in %q: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,16 @@
+// Package plugins lists the ha-scheduler plugins for the scheduler's
+// out-of-tree registry.
+package plugins
+
+import (
+	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/workloadseparation"
+)
+
+// Registry returns the factories of our plugins by name.
+func Registry() frameworkruntime.Registry {
+	return frameworkruntime.Registry{
+		workloadseparation.Name: workloadseparation.New,
+	}
+}

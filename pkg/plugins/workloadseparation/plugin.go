@@ -1,0 +1,76 @@
+// Package workloadseparation implements the WorkloadSeparation plugin:
+// control-plane and infra nodes run only the components meant for them, and
+// user workloads never land there, whatever tolerations they carry.
+package workloadseparation
+
+import (
+	"context"
+	"fmt"
+
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/klog/v2"
+	fwk "k8s.io/kube-scheduler/framework"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// Name is the plugin's name in the registry and in configurations.
+const Name = config.WorkloadSeparationName
+
+// WorkloadSeparation keeps pods on the node roles the policy allows them.
+type WorkloadSeparation struct {
+	policy *policy.Policy
+	// roles indexes control-plane and infra nodes by name, so that PreFilter
+	// of a control-plane pod costs the number of masters, not of nodes.
+	roles *roleIndex
+}
+
+var (
+	_ fwk.PreFilterPlugin   = &WorkloadSeparation{}
+	_ fwk.FilterPlugin      = &WorkloadSeparation{}
+	_ fwk.EnqueueExtensions = &WorkloadSeparation{}
+	_ fwk.SignPlugin        = &WorkloadSeparation{}
+)
+
+// New builds the plugin from its args (nil: the default policy).
+func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
+	args, err := validation.LoadWorkloadSeparationArgs(obj, field.NewPath(Name, "args"))
+	if err != nil {
+		return nil, err
+	}
+	p, err := args.Policy()
+	if err != nil {
+		return nil, fmt.Errorf("%s args: %w", Name, err)
+	}
+	pl := &WorkloadSeparation{policy: p, roles: newRoleIndex()}
+	if h != nil && h.SharedInformerFactory() != nil {
+		_, err := h.SharedInformerFactory().Core().V1().Nodes().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc:    func(obj any) { pl.roles.upsert(obj) },
+			UpdateFunc: func(_, obj any) { pl.roles.upsert(obj) },
+			DeleteFunc: func(obj any) { pl.roles.remove(obj) },
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
+		}
+	}
+	klog.FromContext(ctx).V(2).Info("Policy loaded", "plugin", Name, "trustedNamespaces", args.TrustedNamespaces, "components", len(p.Components))
+	return pl, nil
+}
+
+// Name returns the plugin's name.
+func (pl *WorkloadSeparation) Name() string { return Name }
+
+// SignPod lets the scheduler batch pods of the same class: the plugin's
+// verdicts depend only on the class and the node's labels.
+func (pl *WorkloadSeparation) SignPod(_ context.Context, pod *v1.Pod) ([]fwk.SignFragment, *fwk.Status) {
+	c := pl.policy.Classify(pod)
+	return []fwk.SignFragment{{
+		Key:   "ha-scheduler.WorkloadSeparation(v1.Pod.Namespace,v1.Pod.Labels,v1.Pod.OwnerReferences)",
+		Value: fmt.Sprintf("%s|%s|%d|%t", pod.Namespace, c.Component, c.Roles, policy.IsDaemonSetPod(pod)),
+	}}, nil
+}

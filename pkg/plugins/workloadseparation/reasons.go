@@ -1,0 +1,60 @@
+package workloadseparation
+
+import (
+	"fmt"
+
+	v1 "k8s.io/api/core/v1"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// Reasons a node is rejected. Constant, without node names, so the scheduler
+// can aggregate them ("3 node(s) are reserved for control-plane components").
+const (
+	ErrReasonControlPlaneReserved = "node is reserved for control-plane components"
+	ErrReasonInfraReserved        = "node is reserved for infra components"
+	ErrReasonNotControlPlane      = "node is not a control-plane node, which the pod's component requires"
+	ErrReasonNotInfra             = "node is not an infra node, which the pod's component requires"
+	ErrReasonWorkerReserved       = "node is a worker node; the pod's policy keeps it off workers"
+)
+
+// reasonFor explains why a node of role nodeRole rejects a pod of class c.
+// DaemonSet pods of untrusted namespaces get a reason that names the
+// namespace and the setting that trusts it: that is what an operator
+// installing a CNI or log agent needs to read.
+func reasonFor(pod *v1.Pod, c policy.Class, daemonSet bool, nodeRole policy.NodeRole) string {
+	switch nodeRole {
+	case policy.RoleControlPlane, policy.RoleInfra:
+		reserved := ErrReasonControlPlaneReserved
+		if nodeRole == policy.RoleInfra {
+			reserved = ErrReasonInfraReserved
+		}
+		if daemonSet && c.IsUserWorkload() {
+			return fmt.Sprintf("%s; DaemonSet pods of untrusted namespace %q are kept off it (add the namespace to WorkloadSeparation args.trustedNamespaces to allow them)", reserved, pod.Namespace)
+		}
+		return reserved
+	}
+	// A worker node rejects a pod limited to control-plane or infra nodes.
+	switch {
+	case c.Roles.Allows(policy.RoleControlPlane):
+		return ErrReasonNotControlPlane
+	case c.Roles.Allows(policy.RoleInfra):
+		return ErrReasonNotInfra
+	}
+	return ErrReasonWorkerReserved
+}
+
+// noneOfRoleMessage is PreFilter's reason when no node of the only allowed
+// role exists: "kube-system/kube-scheduler must run on a control-plane node;
+// there is none".
+func noneOfRoleMessage(pod *v1.Pod, c policy.Class, role policy.NodeRole) string {
+	who := pod.Namespace + "/" + pod.Name
+	if c.Component != "" {
+		who = pod.Namespace + "/" + c.Component
+	}
+	article := "a"
+	if role == policy.RoleInfra {
+		article = "an"
+	}
+	return fmt.Sprintf("%s must run on %s %s node; there is none", who, article, role)
+}

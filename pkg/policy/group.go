@@ -1,0 +1,63 @@
+package policy
+
+import (
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// GroupLabels are the labels that name a workload's replicas, in the order
+// SPEC §2 gives them.
+var GroupLabels = []string{"app.kubernetes.io/name", "app", "k8s-app", "component"}
+
+// GroupOf returns the key of the pod's group: the replicas of one component in
+// one namespace, or for other pods the first of GroupLabels present, else the
+// controller owner, else the pod itself. Keys are readable, so they serve in
+// messages as they are ("kube-system/kube-scheduler", "shop/app=web").
+func GroupOf(pod *v1.Pod, c Class) string {
+	if c.Component != "" {
+		return pod.Namespace + "/" + c.Component
+	}
+	for _, k := range GroupLabels {
+		if v, ok := pod.Labels[k]; ok {
+			return pod.Namespace + "/" + k + "=" + v
+		}
+	}
+	if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
+		return pod.Namespace + "/" + ref.Kind + "/" + ref.Name
+	}
+	return pod.Namespace + "/pod/" + pod.Name
+}
+
+// IsDaemonSetPod reports whether a DaemonSet controls the pod. DaemonSet pods
+// are never spread: there is one per node by construction.
+func IsDaemonSetPod(pod *v1.Pod) bool {
+	ref := metav1.GetControllerOfNoCopy(pod)
+	return ref != nil && ref.Kind == "DaemonSet"
+}
+
+// MirrorPodAnnotation marks a static pod's mirror in the API server.
+const MirrorPodAnnotation = "kubernetes.io/config.mirror"
+
+// IsMirrorPod reports whether the pod is the mirror of a static pod: the
+// kubelet owns it, nothing can evict or move it.
+func IsMirrorPod(pod *v1.Pod) bool {
+	_, ok := pod.Annotations[MirrorPodAnnotation]
+	return ok
+}
+
+// IsTerminating reports whether the pod is being deleted.
+func IsTerminating(pod *v1.Pod) bool { return pod.DeletionTimestamp != nil }
+
+// IsAvailable reports whether the pod counts as an available replica: Ready
+// and not terminating.
+func IsAvailable(pod *v1.Pod) bool {
+	if IsTerminating(pod) {
+		return false
+	}
+	for _, c := range pod.Status.Conditions {
+		if c.Type == v1.PodReady {
+			return c.Status == v1.ConditionTrue
+		}
+	}
+	return false
+}
