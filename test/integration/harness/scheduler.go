@@ -1,0 +1,102 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Scheduler is a running ha-scheduler binary.
+type Scheduler struct {
+	*Process
+	Port int
+}
+
+// SchedulerConfig writes the shipped configuration manifests/<rel> with only
+// clientConnection.kubeconfig pointed at the test cluster (with --config,
+// kube-scheduler ignores --kubeconfig), and returns the file's path.
+func (c *Cluster) SchedulerConfig(t testing.TB, rel string) string {
+	t.Helper()
+	raw, err := os.ReadFile(ManifestPath(rel))
+	if err != nil {
+		t.Fatalf("reading shipped config: %v", err)
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal(raw, &cfg); err != nil {
+		t.Fatalf("parsing shipped config %s: %v", rel, err)
+	}
+	conn, _ := cfg["clientConnection"].(map[string]any)
+	if conn == nil {
+		conn = map[string]any{}
+	}
+	conn["kubeconfig"] = c.KubeconfigPath
+	cfg["clientConnection"] = conn
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), filepath.Base(rel))
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// StartScheduler runs ha-scheduler with the given config file and flags,
+// waits until it serves /healthz, and stops it when the test ends (printing
+// its log tail if the test failed).
+func (c *Cluster) StartScheduler(t testing.TB, configPath string, flags ...string) *Scheduler {
+	t.Helper()
+	bin, err := SchedulerBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	args := append([]string{
+		"--config", configPath,
+		"--bind-address", "127.0.0.1", "--secure-port", strconv.Itoa(port),
+		"--cert-dir", dir,
+		// Delegated authn/authz use the admin kubeconfig of the test.
+		"--authentication-kubeconfig", c.KubeconfigPath,
+		"--authorization-kubeconfig", c.KubeconfigPath,
+		"--v", "3",
+	}, flags...)
+	p, err := StartProcess("ha-scheduler", bin, filepath.Join(dir, "ha-scheduler.log"), args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Scheduler{Process: p, Port: port}
+	t.Cleanup(func() {
+		s.Stop(10 * time.Second)
+		if t.Failed() {
+			t.Logf("ha-scheduler log tail:\n%s", s.LogTail(60))
+		}
+	})
+	if err := s.waitHealthy(60 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (s *Scheduler) waitHealthy(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if exited, err := s.Exited(); exited {
+			return fmt.Errorf("ha-scheduler exited: %v\n%s", err, s.LogTail(40))
+		}
+		if code, _, err := s.Get("/healthz"); err == nil && code == 200 {
+			return nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("ha-scheduler not healthy after %v\n%s", timeout, s.LogTail(40))
+}
