@@ -5,12 +5,16 @@ package plugins
 import (
 	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/disruptionguard"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/failuredomainspread"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/workloadseparation"
 )
 
 // Registry returns the factories of our plugins by name.
 func Registry() frameworkruntime.Registry {
 	return frameworkruntime.Registry{
-		workloadseparation.Name: workloadseparation.New,
+		workloadseparation.Name:  workloadseparation.New,
+		failuredomainspread.Name: failuredomainspread.New,
+		disruptionguard.Name:     disruptionguard.New,
 	}
 }

@@ -35,13 +35,13 @@ func StartProcess(name, bin, logPath string, args ...string) (*Process, error) {
 	// the group is killed, and signals reach only this process.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
-		logFile.Close()
+		_ = logFile.Close()
 		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
 	p := &Process{Name: name, Cmd: cmd, LogPath: logPath, done: make(chan struct{})}
 	go func() {
 		err := cmd.Wait()
-		logFile.Close()
+		_ = logFile.Close()
 		p.mu.Lock()
 		p.err = err
 		p.mu.Unlock()
@@ -62,14 +62,14 @@ func (p *Process) Exited() (bool, error) {
 	}
 }
 
-// Wait waits for the process to end, at most timeout.
-func (p *Process) Wait(timeout time.Duration) (error, bool) {
+// Wait waits for the process to end, at most timeout, and reports whether
+// it did and how.
+func (p *Process) Wait(timeout time.Duration) (bool, error) {
 	select {
 	case <-p.done:
-		_, err := p.Exited()
-		return err, true
+		return p.Exited()
 	case <-time.After(timeout):
-		return nil, false
+		return false, nil
 	}
 }
 
@@ -79,7 +79,7 @@ func (p *Process) Stop(grace time.Duration) {
 		return
 	}
 	_ = p.Cmd.Process.Signal(syscall.SIGTERM)
-	if _, ok := p.Wait(grace); !ok {
+	if exited, _ := p.Wait(grace); !exited {
 		p.Kill()
 	}
 }
@@ -87,7 +87,7 @@ func (p *Process) Stop(grace time.Duration) {
 // Kill sends SIGKILL and waits.
 func (p *Process) Kill() {
 	_ = p.Cmd.Process.Signal(syscall.SIGKILL)
-	p.Wait(10 * time.Second)
+	_, _ = p.Wait(10 * time.Second)
 }
 
 // Log returns the process output so far.
@@ -114,6 +114,6 @@ func FreePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }

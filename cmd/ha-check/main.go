@@ -1,0 +1,122 @@
+// Command ha-check reads a cluster through a kubeconfig and reports its
+// high-availability placement (SPEC §6): SCS node distribution, control-plane
+// replicas per zone and host, user workloads on control-plane and infra
+// nodes, unprotected disruption-controlled components, and survival of a
+// single zone or host failure.
+//
+// Exit code: 0 pass, 2 fail, 1 error (bad flags, bad kubeconfig, unreachable
+// cluster), with the reason on stderr.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// Exit codes.
+const (
+	exitPass  = 0
+	exitError = 1
+	exitFail  = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error {
+	if v == "" {
+		return errors.New("empty namespace")
+	}
+	*l = append(*l, v)
+	return nil
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ha-check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	kubeconfig := fs.String("kubeconfig", "", "path to the kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster)")
+	kubeContext := fs.String("context", "", "kubeconfig context to use (default: the current context)")
+	output := fs.String("output", "text", "output format: text or json")
+	fs.StringVar(output, "o", "text", "shorthand for --output")
+	var trusted stringList
+	fs.Var(&trusted, "trusted-namespace", "namespace to trust besides kube-system (repeatable)")
+	allowCP := fs.Bool("allow-user-workloads-on-control-plane", false, "compact cluster: user workloads may run on control-plane nodes")
+	timeout := fs.Duration("timeout", time.Minute, "time limit for reading the cluster")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: ha-check [flags]\n\nChecks a cluster's high-availability placement. Exit code 0 pass, 2 fail, 1 error.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitPass
+		}
+		return exitError
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ha-check: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+		return exitError
+	}
+	if *output != "text" && *output != "json" {
+		fmt.Fprintf(stderr, "ha-check: --output must be text or json, not %q\n", *output)
+		return exitError
+	}
+
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = *kubeconfig
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules,
+		&clientcmd.ConfigOverrides{CurrentContext: *kubeContext}).ClientConfig()
+	if err != nil {
+		fmt.Fprintf(stderr, "ha-check: loading kubeconfig: %v\n", err)
+		return exitError
+	}
+	cfg.UserAgent = "ha-check"
+	cfg.Timeout = *timeout
+	cfg.QPS, cfg.Burst = 50, 100
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "ha-check: %v\n", err)
+		return exitError
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	cluster, err := checker.Load(ctx, cs)
+	if err != nil {
+		fmt.Fprintf(stderr, "ha-check: reading the cluster at %s: %v\n", cfg.Host, err)
+		return exitError
+	}
+
+	p := policy.Default()
+	p.TrustedNamespaces.Insert(trusted...)
+	p.AllowUserWorkloadsOnControlPlane = *allowCP
+	report := checker.Analyze(p, cluster)
+
+	write := checker.WriteText
+	if *output == "json" {
+		write = checker.WriteJSON
+	}
+	if err := write(stdout, report); err != nil {
+		fmt.Fprintf(stderr, "ha-check: writing the report: %v\n", err)
+		return exitError
+	}
+	if report.Verdict == checker.VerdictFail {
+		return exitFail
+	}
+	return exitPass
+}

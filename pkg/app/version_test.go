@@ -1,0 +1,25 @@
+package app
+
+import (
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/version"
+)
+
+// version.Kubernetes, stamped into --version, must be the k8s.io/kubernetes
+// release go.mod pins.
+func TestKubernetesVersionMatchesGoMod(t *testing.T) {
+	gomod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*k8s\.io/kubernetes (v\S+)`).FindSubmatch(gomod)
+	if m == nil {
+		t.Fatal("go.mod does not require k8s.io/kubernetes")
+	}
+	if string(m[1]) != version.Kubernetes {
+		t.Fatalf("version.Kubernetes = %s, go.mod pins k8s.io/kubernetes %s", version.Kubernetes, m[1])
+	}
+}

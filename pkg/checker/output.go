@@ -1,0 +1,144 @@
+package checker
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteJSON writes the report as indented JSON, for machines.
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteText writes the report for people: summary, node distribution,
+// replica table, survival, findings, and the verdict last.
+func WriteText(w io.Writer, r *Report) error {
+	b := &strings.Builder{}
+	s := r.Summary
+	fmt.Fprintf(b, "Cluster: %s (%d control-plane, %d infra, %d worker) in %s, %s, %s; %s, %s\n",
+		count(s.Nodes, "node"), s.ControlPlaneNodes, s.InfraNodes, s.WorkerNodes,
+		count(s.Regions, "region"), count(s.Zones, "zone"), count(s.Hosts, "host"),
+		count(s.Pods, "active pod"), count(s.PodDisruptionBudgets, "PodDisruptionBudget"))
+
+	nd := r.NodeDistribution
+	verdict := "FAIL"
+	if nd.Pass {
+		verdict = "PASS"
+	}
+	var why []string
+	if nd.DistributedBy != "" {
+		why = append(why, "control plane distributed over more than one "+shortLabel(nd.DistributedBy))
+	} else {
+		why = append(why, "control plane not distributed")
+	}
+	for _, f := range r.Findings {
+		if f.ID == IDLabelsMissing {
+			why = append(why, "labels missing")
+			break
+		}
+	}
+	by := strings.Join(why, "; ")
+	fmt.Fprintf(b, "\nNode distribution (%s): %s (%s)\n", nd.Standard, verdict, by)
+	if len(nd.ControlPlane) > 0 {
+		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  NODE\tREGION\tZONE\tHOST-ID")
+		for _, n := range nd.ControlPlane {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", n.Name, orDash(n.Region), orDash(n.Zone), orDash(n.HostID))
+		}
+		_ = tw.Flush()
+	}
+
+	fmt.Fprintf(b, "\nComponent replicas per zone and host:\n")
+	if len(r.Replicas) == 0 {
+		fmt.Fprintf(b, "  (no control-plane component pods found)\n")
+	} else {
+		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  GROUP\tROLE\tSPREAD\tPROTECTED\tREPLICAS\tPER ZONE\tPER HOST")
+		for _, c := range r.Replicas {
+			prot := "-"
+			switch {
+			case c.Quorum:
+				prot = "quorum"
+			case c.DisruptionControlled:
+				prot = "yes"
+			}
+			reps := fmt.Sprint(c.Replicas)
+			if c.Placed != c.Replicas {
+				reps = fmt.Sprintf("%d (%d placed)", c.Replicas, c.Placed)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+				c.Group, c.NodeRole, c.Spread, prot, reps, counts(c.PerZone), counts(c.PerHost))
+		}
+		_ = tw.Flush()
+	}
+
+	fmt.Fprintf(b, "\nSurvival of a single failure:\n")
+	if len(r.Survival) == 0 {
+		fmt.Fprintf(b, "  (not assessed)\n")
+	}
+	for _, d := range r.Survival {
+		fmt.Fprintf(b, "  %s %s: ", d.Level, d.Domain)
+		if d.Survives() {
+			fmt.Fprintf(b, "survives\n")
+			continue
+		}
+		var parts []string
+		if len(d.Lost) > 0 {
+			parts = append(parts, "loses every replica of "+strings.Join(d.Lost, ", "))
+		}
+		for _, q := range d.QuorumLost {
+			parts = append(parts, fmt.Sprintf("%s loses quorum (%d of %d members left)", q.Group, q.Survivors, q.Members))
+		}
+		fmt.Fprintf(b, "%s\n", strings.Join(parts, "; "))
+	}
+
+	fmt.Fprintf(b, "\nFindings:\n")
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(b, "  none\n")
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(b, "  %s  %s: %s\n", strings.ToUpper(string(f.Severity)), f.ID, f.Message)
+	}
+
+	fmt.Fprintf(b, "\nVerdict: %s (%d fail, %d warn)\n", r.Verdict, r.Fails, r.Warnings)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// count renders "1 node", "3 nodes".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// counts renders a domain→count map as "a=2 b=1", sorted by domain.
+func counts(m map[string]int) string {
+	if len(m) == 0 {
+		return "-"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, m[k]))
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,623 @@
+package disruptionguard
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/informers"
+	clientsetfake "k8s.io/client-go/kubernetes/fake"
+	clienttesting "k8s.io/client-go/testing"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/component-base/metrics/testutil"
+	"k8s.io/klog/v2"
+	"k8s.io/klog/v2/ktesting"
+	fwk "k8s.io/kube-scheduler/framework"
+	internalcache "k8s.io/kubernetes/pkg/scheduler/backend/cache"
+	internalqueue "k8s.io/kubernetes/pkg/scheduler/backend/queue"
+	"k8s.io/kubernetes/pkg/scheduler/framework"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/defaultbinder"
+	plfeature "k8s.io/kubernetes/pkg/scheduler/framework/plugins/feature"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/noderesources"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/queuesort"
+	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
+	st "k8s.io/kubernetes/pkg/scheduler/testing"
+	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+const (
+	userLow      int32 = 0
+	userHigh     int32 = 1000
+	system       int32 = 2000
+	systemHigher int32 = 3000
+)
+
+var epoch = time.Unix(0, 0)
+
+// node is a node with room for cpu CPUs of pods.
+func node(name, cpu string) *v1.Node {
+	return st.MakeNode().Name(name).Capacity(map[v1.ResourceName]string{v1.ResourceCPU: cpu, v1.ResourcePods: "100"}).Obj()
+}
+
+// running is a Ready pod using cpu CPUs on a node, started at second start.
+func running(ns, name, nodeName string, prio int32, cpu string, start int64) *st.PodWrapper {
+	return st.MakePod().Namespace(ns).Name(name).UID(ns+"/"+name).Node(nodeName).Priority(prio).
+		Req(map[v1.ResourceName]string{v1.ResourceCPU: cpu}).StartTime(metav1.NewTime(epoch.Add(time.Duration(start)*time.Second))).
+		Condition(v1.PodReady, v1.ConditionTrue, "")
+}
+
+// notReady is a pod whose containers are not Ready.
+func notReady(ns, name, nodeName string, prio int32, cpu string, start int64) *st.PodWrapper {
+	w := running(ns, name, nodeName, prio, cpu, start)
+	w.Status.Conditions = []v1.PodCondition{{Type: v1.PodReady, Status: v1.ConditionFalse}}
+	return w
+}
+
+func preemptor(ns, name string, prio int32, cpu string) *v1.Pod {
+	return st.MakePod().Namespace(ns).Name(name).UID(ns+"/"+name).Priority(prio).
+		Req(map[v1.ResourceName]string{v1.ResourceCPU: cpu}).PreemptionPolicy(v1.PreemptLowerPriority).Obj()
+}
+
+func kubeScheduler(name, nodeName string, prio int32) *st.PodWrapper {
+	return running("kube-system", name, nodeName, prio, "1", 1).Label("component", "kube-scheduler")
+}
+
+func disruptionTarget(w *st.PodWrapper) *st.PodWrapper {
+	return w.Condition(v1.DisruptionTarget, v1.ConditionTrue, v1.PodReasonPreemptionByScheduler)
+}
+
+func pdb(ns, name string, allowed int32, matchLabels ...string) *policyv1.PodDisruptionBudget {
+	w := st.MakePDB().Namespace(ns).Name(name).DisruptionsAllowed(allowed)
+	for i := 0; i+1 < len(matchLabels); i += 2 {
+		w = w.MatchLabel(matchLabels[i], matchLabels[i+1])
+	}
+	return w.Obj()
+}
+
+func rawArgs(t *testing.T, args any) runtime.Object {
+	t.Helper()
+	if args == nil {
+		return nil
+	}
+	raw, err := json.Marshal(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}
+}
+
+var bestEffort = map[string]any{"mode": string(config.ModeBestEffort)}
+
+type podActivator struct{}
+
+func (podActivator) Activate(klog.Logger, map[string]*v1.Pod) {}
+
+// env is a framework with NodeResourcesFit and the plugin, over a snapshot
+// of the given nodes and pods, with a fake clientset that records deletions.
+type env struct {
+	pl *DisruptionGuard
+	fw framework.Framework
+
+	mu      sync.Mutex
+	deleted []string
+}
+
+func newEnv(t *testing.T, ctx context.Context, args any, async bool, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, preemptors ...*v1.Pod) *env {
+	t.Helper()
+	logger := klog.FromContext(ctx)
+	var objs []runtime.Object
+	for _, p := range pods {
+		objs = append(objs, p)
+	}
+	cs := clientsetfake.NewClientset(objs...)
+	e := &env{}
+	cs.PrependReactor("delete", "pods", func(a clienttesting.Action) (bool, runtime.Object, error) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.deleted = append(e.deleted, a.(clienttesting.DeleteAction).GetName())
+		return false, nil, nil
+	})
+	informerFactory := informers.NewSharedInformerFactory(cs, 0)
+	podStore := informerFactory.Core().V1().Pods().Informer().GetStore()
+	for _, p := range append(slices.Clone(pods), preemptors...) {
+		if err := podStore.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pdbStore := informerFactory.Policy().V1().PodDisruptionBudgets().Informer().GetStore()
+	for _, p := range pdbs {
+		if err := pdbStore.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snapshot := internalcache.NewSnapshot(pods, nodes)
+	fw, err := tf.NewFramework(ctx, []tf.RegisterPluginFunc{
+		tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
+		tf.RegisterPluginAsExtensions(noderesources.Name, frameworkruntime.FactoryAdapter(plfeature.Features{}, noderesources.NewFit), "Filter", "PreFilter"),
+		tf.RegisterBindPlugin(defaultbinder.Name, defaultbinder.New),
+	}, "",
+		frameworkruntime.WithClientSet(cs),
+		frameworkruntime.WithEventRecorder(&events.FakeRecorder{}),
+		frameworkruntime.WithInformerFactory(informerFactory),
+		frameworkruntime.WithPodNominator(internalqueue.NewSchedulingQueue(nil, informerFactory)),
+		frameworkruntime.WithSnapshotSharedLister(snapshot),
+		frameworkruntime.WithMutableSnapshotLister(snapshot),
+		frameworkruntime.WithWaitingPods(frameworkruntime.NewWaitingPodsMap()),
+		frameworkruntime.WithPodsInPreBind(frameworkruntime.NewPodsInPreBindMap()),
+		frameworkruntime.WithPodActivator(podActivator{}),
+		frameworkruntime.WithLogger(logger),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := newWithFeatures(ctx, rawArgs(t, args), fw, plfeature.Features{EnableAsyncPreemption: async})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.pl, e.fw = pl, fw
+	return e
+}
+
+// postFilter runs PreFilter and PostFilter for the pod as the scheduler
+// would after every node failed Filter; the nodes in unresolvable failed for
+// a reason preemption cannot fix.
+func (e *env) postFilter(t *testing.T, ctx context.Context, pod *v1.Pod, nodes []*v1.Node, unresolvable ...string) (*fwk.PostFilterResult, *fwk.Status) {
+	t.Helper()
+	state := framework.NewCycleState()
+	if _, s, _ := e.fw.RunPreFilterPlugins(ctx, state, pod); !s.IsSuccess() {
+		t.Fatalf("PreFilter: %v", s)
+	}
+	m := framework.NewDefaultNodeToStatus()
+	for _, n := range nodes {
+		code := fwk.Unschedulable
+		if slices.Contains(unresolvable, n.Name) {
+			code = fwk.UnschedulableAndUnresolvable
+		}
+		m.Set(n.Name, fwk.NewStatus(code))
+	}
+	return e.pl.PostFilter(ctx, state, pod, m)
+}
+
+func (e *env) deletedPods() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := slices.Clone(e.deleted)
+	sort.Strings(out)
+	return out
+}
+
+func refusedCount(t *testing.T, rule string) float64 {
+	t.Helper()
+	v, err := testutil.GetCounterMetricValue(refusedVictims.WithLabelValues(rule))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+var allRules = []string{RulePDB, RuleMinAvailable, RuleTrusted, RuleMirror}
+
+func TestPostFilter(t *testing.T) {
+	cp1, cp2, cp3 := node("cp-1", "1"), node("cp-2", "1"), node("cp-3", "1")
+	w1, w2 := node("w-1", "1"), node("w-2", "1")
+	tests := []struct {
+		name         string
+		args         any
+		nodes        []*v1.Node
+		unresolvable []string
+		pods         []*v1.Pod
+		pdbs         []*policyv1.PodDisruptionBudget
+		preemptor    *v1.Pod
+		// wantNode is the nominated node; "*" any node, "" none.
+		wantNode string
+		// wantVictims are the deleted pods; with wantNode "*" only their
+		// number counts.
+		wantVictims []string
+		wantMsg     []string
+		notWantMsg  []string
+		wantRefused map[string]float64
+	}{
+		{
+			name:        "user pod cannot take the only Ready kube-scheduler but takes a low-priority user pod elsewhere",
+			nodes:       []*v1.Node{cp1, w1},
+			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", userLow).Obj(), running("default", "low", "w-1", userLow, "1", 1).Obj()},
+			preemptor:   preemptor("default", "web", userHigh, "1"),
+			wantNode:    "w-1",
+			wantVictims: []string{"low"},
+			wantRefused: map[string]float64{RuleTrusted: 1, RuleMinAvailable: 1},
+		},
+		{
+			name:        "user pod with only the kube-scheduler node: trusted and last replica (rules 2 and 3)",
+			nodes:       []*v1.Node{cp1},
+			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", userLow).Obj()},
+			preemptor:   preemptor("default", "web", userHigh, "1"),
+			wantMsg:     []string{"preemption: 0/1 nodes are available", "pods of trusted namespace kube-system are not preempted by pods of untrusted namespaces", "last available replica of kube-system/kube-scheduler"},
+			wantRefused: map[string]float64{RuleTrusted: 1, RuleMinAvailable: 1},
+		},
+		{
+			name:        "user pod never takes a trusted pod that is not disruption-controlled (rule 3 alone)",
+			nodes:       []*v1.Node{cp1},
+			pods:        []*v1.Pod{running("kube-system", "dns", "cp-1", userLow, "1", 1).Label("k8s-app", "kube-dns").Obj()},
+			preemptor:   preemptor("default", "web", userHigh, "1"),
+			wantMsg:     []string{"1 protected: pods of trusted namespace kube-system"},
+			notWantMsg:  []string{"replica"},
+			wantRefused: map[string]float64{RuleTrusted: 1},
+		},
+		{
+			name:        "trusted pod cannot take the last available kube-scheduler (rule 2 alone)",
+			nodes:       []*v1.Node{cp1},
+			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj()},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			wantMsg:     []string{"1 protected: last available replica of kube-system/kube-scheduler"},
+			notWantMsg:  []string{"trusted"},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:        "two replicas, one not Ready: the Ready one is protected, the other may go",
+			nodes:       []*v1.Node{cp1, cp2},
+			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), notReady("kube-system", "ks-2", "cp-2", system, "1", 1).Label("component", "kube-scheduler").Obj()},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			wantNode:    "cp-2",
+			wantVictims: []string{"ks-2"},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:        "two Ready replicas on two nodes: one may go",
+			nodes:       []*v1.Node{cp1, cp2},
+			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-2", system).Obj()},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			wantNode:    "*",
+			wantVictims: []string{"one of them"},
+		},
+		{
+			name:        "two Ready replicas on one node, the preemptor needs both: the set is refused",
+			nodes:       []*v1.Node{node("cp-1", "2")},
+			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-1", system).Obj()},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "2"),
+			wantMsg:     []string{"1 protected: last available replica of kube-system/kube-scheduler"},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:  "a refused set is retried: one replica is spared and another pod taken in its place",
+			nodes: []*v1.Node{node("cp-1", "5")},
+			pods: []*v1.Pod{
+				// helper is the oldest, hence the most important: upstream
+				// spares it first and picks both replicas, which the guard
+				// refuses; the retry picks helper and one replica.
+				running("kube-system", "helper", "cp-1", system, "1", 0).Label("app", "helper").Obj(),
+				running("kube-system", "kcm-1", "cp-1", system, "2", 1).Label("component", "kube-controller-manager").Obj(),
+				running("kube-system", "kcm-2", "cp-1", system, "2", 2).Label("component", "kube-controller-manager").Obj(),
+			},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "3"),
+			wantNode:    "cp-1",
+			wantVictims: []string{"helper", "kcm-2"},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:  "etcd quorum: one of 3 available members may go",
+			nodes: []*v1.Node{cp1, cp2, cp3},
+			pods: []*v1.Pod{
+				running("kube-system", "etcd-1", "cp-1", system, "1", 1).Label("component", "etcd").Obj(),
+				running("kube-system", "etcd-2", "cp-2", system, "1", 1).Label("component", "etcd").Obj(),
+				running("kube-system", "etcd-3", "cp-3", system, "1", 1).Label("component", "etcd").Obj(),
+			},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			wantNode:    "*",
+			wantVictims: []string{"one of them"},
+		},
+		{
+			name:         "etcd quorum: none of 2 available members of 3 may go",
+			nodes:        []*v1.Node{cp1, cp2, cp3},
+			unresolvable: []string{"cp-3"},
+			pods: []*v1.Pod{
+				running("kube-system", "etcd-1", "cp-1", system, "1", 1).Label("component", "etcd").Obj(),
+				running("kube-system", "etcd-2", "cp-2", system, "1", 1).Label("component", "etcd").Obj(),
+				notReady("kube-system", "etcd-3", "cp-3", system, "1", 1).Label("component", "etcd").Obj(),
+			},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			wantMsg:     []string{"2 protected: kube-system/etcd must keep 2 of 3 replicas available"},
+			wantRefused: map[string]float64{RuleMinAvailable: 2},
+		},
+		{
+			name:        "trusted component with higher priority preempts a user pod",
+			nodes:       []*v1.Node{cp1},
+			pods:        []*v1.Pod{running("default", "low", "cp-1", userLow, "1", 1).Obj()},
+			preemptor:   preemptor("kube-system", "kube-scheduler-2", system, "1"),
+			wantNode:    "cp-1",
+			wantVictims: []string{"low"},
+		},
+		{
+			name:  "mirror pod is never a victim",
+			nodes: []*v1.Node{cp1},
+			pods: []*v1.Pod{running("kube-system", "kube-apiserver-cp-1", "cp-1", userLow, "1", 1).
+				Label("component", "kube-apiserver").Annotation(policy.MirrorPodAnnotation, "x").Obj()},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			wantMsg:     []string{ReasonMirror},
+			wantRefused: map[string]float64{RuleMirror: 1},
+		},
+		{
+			name:        "Strict: a PDB with no disruption allowed is never violated",
+			nodes:       []*v1.Node{w1},
+			pods:        []*v1.Pod{running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj()},
+			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 0, "app", "web")},
+			preemptor:   preemptor("default", "batch", userHigh, "1"),
+			wantMsg:     []string{"preemption: 0/1 nodes are available: 1 protected by PodDisruptionBudget default/web."},
+			wantRefused: map[string]float64{RulePDB: 1},
+		},
+		{
+			name:        "BestEffort: the PDB is violated as upstream would",
+			args:        bestEffort,
+			nodes:       []*v1.Node{w1},
+			pods:        []*v1.Pod{running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj()},
+			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 0, "app", "web")},
+			preemptor:   preemptor("default", "batch", userHigh, "1"),
+			wantNode:    "w-1",
+			wantVictims: []string{"web-1"},
+		},
+		{
+			name:  "Strict: the node without a PDB violation is chosen",
+			nodes: []*v1.Node{w1, w2},
+			pods: []*v1.Pod{
+				running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj(),
+				running("default", "low", "w-2", userLow, "1", 1).Obj(),
+			},
+			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 0, "app", "web")},
+			preemptor:   preemptor("default", "batch", userHigh, "1"),
+			wantNode:    "w-2",
+			wantVictims: []string{"low"},
+			wantRefused: map[string]float64{RulePDB: 1},
+		},
+		{
+			name:  "Strict: a PDB allowing one disruption, the preemptor needs two of its pods",
+			nodes: []*v1.Node{node("w-1", "2")},
+			pods: []*v1.Pod{
+				running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj(),
+				running("default", "web-2", "w-1", userLow, "1", 2).Label("app", "web").Obj(),
+			},
+			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
+			preemptor:   preemptor("default", "batch", userHigh, "2"),
+			wantMsg:     []string{"1 protected by PodDisruptionBudget default/web"},
+			wantRefused: map[string]float64{RulePDB: 1},
+		},
+		{
+			name:  "BestEffort: the same PDB is violated",
+			args:  bestEffort,
+			nodes: []*v1.Node{node("w-1", "2")},
+			pods: []*v1.Pod{
+				running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj(),
+				running("default", "web-2", "w-1", userLow, "1", 2).Label("app", "web").Obj(),
+			},
+			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
+			preemptor:   preemptor("default", "batch", userHigh, "2"),
+			wantNode:    "w-1",
+			wantVictims: []string{"web-1", "web-2"},
+		},
+		{
+			name:  "Strict: a PDB allowing one disruption, the preemptor needs one",
+			nodes: []*v1.Node{node("w-1", "2")},
+			pods: []*v1.Pod{
+				running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj(),
+				running("default", "web-2", "w-1", userLow, "1", 2).Label("app", "web").Obj(),
+			},
+			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
+			preemptor:   preemptor("default", "batch", userHigh, "1"),
+			wantNode:    "w-1",
+			wantVictims: []string{"web-2"},
+		},
+		{
+			name:  "BestEffort still keeps the last replica of a component (rule 2 in both modes)",
+			args:  bestEffort,
+			nodes: []*v1.Node{cp1},
+			pods:  []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj()},
+			pdbs: []*policyv1.PodDisruptionBudget{
+				pdb("kube-system", "ks", 1, "component", "kube-scheduler"),
+			},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			wantMsg:     []string{"last available replica of kube-system/kube-scheduler"},
+			notWantMsg:  []string{"PodDisruptionBudget"},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:         "a replica marked by a disruption in progress counts as lost",
+			nodes:        []*v1.Node{cp1, cp2},
+			unresolvable: []string{"cp-1"},
+			pods: []*v1.Pod{
+				disruptionTarget(kubeScheduler("ks-1", "cp-1", system)).Obj(),
+				kubeScheduler("ks-2", "cp-2", system).Obj(),
+			},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			wantMsg:     []string{"last available replica of kube-system/kube-scheduler"},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:         "Strict: a PDB pod marked by a disruption in progress uses up the allowance",
+			nodes:        []*v1.Node{w1, w2},
+			unresolvable: []string{"w-1"},
+			pods: []*v1.Pod{
+				disruptionTarget(running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web")).Obj(),
+				running("default", "web-2", "w-2", userLow, "1", 1).Label("app", "web").Obj(),
+			},
+			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
+			preemptor:   preemptor("default", "batch", userHigh, "1"),
+			wantMsg:     []string{"protected by PodDisruptionBudget default/web"},
+			wantRefused: map[string]float64{RulePDB: 1},
+		},
+		{
+			name:        "a terminating replica may be taken again at no cost",
+			nodes:       []*v1.Node{cp1},
+			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Terminating().Obj()},
+			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			wantNode:    "cp-1",
+			wantVictims: nil, // already being deleted: no new API call
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ctx := ktesting.NewTestContext(t)
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			e := newEnv(t, ctx, tt.args, false, tt.nodes, tt.pods, tt.pdbs, tt.preemptor)
+			before := map[string]float64{}
+			for _, r := range allRules {
+				before[r] = refusedCount(t, r)
+			}
+
+			res, status := e.postFilter(t, ctx, tt.preemptor, tt.nodes, tt.unresolvable...)
+			msg := status.Message()
+			t.Logf("status: %v", status)
+
+			gotNode := ""
+			if res != nil && res.NominatingInfo != nil {
+				gotNode = res.NominatedNodeName
+			}
+			switch tt.wantNode {
+			case "":
+				if status.Code() != fwk.Unschedulable || gotNode != "" {
+					t.Errorf("got %v on %q, want Unschedulable on no node", status, gotNode)
+				}
+			case "*":
+				if !status.IsSuccess() || gotNode == "" {
+					t.Errorf("got %v on %q, want success on some node", status, gotNode)
+				}
+				if got := e.deletedPods(); len(got) != len(tt.wantVictims) {
+					t.Errorf("victims %v, want %d", got, len(tt.wantVictims))
+				}
+			default:
+				if !status.IsSuccess() || gotNode != tt.wantNode {
+					t.Errorf("got %v on %q, want success on %q", status, gotNode, tt.wantNode)
+				}
+				if got := e.deletedPods(); !slices.Equal(got, tt.wantVictims) {
+					t.Errorf("victims %v, want %v", got, tt.wantVictims)
+				}
+			}
+			for _, s := range tt.wantMsg {
+				if !strings.Contains(msg, s) {
+					t.Errorf("message %q does not contain %q", msg, s)
+				}
+			}
+			for _, s := range tt.notWantMsg {
+				if strings.Contains(msg, s) {
+					t.Errorf("message %q contains %q", msg, s)
+				}
+			}
+			for _, r := range allRules {
+				if got := refusedCount(t, r) - before[r]; got != tt.wantRefused[r] {
+					t.Errorf("refused by %s: %v, want %v", r, got, tt.wantRefused[r])
+				}
+			}
+		})
+	}
+}
+
+// TestInFlightVictims: with asynchronous preemption the victims of one
+// preemptor are still Ready in the next cycles. They count as lost, so a
+// second preemptor cannot take the other replica of the group.
+func TestInFlightVictims(t *testing.T) {
+	for _, async := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sync", true: "async"}[async], func(t *testing.T) {
+			_, ctx := ktesting.NewTestContext(t)
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			nodes := []*v1.Node{node("cp-1", "1"), node("cp-2", "1")}
+			pods := []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-2", system).Obj()}
+			first := preemptor("kube-system", "addon-1", systemHigher, "1")
+			second := preemptor("kube-system", "addon-2", systemHigher, "1")
+			e := newEnv(t, ctx, nil, async, nodes, pods, nil, first, second)
+
+			res, status := e.postFilter(t, ctx, first, nodes)
+			if !status.IsSuccess() {
+				t.Fatalf("first preemptor: %v", status)
+			}
+			taken := res.NominatedNodeName
+			if e.pl.inFlight.len() != 1 {
+				t.Fatalf("in flight: %d victims, want 1", e.pl.inFlight.len())
+			}
+			if async {
+				if err := wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, wait.ForeverTestTimeout, true, func(context.Context) (bool, error) {
+					return len(e.deletedPods()) == 1, nil
+				}); err != nil {
+					t.Fatalf("victim not deleted: %v", err)
+				}
+			}
+
+			// The snapshot still holds the victim: the second preemptor may
+			// only use the other node, whose replica is now the last one.
+			res, status = e.postFilter(t, ctx, second, nodes, taken)
+			if status.Code() != fwk.Unschedulable || (res != nil && res.NominatedNodeName != "") {
+				t.Fatalf("second preemptor: %v, want Unschedulable", status)
+			}
+			if want := "last available replica of kube-system/kube-scheduler"; !strings.Contains(status.Message(), want) {
+				t.Errorf("message %q does not contain %q", status.Message(), want)
+			}
+
+			// Once the victim is gone the record is dropped.
+			for _, p := range pods {
+				e.pl.inFlight.forget(p)
+			}
+			if e.pl.inFlight.len() != 0 {
+				t.Errorf("in flight after deletion: %d", e.pl.inFlight.len())
+			}
+		})
+	}
+}
+
+func TestInFlightTTL(t *testing.T) {
+	f := newInFlight()
+	now := epoch
+	f.now = func() time.Time { return now }
+	f.add([]*v1.Pod{{ObjectMeta: metav1.ObjectMeta{UID: "a"}}})
+	if !f.has("a") {
+		t.Fatal("victim not recorded")
+	}
+	now = now.Add(inFlightTTL + time.Second)
+	if f.has("a") {
+		t.Error("victim still in flight after the TTL")
+	}
+	f.add([]*v1.Pod{{ObjectMeta: metav1.ObjectMeta{UID: "b"}}})
+	f.forget(cacheTombstone(&v1.Pod{ObjectMeta: metav1.ObjectMeta{UID: "b"}}))
+	if f.has(types.UID("b")) {
+		t.Error("victim still in flight after its deletion")
+	}
+}
+
+func TestNew(t *testing.T) {
+	_, ctx := ktesting.NewTestContext(t)
+	if _, err := New(ctx, nil, nil); err == nil {
+		t.Error("New without a handle: no error")
+	}
+	e := newEnv(t, ctx, nil, true, []*v1.Node{node("n", "1")}, nil, nil)
+	if e.pl.Name() != "DisruptionGuard" || e.pl.mode != config.ModeStrict {
+		t.Errorf("name %q mode %q", e.pl.Name(), e.pl.mode)
+	}
+	_, err := newWithFeatures(ctx, rawArgs(t, map[string]any{"mode": "Sometimes"}), e.fw, plfeature.Features{})
+	if err == nil || !strings.Contains(err.Error(), "DisruptionGuard.args.mode") {
+		t.Errorf("bad mode: %v", err)
+	}
+	// DefaultPreemption's gate and events are kept.
+	if s := e.pl.PreEnqueue(ctx, preemptor("default", "p", 1, "1")); !s.IsSuccess() {
+		t.Errorf("PreEnqueue of a pod not preempting: %v", s)
+	}
+	events, err := e.pl.EventsToRegister(ctx)
+	if err != nil || len(events) != 1 || events[0].Event.Resource != fwk.AssignedPod || events[0].Event.ActionType != fwk.Delete {
+		t.Errorf("EventsToRegister: %v, %v", events, err)
+	}
+}
+
+func cacheTombstone(p *v1.Pod) any {
+	return cache.DeletedFinalStateUnknown{Key: "ns/name", Obj: p}
+}

@@ -1,0 +1,485 @@
+package disruptionguard
+
+import (
+	"context"
+	"sync"
+
+	v1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
+	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
+	"k8s.io/klog/v2"
+	fwk "k8s.io/kube-scheduler/framework"
+	"k8s.io/kubernetes/pkg/scheduler/framework/preemption"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// stateKey holds the guardState of one preemption attempt in the cycle
+// state.
+const stateKey fwk.StateKey = "ha-scheduler/" + Name
+
+// groupBudget is a disruption-controlled group, counted cluster-wide.
+type groupBudget struct {
+	key string
+	// members are all the group's pods on nodes, terminating or not: an
+	// etcd member stays a member of the cluster until it is removed, so the
+	// quorum is taken over all of them.
+	members int
+	// available members are Ready, not terminating and not lost to a
+	// preemption in flight.
+	available    int
+	minAvailable int
+	disruption   policy.Disruption
+}
+
+// budget is how many available members preemption may still take.
+func (g *groupBudget) budget() int { return g.available - g.minAvailable }
+
+// pdbBudget is a PodDisruptionBudget with its allowance corrected for
+// victims in flight.
+type pdbBudget struct {
+	pdb      *policyv1.PodDisruptionBudget
+	selector labels.Selector
+	// healthy pods as the disruption controller counts them (Ready, not
+	// terminating), minus those already lost to preemption.
+	healthy int
+	// lostCounted are lost pods the controller still counts as healthy
+	// (chosen or marked, not yet terminating): they will consume the
+	// allowance once deleted.
+	lostCounted int
+	allowed     int
+}
+
+// covers reports whether the PDB counts the pod. Pods the eviction API
+// already processed (DisruptedPods) are out of its healthy count and its
+// allowance already paid for them, as upstream and the controller treat them.
+func (b *pdbBudget) covers(pod *v1.Pod) bool {
+	if pod.Namespace != b.pdb.Namespace || !b.selector.Matches(labels.Set(pod.Labels)) {
+		return false
+	}
+	_, disrupted := b.pdb.Status.DisruptedPods[pod.Name]
+	return !disrupted
+}
+
+// guardState is one preemption attempt: the budgets, computed once from the
+// snapshot, and what the per-node dry runs chose and refused. Clone returns
+// the same pointer, so the parallel dry runs (each given a cloned cycle
+// state) share it; after init only the mutex-guarded maps change.
+type guardState struct {
+	pl        *DisruptionGuard
+	preemptor *v1.Pod
+
+	once         sync.Once
+	err          error
+	groups       map[string]*groupBudget
+	pdbs         map[string][]*pdbBudget // by namespace
+	adjustedPDBs []*policyv1.PodDisruptionBudget
+
+	mu      sync.Mutex
+	chosen  map[string][]*v1.Pod
+	refused map[refusalKey]struct{}
+}
+
+type refusalKey struct {
+	pod  types.UID
+	rule string
+}
+
+func (pl *DisruptionGuard) newGuardState(preemptor *v1.Pod) *guardState {
+	return &guardState{
+		pl:        pl,
+		preemptor: preemptor,
+		chosen:    map[string][]*v1.Pod{},
+		refused:   map[refusalKey]struct{}{},
+	}
+}
+
+// Clone shares the state, see guardState.
+func (s *guardState) Clone() fwk.StateData { return s }
+
+// stateFor returns the attempt's state, or a fresh one when
+// SelectVictimsOnNode runs outside PostFilter.
+func (pl *DisruptionGuard) stateFor(cs fwk.CycleState, preemptor *v1.Pod) *guardState {
+	if cs != nil {
+		if d, err := cs.Read(stateKey); err == nil {
+			if gs, ok := d.(*guardState); ok && gs.preemptor.UID == preemptor.UID {
+				return gs
+			}
+		}
+	}
+	return pl.newGuardState(preemptor)
+}
+
+// lost reports whether the pod is already on its way out: terminating,
+// marked by a disruption (the DisruptionTarget condition that any
+// scheduler's preemption, the eviction API or the taint manager sets before
+// deleting), or chosen by one of our preemptions whose deletion may not have
+// started yet (async preemption).
+func (s *guardState) lost(pod *v1.Pod) bool {
+	if pod.DeletionTimestamp != nil {
+		return true
+	}
+	for _, c := range pod.Status.Conditions {
+		if c.Type == v1.DisruptionTarget && c.Status == v1.ConditionTrue {
+			return true
+		}
+	}
+	return s.pl.inFlight.has(pod.UID)
+}
+
+// available: Ready, not terminating and not lost. Only taking an available
+// pod costs a group or a PDB anything.
+func (s *guardState) available(pod *v1.Pod) bool {
+	return policy.IsAvailable(pod) && !s.lost(pod)
+}
+
+func (s *guardState) init() error {
+	s.once.Do(func() { s.err = s.compute() })
+	return s.err
+}
+
+// compute counts the controlled groups and the PDBs over every pod on a
+// node, once per attempt.
+func (s *guardState) compute() error {
+	nodes, err := s.pl.handle.SnapshotSharedLister().NodeInfos().List()
+	if err != nil {
+		return err
+	}
+	list, err := s.pl.pdbLister.List(labels.Everything())
+	if err != nil {
+		return err
+	}
+	s.groups = map[string]*groupBudget{}
+	s.pdbs = map[string][]*pdbBudget{}
+	for _, pdb := range list {
+		sel, err := metav1.LabelSelectorAsSelector(pdb.Spec.Selector)
+		if err != nil || sel.Empty() {
+			// As upstream: an invalid or empty selector matches nothing.
+			continue
+		}
+		s.pdbs[pdb.Namespace] = append(s.pdbs[pdb.Namespace], &pdbBudget{pdb: pdb, selector: sel})
+	}
+	for _, n := range nodes {
+		for _, pi := range n.GetPods() {
+			pod := pi.GetPod()
+			lost := s.lost(pod)
+			avail := policy.IsAvailable(pod) && !lost
+			for _, b := range s.pdbs[pod.Namespace] {
+				if !b.covers(pod) {
+					continue
+				}
+				switch {
+				case avail:
+					b.healthy++
+				case lost && policy.IsAvailable(pod):
+					b.lostCounted++
+				}
+			}
+			c := s.pl.policy.Classify(pod)
+			if !c.Disruption.Controlled() {
+				continue
+			}
+			key := policy.GroupOf(pod, c)
+			g := s.groups[key]
+			if g == nil {
+				g = &groupBudget{key: key, disruption: c.Disruption}
+				s.groups[key] = g
+			}
+			g.members++
+			if avail {
+				g.available++
+			}
+		}
+	}
+	for _, g := range s.groups {
+		g.minAvailable = g.disruption.MinAvailableOf(g.members)
+	}
+	for _, bs := range s.pdbs {
+		for _, b := range bs {
+			st := b.pdb.Status
+			// The status may lag both ways: victims in flight are still
+			// counted healthy by the controller, and its numbers may predate
+			// pods that went unready. Take the stricter of the two views.
+			allowed := int(st.DisruptionsAllowed) - b.lostCounted
+			if h := b.healthy - int(st.DesiredHealthy); h < allowed {
+				allowed = h
+			}
+			// A status not yet computed for the current spec allows
+			// nothing, as the eviction API decides.
+			if st.ObservedGeneration < b.pdb.Generation || allowed < 0 {
+				allowed = 0
+			}
+			b.allowed = allowed
+			// Upstream sees the corrected allowance, so that in both modes
+			// it reprieves the victims that would break the budget first.
+			adjusted := *b.pdb
+			adjusted.Status.DisruptionsAllowed = int32(allowed)
+			s.adjustedPDBs = append(s.adjustedPDBs, &adjusted)
+		}
+	}
+	return nil
+}
+
+// groupOf returns the pod's controlled group, nil when it has none.
+func (s *guardState) groupOf(pod *v1.Pod) *groupBudget {
+	c := s.pl.policy.Classify(pod)
+	if !c.Disruption.Controlled() {
+		return nil
+	}
+	return s.groups[policy.GroupOf(pod, c)]
+}
+
+// strictPDBsOf returns the PDBs that bind the pod; none in BestEffort mode,
+// where upstream's minimisation of violations is the whole PDB handling.
+func (s *guardState) strictPDBsOf(pod *v1.Pod) []*pdbBudget {
+	if s.pl.mode != config.ModeStrict {
+		return nil
+	}
+	var out []*pdbBudget
+	for _, b := range s.pdbs[pod.Namespace] {
+		if b.covers(pod) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// protections are the reasons the pod can never be a victim of this
+// preemptor, whatever else is evicted with it.
+func (s *guardState) protections(pod *v1.Pod) []refusal {
+	out := s.pl.staticProtections(pod, s.preemptor)
+	if !s.available(pod) {
+		// Taking a pod that is not available, or already lost, costs
+		// neither its group nor its PDB anything.
+		return out
+	}
+	if g := s.groupOf(pod); g != nil && g.budget() <= 0 {
+		out = append(out, refusal{pod: pod.UID, rule: RuleMinAvailable, reason: reasonMinAvailable(g.key, g.minAvailable, g.members)})
+	}
+	for _, b := range s.strictPDBsOf(pod) {
+		if b.allowed <= 0 {
+			out = append(out, refusal{pod: pod.UID, rule: RulePDB, reason: reasonPDB(b.pdb.Namespace, b.pdb.Name)})
+		}
+	}
+	return out
+}
+
+// prefilter drops the victims that can never be taken. Refusals count only
+// for victims of lower priority than the preemptor: the others were never
+// candidates.
+func (s *guardState) prefilter(all []*preemption.DomainVictim, reasons reasonSet) []*preemption.DomainVictim {
+	prio := corev1helpers.PodPriority(s.preemptor)
+	kept := make([]*preemption.DomainVictim, 0, len(all))
+	for _, dv := range all {
+		var refs []refusal
+		for _, pi := range dv.Pods() {
+			refs = append(refs, s.protections(pi.GetPod())...)
+		}
+		if len(refs) == 0 {
+			kept = append(kept, dv)
+			continue
+		}
+		if dv.Priority() < prio {
+			s.refuse(refs)
+			reasons.add(refs...)
+		}
+	}
+	return kept
+}
+
+// mayViolate reports whether some subset of the candidates could break a
+// group's or PDB's budget, i.e. whether a retry might be needed.
+func (s *guardState) mayViolate(candidates []*preemption.DomainVictim) bool {
+	prio := corev1helpers.PodPriority(s.preemptor)
+	groups := map[*groupBudget]int{}
+	pdbs := map[*pdbBudget]int{}
+	for _, dv := range candidates {
+		if dv.Priority() >= prio {
+			continue
+		}
+		for _, pi := range dv.Pods() {
+			pod := pi.GetPod()
+			if !s.available(pod) {
+				continue
+			}
+			if g := s.groupOf(pod); g != nil {
+				if groups[g]++; groups[g] > g.budget() {
+					return true
+				}
+			}
+			for _, b := range s.strictPDBsOf(pod) {
+				if pdbs[b]++; pdbs[b] > b.allowed {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// violations checks a victim set (most important first, as upstream
+// returns it) against the budgets, and returns the pods to spare: for each
+// group or PDB whose budget the set exceeds, its most important victims
+// beyond the budget.
+func (s *guardState) violations(victims []*v1.Pod) []refusal {
+	var groupOrder []*groupBudget
+	var pdbOrder []*pdbBudget
+	groups := map[*groupBudget][]*v1.Pod{}
+	pdbs := map[*pdbBudget][]*v1.Pod{}
+	for _, pod := range victims {
+		if !s.available(pod) {
+			continue
+		}
+		if g := s.groupOf(pod); g != nil {
+			if groups[g] == nil {
+				groupOrder = append(groupOrder, g)
+			}
+			groups[g] = append(groups[g], pod)
+		}
+		for _, b := range s.strictPDBsOf(pod) {
+			if pdbs[b] == nil {
+				pdbOrder = append(pdbOrder, b)
+			}
+			pdbs[b] = append(pdbs[b], pod)
+		}
+	}
+	var out []refusal
+	for _, g := range groupOrder {
+		ps := groups[g]
+		for _, p := range ps[:excess(len(ps), g.budget())] {
+			out = append(out, refusal{pod: p.UID, rule: RuleMinAvailable, reason: reasonMinAvailable(g.key, g.minAvailable, g.members)})
+		}
+	}
+	for _, b := range pdbOrder {
+		ps := pdbs[b]
+		for _, p := range ps[:excess(len(ps), b.allowed)] {
+			out = append(out, refusal{pod: p.UID, rule: RulePDB, reason: reasonPDB(b.pdb.Namespace, b.pdb.Name)})
+		}
+	}
+	return out
+}
+
+func excess(taken, budget int) int {
+	return max(taken-max(budget, 0), 0)
+}
+
+func (s *guardState) refuse(refs []refusal) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range refs {
+		s.refused[refusalKey{pod: r.pod, rule: r.rule}] = struct{}{}
+	}
+}
+
+func (s *guardState) countRefusals() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for k := range s.refused {
+		out[k.rule]++
+	}
+	return out
+}
+
+func (s *guardState) choose(node string, victims []*v1.Pod) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chosen[node] = victims
+}
+
+func (s *guardState) chosenOn(node string) []*v1.Pod {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.chosen[node]
+}
+
+// SelectVictimsOnNode is upstream's victim selection with the guard around
+// it:
+//
+//  1. Victims that can never be taken are dropped first: static pods,
+//     trusted pods for an untrusted preemptor (rule 3), available members
+//     of a group or (Strict) a PDB whose budget is already spent.
+//  2. Upstream selects a minimal set from the rest (PDB-violating victims
+//     reprieved first, against allowances corrected for victims in flight).
+//  3. The set is checked as a whole, since two members of one group on the
+//     node can each be allowed alone but not together (rules 1 and 2). When
+//     it breaks a budget, the most important victims beyond the budget are
+//     spared and upstream selects again from a pristine copy of the node:
+//     a different set (another pod in their place) may still free enough
+//     room. Each round spares at least one victim, so this ends; a node
+//     with nothing left to try is rejected with the reasons. Rejecting at
+//     once would be simpler, but it would refuse nodes where upstream's
+//     greedy order merely happened to pick the protected pods.
+//
+// A node rejected for these reasons carries them in its status, which
+// upstream turns into the PostFilter message when no candidate is left.
+func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.CycleState, preemptor *v1.Pod, nodeInfo fwk.NodeInfo,
+	allPossibleVictims []*preemption.DomainVictim, _ []*policyv1.PodDisruptionBudget) ([]*v1.Pod, int, *fwk.Status) {
+	logger := klog.FromContext(ctx)
+	s := pl.stateFor(cs, preemptor)
+	if err := s.init(); err != nil {
+		return nil, 0, fwk.AsStatus(err)
+	}
+	nodeName := nodeInfo.Node().Name
+	reasons := reasonSet{}
+	candidates := s.prefilter(allPossibleVictims, reasons)
+
+	// Upstream mutates the node and the state it is given; keep pristine
+	// copies only when a retry is possible at all.
+	var pristineNode fwk.NodeInfo
+	var pristineState fwk.CycleState
+	if s.mayViolate(candidates) {
+		pristineNode, pristineState = nodeInfo.Snapshot(), cs.Clone()
+	}
+	for {
+		victims, numViolating, status := pl.upstream.SelectVictimsOnNode(ctx, cs, preemptor, nodeInfo, candidates, s.adjustedPDBs)
+		if !status.IsSuccess() {
+			if len(reasons) == 0 || status.Code() == fwk.Error {
+				return nil, 0, status
+			}
+			logger.V(5).Info("Preemption candidate refused", "pod", klog.KObj(preemptor), "node", nodeName, "reasons", reasons.sorted())
+			return nil, 0, fwk.NewStatus(status.Code(), reasons.sorted()...)
+		}
+		spare := s.violations(victims)
+		if len(spare) == 0 {
+			if pl.mode == config.ModeStrict {
+				// Checked above against the corrected allowances; upstream's
+				// count also charges victims that are not healthy.
+				numViolating = 0
+			}
+			s.choose(nodeName, victims)
+			return victims, numViolating, nil
+		}
+		s.refuse(spare)
+		reasons.add(spare...)
+		candidates = without(candidates, spare)
+		if pristineNode == nil || len(candidates) == 0 {
+			logger.V(5).Info("Preemption candidate refused", "pod", klog.KObj(preemptor), "node", nodeName, "reasons", reasons.sorted())
+			return nil, 0, fwk.NewStatus(fwk.Unschedulable, reasons.sorted()...)
+		}
+		nodeInfo, cs = pristineNode.Snapshot(), pristineState.Clone()
+	}
+}
+
+// without returns the victims that contain none of the spared pods.
+func without(victims []*preemption.DomainVictim, spare []refusal) []*preemption.DomainVictim {
+	uids := make(map[types.UID]struct{}, len(spare))
+	for _, r := range spare {
+		uids[r.pod] = struct{}{}
+	}
+	out := make([]*preemption.DomainVictim, 0, len(victims))
+next:
+	for _, dv := range victims {
+		for _, pi := range dv.Pods() {
+			if _, ok := uids[pi.GetPod().UID]; ok {
+				continue next
+			}
+		}
+		out = append(out, dv)
+	}
+	return out
+}

@@ -1,0 +1,84 @@
+package disruptionguard
+
+import (
+	"sync"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
+)
+
+// inFlightTTL bounds how long a victim we chose counts as lost without any
+// sign of it in the API. Preemption is asynchronous (1.37): the victims of a
+// preemptor are deleted by a goroutine after PostFilter returns, so the next
+// scheduling cycles still see them Ready. Within seconds the executor has
+// marked them (DisruptionTarget condition) and deleted them, which our other
+// checks see; the TTL only matters when that failed, and then the victim is
+// alive again and must count as available again.
+const inFlightTTL = 2 * time.Minute
+
+// inFlight records the victims this plugin chose and that may not be gone
+// yet. Upstream's Executor tracks preemptors (IsPodRunningPreemption), not
+// victims, so it cannot tell whether a pod is about to be deleted.
+type inFlight struct {
+	mu    sync.Mutex
+	now   func() time.Time
+	until map[types.UID]time.Time
+}
+
+func newInFlight() *inFlight {
+	return &inFlight{now: time.Now, until: map[types.UID]time.Time{}}
+}
+
+// add records pods as chosen victims.
+func (f *inFlight) add(pods []*v1.Pod) {
+	if len(pods) == 0 {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	// Purge here rather than with a timer: the map holds a handful of
+	// entries and is touched on every preemption.
+	for uid, t := range f.until {
+		if now.After(t) {
+			delete(f.until, uid)
+		}
+	}
+	for _, p := range pods {
+		f.until[p.UID] = now.Add(inFlightTTL)
+	}
+}
+
+// has reports whether the pod is a victim chosen and not yet gone.
+func (f *inFlight) has(uid types.UID) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.until[uid]
+	if ok && f.now().After(t) {
+		delete(f.until, uid)
+		return false
+	}
+	return ok
+}
+
+// forget drops a pod that is gone.
+func (f *inFlight) forget(obj any) {
+	if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = d.Obj
+	}
+	pod, ok := obj.(*v1.Pod)
+	if !ok {
+		return
+	}
+	f.mu.Lock()
+	delete(f.until, pod.UID)
+	f.mu.Unlock()
+}
+
+func (f *inFlight) len() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.until)
+}

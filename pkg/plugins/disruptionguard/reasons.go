@@ -1,0 +1,67 @@
+package disruptionguard
+
+import (
+	"fmt"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// Rule names, also the values of the metric's "rule" label.
+const (
+	RulePDB          = "pdb"
+	RuleMinAvailable = "min-available"
+	RuleTrusted      = "trusted"
+	RuleMirror       = "mirror"
+)
+
+// Reasons a node's victims were refused. They become the per-node reasons of
+// upstream's FitError, so the pod's condition reads
+// "preemption: 0/3 nodes are available: 1 protected by PodDisruptionBudget
+// default/web, ...". They name the group, PDB or namespace, never a pod, so
+// that nodes protected by the same thing aggregate into one count.
+const (
+	reasonPDBFmt          = "protected by PodDisruptionBudget %s/%s"
+	reasonLastReplicaFmt  = "protected: last available replica of %s"
+	reasonMinAvailableFmt = "protected: %s must keep %d of %d replicas available"
+	reasonTrustedFmt      = "protected: pods of trusted namespace %s are not preempted by pods of untrusted namespaces"
+	// ReasonMirror is the reason for static pods: the kubelet owns them, a
+	// deletion through the API server would only be undone.
+	ReasonMirror = "protected: static (mirror) pods are never preempted"
+)
+
+func reasonPDB(namespace, name string) string { return fmt.Sprintf(reasonPDBFmt, namespace, name) }
+
+func reasonMinAvailable(group string, minAvailable, members int) string {
+	if minAvailable <= 1 {
+		return fmt.Sprintf(reasonLastReplicaFmt, group)
+	}
+	return fmt.Sprintf(reasonMinAvailableFmt, group, minAvailable, members)
+}
+
+func reasonTrusted(namespace string) string { return fmt.Sprintf(reasonTrustedFmt, namespace) }
+
+// refusal is one pod a rule kept from being a victim.
+type refusal struct {
+	pod    types.UID
+	rule   string
+	reason string
+}
+
+// reasonSet collects the distinct reasons of one node, in a stable order.
+type reasonSet map[string]struct{}
+
+func (r reasonSet) add(refusals ...refusal) {
+	for _, f := range refusals {
+		r[f.reason] = struct{}{}
+	}
+}
+
+func (r reasonSet) sorted() []string {
+	out := make([]string, 0, len(r))
+	for s := range r {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}

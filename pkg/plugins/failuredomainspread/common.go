@@ -1,0 +1,162 @@
+package failuredomainspread
+
+import (
+	"context"
+	"maps"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	fwk "k8s.io/kube-scheduler/framework"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+type groupKind uint8
+
+const (
+	byComponent groupKind = iota
+	byLabel
+	byOwner
+	byName
+)
+
+// groupMatcher tells whether a pod is in the same group as the pod being
+// scheduled, with the rules of policy.GroupOf, without building the other
+// pod's key: PreFilter and PreScore run it on every pod of the cluster, and
+// a string per pod would be most of their cost.
+type groupMatcher struct {
+	policy    *policy.Policy
+	namespace string
+	// trusted: pods of the namespace may be components, so they must be
+	// classified; in other namespaces no pod is one.
+	trusted bool
+	kind    groupKind
+	// key, value: the component name; the group label and its value; the
+	// controller's kind and name; or "" and the pod's own name.
+	key, value string
+}
+
+func newGroupMatcher(p *policy.Policy, pod *v1.Pod, c policy.Class) *groupMatcher {
+	m := &groupMatcher{policy: p, namespace: pod.Namespace, trusted: p.IsTrustedNamespace(pod.Namespace)}
+	if c.Component != "" {
+		m.kind, m.key = byComponent, c.Component
+		return m
+	}
+	for _, k := range policy.GroupLabels {
+		if v, ok := pod.Labels[k]; ok {
+			m.kind, m.key, m.value = byLabel, k, v
+			return m
+		}
+	}
+	if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
+		m.kind, m.key, m.value = byOwner, ref.Kind, ref.Name
+		return m
+	}
+	m.kind, m.value = byName, pod.Name
+	return m
+}
+
+// sameGroup reports whether policy.GroupOf would give p the matcher's key.
+func (m *groupMatcher) sameGroup(p *v1.Pod) bool {
+	if p.Namespace != m.namespace {
+		return false
+	}
+	if m.trusted {
+		if component := m.policy.Classify(p).Component; m.kind == byComponent || component != "" {
+			return m.kind == byComponent && component == m.key
+		}
+	}
+	for _, k := range policy.GroupLabels {
+		if v, ok := p.Labels[k]; ok {
+			return m.kind == byLabel && k == m.key && v == m.value
+		}
+	}
+	ref := metav1.GetControllerOfNoCopy(p)
+	switch m.kind {
+	case byOwner:
+		return ref != nil && ref.Kind == m.key && ref.Name == m.value
+	case byName:
+		return ref == nil && p.Name == m.value
+	}
+	return false
+}
+
+// counts reports whether p is a replica the spread counts: same group, not
+// terminating (it is going away and must not hold its domain), and not a
+// DaemonSet pod (one on every node would make every domain look as full as
+// it is large).
+func (m *groupMatcher) counts(p *v1.Pod) bool {
+	return !policy.IsTerminating(p) && m.sameGroup(p) && !policy.IsDaemonSetPod(p)
+}
+
+// domainCounts holds, per level (indexed like the plugin's levels), the
+// replicas of the group on each domain. Only domains holding replicas have
+// an entry: the maps stay as small as the group, so cloning them for each
+// preemption candidate is cheap.
+type domainCounts []map[string]int
+
+func (d domainCounts) clone() domainCounts {
+	out := make(domainCounts, len(d))
+	for i, m := range d {
+		out[i] = maps.Clone(m)
+	}
+	return out
+}
+
+// add adds delta replicas on node to every level.
+func (d domainCounts) add(levels []string, node *v1.Node, delta int) {
+	for l, key := range levels {
+		dom := policy.DomainOf(node.Name, node.Labels, key)
+		if c := d[l][dom] + delta; c != 0 {
+			d[l][dom] = c
+		} else {
+			delete(d[l], dom)
+		}
+	}
+}
+
+// countOnNode returns the replicas of the group on one node. Assumed pods
+// are in the NodeInfo, so they count.
+func countOnNode(m *groupMatcher, ni fwk.NodeInfo) int {
+	n := 0
+	for _, pi := range ni.GetPods() {
+		if m.counts(pi.GetPod()) {
+			n++
+		}
+	}
+	return n
+}
+
+// countReplicas counts the group's replicas per domain over all nodes, and
+// when eligible is not nil, calls it for every node (in parallel) and
+// returns which nodes it accepted.
+func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m *groupMatcher, nodes []fwk.NodeInfo, eligible func(*v1.Node) bool) (domainCounts, int, []bool) {
+	perNode := make([]int32, len(nodes))
+	var ok []bool
+	if eligible != nil {
+		ok = make([]bool, len(nodes))
+	}
+	pl.until(ctx, len(nodes), func(i int) {
+		node := nodes[i].Node()
+		if node == nil {
+			return
+		}
+		perNode[i] = int32(countOnNode(m, nodes[i]))
+		if ok != nil {
+			ok[i] = eligible(node)
+		}
+	})
+	counts := make(domainCounts, len(pl.levels))
+	for l := range counts {
+		counts[l] = map[string]int{}
+	}
+	total := 0
+	for i, n := range perNode {
+		if n == 0 {
+			continue
+		}
+		total += int(n)
+		counts.add(pl.levels, nodes[i].Node(), int(n))
+	}
+	return counts, total, ok
+}

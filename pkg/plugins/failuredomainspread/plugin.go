@@ -1,0 +1,110 @@
+// Package failuredomainspread implements the FailureDomainSpread plugin: the
+// replicas of a group spread over zones first, then physical hosts
+// (topology.scs.community/host-id), then nodes. Groups whose spread is
+// Required are also filtered, so that two VMs on one hypervisor never hold
+// two replicas while another eligible host holds none.
+package failuredomainspread
+
+import (
+	"context"
+	"fmt"
+
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/klog/v2"
+	fwk "k8s.io/kube-scheduler/framework"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// Name is the plugin's name in the registry and in configurations.
+const Name = config.FailureDomainSpreadName
+
+// FailureDomainSpread spreads the replicas of a group over failure domains.
+type FailureDomainSpread struct {
+	policy *policy.Policy
+	// levels are the failure-domain label keys, widest first.
+	levels []string
+	// required are the indexes in levels of the levels Filter balances for
+	// Required groups (validation guarantees each is one of levels).
+	required []int
+	// lister is the cycle's snapshot. PreScore needs every node, not only
+	// the filtered ones, when PreFilter did not count (Preferred groups).
+	lister fwk.SharedLister
+	// parallelizer spreads the per-node counting over the scheduler's
+	// workers; nil runs it inline (unit tests without a handle).
+	parallelizer fwk.Parallelizer
+}
+
+var (
+	_ fwk.PreFilterPlugin     = &FailureDomainSpread{}
+	_ fwk.PreFilterExtensions = &FailureDomainSpread{}
+	_ fwk.FilterPlugin        = &FailureDomainSpread{}
+	_ fwk.PreScorePlugin      = &FailureDomainSpread{}
+	_ fwk.ScorePlugin         = &FailureDomainSpread{}
+	_ fwk.EnqueueExtensions   = &FailureDomainSpread{}
+	_ fwk.SignPlugin          = &FailureDomainSpread{}
+)
+
+// New builds the plugin from its args (nil: the default policy and levels).
+func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
+	args, err := validation.LoadFailureDomainSpreadArgs(obj, field.NewPath(Name, "args"))
+	if err != nil {
+		return nil, err
+	}
+	p, err := args.Policy()
+	if err != nil {
+		return nil, fmt.Errorf("%s args: %w", Name, err)
+	}
+	pl := &FailureDomainSpread{policy: p, levels: args.Levels}
+	for _, r := range args.RequiredLevels {
+		for i, l := range args.Levels {
+			if l == r {
+				pl.required = append(pl.required, i)
+			}
+		}
+	}
+	if h != nil {
+		pl.lister = h.SnapshotSharedLister()
+		pl.parallelizer = h.Parallelizer()
+	}
+	klog.FromContext(ctx).V(2).Info("Spread levels loaded", "plugin", Name, "levels", args.Levels, "requiredLevels", args.RequiredLevels)
+	return pl, nil
+}
+
+// Name returns the plugin's name.
+func (pl *FailureDomainSpread) Name() string { return Name }
+
+// SignPod opts spread pods out of opportunistic batching, as upstream
+// PodTopologySpread does: the best node for the next replica depends on
+// where the previous one went, so two replicas must not share one result.
+// Pods the plugin ignores are signable and add nothing to the signature.
+func (pl *FailureDomainSpread) SignPod(_ context.Context, pod *v1.Pod) ([]fwk.SignFragment, *fwk.Status) {
+	if _, spread := pl.classify(pod); !spread {
+		return nil, nil
+	}
+	return nil, fwk.NewStatus(fwk.Unschedulable, "pods spread by "+Name+" are not signable")
+}
+
+// classify returns the pod's class and whether the plugin spreads it at
+// all: DaemonSet pods (one per node by construction) and groups with
+// spread None are left alone.
+func (pl *FailureDomainSpread) classify(pod *v1.Pod) (policy.Class, bool) {
+	c := pl.policy.Classify(pod)
+	return c, c.Spread != policy.SpreadNone && !policy.IsDaemonSetPod(pod)
+}
+
+// until runs work for every piece, in parallel when the framework gave us
+// its parallelizer.
+func (pl *FailureDomainSpread) until(ctx context.Context, pieces int, work func(int)) {
+	if pl.parallelizer != nil {
+		pl.parallelizer.Until(ctx, pieces, work, Name)
+		return
+	}
+	for i := 0; i < pieces; i++ {
+		work(i)
+	}
+}

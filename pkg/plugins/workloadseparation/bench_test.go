@@ -1,0 +1,128 @@
+package workloadseparation
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	v1 "k8s.io/api/core/v1"
+	fwk "k8s.io/kube-scheduler/framework"
+	"k8s.io/kubernetes/pkg/scheduler/apis/config"
+	"k8s.io/kubernetes/pkg/scheduler/framework"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/feature"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/nodeaffinity"
+	st "k8s.io/kubernetes/pkg/scheduler/testing"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// benchNodes returns n nodes: 3 control-plane, 3 infra, the rest workers.
+func benchNodes(n int) []fwk.NodeInfo {
+	infos := make([]fwk.NodeInfo, 0, n)
+	for i := 0; i < n; i++ {
+		w := st.MakeNode().Name(fmt.Sprintf("node-%d", i)).
+			Label(policy.LabelZone, fmt.Sprintf("zone-%d", i%3)).
+			Label(policy.LabelHostID, fmt.Sprintf("host-%d", i/4))
+		switch {
+		case i < 3:
+			w = w.Label(policy.LabelControlPlane, "")
+		case i < 6:
+			w = w.Label(policy.LabelInfra, "")
+		}
+		ni := framework.NewNodeInfo()
+		ni.SetNode(w.Obj())
+		infos = append(infos, ni)
+	}
+	return infos
+}
+
+type filterPlugin interface {
+	fwk.PreFilterPlugin
+	fwk.FilterPlugin
+}
+
+// schedulePod runs PreFilter and Filter over the nodes PreFilter leaves, as
+// the framework does for one pod, and returns the feasible count.
+func schedulePod(ctx context.Context, pl filterPlugin, pod *v1.Pod, nodes []fwk.NodeInfo) int {
+	state := framework.NewCycleState()
+	res, s := pl.PreFilter(ctx, state, pod, nodes)
+	if s.IsSkip() {
+		return len(nodes)
+	}
+	feasible := 0
+	for _, ni := range nodes {
+		if !res.AllNodes() && !res.NodeNames.Has(ni.Node().Name) {
+			continue
+		}
+		if pl.Filter(ctx, state, pod, ni).IsSuccess() {
+			feasible++
+		}
+	}
+	return feasible
+}
+
+// BenchmarkWorkloadSeparation reports the per-pod cost of the plugin for a
+// control-plane pod and a user pod, beside upstream NodeAffinity given the
+// equivalent required node affinity, on the same nodes in the same run.
+func BenchmarkWorkloadSeparation(b *testing.B) {
+	ctx := context.Background()
+	ws, err := New(ctx, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	na, err := nodeaffinity.New(ctx, &config.NodeAffinityArgs{}, nil, feature.Features{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pods := map[string]struct {
+		ours, upstream *v1.Pod
+		feasible       func(n int) int
+	}{
+		"control-plane": {
+			ours:     st.MakePod().Namespace("kube-system").Name("kube-scheduler").Label("component", "kube-scheduler").Obj(),
+			upstream: st.MakePod().Namespace("kube-system").Name("kube-scheduler").NodeAffinityIn(policy.LabelControlPlane, []string{""}, st.NodeSelectorTypeMatchExpressions).Obj(),
+			feasible: func(int) int { return 3 },
+		},
+		"user": {
+			ours: st.MakePod().Namespace("default").Name("web").Obj(),
+			upstream: st.MakePod().Namespace("default").Name("web").NodeAffinity(&v1.NodeAffinity{
+				RequiredDuringSchedulingIgnoredDuringExecution: &v1.NodeSelector{NodeSelectorTerms: []v1.NodeSelectorTerm{{
+					MatchExpressions: []v1.NodeSelectorRequirement{
+						{Key: policy.LabelControlPlane, Operator: v1.NodeSelectorOpDoesNotExist},
+						{Key: policy.LabelMaster, Operator: v1.NodeSelectorOpDoesNotExist},
+						{Key: policy.LabelInfra, Operator: v1.NodeSelectorOpDoesNotExist},
+					},
+				}}},
+			}).Obj(),
+			feasible: func(n int) int { return n - 6 },
+		},
+	}
+	for _, n := range []int{100, 1000, 5000} {
+		nodes := benchNodes(n)
+		for _, n2 := range nodes {
+			ws.(*WorkloadSeparation).roles.upsert(n2.Node())
+		}
+		for _, kind := range []string{"control-plane", "user"} {
+			p := pods[kind]
+			for _, impl := range []struct {
+				name string
+				pl   filterPlugin
+				pod  *v1.Pod
+			}{
+				{"WorkloadSeparation", ws.(filterPlugin), p.ours},
+				{"NodeAffinity", na.(filterPlugin), p.upstream},
+			} {
+				b.Run(fmt.Sprintf("nodes=%d/pod=%s/plugin=%s", n, kind, impl.name), func(b *testing.B) {
+					if got, want := schedulePod(ctx, impl.pl, impl.pod, nodes), p.feasible(n); got != want {
+						b.Fatalf("feasible nodes = %d, want %d", got, want)
+					}
+					b.ReportAllocs()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						schedulePod(ctx, impl.pl, impl.pod, nodes)
+					}
+				})
+			}
+		}
+	}
+}
