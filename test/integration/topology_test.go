@@ -2,6 +2,7 @@ package integration
 
 import (
 	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
@@ -44,4 +45,9 @@ func componentPod(name string, labels map[string]string) *v1.Pod {
 	p := pod("kube-system", name, labels)
 	p.Spec.Tolerations = []v1.Toleration{{Key: policy.LabelControlPlane, Operator: v1.TolerationOpExists, Effect: v1.TaintEffectNoSchedule}}
 	return p
+}
+
+func resourceQuantity(s string) *resource.Quantity {
+	q := resource.MustParse(s)
+	return &q
 }

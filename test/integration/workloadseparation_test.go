@@ -101,28 +101,12 @@ func TestLegacyMasterLabelAndInfraNodes(t *testing.T) {
 		cluster.CreateNode(t, n)
 	}
 	// The shipped policy plus one infra component, as an operator adds it.
-	cfg := cluster.SchedulerConfig(t, "secondary/config.yaml")
-	raw, err := os.ReadFile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	withInfra := strings.Replace(string(raw), "trustedNamespaces:", `components:
-      - name: ingress
-        nodeRole: Infra
-        selectors: [{matchLabels: {app: ingress}}]
-      - name: etcd
-        nodeRole: ControlPlane
-        spread: Required
-        selectors: [{matchLabels: {component: etcd}}]
-        disruption: {quorum: true}
-      trustedNamespaces:`, 1)
-	if withInfra == string(raw) {
-		t.Fatal("shipped config has no trustedNamespaces to anchor the test's components")
-	}
-	custom := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(custom, []byte(withInfra), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	custom := cluster.SchedulerConfig(t, "secondary/config.yaml", harness.SetPolicyArg("components", []any{
+		map[string]any{"name": "ingress", "nodeRole": "Infra",
+			"selectors": []any{map[string]any{"matchLabels": map[string]any{"app": "ingress"}}}},
+		map[string]any{"name": "etcd", "nodeRole": "ControlPlane", "spread": "Required", "disruption": map[string]any{"quorum": true},
+			"selectors": []any{map[string]any{"matchLabels": map[string]any{"component": "etcd"}}}},
+	}))
 	cluster.StartScheduler(t, custom, "--leader-elect=false")
 
 	cluster.CreatePod(t, componentPod("etcd-0", map[string]string{"component": "etcd"}))

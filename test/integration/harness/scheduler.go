@@ -17,10 +17,39 @@ type Scheduler struct {
 	Port int
 }
 
-// SchedulerConfig writes the shipped configuration manifests/<rel> with only
+// ConfigEdit changes a parsed KubeSchedulerConfiguration.
+type ConfigEdit func(cfg map[string]any)
+
+// SetPolicyArg sets one policy field in the args of every ha-scheduler
+// plugin of every profile, as an operator must (the plugins of a profile
+// share one policy).
+func SetPolicyArg(key string, value any) ConfigEdit {
+	return func(cfg map[string]any) {
+		profiles, _ := cfg["profiles"].([]any)
+		for _, p := range profiles {
+			prof, _ := p.(map[string]any)
+			pcs, _ := prof["pluginConfig"].([]any)
+			for _, pc := range pcs {
+				entry, _ := pc.(map[string]any)
+				switch entry["name"] {
+				case "WorkloadSeparation", "FailureDomainSpread", "DisruptionGuard":
+					args, _ := entry["args"].(map[string]any)
+					if args == nil {
+						args = map[string]any{}
+					}
+					args[key] = value
+					entry["args"] = args
+				}
+			}
+		}
+	}
+}
+
+// SchedulerConfig writes the shipped configuration manifests/<rel> with
 // clientConnection.kubeconfig pointed at the test cluster (with --config,
-// kube-scheduler ignores --kubeconfig), and returns the file's path.
-func (c *Cluster) SchedulerConfig(t testing.TB, rel string) string {
+// kube-scheduler ignores --kubeconfig) and the given edits, and returns the
+// file's path.
+func (c *Cluster) SchedulerConfig(t testing.TB, rel string, edits ...ConfigEdit) string {
 	t.Helper()
 	raw, err := os.ReadFile(ManifestPath(rel))
 	if err != nil {
@@ -36,6 +65,9 @@ func (c *Cluster) SchedulerConfig(t testing.TB, rel string) string {
 	}
 	conn["kubeconfig"] = c.KubeconfigPath
 	cfg["clientConnection"] = conn
+	for _, edit := range edits {
+		edit(cfg)
+	}
 	out, err := yaml.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)
