@@ -15,8 +15,8 @@ import (
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/backend/cache"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
-	"k8s.io/kubernetes/pkg/scheduler/metrics"
 	plugintesting "k8s.io/kubernetes/pkg/scheduler/framework/plugins/testing"
+	"k8s.io/kubernetes/pkg/scheduler/metrics"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
@@ -768,5 +768,19 @@ func TestNewRejectsBadArgs(t *testing.T) {
 	_, err := New(ctx, &runtime.Unknown{Raw: []byte(`{"levels":["topology.kubernetes.io/zone"],"requiredLevels":["topology.scs.community/host-id"]}`)}, nil)
 	if err == nil || !strings.Contains(err.Error(), "FailureDomainSpread.args.requiredLevels[0]") {
 		t.Fatalf("err = %v, want one naming FailureDomainSpread.args.requiredLevels[0]", err)
+	}
+}
+
+// Score runs once per feasible node: it must not allocate.
+func TestScoreDoesNotAllocate(t *testing.T) {
+	nodes, pods := benchCluster(100)
+	ctx, pl, infos := setup(t, nil, nodes, pods)
+	pod := web("new").Obj()
+	state := framework.NewCycleState()
+	if s := pl.PreScore(ctx, state, pod, infos); !s.IsSuccess() {
+		t.Fatal(s)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { _, _ = pl.Score(ctx, state, pod, infos[7]) }); allocs != 0 {
+		t.Errorf("Score allocates %v times per call", allocs)
 	}
 }
