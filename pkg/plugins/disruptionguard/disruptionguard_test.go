@@ -33,6 +33,7 @@ import (
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/noderesources"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/queuesort"
 	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
+	schedmetrics "k8s.io/kubernetes/pkg/scheduler/metrics"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
 	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
 
@@ -48,6 +49,12 @@ const (
 )
 
 var epoch = time.Unix(0, 0)
+
+func init() {
+	// The scheduling queue and the preemption executor record upstream
+	// metrics, which must exist.
+	schedmetrics.Register()
+}
 
 // node is a node with room for cpu CPUs of pods.
 func node(name, cpu string) *v1.Node {
@@ -69,7 +76,7 @@ func notReady(ns, name, nodeName string, prio int32, cpu string, start int64) *s
 }
 
 func preemptor(ns, name string, prio int32, cpu string) *v1.Pod {
-	return st.MakePod().Namespace(ns).Name(name).UID(ns+"/"+name).Priority(prio).
+	return st.MakePod().Namespace(ns).Name(name).UID(ns + "/" + name).Priority(prio).
 		Req(map[v1.ResourceName]string{v1.ResourceCPU: cpu}).PreemptionPolicy(v1.PreemptLowerPriority).Obj()
 }
 
@@ -414,10 +421,12 @@ func TestPostFilter(t *testing.T) {
 				running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj(),
 				running("default", "web-2", "w-1", userLow, "1", 2).Label("app", "web").Obj(),
 			},
-			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
-			preemptor:   preemptor("default", "batch", userHigh, "1"),
-			wantNode:    "w-1",
-			wantVictims: []string{"web-2"},
+			pdbs:      []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
+			preemptor: preemptor("default", "batch", userHigh, "1"),
+			wantNode:  "w-1",
+			// Upstream counts the allowance in order of importance: web-2
+			// is the one beyond it, so it is reprieved first.
+			wantVictims: []string{"web-1"},
 		},
 		{
 			name:  "BestEffort still keeps the last replica of a component (rule 2 in both modes)",

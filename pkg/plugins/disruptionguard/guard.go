@@ -417,6 +417,9 @@ func (s *guardState) chosenOn(node string) []*v1.Pod {
 //
 // A node rejected for these reasons carries them in its status, which
 // upstream turns into the PostFilter message when no candidate is left.
+//
+// The PDBs the Evaluator passes are ignored: upstream gets the same PDBs
+// (same lister) with allowances corrected for victims in flight.
 func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.CycleState, preemptor *v1.Pod, nodeInfo fwk.NodeInfo,
 	allPossibleVictims []*preemption.DomainVictim, _ []*policyv1.PodDisruptionBudget) ([]*v1.Pod, int, *fwk.Status) {
 	logger := klog.FromContext(ctx)
