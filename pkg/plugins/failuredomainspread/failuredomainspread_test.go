@@ -126,7 +126,7 @@ func scoreAll(t testing.TB, ctx context.Context, pl *FailureDomainSpread, pod *v
 		if !s.IsSuccess() {
 			t.Fatalf("Score(%s): %v", ni.Node().Name, s)
 		}
-		if sc < 0 || sc > fwk.MaxNodeScore {
+		if sc < 0 || sc > fwk.MaxScore {
 			t.Fatalf("Score(%s) = %d, out of range", ni.Node().Name, sc)
 		}
 		out[ni.Node().Name] = sc
@@ -242,7 +242,7 @@ func TestScore(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, pl, infos := setup(t, tt.args, tt.nodes, tt.pods)
 			got := scoreAll(t, ctx, pl, tt.pod, infos)
-			var prev int64 = fwk.MaxNodeScore + 1
+			prev := int64(fwk.MaxScore + 1)
 			for i, tie := range tt.order {
 				s := got[tie[0]]
 				for _, n := range tie {
@@ -253,8 +253,8 @@ func TestScore(t *testing.T) {
 				if s >= prev {
 					t.Errorf("score(%s) = %d, want less than the group before (%d); scores %v", tie[0], s, prev, got)
 				}
-				if i == 0 && len(tt.order) > 1 && s != fwk.MaxNodeScore {
-					t.Errorf("best node %s scores %d, want %d", tie[0], s, fwk.MaxNodeScore)
+				if i == 0 && len(tt.order) > 1 && s != fwk.MaxScore {
+					t.Errorf("best node %s scores %d, want %d", tie[0], s, fwk.MaxScore)
 				}
 				if i == len(tt.order)-1 && len(tt.order) > 1 && s != 0 {
 					t.Errorf("worst node %s scores %d, want 0", tie[0], s)
@@ -286,8 +286,8 @@ func TestScoreMonotoneWithManyTuples(t *testing.T) {
 			t.Fatalf("score(%s) = %d < score(%s) = %d", better, got[better], worse, got[worse])
 		}
 	}
-	if got["n000"] != fwk.MaxNodeScore || got[fmt.Sprintf("n%03d", n-1)] != 0 {
-		t.Errorf("best = %d, worst = %d; want %d and 0", got["n000"], got[fmt.Sprintf("n%03d", n-1)], fwk.MaxNodeScore)
+	if got["n000"] != fwk.MaxScore || got[fmt.Sprintf("n%03d", n-1)] != 0 {
+		t.Errorf("best = %d, worst = %d; want %d and 0", got["n000"], got[fmt.Sprintf("n%03d", n-1)], fwk.MaxScore)
 	}
 }
 

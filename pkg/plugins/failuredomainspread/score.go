@@ -101,7 +101,7 @@ func (pl *FailureDomainSpread) PreScore(ctx context.Context, cycleState fwk.Cycl
 	// score; with more, neighbours may tie, never invert.
 	last := int64(len(keys) - 1)
 	for rank, k := range keys {
-		s.scores[k] = fwk.MaxNodeScore - int64(rank)*fwk.MaxNodeScore/last
+		s.scores[k] = fwk.MaxScore - int64(rank)*fwk.MaxScore/last
 	}
 	cycleState.Write(preScoreStateKey, s)
 	return nil
