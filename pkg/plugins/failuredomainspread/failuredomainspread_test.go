@@ -242,7 +242,7 @@ func TestScore(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, pl, infos := setup(t, tt.args, tt.nodes, tt.pods)
 			got := scoreAll(t, ctx, pl, tt.pod, infos)
-			prev := int64(fwk.MaxScore + 1)
+			prev := fwk.MaxScore + 1
 			for i, tie := range tt.order {
 				s := got[tie[0]]
 				for _, n := range tie {
