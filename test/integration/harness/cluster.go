@@ -115,6 +115,8 @@ func (c *Cluster) startAPIServer() error {
 		// need no service account token.
 		"--disable-admission-plugins", "ServiceAccount,TaintNodesByCondition",
 		"--allow-privileged=true",
+		// Do not wait a minute for the scheduler's watches on restart.
+		"--shutdown-watch-termination-grace-period=2s",
 	}
 	if err := c.launchAPIServer(); err != nil {
 		return err

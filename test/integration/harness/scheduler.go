@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -51,6 +52,14 @@ func SetPolicyArg(key string, value any) ConfigEdit {
 // file's path.
 func (c *Cluster) SchedulerConfig(t testing.TB, rel string, edits ...ConfigEdit) string {
 	t.Helper()
+	return WriteConfig(t, rel, c.KubeconfigPath, edits...)
+}
+
+// WriteConfig writes the shipped configuration manifests/<rel> with
+// clientConnection.kubeconfig set to kubeconfig and the edits applied, and
+// returns the file's path.
+func WriteConfig(t testing.TB, rel, kubeconfig string, edits ...ConfigEdit) string {
+	t.Helper()
 	raw, err := os.ReadFile(ManifestPath(rel))
 	if err != nil {
 		t.Fatalf("reading shipped config: %v", err)
@@ -63,7 +72,7 @@ func (c *Cluster) SchedulerConfig(t testing.TB, rel string, edits ...ConfigEdit)
 	if conn == nil {
 		conn = map[string]any{}
 	}
-	conn["kubeconfig"] = c.KubeconfigPath
+	conn["kubeconfig"] = kubeconfig
 	cfg["clientConnection"] = conn
 	for _, edit := range edits {
 		edit(cfg)
@@ -80,29 +89,61 @@ func (c *Cluster) SchedulerConfig(t testing.TB, rel string, edits ...ConfigEdit)
 }
 
 // StartScheduler runs ha-scheduler with the given config file and flags,
-// waits until it serves /healthz, and stops it when the test ends (printing
-// its log tail if the test failed).
+// authenticating its secure port's clients with the admin kubeconfig.
 func (c *Cluster) StartScheduler(t testing.TB, configPath string, flags ...string) *Scheduler {
+	t.Helper()
+	return c.StartSchedulerWith(t, configPath, SchedulerOptions{Flags: flags})
+}
+
+// SchedulerOptions say how StartSchedulerWith runs ha-scheduler.
+type SchedulerOptions struct {
+	// AuthKubeconfig is passed as --authentication-kubeconfig and
+	// --authorization-kubeconfig (delegated authn/authz of the secure
+	// port). Default: the admin kubeconfig, as StartScheduler does.
+	AuthKubeconfig string
+	// Flags are appended to the command line.
+	Flags []string
+	// LogName names the log file (default ha-scheduler.log), so that two
+	// instances of one test are told apart in failure output.
+	LogName string
+}
+
+// StartSchedulerWith is StartScheduler with options: another identity for
+// delegated authn/authz, extra flags, a log name.
+func (c *Cluster) StartSchedulerWith(t testing.TB, configPath string, o SchedulerOptions) *Scheduler {
+	t.Helper()
+	port, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := o.AuthKubeconfig
+	if auth == "" {
+		auth = c.KubeconfigPath
+	}
+	args := append([]string{
+		"--config", configPath,
+		"--bind-address", "127.0.0.1", "--secure-port", strconv.Itoa(port),
+		"--cert-dir", t.TempDir(),
+		"--authentication-kubeconfig", auth,
+		"--authorization-kubeconfig", auth,
+		"--v", "3",
+	}, o.Flags...)
+	return c.StartSchedulerArgs(t, port, o.LogName, args...)
+}
+
+// StartSchedulerArgs runs ha-scheduler with exactly args (nothing added),
+// waits until https://127.0.0.1:<port>/healthz answers, and stops it when
+// the test ends (printing its log tail if the test failed).
+func (c *Cluster) StartSchedulerArgs(t testing.TB, port int, logName string, args ...string) *Scheduler {
 	t.Helper()
 	bin, err := SchedulerBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	port, err := FreePort()
-	if err != nil {
-		t.Fatal(err)
+	if logName == "" {
+		logName = "ha-scheduler.log"
 	}
-	dir := t.TempDir()
-	args := append([]string{
-		"--config", configPath,
-		"--bind-address", "127.0.0.1", "--secure-port", strconv.Itoa(port),
-		"--cert-dir", dir,
-		// Delegated authn/authz use the admin kubeconfig of the test.
-		"--authentication-kubeconfig", c.KubeconfigPath,
-		"--authorization-kubeconfig", c.KubeconfigPath,
-		"--v", "3",
-	}, flags...)
-	p, err := StartProcess("ha-scheduler", bin, filepath.Join(dir, "ha-scheduler.log"), args...)
+	p, err := StartProcess("ha-scheduler", bin, filepath.Join(t.TempDir(), logName), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,13 +151,25 @@ func (c *Cluster) StartScheduler(t testing.TB, configPath string, flags ...strin
 	t.Cleanup(func() {
 		s.Stop(10 * time.Second)
 		if t.Failed() {
-			t.Logf("ha-scheduler log tail:\n%s", s.LogTail(60))
+			t.Logf("%s tail:\n%s", logName, s.LogTail(60))
 		}
 	})
 	if err := s.waitHealthy(60 * time.Second); err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// GetAnonymous fetches a path from the scheduler's secure port without
+// credentials, as a kubelet probe does.
+func (s *Scheduler) GetAnonymous(path string) (int, string, error) {
+	resp, err := insecureClient.Get("https://127.0.0.1:" + strconv.Itoa(s.Port) + path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), err
 }
 
 func (s *Scheduler) waitHealthy(timeout time.Duration) error {

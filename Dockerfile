@@ -1,0 +1,28 @@
+# ha-scheduler image: `make image` (docker or podman). Multi-stage: the
+# binary is built exactly as `make build` builds it (CGO_ENABLED=0, the
+# version stamped by ldflags), then copied alone onto distroless/static,
+# which runs it as the nonroot user 65532.
+#
+# Needs BuildKit (docker 23+ default) or podman/buildah. The builder stage
+# runs on the build machine's platform and cross-compiles: e.g.
+# `docker buildx build --platform linux/arm64 .` (TARGETOS/TARGETARCH reach
+# `go build`; unset, Go builds for the builder's own platform).
+ARG GO_VERSION=1.26
+
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS builder
+ARG TARGETOS
+ARG TARGETARCH
+WORKDIR /src
+# Module downloads are cached in their own layer, invalidated only by
+# go.mod/go.sum.
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN GOOS=${TARGETOS} GOARCH=${TARGETARCH} CGO_ENABLED=0 make build
+
+FROM gcr.io/distroless/static:nonroot
+COPY --from=builder /src/bin/ha-scheduler /usr/local/bin/ha-scheduler
+USER 65532:65532
+# Same secure port as kube-scheduler (probes, /metrics).
+EXPOSE 10259
+ENTRYPOINT ["/usr/local/bin/ha-scheduler"]

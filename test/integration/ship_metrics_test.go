@@ -1,0 +1,77 @@
+package integration
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/disruptionguard"
+	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
+)
+
+// /metrics of the running binary (shipped secondary configuration): the
+// upstream scheduler metrics are there, and DisruptionGuard's counter of
+// refused victims counts a refusal (a user pod that would need to preempt
+// a kube-system pod, rule 3).
+func TestShipMetricsEndpoint(t *testing.T) {
+	if _, ok := plugins.Registry()[disruptionguard.Name]; !ok {
+		t.Fatalf("%s is not in the plugin registry", disruptionguard.Name)
+	}
+	s := shipStartSecondary(t, shipWorker("worker-1", "zone-a", "host-1", "1"))
+
+	cluster.CreatePod(t, shipPod("default", "web-0", haScheduler, "100m", map[string]string{"app": "web"}))
+	cluster.WaitScheduled(t, "default", "web-0")
+	code, body, err := s.Get("/metrics")
+	if err != nil || code != 200 {
+		t.Fatalf("GET /metrics: %d %v", code, err)
+	}
+	if v, ok := shipMetric(body, "scheduler_schedule_attempts_total", map[string]string{"profile": haScheduler, "result": "scheduled"}); !ok || v < 1 {
+		t.Errorf("scheduler_schedule_attempts_total{profile=%q,result=\"scheduled\"} = %v (present %v), want >= 1", haScheduler, v, ok)
+	}
+	for _, name := range []string{"scheduler_pending_pods", "scheduler_scheduling_attempt_duration_seconds_count"} {
+		if !strings.Contains(body, name) {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+
+	// A kube-system pod (any role) fills the worker; a higher-priority user
+	// pod cannot preempt it: DisruptionGuard refuses the victim.
+	shipPriorityClass(t, "ship-metrics-high", 1000)
+	cluster.CreatePod(t, shipPod("kube-system", "addon-0", haScheduler, "800m", map[string]string{"app": "some-addon"}))
+	cluster.WaitScheduled(t, "kube-system", "addon-0")
+	pre := shipPod("default", "preemptor", haScheduler, "800m", map[string]string{"app": "preemptor"})
+	pre.Spec.PriorityClassName = "ship-metrics-high"
+	cluster.CreatePod(t, pre)
+	msg := cluster.WaitUnschedulable(t, "default", "preemptor")
+	t.Logf("preemptor: %s", msg)
+
+	var refused float64
+	err = shipPoll(harness.Timeout, 200*time.Millisecond, func(context.Context) (bool, error) {
+		_, body, err = s.Get("/metrics")
+		if err != nil {
+			return false, nil
+		}
+		var ok bool
+		refused, ok = shipMetric(body, disruptionguard.MetricRefusedVictims, map[string]string{"rule": disruptionguard.RuleTrusted})
+		return ok && refused >= 1, nil
+	})
+	if err != nil {
+		t.Errorf("%s{rule=%q} = %v, want >= 1; the DisruptionGuard lines of /metrics:\n%s", disruptionguard.MetricRefusedVictims,
+			disruptionguard.RuleTrusted, refused, shipGrep(body, "disruptionguard"))
+	}
+	if v, ok := shipMetric(body, "scheduler_preemption_attempts_total", nil); !ok || v < 1 {
+		t.Errorf("scheduler_preemption_attempts_total = %v (present %v), want >= 1", v, ok)
+	}
+}
+
+func shipGrep(body, s string) string {
+	var out []string
+	for _, l := range strings.Split(body, "\n") {
+		if strings.Contains(l, s) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
