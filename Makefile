@@ -22,8 +22,9 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
-build: ## Build bin/ha-scheduler
+build: ## Build bin/ha-scheduler and bin/ha-check
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN_DIR)/ha-scheduler ./cmd/ha-scheduler
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN_DIR)/ha-check ./cmd/ha-check
 
 .PHONY: binaries
 binaries: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl from the pinned modules (cached)
@@ -40,6 +41,18 @@ test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora)
 test-integration: build ## Integration tests: real etcd, kube-apiserver and the ha-scheduler binary
 	hack/build-binaries.sh etcd kube-apiserver
 	$(GO) test -count=1 -timeout 30m $(TEST_FLAGS) ./test/integration/...
+
+.PHONY: lab
+lab: ## Local lab cluster (kwok): ha-scheduler on a simulated HA topology; prints placement and the checker's verdict
+	hack/lab/up.sh
+
+.PHONY: lab-down
+lab-down: ## Remove the lab cluster (keeps the cached binaries)
+	hack/lab/down.sh
+
+.PHONY: test-lab
+test-lab: ## Lab smoke test: create the lab, checker passes, no user pod on a control-plane node, remove it
+	hack/lab/smoke.sh
 
 .PHONY: bench
 bench: ## Plugin benchmarks (per-pod cost, ratios against upstream in the same run)
@@ -58,3 +71,22 @@ verify: $(GOLANGCI_LINT) ## gofmt, go vet, golangci-lint
 .PHONY: clean
 clean: ## Remove built binaries (keeps the cached Kubernetes binaries in _output)
 	rm -rf $(BIN_DIR)
+
+# Container image (Dockerfile): docker or podman, whichever is installed.
+IMAGE            ?= ha-scheduler
+# A tag cannot hold "+": v1.37.2-ha.0.1.0 for version v1.37.2+ha.0.1.0.
+IMAGE_TAG        ?= $(KUBE_VERSION)-ha.$(HA_RELEASE)
+CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
+
+.PHONY: image
+image: ## Build the container image ha-scheduler:<version> with docker or podman (IMAGE=, IMAGE_TAG= to override)
+	@if [ -z "$(CONTAINER_ENGINE)" ]; then \
+	  echo "make image: neither docker nor podman is installed here; install one, or set CONTAINER_ENGINE=<command>" >&2; \
+	  exit 1; \
+	fi
+	@if ! $(CONTAINER_ENGINE) info >/dev/null 2>&1; then \
+	  echo "make image: $(CONTAINER_ENGINE) is installed but cannot build here (is its daemon/service running?)" >&2; \
+	  exit 1; \
+	fi
+	$(CONTAINER_ENGINE) build -t $(IMAGE):$(IMAGE_TAG) .
+	@echo "built $(IMAGE):$(IMAGE_TAG) with $(CONTAINER_ENGINE)"

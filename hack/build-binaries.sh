@@ -5,33 +5,46 @@
 # whose stamp (package, Go version, go.sum) is unchanged is not rebuilt, so a
 # second run takes seconds.
 #
-# usage: hack/build-binaries.sh [name ...]   (default: all)
+# kwok and kwokctl (the lab, hack/lab) pin older Kubernetes modules than we
+# do, so they are built from their own module, hack/kwok/go.mod, and stamped
+# with that module's go.sum. They are built only when named.
+#
+# usage: hack/build-binaries.sh [name ...]   (default: the four Kubernetes binaries)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT_DIR=${OUT_DIR:-_output/bin}
 mkdir -p "$OUT_DIR"
+OUT_ABS=$(cd "$OUT_DIR" && pwd)
 
 declare -A PKG=(
   [etcd]=./hack/etcd
   [kube-apiserver]=k8s.io/kubernetes/cmd/kube-apiserver
   [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
   [kubectl]=k8s.io/kubernetes/cmd/kubectl
+  [kwok]=sigs.k8s.io/kwok/cmd/kwok
+  [kwokctl]=sigs.k8s.io/kwok/cmd/kwokctl
+)
+# The module each binary is built in (default: the repository root).
+declare -A MODDIR=(
+  [kwok]=hack/kwok
+  [kwokctl]=hack/kwok
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(etcd kube-apiserver kube-controller-manager kubectl)
 
-sum=$( (go version; cat go.sum go.mod) | sha256sum | cut -c1-16)
+modsum() { (go version; cat "$1/go.sum" "$1/go.mod") | sha256sum | cut -c1-16; }
 for name in "${names[@]}"; do
   pkg=${PKG[$name]:?unknown binary $name}
-  stamp="$pkg $sum"
+  dir=${MODDIR[$name]:-.}
+  stamp="$pkg $(modsum "$dir")"
   if [ -x "$OUT_DIR/$name" ] && [ "$(cat "$OUT_DIR/.$name.stamp" 2>/dev/null)" = "$stamp" ]; then
     echo "==> $name: up to date ($OUT_DIR/$name)"
     continue
   fi
   echo "==> building $name from $pkg (a cold build takes a few minutes)"
   start=$(date +%s)
-  CGO_ENABLED=0 go build -trimpath -o "$OUT_DIR/$name" "$pkg"
+  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -o "$OUT_ABS/$name" "$pkg")
   echo "$stamp" > "$OUT_DIR/.$name.stamp"
   echo "==> $name built in $(( $(date +%s) - start ))s"
 done

@@ -91,11 +91,13 @@ func Analyze(p *policy.Policy, c Cluster) *Report {
 		}
 		r.Summary.Pods++
 		class := p.Classify(pod)
-		if class.IsUserWorkload() && pod.Spec.NodeName != "" {
-			if n := nodes[pod.Spec.NodeName]; n != nil {
+		if n := nodes[pod.Spec.NodeName]; n != nil && pod.Spec.NodeName != "" {
+			if class.IsUserWorkload() {
 				if f, ok := separationFinding(pod, class, n); ok {
 					r.Findings = append(r.Findings, f)
 				}
+			} else if f, ok := componentRoleFinding(pod, class, n); ok {
+				r.Findings = append(r.Findings, f)
 			}
 		}
 		if class.Component == "" {
@@ -294,6 +296,30 @@ func separationFinding(pod *v1.Pod, class policy.Class, node *v1.Node) (Finding,
 		ID:       id,
 		Severity: SeverityFail,
 		Message:  msg,
+		Subjects: []string{pod.Namespace + "/" + pod.Name, node.Name},
+	}, true
+}
+
+// componentRoleFinding reports a component of a trusted namespace running on
+// a node of a role its rule does not allow (etcd on a worker): it shares the
+// node with user workloads and fails with them. A fail for the components
+// whose loss takes the control plane down (disruption-controlled or
+// Required-spread), a warning for the others (kubeadm's CoreDNS commonly runs
+// on workers).
+func componentRoleFinding(pod *v1.Pod, class policy.Class, node *v1.Node) (Finding, bool) {
+	role := policy.RoleOf(node.Labels)
+	if class.Component == "" || class.Roles.Allows(role) {
+		return Finding{}, false
+	}
+	severity := SeverityWarn
+	if class.Disruption.Controlled() || class.Spread == policy.SpreadRequired {
+		severity = SeverityFail
+	}
+	return Finding{
+		ID:       IDComponentOffRole,
+		Severity: severity,
+		Message: fmt.Sprintf("component %s pod %s/%s runs on %s node %s; its policy (nodeRole %s) keeps it on other nodes",
+			class.Component, pod.Namespace, pod.Name, role, node.Name, class.Placement),
 		Subjects: []string{pod.Namespace + "/" + pod.Name, node.Name},
 	}, true
 }

@@ -576,3 +576,38 @@ func TestTextOutput(t *testing.T) {
 		t.Errorf("the verdict is not the last line:\n%s", failed)
 	}
 }
+
+// A component on a node of a role its rule does not allow: a fail for etcd
+// (quorum, Required), a warning for kube-dns (Preferred, not controlled).
+func TestComponentOffRole(t *testing.T) {
+	tests := []struct {
+		name     string
+		pod      *v1.Pod
+		severity Severity // "": no finding
+	}{
+		{name: "etcd member on a worker", pod: pod("kube-system", "etcd-w", "w-a", lbl("component", "etcd")), severity: SeverityFail},
+		{name: "kube-dns on a worker", pod: pod("kube-system", "coredns-1", "w-a", lbl("k8s-app", "kube-dns")), severity: SeverityWarn},
+		{name: "kube-proxy (Any) on a worker", pod: pod("kube-system", "kube-proxy-1", "w-a", lbl("k8s-app", "kube-proxy"))},
+		{name: "spoofed etcd labels in a user namespace are a user workload", pod: pod("shop", "etcd-w", "w-a", lbl("component", "etcd"))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Analyze(policy.Default(), haCluster().with(tt.pod))
+			var found []Finding
+			for _, f := range r.Findings {
+				if f.ID == IDComponentOffRole {
+					found = append(found, f)
+				}
+			}
+			if tt.severity == "" {
+				if len(found) != 0 {
+					t.Fatalf("unexpected findings %+v", found)
+				}
+				return
+			}
+			if len(found) != 1 || found[0].Severity != tt.severity || !slices.Contains(found[0].Subjects, tt.pod.Namespace+"/"+tt.pod.Name) {
+				t.Fatalf("findings %+v, want one %s naming %s/%s", found, tt.severity, tt.pod.Namespace, tt.pod.Name)
+			}
+		})
+	}
+}

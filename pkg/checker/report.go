@@ -66,6 +66,10 @@ const (
 	// IDUserWorkloadOnInfra (fail): a pod outside the trusted namespaces on
 	// an infra node.
 	IDUserWorkloadOnInfra = "workload-separation.user-workload-on-infra"
+	// IDComponentOffRole: a component runs on a node of a role its rule
+	// does not allow (etcd on a worker). Fail for disruption-controlled and
+	// Required-spread components, warn for others.
+	IDComponentOffRole = "workload-separation.component-off-role"
 
 	// IDSingleReplica (fail): a disruption-controlled component with one
 	// replica: nothing can drain its node without an outage.

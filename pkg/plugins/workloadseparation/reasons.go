@@ -9,13 +9,15 @@ import (
 )
 
 // Reasons a node is rejected. Constant, without node names, so the scheduler
-// can aggregate them ("3 node(s) are reserved for control-plane components").
+// can aggregate them; they start with "node(s)" because it prefixes each with
+// the number of nodes that gave it ("3 node(s) are reserved for
+// control-plane components").
 const (
-	ErrReasonControlPlaneReserved = "node is reserved for control-plane components"
-	ErrReasonInfraReserved        = "node is reserved for infra components"
-	ErrReasonNotControlPlane      = "node is not a control-plane node, which the pod's component requires"
-	ErrReasonNotInfra             = "node is not an infra node, which the pod's component requires"
-	ErrReasonWorkerReserved       = "node is a worker node; the pod's policy keeps it off workers"
+	ErrReasonControlPlaneReserved = "node(s) are reserved for control-plane components"
+	ErrReasonInfraReserved        = "node(s) are reserved for infra components"
+	ErrReasonNotControlPlane      = "node(s) are not control-plane nodes, which the pod's component requires"
+	ErrReasonNotInfra             = "node(s) are not infra nodes, which the pod's component requires"
+	ErrReasonWorkerReserved       = "node(s) are workers, which the pod's policy keeps it off"
 )
 
 // reasonFor explains why a node of role nodeRole rejects a pod of class c.

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# make test-lab: the lab's smoke test. Creates the lab (hack/lab/up.sh),
+# asserts that the checker passes (exit 0), that no user pod (outside
+# kube-system) sits on a control-plane node and that shop/sneaky stays
+# Pending, then removes the lab, pass or fail.
+set -euo pipefail
+# shellcheck source=hack/lab/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+trap 'step "removing the lab"; hack/lab/down.sh' EXIT
+fail=0
+
+rc=0
+hack/lab/up.sh || rc=$?
+
+step "smoke test assertions"
+if [ "$rc" -eq 0 ]; then
+  echo "ok: lab up, checker passed (exit 0)"
+else
+  echo "FAIL: hack/lab/up.sh exited $rc (the checker's verdict, or the lab did not come up)"
+  fail=1
+fi
+
+if [ -e "$LAB_KUBECONFIG" ]; then
+  cp_nodes=$(kubectl get nodes -l node-role.kubernetes.io/control-plane -o go-template='{{range .items}}{{.metadata.name}}{{"\n"}}{{end}}')
+  if [ -z "$cp_nodes" ]; then
+    echo "FAIL: the lab has no control-plane node"
+    fail=1
+  fi
+  on_cp=$(kubectl get pods -A -o go-template='{{range .items}}{{if ne .metadata.namespace "kube-system"}}{{.metadata.namespace}}/{{.metadata.name}} {{or .spec.nodeName "-"}}{{"\n"}}{{end}}{{end}}' |
+    awk 'NR == FNR { cp[$1] = 1; next } ($2 in cp) { print "  " $1 " on " $2 }' <(echo "$cp_nodes") -)
+  if [ -n "$on_cp" ]; then
+    echo "FAIL: user pods on control-plane nodes:"
+    echo "$on_cp"
+    fail=1
+  else
+    echo "ok: no user pod on a control-plane node ($(echo "$cp_nodes" | paste -sd ' '))"
+  fi
+  sneaky=$(kubectl -n shop get pod sneaky -o go-template='{{.status.phase}} {{or .spec.nodeName "-"}}' 2>/dev/null || echo "missing -")
+  why=$(kubectl -n shop get pod sneaky -o jsonpath='{.status.conditions[?(@.type=="PodScheduled")].message}' 2>/dev/null || true)
+  if [ "$sneaky" = "Pending -" ] && [[ $why == *"reserved for control-plane components"* ]]; then
+    echo "ok: shop/sneaky is Pending: $why"
+  else
+    echo "FAIL: shop/sneaky should be Pending, kept off the control-plane nodes by WorkloadSeparation; is: $sneaky: $why"
+    fail=1
+  fi
+fi
+
+if [ "$fail" -ne 0 ]; then
+  echo "test-lab: FAIL"
+  exit 1
+fi
+echo "test-lab: PASS"
