@@ -31,7 +31,7 @@ binaries: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl fro
 	hack/build-binaries.sh
 
 .PHONY: test
-test: test-unit test-integration ## Run every test (unit and integration): the test command
+test: test-unit test-integration test-lab ## Run every test (unit, integration, lab smoke test): the test command
 
 .PHONY: test-unit
 test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora)
