@@ -41,19 +41,41 @@ type filterPlugin interface {
 	fwk.FilterPlugin
 }
 
-// schedulePod runs PreFilter and Filter over the nodes PreFilter leaves, as
-// the framework does for one pod, and returns the feasible count.
-func schedulePod(ctx context.Context, pl filterPlugin, pod *v1.Pod, nodes []fwk.NodeInfo) int {
+// benchCluster is the nodes as a list and by name, as the scheduler's
+// snapshot holds them.
+type benchCluster struct {
+	nodes  []fwk.NodeInfo
+	byName map[string]fwk.NodeInfo
+}
+
+func newBenchCluster(n int) benchCluster {
+	c := benchCluster{nodes: benchNodes(n), byName: map[string]fwk.NodeInfo{}}
+	for _, ni := range c.nodes {
+		c.byName[ni.Node().Name] = ni
+	}
+	return c
+}
+
+// schedulePod runs PreFilter, then Filter over the nodes PreFilter leaves
+// (looked up by name, as schedule_one.go does for a PreFilterResult), and
+// returns the feasible count.
+func schedulePod(ctx context.Context, pl filterPlugin, pod *v1.Pod, c benchCluster) int {
 	state := framework.NewCycleState()
-	res, s := pl.PreFilter(ctx, state, pod, nodes)
+	res, s := pl.PreFilter(ctx, state, pod, c.nodes)
 	if s.IsSkip() {
-		return len(nodes)
+		return len(c.nodes)
+	}
+	nodes := c.nodes
+	if !res.AllNodes() {
+		nodes = make([]fwk.NodeInfo, 0, len(res.NodeNames))
+		for name := range res.NodeNames {
+			if ni, ok := c.byName[name]; ok {
+				nodes = append(nodes, ni)
+			}
+		}
 	}
 	feasible := 0
 	for _, ni := range nodes {
-		if !res.AllNodes() && !res.NodeNames.Has(ni.Node().Name) {
-			continue
-		}
 		if pl.Filter(ctx, state, pod, ni).IsSuccess() {
 			feasible++
 		}
@@ -98,9 +120,9 @@ func BenchmarkWorkloadSeparation(b *testing.B) {
 		},
 	}
 	for _, n := range []int{100, 1000, 5000} {
-		nodes := benchNodes(n)
-		for _, n2 := range nodes {
-			ws.(*WorkloadSeparation).roles.upsert(n2.Node())
+		nodes := newBenchCluster(n)
+		for _, ni := range nodes.nodes {
+			ws.(*WorkloadSeparation).roles.upsert(ni.Node())
 		}
 		for _, kind := range []string{"control-plane", "user"} {
 			p := pods[kind]
