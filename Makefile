@@ -39,7 +39,7 @@ test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora)
 
 .PHONY: test-integration
 test-integration: build ## Integration tests: real etcd, kube-apiserver and the ha-scheduler binary
-	hack/build-binaries.sh etcd kube-apiserver
+	hack/build-binaries.sh etcd kube-apiserver kubectl
 	$(GO) test -count=1 -timeout 30m $(TEST_FLAGS) ./test/integration/...
 
 .PHONY: lab
@@ -90,3 +90,22 @@ image: ## Build the container image ha-scheduler:<version> with docker or podman
 	fi
 	$(CONTAINER_ENGINE) build -t $(IMAGE):$(IMAGE_TAG) .
 	@echo "built $(IMAGE):$(IMAGE_TAG) with $(CONTAINER_ENGINE)"
+
+# Scale benchmark (test/scale, docs/performance.md): data items, placement
+# files and the log go to SCALE_OUT; SCALE_BENCH picks workloads (a -bench
+# pattern), SCALE_FLAGS adds flags (e.g. -perf-cpuprofile).
+SCALE_OUT   ?= _output/scale
+SCALE_BENCH ?= BenchmarkPerfScheduling
+SCALE_FLAGS ?=
+
+.PHONY: bench-scale
+bench-scale: ## Scale benchmark (scheduler_perf, 500 and 5,000 nodes): default vs ha-scheduler vs upstream-only profile; prints the table (~25 min)
+	hack/build-binaries.sh etcd
+	rm -rf $(SCALE_OUT) && mkdir -p $(SCALE_OUT)
+	@echo "==> scheduler_perf: $(SCALE_BENCH) (log: $(SCALE_OUT)/bench.log)"
+	@PATH="$(CURDIR)/$(TOOLS_DIR):$$PATH" ARTIFACTS="$(CURDIR)/$(SCALE_OUT)" \
+	  $(GO) test -run '^$$' -bench '$(SCALE_BENCH)' -benchtime=1x -timeout 30m ./test/scale \
+	  -data-items-dir="$(CURDIR)/$(SCALE_OUT)" $(SCALE_FLAGS) > $(SCALE_OUT)/bench.log 2>&1; \
+	  rc=$$?; grep -E '^(--- FAIL|FAIL|ok|PASS)' $(SCALE_OUT)/bench.log; \
+	  if [ $$rc -ne 0 ]; then tail -n 60 $(SCALE_OUT)/bench.log; exit $$rc; fi
+	$(GO) run ./test/scale/report $(SCALE_OUT)
