@@ -103,9 +103,9 @@ bench-scale: ## Scale benchmark (scheduler_perf, 500 and 5,000 nodes): default v
 	hack/build-binaries.sh etcd
 	rm -rf $(SCALE_OUT) && mkdir -p $(SCALE_OUT)
 	@echo "==> scheduler_perf: $(SCALE_BENCH) (log: $(SCALE_OUT)/bench.log)"
-	@PATH="$(CURDIR)/$(TOOLS_DIR):$$PATH" ARTIFACTS="$(CURDIR)/$(SCALE_OUT)" \
+	@PATH="$(abspath $(TOOLS_DIR)):$$PATH" ARTIFACTS="$(abspath $(SCALE_OUT))" \
 	  $(GO) test -run '^$$' -bench '$(SCALE_BENCH)' -benchtime=1x -timeout 30m ./test/scale \
-	  -data-items-dir="$(CURDIR)/$(SCALE_OUT)" $(SCALE_FLAGS) > $(SCALE_OUT)/bench.log 2>&1; \
+	  -data-items-dir="$(abspath $(SCALE_OUT))" $(SCALE_FLAGS) > $(SCALE_OUT)/bench.log 2>&1; \
 	  rc=$$?; grep -E '^(--- FAIL|FAIL|ok|PASS)' $(SCALE_OUT)/bench.log; \
 	  if [ $$rc -ne 0 ]; then tail -n 60 $(SCALE_OUT)/bench.log; exit $$rc; fi
 	$(GO) run ./test/scale/report $(SCALE_OUT)

@@ -1,0 +1,98 @@
+package scale
+
+import (
+	"os"
+	"reflect"
+	"slices"
+	"testing"
+
+	"k8s.io/kubernetes/pkg/scheduler/apis/config"
+	"k8s.io/kubernetes/pkg/scheduler/apis/config/scheme"
+	"k8s.io/kubernetes/pkg/scheduler/apis/config/validation"
+	"sigs.k8s.io/yaml"
+)
+
+// shippedConfig is the configuration the benchmark's ha profile must match.
+const shippedConfig = "../../manifests/secondary/config.yaml"
+
+// TestConfig checks, without starting anything, that the scheduler
+// configurations load and validate as scheduler_perf loads them, and that
+// the ha profile is the shipped one: the same plugins, weights and args,
+// but for the profile name and the benchmark's extra trusted namespace.
+func TestConfig(t *testing.T) {
+	for _, file := range []string{"config/scheduler-ha.yaml", "config/scheduler-upstream.yaml", shippedConfig} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj, _, err := scheme.Codecs.UniversalDecoder().Decode(data, nil, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		cfg, ok := obj.(*config.KubeSchedulerConfiguration)
+		if !ok {
+			t.Fatalf("%s: decoded a %T", file, obj)
+		}
+		if err := validation.ValidateKubeSchedulerConfiguration(cfg); err != nil {
+			t.Errorf("%s: %v", file, err)
+		}
+	}
+
+	ha, shipped := profileOf(t, "config/scheduler-ha.yaml"), profileOf(t, shippedConfig)
+	if !reflect.DeepEqual(ha["plugins"], shipped["plugins"]) {
+		t.Errorf("plugins differ from %s:\n%v\n%v", shippedConfig, ha["plugins"], shipped["plugins"])
+	}
+	haArgs, shippedArgs := argsByPlugin(t, ha), argsByPlugin(t, shipped)
+	for _, args := range haArgs {
+		ns, _ := args["trustedNamespaces"].([]any)
+		args["trustedNamespaces"] = slices.DeleteFunc(slices.Clone(ns), func(v any) bool { return v == cpNamespace })
+	}
+	if !reflect.DeepEqual(haArgs, shippedArgs) {
+		t.Errorf("pluginConfig differs from %s (besides %s in trustedNamespaces):\n%v\n%v", shippedConfig, cpNamespace, haArgs, shippedArgs)
+	}
+
+	var testCases []map[string]any
+	data, err := os.ReadFile(configFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.UnmarshalStrict(data, &testCases); err != nil {
+		t.Fatalf("%s: %v", configFile, err)
+	}
+	if len(testCases) != 3 {
+		t.Errorf("%s: want the three profiles, got %d test cases", configFile, len(testCases))
+	}
+}
+
+// profileOf returns the only profile of a KubeSchedulerConfiguration file, as
+// plain YAML.
+func profileOf(t *testing.T, file string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Profiles []map[string]any `json:"profiles"`
+	}
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if len(cfg.Profiles) != 1 {
+		t.Fatalf("%s: want one profile, got %d", file, len(cfg.Profiles))
+	}
+	return cfg.Profiles[0]
+}
+
+func argsByPlugin(t *testing.T, profile map[string]any) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	list, _ := profile["pluginConfig"].([]any)
+	for _, item := range list {
+		pc, _ := item.(map[string]any)
+		name, _ := pc["name"].(string)
+		args, _ := pc["args"].(map[string]any)
+		out[name] = args
+	}
+	return out
+}

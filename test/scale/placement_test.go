@@ -1,0 +1,285 @@
+package scale
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/component-base/metrics/legacyregistry"
+	"k8s.io/kubernetes/pkg/scheduler"
+	perf "k8s.io/kubernetes/test/integration/scheduler_perf"
+	"k8s.io/kubernetes/test/utils/client-go/ktesting"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// The namespaces of the measured pods (config/performance-config.yaml).
+const (
+	userNamespace = "user"
+	cpNamespace   = "cp-system"
+)
+
+// Placement is what a workload's pods look like once it is done: whether
+// the guarantees held and how well each group spread. The benchmark writes
+// it as placement_<profile>_<workload>.json next to the data items; the
+// report prints it beside the throughput.
+type Placement struct {
+	Profile  string `json:"profile"`
+	Workload string `json:"workload"`
+
+	// User pods (namespace user): where they landed and how each group
+	// (app label) spread.
+	UserPods               int `json:"userPods"`
+	UserPodsPending        int `json:"userPodsPending"`
+	UserPodsOnControlPlane int `json:"userPodsOnControlPlane"`
+	UserPodsOnInfra        int `json:"userPodsOnInfra"`
+	UserGroups             int `json:"userGroups"`
+	// ZoneBalancedGroups: replicas per zone differ by at most one.
+	ZoneBalancedGroups int `json:"zoneBalancedGroups"`
+	// HostSpreadGroups: no physical host holds more than
+	// ceil(replicas/worker hosts) replicas of the group.
+	HostSpreadGroups   int `json:"hostSpreadGroups"`
+	MaxZoneSkew        int `json:"maxZoneSkew"`
+	MaxReplicasPerHost int `json:"maxReplicasPerHost"`
+
+	// Control-plane pods (namespace cp-system), grouped by component.
+	CPPods                int `json:"cpPods"`
+	CPPodsPending         int `json:"cpPodsPending"`
+	CPPodsOffControlPlane int `json:"cpPodsOffControlPlane"`
+	CPGroups              int `json:"cpGroups"`
+	// CPHostBalancedGroups: replicas per control-plane host differ by at
+	// most one (the Required spread).
+	CPHostBalancedGroups int `json:"cpHostBalancedGroups"`
+	MaxCPHostSkew        int `json:"maxCPHostSkew"`
+}
+
+// guaranteed reports whether the profile promises the placement rules: the
+// ha-scheduler profile and its upstream equivalent do, the default profile
+// does not.
+func guaranteed(profile string) bool { return profile != "Default" }
+
+// nodesSeen is the number of nodes at the last createNodes op, per test.
+var nodesSeen sync.Map // test name -> int
+
+// onCreateNodes is the benchmark's NodeUpdateFn, called by scheduler_perf
+// after every createNodes op of a workload.
+//
+// On its first call in a workload it registers a cleanup that, once every
+// op has run and before the cluster goes away, lists the pods and checks
+// where they landed (checkPlacement).
+//
+// A createNodes op that adds no node (count: 0) is the config's "reset
+// metrics" marker: scheduler_perf's collector does not reset the
+// scheduler's histograms when a measurement starts (it resets a gathered
+// copy), so without it the second phase of a workload would report the
+// first phase's pods too.
+func onCreateNodes(tCtx ktesting.TContext, _ *scheduler.Scheduler, _ *perf.Workload, nodes *v1.NodeList) error {
+	name := tCtx.Name()
+	before, seen := nodesSeen.Swap(name, len(nodes.Items))
+	if !seen {
+		tCtx.Cleanup(func() {
+			if tCtx.Failed() {
+				return
+			}
+			checkPlacement(tCtx, name)
+		})
+		return nil
+	}
+	if before == len(nodes.Items) {
+		legacyregistry.Reset()
+		tCtx.Logf("metrics reset")
+	}
+	return nil
+}
+
+func checkPlacement(tCtx ktesting.TContext, testName string) {
+	parts := strings.Split(testName, "/")
+	if len(parts) < 3 {
+		tCtx.Errorf("unexpected test name %q", testName)
+		return
+	}
+	nodes, err := tCtx.Client().CoreV1().Nodes().List(tCtx, metav1.ListOptions{})
+	if err != nil {
+		tCtx.Errorf("placement check: listing nodes: %v", err)
+		return
+	}
+	var pods []v1.Pod
+	for _, ns := range []string{userNamespace, cpNamespace} {
+		list, err := tCtx.Client().CoreV1().Pods(ns).List(tCtx, metav1.ListOptions{})
+		if err != nil {
+			tCtx.Errorf("placement check: listing pods: %v", err)
+			return
+		}
+		pods = append(pods, list.Items...)
+	}
+	p, violations := analyze(nodes.Items, pods)
+	p.Profile, p.Workload = parts[1], parts[2]
+	tCtx.Logf("placement: %+v", *p)
+	if guaranteed(p.Profile) {
+		for _, v := range violations {
+			tCtx.Errorf("placement: %s", v)
+		}
+	}
+	if dir := dataItemsDir(); dir != "" {
+		data, err := json.MarshalIndent(p, "", "  ")
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("placement_%s_%s.json", p.Profile, p.Workload)), data, 0o644)
+		}
+		if err != nil {
+			tCtx.Errorf("placement: writing the result: %v", err)
+		}
+	}
+}
+
+// dataItemsDir is scheduler_perf's -data-items-dir.
+func dataItemsDir() string {
+	if f := flag.Lookup("data-items-dir"); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}
+
+// analyze computes the placement of the measured pods and lists the
+// violations of the guarantees (user pods on control-plane or infra nodes,
+// control-plane pods elsewhere than on control-plane nodes, a control-plane
+// group unbalanced over the control-plane hosts, pending pods).
+func analyze(nodes []v1.Node, pods []v1.Pod) (*Placement, []string) {
+	byName := make(map[string]*v1.Node, len(nodes))
+	workerZones, workerHosts, cpHosts := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for i := range nodes {
+		n := &nodes[i]
+		byName[n.Name] = n
+		switch policy.RoleOf(n.Labels) {
+		case policy.RoleWorker:
+			workerZones[zoneOf(n)] = true
+			workerHosts[hostOf(n)] = true
+		case policy.RoleControlPlane:
+			cpHosts[hostOf(n)] = true
+		}
+	}
+	p := &Placement{}
+	var violations []string
+	violate := func(format string, args ...any) {
+		if len(violations) < 20 {
+			violations = append(violations, fmt.Sprintf(format, args...))
+		}
+	}
+	userZones := map[string]map[string]int{} // group -> zone -> replicas
+	userHosts := map[string]map[string]int{} // group -> host -> replicas
+	cpGroupHosts := map[string]map[string]int{}
+	for i := range pods {
+		pod := &pods[i]
+		user := pod.Namespace == userNamespace
+		if user {
+			p.UserPods++
+		} else {
+			p.CPPods++
+		}
+		node := byName[pod.Spec.NodeName]
+		if node == nil {
+			if user {
+				p.UserPodsPending++
+			} else {
+				p.CPPodsPending++
+			}
+			violate("%s/%s is not scheduled", pod.Namespace, pod.Name)
+			continue
+		}
+		role := policy.RoleOf(node.Labels)
+		if user {
+			switch role {
+			case policy.RoleControlPlane:
+				p.UserPodsOnControlPlane++
+				violate("user pod %s/%s on control-plane node %s", pod.Namespace, pod.Name, node.Name)
+			case policy.RoleInfra:
+				p.UserPodsOnInfra++
+				violate("user pod %s/%s on infra node %s", pod.Namespace, pod.Name, node.Name)
+			}
+			g := pod.Labels["app"]
+			inc(userZones, g, zoneOf(node))
+			inc(userHosts, g, hostOf(node))
+			continue
+		}
+		if role != policy.RoleControlPlane {
+			p.CPPodsOffControlPlane++
+			violate("control-plane pod %s/%s on %s node %s", pod.Namespace, pod.Name, role, node.Name)
+			continue
+		}
+		inc(cpGroupHosts, pod.Labels["component"], hostOf(node))
+	}
+
+	for _, g := range sortedKeys(userZones) {
+		p.UserGroups++
+		skew := skewOver(userZones[g], workerZones)
+		p.MaxZoneSkew = max(p.MaxZoneSkew, skew)
+		if skew <= 1 {
+			p.ZoneBalancedGroups++
+		}
+		replicas, most := 0, 0
+		for _, c := range userHosts[g] {
+			replicas += c
+			most = max(most, c)
+		}
+		p.MaxReplicasPerHost = max(p.MaxReplicasPerHost, most)
+		if len(workerHosts) > 0 && most <= (replicas+len(workerHosts)-1)/len(workerHosts) {
+			p.HostSpreadGroups++
+		}
+	}
+	for _, g := range sortedKeys(cpGroupHosts) {
+		p.CPGroups++
+		skew := skewOver(cpGroupHosts[g], cpHosts)
+		p.MaxCPHostSkew = max(p.MaxCPHostSkew, skew)
+		if skew <= 1 {
+			p.CPHostBalancedGroups++
+		} else {
+			violate("control-plane group %s: replicas per control-plane host differ by %d: %v", g, skew, cpGroupHosts[g])
+		}
+	}
+	return p, violations
+}
+
+func zoneOf(n *v1.Node) string {
+	return policy.DomainOf(n.Name, n.Labels, policy.LabelZone)
+}
+
+func hostOf(n *v1.Node) string {
+	return policy.DomainOf(n.Name, n.Labels, policy.LabelHostID)
+}
+
+func inc(m map[string]map[string]int, group, domain string) {
+	if m[group] == nil {
+		m[group] = map[string]int{}
+	}
+	m[group][domain]++
+}
+
+// skewOver is the difference between the most and the fewest replicas on
+// the domains (domains without replicas count as zero).
+func skewOver(counts map[string]int, domains map[string]bool) int {
+	lo, hi, first := 0, 0, true
+	for d := range domains {
+		c := counts[d]
+		if first {
+			lo, hi, first = c, c, false
+			continue
+		}
+		lo, hi = min(lo, c), max(hi, c)
+	}
+	return hi - lo
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

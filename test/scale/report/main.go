@@ -1,0 +1,371 @@
+// Command report prints the scale benchmark's results (test/scale) as
+// Markdown tables: throughput, per-pod scheduling cost and heap for each
+// profile, the ratios against the goals of the benchmark, where the pods
+// landed, and what our plugins cost per extension point.
+//
+// It reads the data-items files scheduler_perf writes
+// (BenchmarkPerfScheduling_benchmark_*.json; several files are merged, the
+// newest wins) and the placement_*.json files of the benchmark's placement
+// check, from the directory given as its argument:
+//
+//	go run ./test/scale/report _output/scale
+//
+// It exits 0 whatever the numbers say: a 2-core machine shared with other
+// work is not a place for pass/fail thresholds. -strict makes a missed goal
+// exit 3.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// The test cases (profiles), workloads and phases of
+// test/scale/config/performance-config.yaml.
+const (
+	profileDefault  = "Default"
+	profileHA       = "HAScheduler"
+	profileUpstream = "UpstreamEquivalent"
+
+	phaseUser = "user"
+	phaseCP   = "controlplane"
+)
+
+var (
+	profiles  = []string{profileDefault, profileHA, profileUpstream}
+	workloads = []string{"500Nodes", "5000Nodes"}
+	phases    = []string{phaseUser, phaseCP}
+	ourPlugin = []string{"WorkloadSeparation", "FailureDomainSpread", "PodTopologySpread", "NodeAffinity"}
+	extPoints = []string{"PreFilter", "Filter", "PreScore", "Score"}
+)
+
+// dataItem is scheduler_perf's DataItem.
+type dataItem struct {
+	Data   map[string]float64 `json:"data"`
+	Unit   string             `json:"unit"`
+	Labels map[string]string  `json:"labels"`
+}
+
+type dataItems struct {
+	DataItems []dataItem `json:"dataItems"`
+}
+
+// placement mirrors test/scale.Placement.
+type placement struct {
+	Profile                string `json:"profile"`
+	Workload               string `json:"workload"`
+	UserPods               int    `json:"userPods"`
+	UserPodsPending        int    `json:"userPodsPending"`
+	UserPodsOnControlPlane int    `json:"userPodsOnControlPlane"`
+	UserPodsOnInfra        int    `json:"userPodsOnInfra"`
+	UserGroups             int    `json:"userGroups"`
+	ZoneBalancedGroups     int    `json:"zoneBalancedGroups"`
+	HostSpreadGroups       int    `json:"hostSpreadGroups"`
+	MaxZoneSkew            int    `json:"maxZoneSkew"`
+	MaxReplicasPerHost     int    `json:"maxReplicasPerHost"`
+	CPPods                 int    `json:"cpPods"`
+	CPPodsPending          int    `json:"cpPodsPending"`
+	CPPodsOffControlPlane  int    `json:"cpPodsOffControlPlane"`
+	CPGroups               int    `json:"cpGroups"`
+	CPHostBalancedGroups   int    `json:"cpHostBalancedGroups"`
+	MaxCPHostSkew          int    `json:"maxCPHostSkew"`
+}
+
+// results indexes the data items by "<profile>/<workload>/<phase>" and a
+// metric key (the metric name plus its plugin, extension point and result
+// labels where they apply).
+type results map[string]map[string]map[string]float64
+
+func (r results) get(profile, workload, phase, metric, bucket string) (float64, bool) {
+	v, ok := r[profile+"/"+workload+"/"+phase][metric][bucket]
+	return v, ok
+}
+
+func metricKey(l map[string]string) string {
+	key := l["Metric"]
+	for _, label := range []string{"plugin", "extension_point", "result"} {
+		if v, ok := l[label]; ok && v != "not applicable" {
+			key += "/" + v
+		}
+	}
+	return key
+}
+
+func load(dir string) (results, map[string]placement, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "BenchmarkPerfScheduling_benchmark_*.json"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(files) == 0 {
+		return nil, nil, fmt.Errorf("no BenchmarkPerfScheduling_benchmark_*.json in %s: run the benchmark first (make bench-scale)", dir)
+	}
+	slices.Sort(files) // names end in the time of the run: the newest last, and it wins
+	r := results{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		var items dataItems
+		if err := json.Unmarshal(data, &items); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for _, it := range items.DataItems {
+			if it.Data == nil {
+				continue
+			}
+			// Name: BenchmarkPerfScheduling/<profile>/<workload>/<phase>
+			name := strings.TrimPrefix(it.Labels["Name"], "BenchmarkPerfScheduling/")
+			if r[name] == nil {
+				r[name] = map[string]map[string]float64{}
+			}
+			r[name][metricKey(it.Labels)] = it.Data
+		}
+	}
+	pl := map[string]placement{}
+	pfiles, err := filepath.Glob(filepath.Join(dir, "placement_*.json"))
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range pfiles {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		var p placement
+		if err := json.Unmarshal(data, &p); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", f, err)
+		}
+		pl[p.Profile+"/"+p.Workload] = p
+	}
+	return r, pl, nil
+}
+
+const (
+	throughput = "SchedulingThroughput"
+	algorithm  = "scheduler_scheduling_algorithm_duration_seconds"
+	attempt    = "scheduler_scheduling_attempt_duration_seconds/scheduled"
+	heap       = "heap_memory_usage"
+	pluginExec = "scheduler_plugin_execution_duration_seconds"
+)
+
+func num(v float64, ok bool, format string) string {
+	if !ok {
+		return "–"
+	}
+	return fmt.Sprintf(format, v)
+}
+
+func printResults(w io.Writer, r results, pl map[string]placement) {
+	fmt.Fprintln(w, "### Throughput, cost per pod, heap")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| workload | phase | profile | pods/s avg | p50 | p99 | algorithm ms/pod avg | attempt ms/pod avg | heap MB avg | heap MB max | placement |")
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+	for _, wl := range workloads {
+		for _, ph := range phases {
+			for _, p := range profiles {
+				g := func(metric, bucket, format string) string {
+					v, ok := r.get(p, wl, ph, metric, bucket)
+					return num(v, ok, format)
+				}
+				if _, ok := r[p+"/"+wl+"/"+ph]; !ok {
+					continue
+				}
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", wl, ph, p,
+					g(throughput, "Average", "%.1f"), g(throughput, "Perc50", "%.1f"), g(throughput, "Perc99", "%.1f"),
+					g(algorithm, "Average", "%.2f"), g(attempt, "Average", "%.1f"),
+					g(heap, "Average", "%.0f"), g(heap, "Max", "%.0f"),
+					placementSummary(pl, p, wl, ph))
+			}
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "pods/s: SchedulingThroughput (1 s samples); algorithm: scheduler_scheduling_algorithm_duration_seconds (PreFilter to Score);")
+	fmt.Fprintln(w, "attempt: scheduler_scheduling_attempt_duration_seconds{result=scheduled} (algorithm + binding); heap: HeapInuse of the")
+	fmt.Fprintln(w, "benchmark process (scheduler and in-process API server) during the phase.")
+	fmt.Fprintln(w)
+}
+
+func placementSummary(pl map[string]placement, profile, workload, phase string) string {
+	p, ok := pl[profile+"/"+workload]
+	if !ok {
+		return "–"
+	}
+	if phase == phaseUser {
+		s := fmt.Sprintf("zone-balanced %d/%d, host-spread %d/%d groups", p.ZoneBalancedGroups, p.UserGroups, p.HostSpreadGroups, p.UserGroups)
+		if n := p.UserPodsOnControlPlane + p.UserPodsOnInfra; n > 0 {
+			s += fmt.Sprintf("; %d on control-plane/infra", n)
+		}
+		if p.UserPodsPending > 0 {
+			s += fmt.Sprintf("; %d pending", p.UserPodsPending)
+		}
+		return s
+	}
+	s := fmt.Sprintf("host-balanced %d/%d groups", p.CPHostBalancedGroups, p.CPGroups)
+	if p.CPPodsOffControlPlane > 0 {
+		s += fmt.Sprintf("; %d/%d off control-plane", p.CPPodsOffControlPlane, p.CPPods)
+	}
+	if p.CPPodsPending > 0 {
+		s += fmt.Sprintf("; %d pending", p.CPPodsPending)
+	}
+	return s
+}
+
+// goal is one line of the goals table.
+type goal struct {
+	name, value, target string
+	ok, known           bool
+}
+
+func ratio(r results, a, b [4]string, bucket string) (float64, bool) {
+	x, okA := r.get(a[0], a[1], a[2], a[3], bucket)
+	y, okB := r.get(b[0], b[1], b[2], b[3], bucket)
+	if !okA || !okB || y == 0 {
+		return 0, false
+	}
+	return x / y, true
+}
+
+func goals(r results, pl map[string]placement) []goal {
+	const wl = "5000Nodes"
+	var out []goal
+	add := func(name string, v float64, ok bool, target string, pass func(float64) bool) {
+		g := goal{name: name, target: target, known: ok, value: "–"}
+		if ok {
+			g.value = fmt.Sprintf("%.2f×", v)
+			g.ok = pass(v)
+		}
+		out = append(out, g)
+	}
+	atLeast := func(t float64) func(float64) bool { return func(v float64) bool { return v >= t } }
+	atMost := func(t float64) func(float64) bool { return func(v float64) bool { return v <= t } }
+
+	ha := [4]string{profileHA, wl, phaseUser, throughput}
+	v, ok := ratio(r, ha, [4]string{profileDefault, wl, phaseUser, throughput}, "Average")
+	add("user pods/s, ha ÷ default (5,000 nodes, avg)", v, ok, "≥ 0.9×", atLeast(0.9))
+	v, ok = ratio(r, ha, [4]string{profileDefault, wl, phaseUser, throughput}, "Perc50")
+	add("user pods/s, ha ÷ default (5,000 nodes, p50)", v, ok, "≥ 0.9×", atLeast(0.9))
+	v, ok = ratio(r, ha, [4]string{profileUpstream, wl, phaseUser, throughput}, "Average")
+	add("user pods/s, ha ÷ upstream-equivalent (5,000 nodes, avg)", v, ok, "≥ 1.5×", atLeast(1.5))
+	v, ok = ratio(r, ha, [4]string{profileUpstream, wl, phaseUser, throughput}, "Perc50")
+	add("user pods/s, ha ÷ upstream-equivalent (5,000 nodes, p50)", v, ok, "≥ 1.5×", atLeast(1.5))
+
+	p, pok := pl[profileHA+"/"+wl]
+	spread := goal{name: "ha spreads every user group over zones and hosts (5,000 nodes)", target: "all groups", known: pok, value: "–"}
+	if pok {
+		spread.value = fmt.Sprintf("zone %d/%d, host %d/%d", p.ZoneBalancedGroups, p.UserGroups, p.HostSpreadGroups, p.UserGroups)
+		spread.ok = p.UserGroups > 0 && p.ZoneBalancedGroups == p.UserGroups && p.HostSpreadGroups == p.UserGroups &&
+			p.UserPodsOnControlPlane+p.UserPodsOnInfra+p.UserPodsPending == 0
+	}
+	out = append(out, spread)
+
+	v, ok = ratio(r, [4]string{profileHA, "5000Nodes", phaseCP, algorithm}, [4]string{profileHA, "500Nodes", phaseCP, algorithm}, "Average")
+	add("control-plane pod cost (algorithm ms/pod), ha, 5,000 ÷ 500 nodes", v, ok, "≤ 1.5×", atMost(1.5))
+	v, ok = ratio(r, [4]string{profileHA, "500Nodes", phaseCP, throughput}, [4]string{profileHA, "5000Nodes", phaseCP, throughput}, "Average")
+	add("control-plane pod cost (1 ÷ pods/s), ha, 5,000 ÷ 500 nodes", v, ok, "≤ 1.5×", atMost(1.5))
+	v, ok = ratio(r, [4]string{profileHA, wl, phaseUser, heap}, [4]string{profileDefault, wl, phaseUser, heap}, "Average")
+	add("heap, ha ÷ default (5,000 nodes, user phase, avg)", v, ok, "≤ 1.1×", atMost(1.1))
+	v, ok = ratio(r, [4]string{profileHA, wl, phaseUser, heap}, [4]string{profileDefault, wl, phaseUser, heap}, "Max")
+	add("heap, ha ÷ default (5,000 nodes, user phase, max)", v, ok, "≤ 1.1×", atMost(1.1))
+	return out
+}
+
+func printGoals(w io.Writer, gs []goal) (missed int) {
+	fmt.Fprintln(w, "### Goals")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| goal | measured | target | |")
+	fmt.Fprintln(w, "|---|---:|---|---|")
+	for _, g := range gs {
+		verdict := "no data"
+		switch {
+		case g.known && g.ok:
+			verdict = "met"
+		case g.known:
+			verdict = "**missed**"
+			missed++
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", g.name, g.value, g.target, verdict)
+	}
+	fmt.Fprintln(w)
+	return missed
+}
+
+func printPlugins(w io.Writer, r results) {
+	fmt.Fprintln(w, "### Spreading and separation plugins, ms per call (avg)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "scheduler_plugin_execution_duration_seconds: recorded for 10 % of the cycles, and dropped when the")
+	fmt.Fprintln(w, "scheduler's metrics buffer is full (Filter and Score record one sample per node): indicative; – = no sample.")
+	fmt.Fprintln(w)
+	header := "| workload | phase | profile |"
+	sep := "|---|---|---|"
+	var cols []string
+	for _, pl := range ourPlugin {
+		for _, ep := range extPoints {
+			cols = append(cols, pl+"/"+ep)
+		}
+	}
+	// Keep only the columns with data somewhere.
+	var used []string
+	for _, c := range cols {
+		for name := range r {
+			if _, ok := r[name][pluginExec+"/"+c]; ok {
+				used = append(used, c)
+				break
+			}
+		}
+	}
+	for _, c := range used {
+		header += " " + c + " |"
+		sep += "---:|"
+	}
+	fmt.Fprintln(w, header)
+	fmt.Fprintln(w, sep)
+	for _, wl := range workloads {
+		for _, ph := range phases {
+			for _, p := range profiles {
+				m, ok := r[p+"/"+wl+"/"+ph]
+				if !ok {
+					continue
+				}
+				line := fmt.Sprintf("| %s | %s | %s |", wl, ph, p)
+				for _, c := range used {
+					v, ok := m[pluginExec+"/"+c]["Average"]
+					line += " " + num(v, ok, "%.3f") + " |"
+				}
+				fmt.Fprintln(w, line)
+			}
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func main() {
+	strict := flag.Bool("strict", false, "exit 3 when a goal is missed")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: %s [-strict] DIR\n", os.Args[0])
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() != 1 {
+		flag.Usage()
+		os.Exit(1)
+	}
+	r, pl, err := load(flag.Arg(0))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	w := os.Stdout
+	printResults(w, r, pl)
+	missed := printGoals(w, goals(r, pl))
+	printPlugins(w, r)
+	if *strict && missed > 0 {
+		os.Exit(3)
+	}
+}

@@ -1,0 +1,57 @@
+// Package scale is the scale benchmark of ha-scheduler: upstream's
+// scheduler_perf (a real etcd and an in-process kube-apiserver and
+// scheduler) with our plugins as the out-of-tree registry, on clusters of
+// 500 and 5,000 nodes with the seed topology (zones, physical hosts,
+// control-plane, infra and worker nodes).
+//
+// Each workload runs under three profiles (config/performance-config.yaml):
+// the default profile, the ha-scheduler profile (config/scheduler-ha.yaml,
+// the shipped plugin configuration) and an upstream-only profile whose pods
+// carry PodTopologySpread constraints, tolerations and node affinity that
+// give the same guarantees. `go test -bench` writes scheduler_perf's data
+// items; report/ prints the table with the ratios (make bench-scale).
+//
+// Without -bench nothing heavy runs: TestConfig only checks the
+// configuration files.
+package scale
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	_ "k8s.io/component-base/logs/json/register"
+	perf "k8s.io/kubernetes/test/integration/scheduler_perf"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins"
+)
+
+// configFile holds the test cases, relative to this package (go test runs
+// in the package directory).
+const configFile = "config/performance-config.yaml"
+
+// topic names the data-items file: BenchmarkPerfScheduling_benchmark_<topic>_<time>.json.
+const topic = "hascheduler"
+
+func TestMain(m *testing.M) {
+	if err := perf.InitTests(); err != nil {
+		fmt.Fprintf(os.Stderr, "%v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// BenchmarkPerfScheduling runs the workloads selected by
+// -perf-scheduling-label-filter (default "performance": the 500- and
+// 5,000-node workloads). Run with -benchtime=1x.
+func BenchmarkPerfScheduling(b *testing.B) {
+	perf.RunBenchmarkPerfScheduling(b, configFile, topic, plugins.Registry(),
+		perf.WithNodeUpdateFn(onCreateNodes))
+}
+
+// The smoke workloads (8 nodes, label integration-test) run through the
+// benchmark too, since only RunBenchmarkPerfScheduling takes an out-of-tree
+// registry:
+//
+//	go test ./test/scale -run '^$' -bench . -benchtime=1x \
+//	    -perf-scheduling-label-filter=integration-test
