@@ -127,30 +127,51 @@ func countOnNode(m *groupMatcher, ni fwk.NodeInfo) int {
 	return n
 }
 
-// countReplicas counts the group's replicas per domain over all nodes, and
-// when eligible is not nil, calls it for every node (in parallel) and
-// returns which nodes it accepted.
-func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m *groupMatcher, nodes []fwk.NodeInfo, eligible func(*v1.Node) bool) (domainCounts, int, []bool) {
-	perNode := make([]int32, len(nodes))
-	var ok []bool
-	if eligible != nil {
-		ok = make([]bool, len(nodes))
+// countGroup counts the group's replicas per domain: from the replica index
+// when it is ready (the cost of the group's nodes), else by walking every
+// pod of every node (unit tests without informers, and the moments before
+// the index has seen the informer's initial list).
+func (pl *FailureDomainSpread) countGroup(ctx context.Context, m *groupMatcher, group string, nodes []fwk.NodeInfo) (domainCounts, int) {
+	if pl.replicas != nil && pl.lister != nil && pl.replicas.ready() {
+		return pl.countFromIndex(group)
 	}
-	pl.until(ctx, len(nodes), func(i int) {
-		node := nodes[i].Node()
-		if node == nil {
-			return
-		}
-		perNode[i] = int32(countOnNode(m, nodes[i]))
-		if ok != nil {
-			ok[i] = eligible(node)
-		}
-	})
+	return pl.countReplicas(ctx, m, nodes)
+}
+
+func (pl *FailureDomainSpread) newCounts() domainCounts {
 	counts := make(domainCounts, len(pl.levels))
 	for l := range counts {
 		counts[l] = map[string]int{}
 	}
-	total := 0
+	return counts
+}
+
+// countFromIndex counts the replicas the index holds, on the nodes of the
+// cycle's snapshot (a node gone from the snapshot holds nothing).
+func (pl *FailureDomainSpread) countFromIndex(group string) (domainCounts, int) {
+	counts, total := pl.newCounts(), 0
+	infos := pl.lister.NodeInfos()
+	pl.replicas.replicasOf(group, func(name string, n int) {
+		ni, err := infos.Get(name)
+		if err != nil || ni.Node() == nil {
+			return
+		}
+		counts.add(pl.levels, ni.Node(), n)
+		total += n
+	})
+	return counts, total
+}
+
+// countReplicas counts the group's replicas per domain over all nodes, by
+// walking their pods (in parallel).
+func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m *groupMatcher, nodes []fwk.NodeInfo) (domainCounts, int) {
+	perNode := make([]int32, len(nodes))
+	pl.until(ctx, len(nodes), func(i int) {
+		if nodes[i].Node() != nil {
+			perNode[i] = int32(countOnNode(m, nodes[i]))
+		}
+	})
+	counts, total := pl.newCounts(), 0
 	for i, n := range perNode {
 		if n == 0 {
 			continue
@@ -158,5 +179,28 @@ func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m *groupMatche
 		total += int(n)
 		counts.add(pl.levels, nodes[i].Node(), int(n))
 	}
-	return counts, total, ok
+	return counts, total
+}
+
+// roleCandidates returns the nodes of the roles the pod may use when that is
+// one small role (control-plane or infra) and the role index knows them;
+// otherwise all nodes. A node the index has not seen yet is missed for a
+// cycle at most; an empty answer falls back to all nodes.
+func (pl *FailureDomainSpread) roleCandidates(c policy.Class, nodes []fwk.NodeInfo) []fwk.NodeInfo {
+	role, single := c.Roles.Only()
+	if !single || role == policy.RoleWorker || pl.roles == nil || pl.lister == nil {
+		return nodes
+	}
+	names := pl.roles.Names(role)
+	if len(names) == 0 {
+		return nodes
+	}
+	infos := pl.lister.NodeInfos()
+	out := make([]fwk.NodeInfo, 0, len(names))
+	for name := range names {
+		if ni, err := infos.Get(name); err == nil {
+			out = append(out, ni)
+		}
+	}
+	return out
 }

@@ -104,13 +104,16 @@ func (pl *FailureDomainSpread) PreFilter(ctx context.Context, cycleState fwk.Cyc
 		ok, _ := affinity.Match(node)
 		return ok
 	}
-	counts, total, ok := pl.countReplicas(ctx, m, nodes, eligible)
-	s := &preFilterState{group: policy.GroupOf(pod, c), matcher: m, counts: counts, total: total}
+	group := policy.GroupOf(pod, c)
+	counts, total := pl.countGroup(ctx, m, group, nodes)
+	s := &preFilterState{group: group, matcher: m, counts: counts, total: total}
+	// Only nodes of a role the pod may use can make a domain eligible: for a
+	// control-plane pod that is the few masters, not every node.
+	candidates := pl.roleCandidates(c, nodes)
 	for _, l := range pl.required {
 		r := requiredLevel{level: l, key: pl.levels[l], eligible: sets.New[string]()}
-		for i, e := range ok {
-			if e {
-				node := nodes[i].Node()
+		for _, ni := range candidates {
+			if node := ni.Node(); node != nil && eligible(node) {
 				r.eligible.Insert(policy.DomainOf(node.Name, node.Labels, r.key))
 			}
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/roleindex"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -37,6 +38,12 @@ type FailureDomainSpread struct {
 	// parallelizer spreads the per-node counting over the scheduler's
 	// workers; nil runs it inline (unit tests without a handle).
 	parallelizer fwk.Parallelizer
+	// replicas counts each group's replicas per node, fed by the pod
+	// informer and Reserve/Unreserve; nil without an informer factory.
+	replicas *replicaIndex
+	// roles narrows the eligible-domain search of control-plane and infra
+	// pods to those nodes; nil without an informer factory.
+	roles *roleindex.Index
 }
 
 var (
@@ -47,6 +54,7 @@ var (
 	_ fwk.ScorePlugin         = &FailureDomainSpread{}
 	_ fwk.EnqueueExtensions   = &FailureDomainSpread{}
 	_ fwk.SignPlugin          = &FailureDomainSpread{}
+	_ fwk.ReservePlugin       = &FailureDomainSpread{}
 )
 
 // New builds the plugin from its args (nil: the default policy and levels).
@@ -70,9 +78,35 @@ func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, err
 	if h != nil {
 		pl.lister = h.SnapshotSharedLister()
 		pl.parallelizer = h.Parallelizer()
+		if f := h.SharedInformerFactory(); f != nil {
+			pl.replicas, pl.roles = newReplicaIndex(p), roleindex.New()
+			if err := pl.replicas.watch(f); err != nil {
+				return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
+			}
+			if err := pl.roles.Watch(f); err != nil {
+				return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
+			}
+		}
 	}
 	klog.FromContext(ctx).V(2).Info("Spread levels loaded", "plugin", Name, "levels", args.Levels, "requiredLevels", args.RequiredLevels)
 	return pl, nil
+}
+
+// Reserve counts the pod on its node in the replica index before it is
+// bound, as the snapshot counts assumed pods: the next replica of the group,
+// scheduled before the binding lands, must see it.
+func (pl *FailureDomainSpread) Reserve(_ context.Context, _ fwk.CycleState, pod *v1.Pod, nodeName string) *fwk.Status {
+	if pl.replicas != nil {
+		pl.replicas.assume(pod, nodeName)
+	}
+	return nil
+}
+
+// Unreserve forgets a reserved pod that will not be bound.
+func (pl *FailureDomainSpread) Unreserve(_ context.Context, _ fwk.CycleState, pod *v1.Pod, _ string) {
+	if pl.replicas != nil {
+		pl.replicas.forget(pod)
+	}
 }
 
 // Name returns the plugin's name.

@@ -78,7 +78,7 @@ func (pl *FailureDomainSpread) PreScore(ctx context.Context, cycleState fwk.Cycl
 		if err != nil {
 			return fwk.AsStatus(fmt.Errorf("getting all nodes: %w", err))
 		}
-		counts, total, _ = pl.countReplicas(ctx, newGroupMatcher(pl.policy, pod, c), all, nil)
+		counts, total = pl.countGroup(ctx, newGroupMatcher(pl.policy, pod, c), policy.GroupOf(pod, c), all)
 	}
 	if total == 0 {
 		// Every tuple is zero: nothing to prefer.

@@ -122,7 +122,7 @@ func BenchmarkWorkloadSeparation(b *testing.B) {
 	for _, n := range []int{100, 1000, 5000} {
 		nodes := newBenchCluster(n)
 		for _, ni := range nodes.nodes {
-			ws.(*WorkloadSeparation).roles.upsert(ni.Node())
+			ws.(*WorkloadSeparation).roles.Upsert(ni.Node())
 		}
 		for _, kind := range []string{"control-plane", "user"} {
 			p := pods[kind]

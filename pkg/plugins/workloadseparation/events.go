@@ -28,7 +28,7 @@ func (pl *WorkloadSeparation) isSchedulableAfterNodeChange(logger klog.Logger, p
 	}
 	newRole := policy.RoleOf(newNode.Labels)
 	// See roleIndex: the pod must find the node when it is tried again.
-	pl.roles.set(newNode.Name, newRole)
+	pl.roles.Set(newNode.Name, newRole)
 	roles := pl.policy.Classify(pod).Roles
 	if !roles.Allows(newRole) {
 		logger.V(5).Info("Node's role is not allowed for the pod", "pod", klog.KObj(pod), "node", klog.KObj(newNode), "role", newRole)

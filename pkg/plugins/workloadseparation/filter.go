@@ -35,7 +35,7 @@ func (pl *WorkloadSeparation) PreFilter(_ context.Context, cycleState fwk.CycleS
 	if !single || role == policy.RoleWorker {
 		return nil, nil
 	}
-	names := pl.roles.names(role)
+	names := pl.roles.Names(role)
 	if len(names) == 0 {
 		// The index may lag the scheduler's snapshot (it is fed by its own
 		// informer handler); before saying "there is none", look at the

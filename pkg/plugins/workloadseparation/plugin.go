@@ -10,12 +10,12 @@ import (
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/roleindex"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -27,7 +27,7 @@ type WorkloadSeparation struct {
 	policy *policy.Policy
 	// roles indexes control-plane and infra nodes by name, so that PreFilter
 	// of a control-plane pod costs the number of masters, not of nodes.
-	roles *roleIndex
+	roles *roleindex.Index
 }
 
 var (
@@ -47,14 +47,9 @@ func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, err
 	if err != nil {
 		return nil, fmt.Errorf("%s args: %w", Name, err)
 	}
-	pl := &WorkloadSeparation{policy: p, roles: newRoleIndex()}
+	pl := &WorkloadSeparation{policy: p, roles: roleindex.New()}
 	if h != nil && h.SharedInformerFactory() != nil {
-		_, err := h.SharedInformerFactory().Core().V1().Nodes().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc:    func(obj any) { pl.roles.upsert(obj) },
-			UpdateFunc: func(_, obj any) { pl.roles.upsert(obj) },
-			DeleteFunc: func(obj any) { pl.roles.remove(obj) },
-		})
-		if err != nil {
+		if err := pl.roles.Watch(h.SharedInformerFactory()); err != nil {
 			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
 		}
 	}

@@ -208,7 +208,7 @@ func TestPreFilterNarrowsToRole(t *testing.T) {
 	pl := newPlugin(t, nil)
 	nodes := []*v1.Node{controlPlane, legacyMaster, infra, worker}
 	for _, n := range nodes {
-		pl.roles.upsert(n)
+		pl.roles.Upsert(n)
 	}
 	tests := []struct {
 		name string
@@ -273,29 +273,6 @@ func TestPreFilterFallsBackToNodesWhenIndexEmpty(t *testing.T) {
 	}
 }
 
-func TestRoleIndexFollowsLabelChanges(t *testing.T) {
-	ix := newRoleIndex()
-	ix.upsert(worker)
-	if got := ix.names(policy.RoleControlPlane); got.Len() != 0 {
-		t.Fatalf("control-plane = %v, want none", sets.List(got))
-	}
-	promoted := worker.DeepCopy()
-	promoted.Labels[policy.LabelControlPlane] = ""
-	ix.upsert(promoted)
-	if got := ix.names(policy.RoleControlPlane); !got.Equal(sets.New(worker.Name)) {
-		t.Fatalf("control-plane = %v, want %s", sets.List(got), worker.Name)
-	}
-	ix.upsert(worker)
-	if got := ix.names(policy.RoleControlPlane); got.Len() != 0 {
-		t.Fatalf("after demotion control-plane = %v, want none", sets.List(got))
-	}
-	ix.upsert(infra)
-	ix.remove(infra)
-	if got := ix.names(policy.RoleInfra); got.Len() != 0 {
-		t.Fatalf("after delete infra = %v, want none", sets.List(got))
-	}
-}
-
 func TestQueueingHint(t *testing.T) {
 	pl := newPlugin(t, nil)
 	logger, _ := ktesting.NewTestContext(t)
@@ -346,7 +323,7 @@ func TestQueueingHintFeedsRoleIndex(t *testing.T) {
 	if _, err := pl.isSchedulableAfterNodeChange(logger, pod, worker, promoted); err != nil {
 		t.Fatal(err)
 	}
-	if got := pl.roles.names(policy.RoleControlPlane); !got.Equal(sets.New(worker.Name)) {
+	if got := pl.roles.Names(policy.RoleControlPlane); !got.Equal(sets.New(worker.Name)) {
 		t.Errorf("control-plane index = %v, want [%s]", sets.List(got), worker.Name)
 	}
 }

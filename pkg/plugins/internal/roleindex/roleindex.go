@@ -1,0 +1,93 @@
+// Package roleindex indexes control-plane and infra nodes by name, so that
+// plugins can narrow work for pods limited to those roles to a few nodes
+// instead of every node of the cluster.
+package roleindex
+
+import (
+	"sync"
+
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// Index holds the names of the control-plane and infra nodes. It is fed by a
+// node informer handler (Watch). Informer handlers run on their own
+// goroutines, so the index may lag the scheduler's snapshot by an event;
+// callers that must not miss a node feed it from their queueing hints too
+// (Set), and fall back to the snapshot when it has no node of a role.
+type Index struct {
+	mu     sync.RWMutex
+	role   map[string]policy.NodeRole // indexed nodes only
+	byRole map[policy.NodeRole]sets.Set[string]
+}
+
+// New returns an empty index.
+func New() *Index {
+	return &Index{
+		role: map[string]policy.NodeRole{},
+		byRole: map[policy.NodeRole]sets.Set[string]{
+			policy.RoleControlPlane: sets.New[string](),
+			policy.RoleInfra:        sets.New[string](),
+		},
+	}
+}
+
+// Upsert records a node (an informer object).
+func (ix *Index) Upsert(obj any) {
+	node, ok := obj.(*v1.Node)
+	if !ok {
+		return
+	}
+	ix.Set(node.Name, policy.RoleOf(node.Labels))
+}
+
+// Remove forgets a node (an informer object or tombstone).
+func (ix *Index) Remove(obj any) {
+	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = t.Obj
+	}
+	if node, ok := obj.(*v1.Node); ok {
+		ix.Set(node.Name, "")
+	}
+}
+
+// Set records the node's role; "" forgets the node. Workers are not
+// indexed: nothing narrows to them.
+func (ix *Index) Set(name string, role policy.NodeRole) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	old, known := ix.role[name]
+	if known && old == role {
+		return
+	}
+	if known {
+		ix.byRole[old].Delete(name)
+		delete(ix.role, name)
+	}
+	if s, ok := ix.byRole[role]; ok {
+		s.Insert(name)
+		ix.role[name] = role
+	}
+}
+
+// Names returns a copy of the names of the nodes of a role (control-plane or
+// infra), safe to hand to the framework.
+func (ix *Index) Names(role policy.NodeRole) sets.Set[string] {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.byRole[role].Clone()
+}
+
+// Watch feeds the index from the node informer of the handle's factory.
+func (ix *Index) Watch(factory informers.SharedInformerFactory) error {
+	_, err := factory.Core().V1().Nodes().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    ix.Upsert,
+		UpdateFunc: func(_, obj any) { ix.Upsert(obj) },
+		DeleteFunc: ix.Remove,
+	})
+	return err
+}
