@@ -2,6 +2,7 @@ package failuredomainspread
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/types"
@@ -43,7 +44,7 @@ func TestReplicaIndexAgreesWithWalk(t *testing.T) {
 	ix.set(gone.UID, placement{})
 	pl.replicas = ix
 
-	walkPods := append(pods, st.MakePod().Namespace("shop").Name("web-pending").UID("web-pending").Label("app", "web").Node("node-00004").Obj())
+	walkPods := append(slices.Clone(pods), st.MakePod().Namespace("shop").Name("web-pending").UID("web-pending").Label("app", "web").Node("node-00004").Obj())
 	_, walkPl, walkInfos := setup(t, nil, nodes, walkPods)
 
 	// Probe every group the cluster has, and one it does not.
