@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/ha-scheduler/ha-scheduler/test/scale/result"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,40 +26,6 @@ const (
 	userNamespace = "user"
 	cpNamespace   = "cp-system"
 )
-
-// Placement is what a workload's pods look like once it is done: whether
-// the guarantees held and how well each group spread. The benchmark writes
-// it as placement_<profile>_<workload>.json next to the data items; the
-// report prints it beside the throughput.
-type Placement struct {
-	Profile  string `json:"profile"`
-	Workload string `json:"workload"`
-
-	// User pods (namespace user): where they landed and how each group
-	// (app label) spread.
-	UserPods               int `json:"userPods"`
-	UserPodsPending        int `json:"userPodsPending"`
-	UserPodsOnControlPlane int `json:"userPodsOnControlPlane"`
-	UserPodsOnInfra        int `json:"userPodsOnInfra"`
-	UserGroups             int `json:"userGroups"`
-	// ZoneBalancedGroups: replicas per zone differ by at most one.
-	ZoneBalancedGroups int `json:"zoneBalancedGroups"`
-	// HostSpreadGroups: no physical host holds more than
-	// ceil(replicas/worker hosts) replicas of the group.
-	HostSpreadGroups   int `json:"hostSpreadGroups"`
-	MaxZoneSkew        int `json:"maxZoneSkew"`
-	MaxReplicasPerHost int `json:"maxReplicasPerHost"`
-
-	// Control-plane pods (namespace cp-system), grouped by component.
-	CPPods                int `json:"cpPods"`
-	CPPodsPending         int `json:"cpPodsPending"`
-	CPPodsOffControlPlane int `json:"cpPodsOffControlPlane"`
-	CPGroups              int `json:"cpGroups"`
-	// CPHostBalancedGroups: replicas per control-plane host differ by at
-	// most one (the Required spread).
-	CPHostBalancedGroups int `json:"cpHostBalancedGroups"`
-	MaxCPHostSkew        int `json:"maxCPHostSkew"`
-}
 
 // guaranteed reports whether the profile promises the placement rules: the
 // ha-scheduler profile and its upstream equivalent do, the default profile
@@ -150,7 +117,7 @@ func dataItemsDir() string {
 // violations of the guarantees (user pods on control-plane or infra nodes,
 // control-plane pods elsewhere than on control-plane nodes, a control-plane
 // group unbalanced over the control-plane hosts, pending pods).
-func analyze(nodes []v1.Node, pods []v1.Pod) (*Placement, []string) {
+func analyze(nodes []v1.Node, pods []v1.Pod) (*result.Placement, []string) {
 	byName := make(map[string]*v1.Node, len(nodes))
 	workerZones, workerHosts, cpHosts := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for i := range nodes {
@@ -164,7 +131,7 @@ func analyze(nodes []v1.Node, pods []v1.Pod) (*Placement, []string) {
 			cpHosts[hostOf(n)] = true
 		}
 	}
-	p := &Placement{}
+	p := &result.Placement{}
 	var violations []string
 	violate := func(format string, args ...any) {
 		if len(violations) < 20 {

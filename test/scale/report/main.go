@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/ha-scheduler/ha-scheduler/test/scale/result"
 	"io"
 	"os"
 	"path/filepath"
@@ -56,26 +57,8 @@ type dataItems struct {
 	DataItems []dataItem `json:"dataItems"`
 }
 
-// placement mirrors test/scale.Placement.
-type placement struct {
-	Profile                string `json:"profile"`
-	Workload               string `json:"workload"`
-	UserPods               int    `json:"userPods"`
-	UserPodsPending        int    `json:"userPodsPending"`
-	UserPodsOnControlPlane int    `json:"userPodsOnControlPlane"`
-	UserPodsOnInfra        int    `json:"userPodsOnInfra"`
-	UserGroups             int    `json:"userGroups"`
-	ZoneBalancedGroups     int    `json:"zoneBalancedGroups"`
-	HostSpreadGroups       int    `json:"hostSpreadGroups"`
-	MaxZoneSkew            int    `json:"maxZoneSkew"`
-	MaxReplicasPerHost     int    `json:"maxReplicasPerHost"`
-	CPPods                 int    `json:"cpPods"`
-	CPPodsPending          int    `json:"cpPodsPending"`
-	CPPodsOffControlPlane  int    `json:"cpPodsOffControlPlane"`
-	CPGroups               int    `json:"cpGroups"`
-	CPHostBalancedGroups   int    `json:"cpHostBalancedGroups"`
-	MaxCPHostSkew          int    `json:"maxCPHostSkew"`
-}
+// placement is what the benchmark wrote for one workload.
+type placement = result.Placement
 
 // results indexes the data items by "<profile>/<workload>/<phase>" and a
 // metric key (the metric name plus its plugin, extension point and result
