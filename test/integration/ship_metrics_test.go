@@ -23,17 +23,25 @@ func TestShipMetricsEndpoint(t *testing.T) {
 
 	cluster.CreatePod(t, shipPod("default", "web-0", haScheduler, "100m", map[string]string{"app": "web"}))
 	cluster.WaitScheduled(t, "default", "web-0")
-	code, body, err := s.Get("/metrics")
-	if err != nil || code != 200 {
-		t.Fatalf("GET /metrics: %d %v", code, err)
-	}
-	if v, ok := shipMetric(body, "scheduler_schedule_attempts_total", map[string]string{"profile": haScheduler, "result": "scheduled"}); !ok || v < 1 {
-		t.Errorf("scheduler_schedule_attempts_total{profile=%q,result=\"scheduled\"} = %v (present %v), want >= 1", haScheduler, v, ok)
-	}
-	for _, name := range []string{"scheduler_pending_pods", "scheduler_scheduling_attempt_duration_seconds_count"} {
-		if !strings.Contains(body, name) {
-			t.Errorf("/metrics lacks %s", name)
+	// The scheduler records the attempt after the binding the test already
+	// sees (and some metrics through an asynchronous recorder): poll.
+	var body string
+	var attempts float64
+	err := shipPoll(harness.Timeout, 200*time.Millisecond, func(context.Context) (bool, error) {
+		code, b, err := s.Get("/metrics")
+		if err != nil || code != 200 {
+			return false, nil
 		}
+		body = b
+		var ok bool
+		attempts, ok = shipMetric(body, "scheduler_schedule_attempts_total", map[string]string{"profile": haScheduler, "result": "scheduled"})
+		return ok && attempts >= 1 && strings.Contains(body, "scheduler_scheduling_attempt_duration_seconds_count"), nil
+	})
+	if err != nil {
+		t.Errorf("scheduler_schedule_attempts_total{profile=%q,result=\"scheduled\"} = %v, want >= 1 with scheduler_scheduling_attempt_duration_seconds recorded", haScheduler, attempts)
+	}
+	if !strings.Contains(body, "scheduler_pending_pods") {
+		t.Errorf("/metrics lacks scheduler_pending_pods")
 	}
 
 	// A kube-system pod (any role) fills the worker; a higher-priority user
