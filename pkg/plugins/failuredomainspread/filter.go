@@ -2,7 +2,6 @@ package failuredomainspread
 
 import (
 	"context"
-	"fmt"
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
@@ -10,6 +9,7 @@ import (
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/cyclestate"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -199,13 +199,5 @@ func (pl *FailureDomainSpread) Filter(ctx context.Context, cycleState fwk.CycleS
 }
 
 func getPreFilterState(cycleState fwk.CycleState) (*preFilterState, error) {
-	c, err := cycleState.Read(preFilterStateKey)
-	if err != nil {
-		return nil, fmt.Errorf("reading %q from cycleState: %w", preFilterStateKey, err)
-	}
-	s, ok := c.(*preFilterState)
-	if !ok {
-		return nil, fmt.Errorf("%+v convert to failuredomainspread.preFilterState error", c)
-	}
-	return s, nil
+	return cyclestate.Read[*preFilterState](cycleState, preFilterStateKey)
 }

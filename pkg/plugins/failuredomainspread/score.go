@@ -8,6 +8,7 @@ import (
 	v1 "k8s.io/api/core/v1"
 	fwk "k8s.io/kube-scheduler/framework"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/cyclestate"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -109,13 +110,9 @@ func (pl *FailureDomainSpread) PreScore(ctx context.Context, cycleState fwk.Cycl
 
 // Score looks the node's tuple up: a few map lookups, no allocation.
 func (pl *FailureDomainSpread) Score(_ context.Context, cycleState fwk.CycleState, _ *v1.Pod, nodeInfo fwk.NodeInfo) (int64, *fwk.Status) {
-	c, err := cycleState.Read(preScoreStateKey)
+	s, err := cyclestate.Read[*preScoreState](cycleState, preScoreStateKey)
 	if err != nil {
-		return 0, fwk.AsStatus(fmt.Errorf("reading %q from cycleState: %w", preScoreStateKey, err))
-	}
-	s, ok := c.(*preScoreState)
-	if !ok {
-		return 0, fwk.AsStatus(fmt.Errorf("%+v convert to failuredomainspread.preScoreState error", c))
+		return 0, fwk.AsStatus(err)
 	}
 	return s.scores[pl.tuple(s, nodeInfo.Node())], nil
 }

@@ -2,11 +2,11 @@ package workloadseparation
 
 import (
 	"context"
-	"fmt"
 
 	v1 "k8s.io/api/core/v1"
 	fwk "k8s.io/kube-scheduler/framework"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/cyclestate"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -73,13 +73,5 @@ func (pl *WorkloadSeparation) Filter(_ context.Context, cycleState fwk.CycleStat
 }
 
 func getPreFilterState(cycleState fwk.CycleState) (*preFilterState, error) {
-	c, err := cycleState.Read(preFilterStateKey)
-	if err != nil {
-		return nil, fmt.Errorf("reading %q from cycleState: %w", preFilterStateKey, err)
-	}
-	s, ok := c.(*preFilterState)
-	if !ok {
-		return nil, fmt.Errorf("%+v convert to workloadseparation.preFilterState error", c)
-	}
-	return s, nil
+	return cyclestate.Read[*preFilterState](cycleState, preFilterStateKey)
 }
