@@ -39,25 +39,17 @@ func IsDaemonSetPod(pod *v1.Pod) bool {
 const MirrorPodAnnotation = "kubernetes.io/config.mirror"
 
 // IsMirrorPod reports whether the pod is the mirror of a static pod: the
-// kubelet owns it, nothing can evict or move it.
+// kubelet owns it, nothing can evict or move it. It is one only when it is
+// what the kubelet creates: the annotation *and* its Node as controller
+// owner. Anyone who may create a pod may set the annotation, so the
+// annotation alone would let a user pod claim a static pod's exemptions.
 func IsMirrorPod(pod *v1.Pod) bool {
-	_, ok := pod.Annotations[MirrorPodAnnotation]
-	return ok
+	if _, ok := pod.Annotations[MirrorPodAnnotation]; !ok {
+		return false
+	}
+	ref := metav1.GetControllerOfNoCopy(pod)
+	return ref != nil && ref.Kind == "Node" && ref.APIVersion == "v1" && ref.Name == pod.Spec.NodeName
 }
 
 // IsTerminating reports whether the pod is being deleted.
 func IsTerminating(pod *v1.Pod) bool { return pod.DeletionTimestamp != nil }
-
-// IsAvailable reports whether the pod counts as an available replica: Ready
-// and not terminating.
-func IsAvailable(pod *v1.Pod) bool {
-	if IsTerminating(pod) {
-		return false
-	}
-	for _, c := range pod.Status.Conditions {
-		if c.Type == v1.PodReady {
-			return c.Status == v1.ConditionTrue
-		}
-	}
-	return false
-}

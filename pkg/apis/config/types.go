@@ -11,10 +11,16 @@ import (
 type PolicyArgs struct {
 	// TrustedNamespaces are the namespaces where only cluster administrators
 	// create pods; only their pods can be components. Default: [kube-system].
-	TrustedNamespaces []string `json:"trustedNamespaces,omitempty"`
+	// An empty list is rejected: it would make kube-proxy, the CNI and
+	// CoreDNS user workloads, kept off control-plane nodes.
+	//
+	// No omitempty here and on Components: an explicit empty list must
+	// survive re-encoding (omitempty would drop it, and decoding it again
+	// would bring the defaults back).
+	TrustedNamespaces []string `json:"trustedNamespaces"`
 	// Components replace the default component table when set (an empty
 	// list means "no components").
-	Components []ComponentArgs `json:"components,omitempty"`
+	Components []ComponentArgs `json:"components"`
 	// OtherTrustedPods is the rule for pods of trusted namespaces that no
 	// component matches. Default: nodeRole Any, spread Preferred.
 	OtherTrustedPods *RuleArgs `json:"otherTrustedPods,omitempty"`
@@ -69,10 +75,10 @@ type FailureDomainSpreadArgs struct {
 	// Levels are the failure-domain label keys, widest first. Default:
 	// topology.kubernetes.io/zone, topology.scs.community/host-id,
 	// kubernetes.io/hostname.
-	Levels []string `json:"levels,omitempty"`
+	Levels []string `json:"levels"`
 	// RequiredLevels are the levels at which Required groups are balanced
 	// by Filter. Default: topology.scs.community/host-id.
-	RequiredLevels []string `json:"requiredLevels,omitempty"`
+	RequiredLevels []string `json:"requiredLevels"`
 }
 
 // DisruptionGuardMode says how PodDisruptionBudgets are treated.

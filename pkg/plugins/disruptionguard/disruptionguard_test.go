@@ -3,6 +3,7 @@ package disruptionguard
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,6 +38,7 @@ import (
 	schedmetrics "k8s.io/kubernetes/pkg/scheduler/metrics"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
 	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
+	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
@@ -80,8 +83,66 @@ func preemptor(ns, name string, prio int32, cpu string) *v1.Pod {
 		Req(map[v1.ResourceName]string{v1.ResourceCPU: cpu}).PreemptionPolicy(v1.PreemptLowerPriority).Obj()
 }
 
+// addon is a preemptor that is a component of the default policy
+// (heapster), so that rule 3 does not apply to its victims.
+func addon(name string, prio int32, cpu string) *v1.Pod {
+	p := preemptor("kube-system", name, prio, cpu)
+	p.Labels = map[string]string{"k8s-app": "heapster"}
+	return p
+}
+
 func kubeScheduler(name, nodeName string, prio int32) *st.PodWrapper {
 	return running("kube-system", name, nodeName, prio, "1", 1).Label("component", "kube-scheduler")
+}
+
+// etcdMembers are n Ready etcd members of the StatefulSet sts on the nodes.
+func etcdMembers(sts string, n int, nodes ...string) []*v1.Pod {
+	var out []*v1.Pod
+	for i := 0; i < n; i++ {
+		out = append(out, ownedBy(running("kube-system", fmt.Sprintf("%s-%d", sts, i), nodes[i%len(nodes)], system, "1", 1).
+			Label("component", "etcd"), sts, "StatefulSet").Obj())
+	}
+	return out
+}
+
+// pendingEtcdMember is member i of the StatefulSet, not bound to a node.
+func pendingEtcdMember(sts string, i int) *v1.Pod {
+	return ownedBy(st.MakePod().Namespace("kube-system").Name(fmt.Sprintf("%s-%d", sts, i)).UID(fmt.Sprintf("kube-system/%s-%d", sts, i)).
+		Priority(system).Label("component", "etcd"), sts, "StatefulSet").Obj()
+}
+
+func ownedBy(w *st.PodWrapper, name, kind string) *st.PodWrapper {
+	return w.OwnerReference(name, appsv1.SchemeGroupVersion.WithKind(kind))
+}
+
+// mirrorOf makes the pod what the kubelet creates for a static pod: the
+// annotation and its Node as controller.
+func mirrorOf(w *st.PodWrapper) *st.PodWrapper {
+	return w.Annotation(policy.MirrorPodAnnotation, "x").OwnerReference(w.Spec.NodeName, v1.SchemeGroupVersion.WithKind("Node"))
+}
+
+func statefulSet(ns, name string, replicas int32) *appsv1.StatefulSet {
+	return &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: appsv1.StatefulSetSpec{Replicas: ptr.To(replicas)}}
+}
+
+// deploymentReplicaSet is a ReplicaSet of the Deployment deployment, which
+// wants desired replicas in all.
+func deploymentReplicaSet(ns, name, deployment string, replicas, desired int32) *appsv1.ReplicaSet {
+	return &appsv1.ReplicaSet{
+		ObjectMeta: metav1.ObjectMeta{
+			Namespace: ns, Name: name,
+			Annotations:     map[string]string{policy.DesiredReplicasAnnotation: fmt.Sprint(desired)},
+			OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "Deployment", Name: deployment, Controller: ptr.To(true)}},
+		},
+		Spec: appsv1.ReplicaSetSpec{Replicas: ptr.To(replicas)},
+	}
+}
+
+// namespacePDB covers every pod of its namespace (`selector: {}`).
+func namespacePDB(ns, name string, allowed int32) *policyv1.PodDisruptionBudget {
+	p := pdb(ns, name, allowed)
+	p.Spec.Selector = &metav1.LabelSelector{}
+	return p
 }
 
 func disruptionTarget(w *st.PodWrapper) *st.PodWrapper {
@@ -124,7 +185,9 @@ type env struct {
 	deleted []string
 }
 
-func newEnv(t *testing.T, ctx context.Context, args any, async bool, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, preemptors ...*v1.Pod) *env {
+// Pods without a node are pending: in the informer, not in the snapshot.
+// controllers are ReplicaSets and StatefulSets for the informers.
+func newEnv(t *testing.T, ctx context.Context, args any, async bool, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, controllers []runtime.Object, preemptors ...*v1.Pod) *env {
 	t.Helper()
 	logger := klog.FromContext(ctx)
 	var objs []runtime.Object
@@ -152,7 +215,27 @@ func newEnv(t *testing.T, ctx context.Context, args any, async bool, nodes []*v1
 			t.Fatal(err)
 		}
 	}
-	snapshot := internalcache.NewSnapshot(pods, nodes)
+	for _, obj := range controllers {
+		var store cache.Store
+		switch obj.(type) {
+		case *appsv1.ReplicaSet:
+			store = informerFactory.Apps().V1().ReplicaSets().Informer().GetStore()
+		case *appsv1.StatefulSet:
+			store = informerFactory.Apps().V1().StatefulSets().Informer().GetStore()
+		default:
+			t.Fatalf("unsupported controller %T", obj)
+		}
+		if err := store.Add(obj); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var bound []*v1.Pod
+	for _, p := range pods {
+		if p.Spec.NodeName != "" {
+			bound = append(bound, p)
+		}
+	}
+	snapshot := internalcache.NewSnapshot(bound, nodes)
 	fw, err := tf.NewFramework(ctx, []tf.RegisterPluginFunc{
 		tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
 		tf.RegisterPluginAsExtensions(noderesources.Name, frameworkruntime.FactoryAdapter(plfeature.Features{}, noderesources.NewFit), "Filter", "PreFilter"),
@@ -229,6 +312,7 @@ func TestPostFilter(t *testing.T) {
 		unresolvable []string
 		pods         []*v1.Pod
 		pdbs         []*policyv1.PodDisruptionBudget
+		controllers  []runtime.Object
 		preemptor    *v1.Pod
 		// wantNode is the nominated node; "*" any node, "" none.
 		wantNode string
@@ -269,7 +353,7 @@ func TestPostFilter(t *testing.T) {
 			name:        "trusted pod cannot take the last available kube-scheduler (rule 2 alone)",
 			nodes:       []*v1.Node{cp1},
 			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj()},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			preemptor:   addon("addon", systemHigher, "1"),
 			wantMsg:     []string{"1 protected: last available replica of kube-system/kube-scheduler"},
 			notWantMsg:  []string{"trusted"},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
@@ -278,7 +362,7 @@ func TestPostFilter(t *testing.T) {
 			name:        "two replicas, one not Ready: the Ready one is protected, the other may go",
 			nodes:       []*v1.Node{cp1, cp2},
 			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), notReady("kube-system", "ks-2", "cp-2", system, "1", 1).Label("component", "kube-scheduler").Obj()},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			preemptor:   addon("addon", systemHigher, "1"),
 			wantNode:    "cp-2",
 			wantVictims: []string{"ks-2"},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
@@ -287,7 +371,7 @@ func TestPostFilter(t *testing.T) {
 			name:        "two Ready replicas on two nodes: one may go",
 			nodes:       []*v1.Node{cp1, cp2},
 			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-2", system).Obj()},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			preemptor:   addon("addon", systemHigher, "1"),
 			wantNode:    "*",
 			wantVictims: []string{"one of them"},
 		},
@@ -295,7 +379,7 @@ func TestPostFilter(t *testing.T) {
 			name:        "two Ready replicas on one node, the preemptor needs both: the set is refused",
 			nodes:       []*v1.Node{node("cp-1", "2")},
 			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-1", system).Obj()},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "2"),
+			preemptor:   addon("addon", systemHigher, "2"),
 			wantMsg:     []string{"1 protected: last available replica of kube-system/kube-scheduler"},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
@@ -310,7 +394,7 @@ func TestPostFilter(t *testing.T) {
 				running("kube-system", "kcm-1", "cp-1", system, "2", 1).Label("component", "kube-controller-manager").Obj(),
 				running("kube-system", "kcm-2", "cp-1", system, "2", 2).Label("component", "kube-controller-manager").Obj(),
 			},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "3"),
+			preemptor:   addon("addon", systemHigher, "3"),
 			wantNode:    "cp-1",
 			wantVictims: []string{"helper", "kcm-2"},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
@@ -323,7 +407,7 @@ func TestPostFilter(t *testing.T) {
 				running("kube-system", "etcd-2", "cp-2", system, "1", 1).Label("component", "etcd").Obj(),
 				running("kube-system", "etcd-3", "cp-3", system, "1", 1).Label("component", "etcd").Obj(),
 			},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			preemptor:   addon("addon", systemHigher, "1"),
 			wantNode:    "*",
 			wantVictims: []string{"one of them"},
 		},
@@ -336,7 +420,7 @@ func TestPostFilter(t *testing.T) {
 				running("kube-system", "etcd-2", "cp-2", system, "1", 1).Label("component", "etcd").Obj(),
 				notReady("kube-system", "etcd-3", "cp-3", system, "1", 1).Label("component", "etcd").Obj(),
 			},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			preemptor:   addon("addon", systemHigher, "1"),
 			wantMsg:     []string{"2 protected: kube-system/etcd must keep 2 of 3 replicas available"},
 			wantRefused: map[string]float64{RuleMinAvailable: 2},
 		},
@@ -351,9 +435,9 @@ func TestPostFilter(t *testing.T) {
 		{
 			name:  "mirror pod is never a victim",
 			nodes: []*v1.Node{cp1},
-			pods: []*v1.Pod{running("kube-system", "kube-apiserver-cp-1", "cp-1", userLow, "1", 1).
-				Label("component", "kube-apiserver").Annotation(policy.MirrorPodAnnotation, "x").Obj()},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			pods: []*v1.Pod{mirrorOf(running("kube-system", "kube-apiserver-cp-1", "cp-1", userLow, "1", 1).
+				Label("component", "kube-apiserver")).Obj()},
+			preemptor:   addon("addon", systemHigher, "1"),
 			wantMsg:     []string{ReasonMirror},
 			wantRefused: map[string]float64{RuleMirror: 1},
 		},
@@ -436,7 +520,7 @@ func TestPostFilter(t *testing.T) {
 			pdbs: []*policyv1.PodDisruptionBudget{
 				pdb("kube-system", "ks", 1, "component", "kube-scheduler"),
 			},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			preemptor:   addon("addon", systemHigher, "1"),
 			wantMsg:     []string{"last available replica of kube-system/kube-scheduler"},
 			notWantMsg:  []string{"PodDisruptionBudget"},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
@@ -449,7 +533,7 @@ func TestPostFilter(t *testing.T) {
 				disruptionTarget(kubeScheduler("ks-1", "cp-1", system)).Obj(),
 				kubeScheduler("ks-2", "cp-2", system).Obj(),
 			},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			preemptor:   addon("addon", systemHigher, "1"),
 			wantMsg:     []string{"last available replica of kube-system/kube-scheduler"},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
@@ -470,9 +554,152 @@ func TestPostFilter(t *testing.T) {
 			name:        "a terminating replica may be taken again at no cost",
 			nodes:       []*v1.Node{cp1},
 			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Terminating().Obj()},
-			preemptor:   preemptor("kube-system", "addon", systemHigher, "1"),
+			preemptor:   addon("addon", systemHigher, "1"),
 			wantNode:    "cp-1",
 			wantVictims: nil, // already being deleted: no new API call
+		},
+		// Issue 11: the guard counts what a group should have.
+		{
+			name:         "etcd StatefulSet of 5 with 2 members pending: the 3 available are its quorum, none may go",
+			nodes:        []*v1.Node{cp1, cp2, cp3},
+			unresolvable: []string{"cp-2", "cp-3"},
+			pods: append(etcdMembers("etcd", 3, "cp-1", "cp-2", "cp-3"),
+				pendingEtcdMember("etcd", 3), pendingEtcdMember("etcd", 4)),
+			controllers: []runtime.Object{statefulSet("kube-system", "etcd", 5)},
+			preemptor:   addon("addon", systemHigher, "1"),
+			wantMsg:     []string{"1 protected: kube-system/etcd (StatefulSet etcd) must keep 3 of 5 replicas available"},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:         "etcd StatefulSet of 5 whose 2 members an earlier preemption deleted: the desired size still counts",
+			nodes:        []*v1.Node{cp1, cp2, cp3},
+			unresolvable: []string{"cp-2", "cp-3"},
+			pods:         etcdMembers("etcd", 3, "cp-1", "cp-2", "cp-3"),
+			controllers:  []runtime.Object{statefulSet("kube-system", "etcd", 5)},
+			preemptor:    addon("addon", systemHigher, "1"),
+			wantMsg:      []string{"1 protected: kube-system/etcd (StatefulSet etcd) must keep 3 of 5 replicas available"},
+			wantRefused:  map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:         "quorum group of a Deployment: its desired replicas come through the ReplicaSet",
+			nodes:        []*v1.Node{cp1, cp2, cp3},
+			unresolvable: []string{"cp-2", "cp-3"},
+			pods: []*v1.Pod{
+				ownedBy(running("kube-system", "etcd-a", "cp-1", system, "1", 1).Label("app", "etcd"), "etcd-7d9", "ReplicaSet").Obj(),
+				ownedBy(running("kube-system", "etcd-b", "cp-2", system, "1", 1).Label("app", "etcd"), "etcd-7d9", "ReplicaSet").Obj(),
+				ownedBy(running("kube-system", "etcd-c", "cp-3", system, "1", 1).Label("app", "etcd"), "etcd-7d9", "ReplicaSet").Obj(),
+			},
+			controllers: []runtime.Object{deploymentReplicaSet("kube-system", "etcd-7d9", "etcd", 3, 5)},
+			preemptor:   addon("addon", systemHigher, "1"),
+			wantMsg:     []string{"1 protected: kube-system/etcd (Deployment etcd) must keep 3 of 5 replicas available"},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:        "the desired size never lowers the budget below the pods: 3 Ready members of a StatefulSet scaled to 1 keep 2",
+			nodes:       []*v1.Node{cp1, cp2, cp3},
+			pods:        etcdMembers("etcd", 3, "cp-1", "cp-2", "cp-3"),
+			controllers: []runtime.Object{statefulSet("kube-system", "etcd", 1)},
+			preemptor:   addon("addon", systemHigher, "1"),
+			wantNode:    "*",
+			wantVictims: []string{"one of them"},
+		},
+		{
+			name:        "Strict: a PDB with an empty selector covers every pod of its namespace",
+			nodes:       []*v1.Node{w1},
+			pods:        []*v1.Pod{running("default", "batch-1", "w-1", userLow, "1", 1).Label("app", "batch").Obj()},
+			pdbs:        []*policyv1.PodDisruptionBudget{namespacePDB("default", "everything", 0)},
+			preemptor:   preemptor("default", "web", userHigh, "1"),
+			wantMsg:     []string{"1 protected by PodDisruptionBudget default/everything"},
+			wantRefused: map[string]float64{RulePDB: 1},
+		},
+		{
+			name:  "BestEffort: upstream sees the namespace-wide PDB and picks the node that does not break it",
+			args:  bestEffort,
+			nodes: []*v1.Node{w1, w2},
+			pods: []*v1.Pod{
+				// batch-1 started last: without the PDB upstream would take it.
+				running("default", "batch-1", "w-1", userLow, "1", 5).Label("app", "batch").Obj(),
+				running("other", "batch-2", "w-2", userLow, "1", 1).Label("app", "batch").Obj(),
+			},
+			pdbs:        []*policyv1.PodDisruptionBudget{namespacePDB("default", "everything", 0)},
+			preemptor:   preemptor("default", "web", userHigh, "1"),
+			wantNode:    "w-2",
+			wantVictims: []string{"batch-2"},
+		},
+		{
+			name:        "a PDB with no selector covers nothing",
+			nodes:       []*v1.Node{w1},
+			pods:        []*v1.Pod{running("default", "batch-1", "w-1", userLow, "1", 1).Label("app", "batch").Obj()},
+			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "nothing", 0)},
+			preemptor:   preemptor("default", "web", userHigh, "1"),
+			wantNode:    "w-1",
+			wantVictims: []string{"batch-1"},
+		},
+		{
+			name:  "rule 3: a plain pod of a trusted namespace never preempts a component (kube-dns)",
+			nodes: []*v1.Node{cp1, cp2},
+			pods: []*v1.Pod{
+				running("kube-system", "coredns-1", "cp-1", userLow, "1", 1).Label("k8s-app", "kube-dns").Obj(),
+				running("kube-system", "coredns-2", "cp-2", userLow, "1", 1).Label("k8s-app", "kube-dns").Obj(),
+			},
+			preemptor:   preemptor("kube-system", "debug", systemHigher, "1"),
+			wantMsg:     []string{"2 protected: component kube-system/kube-dns is not preempted by pods that are not components"},
+			wantRefused: map[string]float64{RuleTrusted: 2},
+		},
+		{
+			name:        "rule 3: a plain pod of a trusted namespace may preempt another plain pod there",
+			nodes:       []*v1.Node{cp1},
+			pods:        []*v1.Pod{running("kube-system", "helper", "cp-1", userLow, "1", 1).Label("app", "helper").Obj()},
+			preemptor:   preemptor("kube-system", "debug", systemHigher, "1"),
+			wantNode:    "cp-1",
+			wantVictims: []string{"helper"},
+		},
+		{
+			name:         "one budget per owner: the events etcd keeps its own quorum beside a healthy main cluster",
+			nodes:        []*v1.Node{cp1, cp2, cp3, w1},
+			unresolvable: []string{"cp-1", "cp-2", "cp-3"},
+			pods: append(etcdMembers("etcd-main", 3, "cp-1", "cp-2", "cp-3"),
+				ownedBy(running("kube-system", "etcd-events-0", "w-1", system, "1", 1).Label("component", "etcd"), "etcd-events", "StatefulSet").Obj(),
+				ownedBy(running("kube-system", "etcd-events-1", "cp-1", system, "0", 1).Label("component", "etcd"), "etcd-events", "StatefulSet").Obj(),
+				ownedBy(notReady("kube-system", "etcd-events-2", "cp-2", system, "0", 1).Label("component", "etcd"), "etcd-events", "StatefulSet").Obj()),
+			controllers: []runtime.Object{statefulSet("kube-system", "etcd-main", 3), statefulSet("kube-system", "etcd-events", 3)},
+			preemptor:   addon("addon", systemHigher, "1"),
+			wantMsg:     []string{"1 protected: kube-system/etcd (StatefulSet etcd-events) must keep 2 of 3 replicas available"},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:         "mirror pods do not pad the budget of the members preemption can take",
+			nodes:        []*v1.Node{cp1, cp2, cp3},
+			unresolvable: []string{"cp-1", "cp-2"},
+			pods: []*v1.Pod{
+				mirrorOf(kubeScheduler("kube-scheduler-cp-1", "cp-1", system)).Obj(),
+				mirrorOf(kubeScheduler("kube-scheduler-cp-2", "cp-2", system)).Obj(),
+				kubeScheduler("ks-extra", "cp-3", system).Obj(),
+			},
+			preemptor:   addon("addon", systemHigher, "1"),
+			wantMsg:     []string{"1 protected: last available replica of kube-system/kube-scheduler"},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name: "a replica on a node that stopped reporting is not available, whatever its stale Ready condition says",
+			nodes: []*v1.Node{
+				st.MakeNode().Name("cp-down").Capacity(map[v1.ResourceName]string{v1.ResourceCPU: "1", v1.ResourcePods: "100"}).
+					Condition(v1.NodeReady, v1.ConditionUnknown, "Kubelet stopped posting node status.", "NodeStatusUnknown").Obj(),
+				cp2,
+			},
+			unresolvable: []string{"cp-down"},
+			pods:         []*v1.Pod{kubeScheduler("ks-1", "cp-down", system).Obj(), kubeScheduler("ks-2", "cp-2", system).Obj()},
+			preemptor:    addon("addon", systemHigher, "1"),
+			wantMsg:      []string{"1 protected: last available replica of kube-system/kube-scheduler"},
+			wantRefused:  map[string]float64{RuleMinAvailable: 1},
+		},
+		{
+			name:        "a user pod with the mirror annotation but no Node owner gets no exemption",
+			nodes:       []*v1.Node{w1},
+			pods:        []*v1.Pod{running("default", "fake-mirror", "w-1", userLow, "1", 1).Annotation(policy.MirrorPodAnnotation, "x").Obj()},
+			preemptor:   preemptor("default", "web", userHigh, "1"),
+			wantNode:    "w-1",
+			wantVictims: []string{"fake-mirror"},
 		},
 	}
 	for _, tt := range tests {
@@ -480,7 +707,7 @@ func TestPostFilter(t *testing.T) {
 			_, ctx := ktesting.NewTestContext(t)
 			ctx, cancel := context.WithCancel(ctx)
 			defer cancel()
-			e := newEnv(t, ctx, tt.args, false, tt.nodes, tt.pods, tt.pdbs, tt.preemptor)
+			e := newEnv(t, ctx, tt.args, false, tt.nodes, tt.pods, tt.pdbs, tt.controllers, tt.preemptor)
 			before := map[string]float64{}
 			for _, r := range allRules {
 				before[r] = refusedCount(t, r)
@@ -544,9 +771,9 @@ func TestInFlightVictims(t *testing.T) {
 			defer cancel()
 			nodes := []*v1.Node{node("cp-1", "1"), node("cp-2", "1")}
 			pods := []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-2", system).Obj()}
-			first := preemptor("kube-system", "addon-1", systemHigher, "1")
-			second := preemptor("kube-system", "addon-2", systemHigher, "1")
-			e := newEnv(t, ctx, nil, async, nodes, pods, nil, first, second)
+			first := addon("addon-1", systemHigher, "1")
+			second := addon("addon-2", systemHigher, "1")
+			e := newEnv(t, ctx, nil, async, nodes, pods, nil, nil, first, second)
 
 			res, status := e.postFilter(t, ctx, first, nodes)
 			if !status.IsSuccess() {
@@ -609,7 +836,7 @@ func TestNew(t *testing.T) {
 	if _, err := New(ctx, nil, nil); err == nil {
 		t.Error("New without a handle: no error")
 	}
-	e := newEnv(t, ctx, nil, true, []*v1.Node{node("n", "1")}, nil, nil)
+	e := newEnv(t, ctx, nil, true, []*v1.Node{node("n", "1")}, nil, nil, nil)
 	if e.pl.Name() != "DisruptionGuard" || e.pl.mode != config.ModeStrict {
 		t.Errorf("name %q mode %q", e.pl.Name(), e.pl.mode)
 	}

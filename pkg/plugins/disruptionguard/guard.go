@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/sets"
 	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
@@ -22,22 +23,22 @@ import (
 // state.
 const stateKey fwk.StateKey = "ha-scheduler/" + Name
 
-// groupBudget is a disruption-controlled group, counted cluster-wide.
+// groupBudget is a disruption-controlled group, counted cluster-wide: its
+// desired size from every member pod (bound or pending) and its owner, and
+// its available members from the snapshot.
 type groupBudget struct {
-	key string
-	// members are all the group's pods on nodes, terminating or not: an
-	// etcd member stays a member of the cluster until it is removed, so the
-	// quorum is taken over all of them.
-	members int
-	// available members are Ready, not terminating and not lost to a
-	// preemption in flight.
-	available    int
-	minAvailable int
-	disruption   policy.Disruption
+	*policy.DisruptionGroup
+	// available members are Ready, not terminating, not lost to a
+	// preemption in flight, and on a node of the snapshot.
+	available int
 }
 
 // budget is how many available members preemption may still take.
-func (g *groupBudget) budget() int { return g.available - g.minAvailable }
+func (g *groupBudget) budget() int { return g.available - g.MinAvailable() }
+
+func (g *groupBudget) reason() string {
+	return reasonMinAvailable(g.Key, g.MinAvailable(), g.Size())
+}
 
 // pdbBudget is a PodDisruptionBudget with its allowance corrected for
 // victims in flight.
@@ -73,9 +74,13 @@ type guardState struct {
 	pl        *DisruptionGuard
 	preemptor *v1.Pod
 
-	once         sync.Once
-	err          error
-	groups       map[string]*groupBudget
+	once    sync.Once
+	err     error
+	groups  *policy.DisruptionGroups
+	budgets map[*policy.DisruptionGroup]*groupBudget
+	// nodesDown are the nodes of the snapshot that stopped reporting: their
+	// pods may still say Ready, but they serve nothing.
+	nodesDown    sets.Set[string]
 	pdbs         map[string][]*pdbBudget // by namespace
 	adjustedPDBs []*policyv1.PodDisruptionBudget
 
@@ -131,10 +136,10 @@ func (s *guardState) lost(pod *v1.Pod) bool {
 	return s.pl.inFlight.has(pod.UID)
 }
 
-// available: Ready, not terminating and not lost. Only taking an available
-// pod costs a group or a PDB anything.
+// available: Ready, not terminating, not lost, and on a node that is up.
+// Only taking an available pod costs a group or a PDB anything.
 func (s *guardState) available(pod *v1.Pod) bool {
-	return policy.IsAvailable(pod) && !s.lost(pod)
+	return policy.IsAvailable(pod) && !s.lost(pod) && !s.nodesDown.Has(pod.Spec.NodeName)
 }
 
 func (s *guardState) init() error {
@@ -142,32 +147,40 @@ func (s *guardState) init() error {
 	return s.err
 }
 
-// compute counts the controlled groups and the PDBs over every pod on a
-// node, once per attempt.
+// compute counts the controlled groups and the PDBs, once per attempt. A
+// group's size comes from all its pods, wherever they are, and its owner's
+// desired replicas; what is available comes from the snapshot, the pods on
+// nodes that exist.
 func (s *guardState) compute() error {
 	nodes, err := s.pl.handle.SnapshotSharedLister().NodeInfos().List()
 	if err != nil {
 		return err
 	}
-	list, err := s.pl.pdbLister.List(labels.Everything())
+	if err := s.computePDBs(); err != nil {
+		return err
+	}
+	s.groups = policy.NewDisruptionGroups(s.pl.policy, s.pl.controllers)
+	s.budgets = map[*policy.DisruptionGroup]*groupBudget{}
+	members, err := s.pl.memberCandidates()
 	if err != nil {
 		return err
 	}
-	s.groups = map[string]*groupBudget{}
-	s.pdbs = map[string][]*pdbBudget{}
-	for _, pdb := range list {
-		sel, err := metav1.LabelSelectorAsSelector(pdb.Spec.Selector)
-		if err != nil || sel.Empty() {
-			// As upstream: an invalid or empty selector matches nothing.
-			continue
+	s.nodesDown = sets.New[string]()
+	for _, n := range nodes {
+		if node := n.Node(); node != nil && !policy.NodeCanRunPods(node) {
+			s.nodesDown.Insert(node.Name)
 		}
-		s.pdbs[pdb.Namespace] = append(s.pdbs[pdb.Namespace], &pdbBudget{pdb: pdb, selector: sel})
+	}
+	seen := make(map[types.UID]struct{}, len(members))
+	for _, pod := range members {
+		seen[pod.UID] = struct{}{}
+		s.groups.AddMember(pod)
 	}
 	for _, n := range nodes {
 		for _, pi := range n.GetPods() {
 			pod := pi.GetPod()
 			lost := s.lost(pod)
-			avail := policy.IsAvailable(pod) && !lost
+			avail := s.available(pod)
 			for _, b := range s.pdbs[pod.Namespace] {
 				if !b.covers(pod) {
 					continue
@@ -179,25 +192,56 @@ func (s *guardState) compute() error {
 					b.lostCounted++
 				}
 			}
-			c := s.pl.policy.Classify(pod)
-			if !c.Disruption.Controlled() {
-				continue
+			var g *policy.DisruptionGroup
+			if _, ok := seen[pod.UID]; ok {
+				g = s.groups.Of(pod)
+			} else {
+				// In the snapshot before the informer delivered it (an
+				// assumed pod): a member all the same.
+				g = s.groups.AddMember(pod)
 			}
-			key := policy.GroupOf(pod, c)
-			g := s.groups[key]
-			if g == nil {
-				g = &groupBudget{key: key, disruption: c.Disruption}
-				s.groups[key] = g
-			}
-			g.members++
-			if avail {
-				g.available++
+			if g != nil && avail {
+				s.budgetOf(g).available++
 			}
 		}
 	}
-	for _, g := range s.groups {
-		g.minAvailable = g.disruption.MinAvailableOf(g.members)
+	s.computePDBAllowances()
+	return nil
+}
+
+// budgetOf returns the budget of a group, creating it.
+func (s *guardState) budgetOf(g *policy.DisruptionGroup) *groupBudget {
+	b := s.budgets[g]
+	if b == nil {
+		b = &groupBudget{DisruptionGroup: g}
+		s.budgets[g] = b
 	}
+	return b
+}
+
+// computePDBs compiles the PodDisruptionBudgets with policy/v1 selector
+// semantics (an empty selector covers the whole namespace).
+func (s *guardState) computePDBs() error {
+	list, err := s.pl.pdbLister.List(labels.Everything())
+	if err != nil {
+		return err
+	}
+	s.pdbs = map[string][]*pdbBudget{}
+	for _, pdb := range list {
+		sel, err := policy.PDBSelector(pdb)
+		if err != nil {
+			// The API server rejects invalid selectors; one that slipped
+			// through protects nothing, as in the eviction API.
+			continue
+		}
+		s.pdbs[pdb.Namespace] = append(s.pdbs[pdb.Namespace], &pdbBudget{pdb: pdb, selector: sel})
+	}
+	return nil
+}
+
+// computePDBAllowances corrects each PDB's allowance for what the
+// controller has not seen yet, and builds the PDBs upstream is given.
+func (s *guardState) computePDBAllowances() {
 	for _, bs := range s.pdbs {
 		for _, b := range bs {
 			st := b.pdb.Status
@@ -214,23 +258,39 @@ func (s *guardState) compute() error {
 				allowed = 0
 			}
 			b.allowed = allowed
-			// Upstream sees the corrected allowance, so that in both modes
-			// it reprieves the victims that would break the budget first.
-			adjusted := *b.pdb
-			adjusted.Status.DisruptionsAllowed = int32(allowed)
-			s.adjustedPDBs = append(s.adjustedPDBs, &adjusted)
+			s.adjustedPDBs = append(s.adjustedPDBs, upstreamPDB(b.pdb, allowed))
 		}
 	}
-	return nil
 }
 
-// groupOf returns the pod's controlled group, nil when it has none.
+// upstreamPDB is the PDB as upstream's victim selection gets it: with the
+// corrected allowance, so that in both modes it reprieves the victims that
+// would break the budget first, and with an empty selector written as one
+// that matches every pod, since upstream reads an empty selector as
+// matching nothing (policy/v1beta1 semantics).
+func upstreamPDB(pdb *policyv1.PodDisruptionBudget, allowed int) *policyv1.PodDisruptionBudget {
+	adjusted := *pdb
+	adjusted.Status.DisruptionsAllowed = int32(allowed)
+	if sel := pdb.Spec.Selector; sel != nil && len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0 {
+		adjusted.Spec.Selector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+			{Key: matchAllKey, Operator: metav1.LabelSelectorOpDoesNotExist},
+		}}
+	}
+	return &adjusted
+}
+
+// matchAllKey is a label no pod carries (the prefix is ours), so that
+// "DoesNotExist" on it matches every pod.
+const matchAllKey = "ha-scheduler.scs.community/pdb-selects-every-pod"
+
+// groupOf returns the pod's controlled group, nil when it has none (or is
+// a mirror pod: never a victim, so never in a budget).
 func (s *guardState) groupOf(pod *v1.Pod) *groupBudget {
-	c := s.pl.policy.Classify(pod)
-	if !c.Disruption.Controlled() {
+	g := s.groups.Of(pod)
+	if g == nil {
 		return nil
 	}
-	return s.groups[policy.GroupOf(pod, c)]
+	return s.budgetOf(g)
 }
 
 // strictPDBsOf returns the PDBs that bind the pod; none in BestEffort mode,
@@ -258,7 +318,7 @@ func (s *guardState) protections(pod *v1.Pod) []refusal {
 		return out
 	}
 	if g := s.groupOf(pod); g != nil && g.budget() <= 0 {
-		out = append(out, refusal{pod: pod.UID, rule: RuleMinAvailable, reason: reasonMinAvailable(g.key, g.minAvailable, g.members)})
+		out = append(out, refusal{pod: pod.UID, rule: RuleMinAvailable, reason: g.reason()})
 	}
 	for _, b := range s.strictPDBsOf(pod) {
 		if b.allowed <= 0 {
@@ -351,7 +411,7 @@ func (s *guardState) violations(victims []*v1.Pod) []refusal {
 	for _, g := range groupOrder {
 		ps := groups[g]
 		for _, p := range ps[:excess(len(ps), g.budget())] {
-			out = append(out, refusal{pod: p.UID, rule: RuleMinAvailable, reason: reasonMinAvailable(g.key, g.minAvailable, g.members)})
+			out = append(out, refusal{pod: p.UID, rule: RuleMinAvailable, reason: g.reason()})
 		}
 	}
 	for _, b := range pdbOrder {

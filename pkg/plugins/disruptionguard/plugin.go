@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	corelisters "k8s.io/client-go/listers/core/v1"
 	policylisters "k8s.io/client-go/listers/policy/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
@@ -52,7 +53,12 @@ type DisruptionGuard struct {
 	// preemptions it starts are the ones upstream's PreEnqueue waits for.
 	evaluator *preemption.Evaluator
 	pdbLister policylisters.PodDisruptionBudgetLister
-	inFlight  *inFlight
+	// podLister finds the members of a group that are not on a node
+	// (pending, or bound to a node that is gone); controllers their
+	// owners' desired replicas.
+	podLister   corelisters.PodLister
+	controllers *controllerListers
+	inFlight    *inFlight
 }
 
 var (
@@ -90,12 +96,14 @@ func newWithFeatures(ctx context.Context, obj runtime.Object, h fwk.Handle, fts 
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	pl := &DisruptionGuard{
-		handle:    h,
-		policy:    p,
-		mode:      args.Mode,
-		upstream:  up,
-		pdbLister: h.SharedInformerFactory().Policy().V1().PodDisruptionBudgets().Lister(),
-		inFlight:  newInFlight(),
+		handle:      h,
+		policy:      p,
+		mode:        args.Mode,
+		upstream:    up,
+		pdbLister:   h.SharedInformerFactory().Policy().V1().PodDisruptionBudgets().Lister(),
+		podLister:   podListerOf(h.SharedInformerFactory()),
+		controllers: newControllerListers(h.SharedInformerFactory()),
+		inFlight:    newInFlight(),
 	}
 	// Rule 3 and static pods are properties of one victim: the hook keeps
 	// them out of upstream's candidate victims and out of its "terminating
@@ -170,9 +178,9 @@ func (pl *DisruptionGuard) PostFilter(ctx context.Context, state fwk.CycleState,
 }
 
 // isEligibleVictim is upstream's IsEligiblePod hook: static pods are never
-// victims, and a pod of an untrusted namespace never preempts a pod of a
-// trusted one (rule 3). A PodGroup victim is eligible only if all its pods
-// are.
+// victims, and rule 3 keeps components (and pods of trusted namespaces) from
+// the preemptors that may not take them. A PodGroup victim is eligible only
+// if all its pods are.
 func (pl *DisruptionGuard) isEligibleVictim(_ fwk.NodeInfo, victim preemption.Victim, preemptor *v1.Pod) bool {
 	for _, pi := range victim.Pods() {
 		if len(pl.staticProtections(pi.GetPod(), preemptor)) > 0 {
@@ -183,14 +191,29 @@ func (pl *DisruptionGuard) isEligibleVictim(_ fwk.NodeInfo, victim preemption.Vi
 }
 
 // staticProtections are the protections of a victim that depend on neither
-// the cluster state nor the rest of the victim set.
+// the cluster state nor the rest of the victim set:
+//   - mirror (static) pods: the kubelet owns them;
+//   - rule 3, as SPEC §4 states it: a pod that is not a component never
+//     preempts one that is, whatever its namespace (a plain pod in a
+//     namespace trusted for its DaemonSets must not take kube-dns);
+//   - and a pod of an untrusted namespace never preempts any pod of a
+//     trusted one: only administrators create pods there (the CNI's and
+//     the log agent's DaemonSet pods), and a user must not be able to
+//     evict them by setting a priority.
 func (pl *DisruptionGuard) staticProtections(victim, preemptor *v1.Pod) []refusal {
 	var out []refusal
 	if policy.IsMirrorPod(victim) {
 		out = append(out, refusal{pod: victim.UID, rule: RuleMirror, reason: ReasonMirror})
 	}
-	if !pl.policy.IsTrustedNamespace(preemptor.Namespace) && pl.policy.IsTrustedNamespace(victim.Namespace) {
+	victimTrusted := pl.policy.IsTrustedNamespace(victim.Namespace)
+	switch {
+	case !victimTrusted:
+	case !pl.policy.IsTrustedNamespace(preemptor.Namespace):
 		out = append(out, refusal{pod: victim.UID, rule: RuleTrusted, reason: reasonTrusted(victim.Namespace)})
+	case pl.policy.Classify(preemptor).Component == "":
+		if c := pl.policy.Classify(victim); c.Component != "" {
+			out = append(out, refusal{pod: victim.UID, rule: RuleTrusted, reason: reasonComponent(victim.Namespace + "/" + c.Component)})
+		}
 	}
 	return out
 }

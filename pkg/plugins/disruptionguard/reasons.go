@@ -25,6 +25,7 @@ const (
 	reasonLastReplicaFmt  = "protected: last available replica of %s"
 	reasonMinAvailableFmt = "protected: %s must keep %d of %d replicas available"
 	reasonTrustedFmt      = "protected: pods of trusted namespace %s are not preempted by pods of untrusted namespaces"
+	reasonComponentFmt    = "protected: component %s is not preempted by pods that are not components"
 	// ReasonMirror is the reason for static pods: the kubelet owns them, a
 	// deletion through the API server would only be undone.
 	ReasonMirror = "protected: static (mirror) pods are never preempted"
@@ -32,14 +33,16 @@ const (
 
 func reasonPDB(namespace, name string) string { return fmt.Sprintf(reasonPDBFmt, namespace, name) }
 
-func reasonMinAvailable(group string, minAvailable, members int) string {
+func reasonMinAvailable(group string, minAvailable, size int) string {
 	if minAvailable <= 1 {
 		return fmt.Sprintf(reasonLastReplicaFmt, group)
 	}
-	return fmt.Sprintf(reasonMinAvailableFmt, group, minAvailable, members)
+	return fmt.Sprintf(reasonMinAvailableFmt, group, minAvailable, size)
 }
 
 func reasonTrusted(namespace string) string { return fmt.Sprintf(reasonTrustedFmt, namespace) }
+
+func reasonComponent(component string) string { return fmt.Sprintf(reasonComponentFmt, component) }
 
 // refusal is one pod a rule kept from being a victim.
 type refusal struct {

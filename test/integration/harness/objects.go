@@ -172,7 +172,8 @@ func (c *Cluster) ExpectNotBound(t testing.TB, ns, name string, d time.Duration)
 	}
 }
 
-// Reset deletes every pod, node and PodDisruptionBudget, so the next test starts from an empty
+// Reset deletes every pod, node, PodDisruptionBudget, StatefulSet and
+// ReplicaSet, so the next test starts from an empty
 // cluster (the API server is shared by the tests of a package).
 func (c *Cluster) Reset(t testing.TB) {
 	t.Helper()
@@ -194,11 +195,14 @@ func (c *Cluster) Reset(t testing.TB) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var names []string
 	for _, ns := range nss.Items {
 		if err := c.Client.PolicyV1().PodDisruptionBudgets(ns.Name).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
 			t.Fatal(err)
 		}
+		names = append(names, ns.Name)
 	}
+	c.deleteControllers(t, names)
 	err = c.poll(func(ctx context.Context) (bool, error) {
 		pods, err := c.Client.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
 		if err != nil {

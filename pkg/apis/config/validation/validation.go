@@ -18,6 +18,9 @@ func ValidatePolicyArgs(path *field.Path, a *config.PolicyArgs) field.ErrorList 
 	var errs field.ErrorList
 	seenNS := sets.New[string]()
 	nsPath := path.Child("trustedNamespaces")
+	if a.TrustedNamespaces != nil && len(a.TrustedNamespaces) == 0 {
+		errs = append(errs, field.Required(nsPath, "at least one namespace: with none, kube-proxy, the CNI and CoreDNS become user workloads kept off control-plane nodes; leave the field out for the default ["+policy.DefaultTrustedNamespace+"]"))
+	}
 	for i, ns := range a.TrustedNamespaces {
 		p := nsPath.Index(i)
 		switch {
@@ -42,6 +45,13 @@ func ValidatePolicyArgs(path *field.Path, a *config.PolicyArgs) field.ErrorList 
 			errs = append(errs, field.Required(p.Child("name"), "component name must not be empty"))
 		case seenNames.Has(c.Name):
 			errs = append(errs, field.Duplicate(p.Child("name"), c.Name))
+		default:
+			// A DNS subdomain holds neither "/" nor "=", so a component's
+			// group key ("ns/name") never collides with a label group's
+			// ("ns/app=web") or a controller's ("ns/Kind/name").
+			for _, msg := range utilvalidation.IsDNS1123Subdomain(c.Name) {
+				errs = append(errs, field.Invalid(p.Child("name"), c.Name, msg))
+			}
 		}
 		seenNames.Insert(c.Name)
 		if len(c.Selectors) == 0 {

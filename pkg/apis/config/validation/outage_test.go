@@ -1,0 +1,101 @@
+package validation
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+)
+
+// ignoreDetail compares errors by type, field and value: the detail is
+// prose for operators.
+var ignoreDetail = cmpopts.IgnoreFields(field.Error{}, "Detail")
+
+func TestValidatePolicyArgsRejectsWhatWouldHurtTheControlPlane(t *testing.T) {
+	path := field.NewPath("args")
+	component := func(name string) config.ComponentArgs {
+		var c config.ComponentArgs
+		require.NoError(t, json.Unmarshal([]byte(`{"name": "`+name+`", "nodeRole": "Any", "selectors": [{"matchLabels": {"a": "b"}}]}`), &c))
+		return c
+	}
+	tests := []struct {
+		name string
+		args config.PolicyArgs
+		want field.ErrorList
+	}{
+		{
+			name: "no trusted namespace: kube-proxy, the CNI and CoreDNS would become user workloads",
+			args: config.PolicyArgs{TrustedNamespaces: []string{}},
+			want: field.ErrorList{field.Required(path.Child("trustedNamespaces"), "")},
+		},
+		{
+			name: "a component name that would collide with a label group's key",
+			args: config.PolicyArgs{Components: []config.ComponentArgs{component("app=web")}},
+			want: field.ErrorList{field.Invalid(path.Child("components").Index(0).Child("name"), "app=web", "")},
+		},
+		{
+			name: "a component name that would collide with a controller's key",
+			args: config.PolicyArgs{Components: []config.ComponentArgs{component("Deployment/web")}},
+			want: field.ErrorList{field.Invalid(path.Child("components").Index(0).Child("name"), "Deployment/web", "")},
+		},
+		{
+			name: "a DNS subdomain is a valid component name",
+			args: config.PolicyArgs{Components: []config.ComponentArgs{component("etcd-events.example")}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := tt.args
+			config.SetDefaultsPolicyArgs(&a)
+			got := ValidatePolicyArgs(path, &a)
+			if diff := cmp.Diff(tt.want, got, ignoreDetail); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestDefaultingIsIdempotent: args that were loaded (decoded, defaulted),
+// encoded and loaded again are the same args. Explicit empty lists are
+// settings, not "unset": re-encoding must not turn them into the defaults.
+func TestDefaultingIsIdempotent(t *testing.T) {
+	path := field.NewPath("args")
+	for _, in := range []string{
+		`{}`,
+		`{"components": []}`,
+		`{"requiredLevels": []}`,
+		`{"trustedNamespaces": ["kube-system", "calico-system"], "requiredLevels": ["topology.kubernetes.io/zone", "topology.scs.community/host-id"]}`,
+	} {
+		t.Run(in, func(t *testing.T) {
+			first, err := LoadFailureDomainSpreadArgs(raw(in), path)
+			require.NoError(t, err)
+			encoded, err := json.Marshal(first)
+			require.NoError(t, err)
+			second, err := LoadFailureDomainSpreadArgs(raw(string(encoded)), path)
+			require.NoError(t, err, "re-loading %s", encoded)
+			if diff := cmp.Diff(first, second); diff != "" {
+				t.Errorf("args changed by encoding and loading again (-first +second):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestEmptyTrustedNamespacesStayRejected: decoded args keep an explicit
+// empty list when encoded again, so the error does not turn into the
+// default policy on the way through a re-encoding.
+func TestEmptyTrustedNamespacesStayRejected(t *testing.T) {
+	path := field.NewPath("args")
+	var decoded config.WorkloadSeparationArgs
+	require.NoError(t, config.DecodeStrict(raw(`{"trustedNamespaces": []}`), &decoded))
+	encoded, err := json.Marshal(&decoded)
+	require.NoError(t, err)
+	for _, in := range []string{`{"trustedNamespaces": []}`, string(encoded)} {
+		_, err := LoadWorkloadSeparationArgs(raw(in), path)
+		require.ErrorContains(t, err, "args.trustedNamespaces: Required value", "loading %s", in)
+	}
+}

@@ -1,0 +1,67 @@
+package disruptionguard
+
+import (
+	appsv1 "k8s.io/api/apps/v1"
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/informers"
+	appslisters "k8s.io/client-go/listers/apps/v1"
+	corelisters "k8s.io/client-go/listers/core/v1"
+)
+
+// controllerListers answers policy.Controllers from the scheduler's
+// informers (system:kube-scheduler may read ReplicaSets and StatefulSets).
+type controllerListers struct {
+	replicaSets  appslisters.ReplicaSetLister
+	statefulSets appslisters.StatefulSetLister
+}
+
+func newControllerListers(f informers.SharedInformerFactory) *controllerListers {
+	return &controllerListers{
+		replicaSets:  f.Apps().V1().ReplicaSets().Lister(),
+		statefulSets: f.Apps().V1().StatefulSets().Lister(),
+	}
+}
+
+// ReplicaSet returns the ReplicaSet, nil when the cache does not have it.
+func (c *controllerListers) ReplicaSet(namespace, name string) *appsv1.ReplicaSet {
+	rs, err := c.replicaSets.ReplicaSets(namespace).Get(name)
+	if err != nil {
+		return nil
+	}
+	return rs
+}
+
+// StatefulSet returns the StatefulSet, nil when the cache does not have it.
+func (c *controllerListers) StatefulSet(namespace, name string) *appsv1.StatefulSet {
+	sts, err := c.statefulSets.StatefulSets(namespace).Get(name)
+	if err != nil {
+		return nil
+	}
+	return sts
+}
+
+// memberCandidates returns the pods that may be members of a
+// disruption-controlled group, bound or not: every pod of the trusted
+// namespaces (only they hold components), and every pod when the policy
+// makes user workloads disruption-controlled too. The scheduler's pod
+// informer leaves out finished pods.
+func (pl *DisruptionGuard) memberCandidates() ([]*v1.Pod, error) {
+	if pl.policy.UserWorkloads.Disruption.Controlled() {
+		return pl.podLister.List(labels.Everything())
+	}
+	var out []*v1.Pod
+	for ns := range pl.policy.TrustedNamespaces {
+		pods, err := pl.podLister.Pods(ns).List(labels.Everything())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pods...)
+	}
+	return out, nil
+}
+
+// podListerOf returns the pod lister of the informer factory.
+func podListerOf(f informers.SharedInformerFactory) corelisters.PodLister {
+	return f.Core().V1().Pods().Lister()
+}

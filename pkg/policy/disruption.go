@@ -1,0 +1,84 @@
+package policy
+
+import v1 "k8s.io/api/core/v1"
+
+// DisruptionGroup is one disruption-controlled group as preemption and the
+// checker count it: the replicas of one component in one namespace that
+// share an owner (two etcd clusters in one namespace are two groups), with
+// the size the group should have, not the pods that happen to be running.
+type DisruptionGroup struct {
+	// Key names the group in messages and keys maps: the group's key,
+	// followed by its owner when it has one,
+	// "kube-system/etcd (StatefulSet etcd-events)".
+	Key        string
+	Group      string
+	Owner      Owner
+	Disruption Disruption
+	// Members are the group's pods, wherever they are: bound or pending,
+	// on a node that still exists or not, terminating or not (an etcd member
+	// stays a member until it is removed from the cluster).
+	Members int
+}
+
+// Size is the group's desired size: the larger of its member pods and its
+// owner's desired replicas. Members that are pending, whose node is gone or
+// that an earlier preemption already deleted still count, so the minimum
+// does not shrink as replicas are lost and holds across any number of
+// successive preemptions.
+func (g *DisruptionGroup) Size() int { return max(g.Members, g.Owner.Desired) }
+
+// MinAvailable is how many replicas must stay available.
+func (g *DisruptionGroup) MinAvailable() int { return g.Disruption.MinAvailableOf(g.Size()) }
+
+// DisruptionGroups collects the disruption-controlled groups of a set of
+// pods.
+type DisruptionGroups struct {
+	policy *Policy
+	ctrl   Controllers
+	byKey  map[string]*DisruptionGroup
+	// IncludeMirror counts mirror pods as members. Preemption leaves them
+	// out: they can never be victims, so they must not pad a budget only the
+	// other members can pay. The checker counts them: a static pod dies with
+	// its zone like any other.
+	IncludeMirror bool
+}
+
+// NewDisruptionGroups returns an empty collection; ctrl may be nil (no
+// controller is known, sizes are the pods counted).
+func NewDisruptionGroups(p *Policy, ctrl Controllers) *DisruptionGroups {
+	return &DisruptionGroups{policy: p, ctrl: ctrl, byKey: map[string]*DisruptionGroup{}}
+}
+
+// Of returns the pod's disruption-controlled group, creating it, or nil
+// when the pod is in none (or is a mirror pod and mirror pods are left out).
+func (gs *DisruptionGroups) Of(pod *v1.Pod) *DisruptionGroup {
+	c := gs.policy.Classify(pod)
+	if !c.Disruption.Controlled() || (!gs.IncludeMirror && IsMirrorPod(pod)) {
+		return nil
+	}
+	group := GroupOf(pod, c)
+	owner := OwnerOf(pod, gs.ctrl)
+	key := group
+	if owner.Kind != "" {
+		key += " (" + owner.String() + ")"
+	}
+	g := gs.byKey[key]
+	if g == nil {
+		g = &DisruptionGroup{Key: key, Group: group, Owner: owner, Disruption: c.Disruption}
+		gs.byKey[key] = g
+	}
+	return g
+}
+
+// AddMember counts the pod as a member of its group, and returns the group
+// (nil when it has none).
+func (gs *DisruptionGroups) AddMember(pod *v1.Pod) *DisruptionGroup {
+	g := gs.Of(pod)
+	if g != nil {
+		g.Members++
+	}
+	return g
+}
+
+// Lookup returns the group counted under key, nil when none.
+func (gs *DisruptionGroups) Lookup(key string) *DisruptionGroup { return gs.byKey[key] }

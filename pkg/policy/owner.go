@@ -1,0 +1,87 @@
+package policy
+
+import (
+	"strconv"
+
+	appsv1 "k8s.io/api/apps/v1"
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Controllers looks up the controllers that say how many replicas a group
+// should have. The scheduler answers from its informers, the checker from
+// what it listed; nil results mean "not known".
+type Controllers interface {
+	ReplicaSet(namespace, name string) *appsv1.ReplicaSet
+	StatefulSet(namespace, name string) *appsv1.StatefulSet
+}
+
+// DesiredReplicasAnnotation is set by the Deployment controller on each of
+// a Deployment's ReplicaSets: the Deployment's desired replicas. It gives
+// the size of the whole Deployment from the ReplicaSet alone (during a
+// rollout each ReplicaSet holds only part of it), with no read access to
+// Deployments, which the scheduler's role does not have.
+const DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas"
+
+// Owner is the workload the replicas of a group belong to: the pod's
+// controller, with a ReplicaSet resolved to its Deployment. The zero Owner
+// means the pod has no controller (a bare pod, or a static pod's mirror,
+// whose controller is its Node).
+type Owner struct {
+	Kind, Name string
+	// Desired is the replicas the owner wants, -1 when it does not say (an
+	// unknown kind of controller, or one not found).
+	Desired int
+}
+
+// NoOwner is the owner of pods without a controller.
+var NoOwner = Owner{Desired: -1}
+
+// OwnerOf returns the workload that owns the pod. Mirror pods have none:
+// each is controlled by its own Node, which says nothing about how many
+// replicas of the component there should be.
+func OwnerOf(pod *v1.Pod, ctrl Controllers) Owner {
+	ref := metav1.GetControllerOfNoCopy(pod)
+	if ref == nil || IsMirrorPod(pod) {
+		return NoOwner
+	}
+	o := Owner{Kind: ref.Kind, Name: ref.Name, Desired: -1}
+	if ctrl == nil {
+		return o
+	}
+	switch ref.Kind {
+	case "StatefulSet":
+		if sts := ctrl.StatefulSet(pod.Namespace, ref.Name); sts != nil {
+			o.Desired = replicasOf(sts.Spec.Replicas)
+		}
+	case "ReplicaSet":
+		rs := ctrl.ReplicaSet(pod.Namespace, ref.Name)
+		if rs == nil {
+			return o
+		}
+		o.Desired = replicasOf(rs.Spec.Replicas)
+		if d := metav1.GetControllerOfNoCopy(rs); d != nil && d.Kind == "Deployment" {
+			o.Kind, o.Name = d.Kind, d.Name
+			if n, err := strconv.Atoi(rs.Annotations[DesiredReplicasAnnotation]); err == nil && n >= 0 {
+				o.Desired = n
+			}
+		}
+	}
+	return o
+}
+
+// replicasOf reads a controller's spec.replicas, which defaults to 1.
+func replicasOf(r *int32) int {
+	if r == nil {
+		return 1
+	}
+	return int(*r)
+}
+
+// String names the owner for messages: "StatefulSet etcd-events".
+func (o Owner) String() string {
+	if o.Kind == "" {
+		return ""
+	}
+	return o.Kind + " " + o.Name
+}
