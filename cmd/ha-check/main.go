@@ -4,8 +4,14 @@
 // nodes, unprotected disruption-controlled components, and survival of a
 // single zone or host failure.
 //
+// It lists nodes, pods and PodDisruptionBudgets, and StatefulSets and
+// ReplicaSets for the desired size of each group; where RBAC forbids
+// listing the last two, it goes on and warns that sizes may be understated
+// (survival.desired-size-unknown).
+//
 // Exit code: 0 pass, 2 fail, 1 error (bad flags, bad kubeconfig, unreachable
-// cluster), with the reason on stderr.
+// cluster, a forbidden list of nodes, pods or PodDisruptionBudgets), with
+// the reason on stderr.
 package main
 
 import (

@@ -8,9 +8,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,22 +20,48 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-// apiServer serves the three lists ha-check reads.
-func apiServer(t *testing.T, nodes []v1.Node, pods []v1.Pod) *httptest.Server {
+// fakeAPI is what apiServer serves: the lists ha-check reads, and the
+// paths it answers 403 Forbidden, as an API server does where RBAC denies
+// the list.
+type fakeAPI struct {
+	nodes        []v1.Node
+	pods         []v1.Pod
+	statefulSets []appsv1.StatefulSet
+	forbidden    []string
+}
+
+const (
+	statefulSetsPath = "/apis/apps/v1/statefulsets"
+	replicaSetsPath  = "/apis/apps/v1/replicasets"
+)
+
+// apiServer serves the lists ha-check reads.
+func apiServer(t *testing.T, api fakeAPI) *httptest.Server {
 	t.Helper()
 	lists := map[string]any{
-		"/api/v1/nodes": &v1.NodeList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "NodeList"}, Items: nodes},
-		"/api/v1/pods":  &v1.PodList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "PodList"}, Items: pods},
+		"/api/v1/nodes": &v1.NodeList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "NodeList"}, Items: api.nodes},
+		"/api/v1/pods":  &v1.PodList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "PodList"}, Items: api.pods},
 		"/apis/policy/v1/poddisruptionbudgets": &policyv1.PodDisruptionBudgetList{
 			TypeMeta: metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudgetList"}},
+		statefulSetsPath: &appsv1.StatefulSetList{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSetList"}, Items: api.statefulSets},
+		replicaSetsPath:  &appsv1.ReplicaSetList{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "ReplicaSetList"}},
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if slices.Contains(api.forbidden, r.URL.Path) {
+			w.WriteHeader(http.StatusForbidden)
+			_ = json.NewEncoder(w).Encode(&metav1.Status{
+				TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Status"}, Status: metav1.StatusFailure,
+				Reason: metav1.StatusReasonForbidden, Code: http.StatusForbidden,
+				Message: "forbidden: User \"checker\" cannot list resource at the cluster scope",
+			})
+			return
+		}
 		l, ok := lists[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(l)
 	}))
 	t.Cleanup(srv.Close)
@@ -67,19 +95,48 @@ users:
 }
 
 func cpNode(name, zone, host string) v1.Node {
-	return v1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
-		policy.LabelControlPlane: "", policy.LabelRegion: "r1", policy.LabelZone: zone, policy.LabelHostID: host,
-	}}}
+	return v1.Node{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
+			policy.LabelControlPlane: "", policy.LabelRegion: "r1", policy.LabelZone: zone, policy.LabelHostID: host,
+		}},
+		Status: v1.NodeStatus{Conditions: []v1.NodeCondition{{Type: v1.NodeReady, Status: v1.ConditionTrue}}},
+	}
+}
+
+// etcdMember is a Ready pod of StatefulSet etcd on the node.
+func etcdMember(name, nodeName string) v1.Pod {
+	yes := true
+	return v1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: name, Labels: map[string]string{"app": "etcd"},
+			OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "StatefulSet", Name: "etcd", UID: "u-etcd", Controller: &yes}}},
+		Spec:   v1.PodSpec{NodeName: nodeName},
+		Status: v1.PodStatus{Phase: v1.PodRunning, Conditions: []v1.PodCondition{{Type: v1.PodReady, Status: v1.ConditionTrue}}},
+	}
+}
+
+func etcdStatefulSet(replicas int32) appsv1.StatefulSet {
+	return appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "etcd", UID: "u-etcd"}, Spec: appsv1.StatefulSetSpec{Replicas: &replicas}}
 }
 
 func TestRun(t *testing.T) {
 	nodes := []v1.Node{cpNode("cp-a", "a", "h1"), cpNode("cp-b", "b", "h2"), cpNode("cp-c", "c", "h3")}
-	good := apiServer(t, nodes, nil)
-	userOnMaster := apiServer(t, nodes, []v1.Pod{{
+	good := apiServer(t, fakeAPI{nodes: nodes})
+	userOnMaster := apiServer(t, fakeAPI{nodes: nodes, pods: []v1.Pod{{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "logging", Name: "agent"},
 		Spec:       v1.PodSpec{NodeName: "cp-a"},
 		Status:     v1.PodStatus{Phase: v1.PodRunning},
-	}})
+	}}})
+	// An etcd StatefulSet of five with three members, one per zone: any
+	// zone's failure leaves two of five.
+	etcd := []v1.Pod{etcdMember("etcd-0", "cp-a"), etcdMember("etcd-1", "cp-b"), etcdMember("etcd-2", "cp-c")}
+	etcdOfFive := apiServer(t, fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)}})
+	// The same where the checker may not list StatefulSets or ReplicaSets:
+	// it sizes etcd by its three pods, passes, and says what it could not
+	// read.
+	etcdForbidden := apiServer(t, fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)},
+		forbidden: []string{statefulSetsPath, replicaSetsPath}})
+	// A list other than the controllers' forbidden is an error.
+	podsForbidden := apiServer(t, fakeAPI{nodes: nodes, forbidden: []string{"/api/v1/pods"}})
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
 
@@ -100,6 +157,21 @@ func TestRun(t *testing.T) {
 		{name: "pass", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL)}, want: 0, wantStdout: "Verdict: PASS"},
 		{name: "fail", args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL)}, want: 2, wantStdout: "Verdict: FAIL"},
 		{name: "fail as JSON", args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL), "-o", "json"}, want: 2, wantStdout: `"verdict": "FAIL"`},
+		{
+			name: "etcd StatefulSet of five with three members fails",
+			args: []string{"--kubeconfig", kubeconfigFor(t, etcdOfFive.URL)},
+			want: 2, wantStdout: `FAIL  survival.zone-loses-quorum: if zone "a" failed, kube-system/etcd (StatefulSet etcd) would keep 2 of 5 members (3 available now) and lose its quorum (needs 3)`,
+		},
+		{
+			name: "controllers forbidden: a warning, not an error",
+			args: []string{"--kubeconfig", kubeconfigFor(t, etcdForbidden.URL)},
+			want: 0, wantStdout: "WARN  survival.desired-size-unknown: listing statefulsets.apps and replicasets.apps is forbidden",
+		},
+		{
+			name: "pods forbidden: an error",
+			args: []string{"--kubeconfig", kubeconfigFor(t, podsForbidden.URL)},
+			want: 1, wantStderr: "listing pods: forbidden",
+		},
 		{
 			name: "trusted namespace",
 			args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL), "--trusted-namespace", "logging"},

@@ -253,7 +253,7 @@ func TestAnalyze(t *testing.T) {
 			name:    "kube-scheduler with a single replica fails",
 			cluster: ha.without("kube-scheduler-cp-b", "kube-scheduler-cp-c"),
 			want: []string{
-				fail(IDSingleReplica), fail(IDZoneLosesComponent), fail(IDHostLosesComponent),
+				fail(IDTooFewReplicas), fail(IDZoneLosesComponent), fail(IDHostLosesComponent),
 			},
 			verdict: VerdictFail, scs: true,
 		},
@@ -283,6 +283,7 @@ func TestAnalyze(t *testing.T) {
 			cluster: func() Cluster {
 				c := ha.with(
 					pod("kube-system", "kube-scheduler-x1", "cp-a", lbl("component", "kube-scheduler"), ownedBy("ReplicaSet", "sched")),
+					pod("kube-system", "kube-scheduler-x2", "cp-b", lbl("component", "kube-scheduler"), ownedBy("ReplicaSet", "sched")),
 				)
 				c.PDBs = append(slices.Clone(c.PDBs), pdb("shop", "sched", lbl("component", "kube-scheduler")))
 				return c
@@ -413,65 +414,13 @@ func TestFindingSubjects(t *testing.T) {
 	}
 
 	r = Analyze(nil, haCluster().without("kube-scheduler-cp-b", "kube-scheduler-cp-c"))
-	f = findingsOf(r, IDSingleReplica)
+	f = findingsOf(r, IDTooFewReplicas)
 	if len(f) != 1 || !strings.Contains(f[0].Message, "kube-system/kube-scheduler") || !strings.Contains(f[0].Message, "cp-a") {
 		t.Errorf("single-replica finding: %+v", f)
 	}
 	f = findingsOf(r, IDZoneLosesComponent)
 	if len(f) != 1 || !slices.Equal(f[0].Subjects, []string{"a", "kube-system/kube-scheduler"}) {
 		t.Errorf("zone-loses-component finding: %+v", f)
-	}
-}
-
-func TestReplicasAndSurvival(t *testing.T) {
-	c := haCluster().with(pod("kube-system", "etcd-pending", "", lbl("component", "etcd")))
-	r := Analyze(nil, c)
-	var etcd *ComponentReplica
-	for i := range r.Replicas {
-		if r.Replicas[i].Component == "etcd" {
-			etcd = &r.Replicas[i]
-		}
-		if r.Replicas[i].Component == "kube-proxy" {
-			t.Errorf("kube-proxy (every node by design) is in the replica table")
-		}
-	}
-	if etcd == nil {
-		t.Fatalf("no etcd row in %+v", r.Replicas)
-	}
-	if etcd.Group != "kube-system/etcd" || etcd.Replicas != 4 || etcd.Placed != 3 || !etcd.Quorum ||
-		len(etcd.PerZone) != 3 || etcd.PerZone["a"] != 1 || etcd.PerHost["h3"] != 1 {
-		t.Errorf("etcd row: %+v", *etcd)
-	}
-	// Three zones and the three control-plane hosts (the worker hosts hold
-	// no assessed replica).
-	var zones, hosts int
-	for _, d := range r.Survival {
-		if !d.Survives() {
-			t.Errorf("%s %s does not survive: %+v", d.Level, d.Domain, d)
-		}
-		switch d.Level {
-		case "zone":
-			zones++
-		case "host":
-			hosts++
-		}
-	}
-	if zones != 3 || hosts != 3 {
-		t.Errorf("survival rows: %d zones, %d hosts; want 3, 3", zones, hosts)
-	}
-	if r.Summary.Nodes != 6 || r.Summary.ControlPlaneNodes != 3 || r.Summary.WorkerNodes != 3 || r.Summary.Zones != 3 || r.Summary.Hosts != 6 || r.Summary.Regions != 1 {
-		t.Errorf("summary: %+v", r.Summary)
-	}
-
-	r = Analyze(nil, haCluster().without("etcd-cp-c").with(pod("kube-system", "etcd-cp-c", "cp-a", lbl("component", "etcd"), mirror)))
-	var lost []QuorumLoss
-	for _, d := range r.Survival {
-		if d.Level == "zone" && d.Domain == "a" {
-			lost = d.QuorumLost
-		}
-	}
-	if len(lost) != 1 || lost[0] != (QuorumLoss{Group: "kube-system/etcd", Members: 3, Survivors: 1}) {
-		t.Errorf("zone a quorum loss: %+v", lost)
 	}
 }
 
@@ -565,7 +514,7 @@ func TestTextOutput(t *testing.T) {
 	failed := text(t, Analyze(nil, haCluster().without("kube-scheduler-cp-b", "kube-scheduler-cp-c")))
 	for _, s := range []string{
 		"Verdict: FAIL (3 fail, 0 warn)",
-		"FAIL  " + IDSingleReplica + ": kube-system/kube-scheduler",
+		"FAIL  " + IDTooFewReplicas + ": kube-system/kube-scheduler",
 		"zone a: loses every replica of kube-system/kube-scheduler",
 	} {
 		if !strings.Contains(failed, s) {
@@ -574,6 +523,19 @@ func TestTextOutput(t *testing.T) {
 	}
 	if !strings.HasSuffix(strings.TrimSpace(failed), "Verdict: FAIL (3 fail, 0 warn)") {
 		t.Errorf("the verdict is not the last line:\n%s", failed)
+	}
+	// During an outage the table says what is available of what is desired.
+	outage := text(t, Analyze(nil, etcdEvents(haCluster(), statefulSet("kube-system", "etcd-events", 5), "cp-a", "cp-b", "cp-c").withNodes(nodeNotReady("cp-c"))))
+	for _, s := range []string{
+		"Cluster: 6 nodes (3 control-plane, 0 infra, 3 worker, 1 not Ready)",
+		"Component replicas available per zone and host:",
+		"kube-system/etcd (StatefulSet etcd-events)  ControlPlane  Required   quorum     2/5 available (3 placed)  a=1 b=1",
+		"kube-system/kube-dns                        ControlPlane  Preferred  -          2 ",
+		"zone a: kube-system/etcd loses quorum (1 of 3 members left); kube-system/etcd (StatefulSet etcd-events) loses quorum (1 of 5 members left)",
+	} {
+		if !strings.Contains(outage, s) {
+			t.Errorf("outage report lacks %q:\n%s", s, outage)
+		}
 	}
 }
 

@@ -1,6 +1,9 @@
 package checker
 
 import (
+	"strconv"
+
+	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -35,7 +38,18 @@ func node(name, role, region, zone, host string) *v1.Node {
 			l[k] = v
 		}
 	}
-	return &v1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: l}}
+	return &v1.Node{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: l},
+		Status:     v1.NodeStatus{Conditions: []v1.NodeCondition{{Type: v1.NodeReady, Status: v1.ConditionTrue}}},
+	}
+}
+
+// notReadyNode returns a copy of the node whose kubelet stopped reporting
+// (Ready Unknown, as the node lifecycle controller sets it).
+func notReadyNode(n *v1.Node) *v1.Node {
+	out := n.DeepCopy()
+	out.Status.Conditions = []v1.NodeCondition{{Type: v1.NodeReady, Status: v1.ConditionUnknown}}
+	return out
 }
 
 type podOpt func(*v1.Pod)
@@ -48,6 +62,10 @@ func pod(ns, name, nodeName string, labels map[string]string, opts ...podOpt) *v
 	}
 	if nodeName == "" {
 		p.Status.Phase = v1.PodPending
+	} else {
+		// A bound pod is Ready unless an option says otherwise: the fixtures
+		// describe a healthy cluster first.
+		p.Status.Conditions = []v1.PodCondition{{Type: v1.PodReady, Status: v1.ConditionTrue}}
 	}
 	for _, o := range opts {
 		o(p)
@@ -55,8 +73,18 @@ func pod(ns, name, nodeName string, labels map[string]string, opts ...podOpt) *v
 	return p
 }
 
+// mirror makes the pod what the kubelet creates for a static pod: the mirror
+// annotation and its Node as controller (policy.IsMirrorPod needs both).
 func mirror(p *v1.Pod) {
+	yes := true
 	p.Annotations = map[string]string{policy.MirrorPodAnnotation: "x"}
+	p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "Node", Name: p.Spec.NodeName, UID: types.UID("u-" + p.Spec.NodeName), Controller: &yes}}
+}
+
+// notReady makes the pod's Ready condition False (a failing readiness
+// probe, a crashing container).
+func notReady(p *v1.Pod) {
+	p.Status.Conditions = []v1.PodCondition{{Type: v1.PodReady, Status: v1.ConditionFalse}}
 }
 
 func ownedBy(kind, name string) podOpt {
@@ -155,4 +183,28 @@ func (c Cluster) with(pods ...*v1.Pod) Cluster {
 	out := c
 	out.Pods = append(append([]*v1.Pod(nil), c.Pods...), pods...)
 	return out
+}
+
+// statefulSet is a StatefulSet of the given spec.replicas.
+func statefulSet(ns, name string, replicas int32) *appsv1.StatefulSet {
+	return &appsv1.StatefulSet{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID("u-" + name)},
+		Spec:       appsv1.StatefulSetSpec{Replicas: &replicas},
+	}
+}
+
+// replicaSet is a ReplicaSet of the given spec.replicas; with a deployment
+// name, one of that Deployment's, annotated with its desired replicas as
+// the Deployment controller does.
+func replicaSet(ns, name string, replicas int32, deployment string, desired int) *appsv1.ReplicaSet {
+	rs := &appsv1.ReplicaSet{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID("u-" + name)},
+		Spec:       appsv1.ReplicaSetSpec{Replicas: &replicas},
+	}
+	if deployment != "" {
+		yes := true
+		rs.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "Deployment", Name: deployment, UID: types.UID("u-" + deployment), Controller: &yes}}
+		rs.Annotations = map[string]string{policy.DesiredReplicasAnnotation: strconv.Itoa(desired)}
+	}
+	return rs
 }

@@ -2,33 +2,138 @@ package checker
 
 import (
 	"context"
+	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	v1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 )
+
+// objects returns the cluster's objects for a fake clientset.
+func (c Cluster) objects() []runtime.Object {
+	var objs []runtime.Object
+	for _, n := range c.Nodes {
+		objs = append(objs, n)
+	}
+	for _, p := range c.Pods {
+		objs = append(objs, p)
+	}
+	for _, p := range c.PDBs {
+		objs = append(objs, p)
+	}
+	for _, s := range c.StatefulSets {
+		objs = append(objs, s)
+	}
+	for _, r := range c.ReplicaSets {
+		objs = append(objs, r)
+	}
+	return objs
+}
+
+// loaded is what Load read, in numbers.
+type loaded struct {
+	Nodes, Pods, PDBs, StatefulSets, ReplicaSets int
+	Forbidden                                    []string
+}
+
+func loadedOf(c Cluster) loaded {
+	return loaded{len(c.Nodes), len(c.Pods), len(c.PDBs), len(c.StatefulSets), len(c.ReplicaSets), c.Forbidden}
+}
 
 func TestLoad(t *testing.T) {
 	ha := haCluster()
-	var objs []runtime.Object
-	for _, n := range ha.Nodes {
-		objs = append(objs, n)
+	ha.StatefulSets = []*appsv1.StatefulSet{statefulSet("kube-system", "etcd-events", 3)}
+	ha.ReplicaSets = []*appsv1.ReplicaSet{replicaSet("kube-system", "coredns-5d", 2, "coredns", 2)}
+	forbid := func(resource string) k8stesting.ReactionFunc {
+		return func(a k8stesting.Action) (bool, runtime.Object, error) {
+			return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "apps", Resource: resource}, "", errors.New("RBAC: access denied"))
+		}
 	}
-	for _, p := range ha.Pods {
-		objs = append(objs, p)
+	all := loadedOf(ha)
+	tests := []struct {
+		name string
+		// react is added to the fake clientset for the listed resource.
+		resource string
+		react    k8stesting.ReactionFunc
+		want     loaded
+		wantErr  string
+	}{
+		{name: "everything", want: all},
+		{
+			name: "StatefulSets forbidden: recorded, not an error", resource: "statefulsets", react: forbid("statefulsets"),
+			want: func() loaded { l := all; l.StatefulSets, l.Forbidden = 0, []string{ForbiddenStatefulSets}; return l }(),
+		},
+		{
+			name: "ReplicaSets forbidden: recorded, not an error", resource: "replicasets", react: forbid("replicasets"),
+			want: func() loaded { l := all; l.ReplicaSets, l.Forbidden = 0, []string{ForbiddenReplicaSets}; return l }(),
+		},
+		{
+			name: "other errors are errors", resource: "replicasets",
+			react: func(k8stesting.Action) (bool, runtime.Object, error) {
+				return true, nil, apierrors.NewInternalError(errors.New("etcd timeout"))
+			},
+			wantErr: "listing ReplicaSets: Internal error occurred: etcd timeout",
+		},
 	}
-	for _, p := range ha.PDBs {
-		objs = append(objs, p)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cs := fake.NewClientset(ha.objects()...)
+			if tc.react != nil {
+				cs.PrependReactor("list", tc.resource, tc.react)
+			}
+			got, err := Load(context.Background(), cs)
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, loadedOf(got)); diff != "" {
+				t.Errorf("loaded (-want +got):\n%s", diff)
+			}
+			if r := Analyze(nil, got); r.Verdict != VerdictPass {
+				t.Errorf("verdict %s of the loaded HA cluster:\n%s", r.Verdict, text(t, r))
+			}
+		})
 	}
-	got, err := Load(context.Background(), fake.NewClientset(objs...))
+}
+
+// pages follows the continue tokens and asks for pageSize items a call.
+func TestPages(t *testing.T) {
+	var calls []metav1.ListOptions
+	list := func(_ context.Context, opts metav1.ListOptions) (*v1.NodeList, error) {
+		calls = append(calls, opts)
+		next := map[string]string{"": "p2", "p2": "p3", "p3": ""}[opts.Continue]
+		return &v1.NodeList{ListMeta: metav1.ListMeta{Continue: next}, Items: []v1.Node{{ObjectMeta: metav1.ObjectMeta{Name: "n-" + opts.Continue}}}}, nil
+	}
+	var names []string
+	err := pages(context.Background(), metav1.ListOptions{FieldSelector: "x!=y"}, list, func(l *v1.NodeList) {
+		for _, n := range l.Items {
+			names = append(names, n.Name)
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Nodes) != len(ha.Nodes) || len(got.Pods) != len(ha.Pods) || len(got.PDBs) != len(ha.PDBs) {
-		t.Fatalf("loaded %d nodes, %d pods, %d PDBs; want %d, %d, %d",
-			len(got.Nodes), len(got.Pods), len(got.PDBs), len(ha.Nodes), len(ha.Pods), len(ha.PDBs))
+	if diff := cmp.Diff([]string{"n-", "n-p2", "n-p3"}, names); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
 	}
-	if r := Analyze(nil, got); r.Verdict != VerdictPass {
-		t.Errorf("verdict %s of the loaded HA cluster:\n%s", r.Verdict, text(t, r))
+	want := []metav1.ListOptions{
+		{FieldSelector: "x!=y", Limit: pageSize},
+		{FieldSelector: "x!=y", Limit: pageSize, Continue: "p2"},
+		{FieldSelector: "x!=y", Limit: pageSize, Continue: "p3"},
+	}
+	if diff := cmp.Diff(want, calls); diff != "" {
+		t.Errorf("list calls (-want +got):\n%s", diff)
 	}
 }

@@ -21,8 +21,12 @@ func WriteJSON(w io.Writer, r *Report) error {
 func WriteText(w io.Writer, r *Report) error {
 	b := &strings.Builder{}
 	s := r.Summary
-	fmt.Fprintf(b, "Cluster: %s (%d control-plane, %d infra, %d worker) in %s, %s, %s; %s, %s\n",
-		count(s.Nodes, "node"), s.ControlPlaneNodes, s.InfraNodes, s.WorkerNodes,
+	notReady := ""
+	if s.NotReadyNodes > 0 {
+		notReady = fmt.Sprintf(", %d not Ready", s.NotReadyNodes)
+	}
+	fmt.Fprintf(b, "Cluster: %s (%d control-plane, %d infra, %d worker%s) in %s, %s, %s; %s, %s\n",
+		count(s.Nodes, "node"), s.ControlPlaneNodes, s.InfraNodes, s.WorkerNodes, notReady,
 		count(s.Regions, "region"), count(s.Zones, "zone"), count(s.Hosts, "host"),
 		count(s.Pods, "active pod"), count(s.PodDisruptionBudgets, "PodDisruptionBudget"))
 
@@ -54,7 +58,7 @@ func WriteText(w io.Writer, r *Report) error {
 		_ = tw.Flush()
 	}
 
-	fmt.Fprintf(b, "\nComponent replicas per zone and host:\n")
+	fmt.Fprintf(b, "\nComponent replicas available per zone and host:\n")
 	if len(r.Replicas) == 0 {
 		fmt.Fprintf(b, "  (no control-plane component pods found)\n")
 	} else {
@@ -68,10 +72,7 @@ func WriteText(w io.Writer, r *Report) error {
 			case c.DisruptionControlled:
 				prot = "yes"
 			}
-			reps := fmt.Sprint(c.Replicas)
-			if c.Placed != c.Replicas {
-				reps = fmt.Sprintf("%d (%d placed)", c.Replicas, c.Placed)
-			}
+			reps := replicasCell(c)
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 				c.Group, c.NodeRole, c.Spread, prot, reps, counts(c.PerZone), counts(c.PerHost))
 		}
@@ -109,6 +110,21 @@ func WriteText(w io.Writer, r *Report) error {
 	fmt.Fprintf(b, "\nVerdict: %s (%d fail, %d warn)\n", r.Verdict, r.Fails, r.Warnings)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// replicasCell renders a row's REPLICAS: the desired size when every
+// replica is available, else "available/desired available", with the
+// placed ones when some of them are not available: "3/5 available
+// (4 placed)".
+func replicasCell(c ComponentReplica) string {
+	if c.Available == c.Desired {
+		return fmt.Sprint(c.Desired)
+	}
+	s := fmt.Sprintf("%d/%d available", c.Available, c.Desired)
+	if c.Placed != c.Available {
+		s += fmt.Sprintf(" (%d placed)", c.Placed)
+	}
+	return s
 }
 
 // count renders "1 node", "3 nodes".

@@ -1,29 +1,55 @@
 // Package checker analyses a cluster's placement for high availability
 // (SPEC §6): node distribution as the SCS standard scs-0214-v2 requires, the
 // control-plane replicas per zone and physical host, user workloads on
-// control-plane and infra nodes, disruption-controlled components without
-// protection, and what a single zone or host failure would take down.
+// control-plane and infra nodes, disruption-controlled components that
+// cannot lose a replica or are without protection, and what a single zone
+// or host failure would take down.
 //
 // The analysis is pure: it reads typed objects (Cluster) and returns a
 // Report. Every classification of nodes and pods goes through pkg/policy, so
 // the checker and the scheduler plugins agree on what a control-plane
-// component is.
+// component is, what a group is and how large it should be
+// (policy.DisruptionGroups, policy.OwnerOf).
+//
+// The checker must not lie during an outage, when it is needed most: it
+// counts replicas available now (Ready, not terminating, on a node that
+// exists and is Ready) against each group's desired size (its pods, pending
+// included, or its controller's replicas, the larger), never the pods that
+// happen to be placed.
 package checker
 
 import (
+	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-// Cluster is what the checker reads: every node, every pod of every
-// namespace and every policy/v1 PodDisruptionBudget.
+// Cluster is what the checker reads: every node, every unfinished pod of
+// every namespace, every policy/v1 PodDisruptionBudget, and the StatefulSets
+// and ReplicaSets that say how many replicas their groups should have.
 type Cluster struct {
 	Nodes []*v1.Node
 	Pods  []*v1.Pod
 	PDBs  []*policyv1.PodDisruptionBudget
+	// StatefulSets and ReplicaSets give the desired size of the groups they
+	// own (policy.OwnerOf): a group of which some replicas were never
+	// created, or were deleted, is as large as its controller says.
+	StatefulSets []*appsv1.StatefulSet
+	ReplicaSets  []*appsv1.ReplicaSet
+	// Forbidden lists the controller resources the checker was not allowed
+	// to list (ForbiddenStatefulSets, ForbiddenReplicaSets). The groups they
+	// own are sized by their pods alone, and a finding says so
+	// (IDDesiredSizeUnknown).
+	Forbidden []string
 }
+
+// Resources of Cluster.Forbidden.
+const (
+	ForbiddenStatefulSets = "statefulsets.apps"
+	ForbiddenReplicaSets  = "replicasets.apps"
+)
 
 // Severity of a finding: a fail changes the verdict, a warn does not.
 type Severity string
@@ -71,22 +97,32 @@ const (
 	// Required-spread components, warn for others.
 	IDComponentOffRole = "workload-separation.component-off-role"
 
-	// IDSingleReplica (fail): a disruption-controlled component with one
-	// replica: nothing can drain its node without an outage.
-	IDSingleReplica = "disruption.single-replica"
+	// IDTooFewReplicas (fail): a disruption-controlled group whose desired
+	// size is at or below its minimum available (a single replica with
+	// minAvailable 1; etcd of one or two members, whose quorum is all of
+	// them): it can never lose a replica, so nothing can drain its node
+	// without an outage. It replaces "disruption.single-replica", which fired
+	// at exactly one replica only.
+	IDTooFewReplicas = "disruption.too-few-replicas"
+	// IDTooFewAvailable (fail): a disruption-controlled group that could
+	// lose a replica by design, but has no more replicas available now than
+	// its minimum (or fewer: it is down, or etcd has lost its quorum). It
+	// cannot lose another one: an outage, or a rollout gone wrong, is in
+	// progress.
+	IDTooFewAvailable = "disruption.too-few-available"
 	// IDNoPDB (warn): replicas of a disruption-controlled component that no
 	// PodDisruptionBudget selects. Static (mirror) pods are exempt: nothing
 	// evicts them.
 	IDNoPDB = "disruption.no-pdb"
 
 	// IDZoneLosesComponent / IDHostLosesComponent: the failure of one zone
-	// (host) would take every placed replica of a component. Fail for
+	// (host) would take every available replica of a component. Fail for
 	// disruption-controlled and Required-spread components, warn for others.
 	IDZoneLosesComponent = "survival.zone-loses-component"
 	IDHostLosesComponent = "survival.host-loses-component"
 	// IDZoneLosesQuorum / IDHostLosesQuorum (fail): the failure of one zone
 	// (host) would leave a quorum component (etcd) with at most half of its
-	// members.
+	// members available; the members are the group's desired size.
 	IDZoneLosesQuorum = "survival.zone-loses-quorum"
 	IDHostLosesQuorum = "survival.host-loses-quorum"
 	// IDZoneNotAssessed / IDHostNotAssessed (warn): every node is in one zone
@@ -94,6 +130,24 @@ const (
 	// not assessed.
 	IDZoneNotAssessed = "survival.zone-not-assessed"
 	IDHostNotAssessed = "survival.host-not-assessed"
+	// IDComponentDown: a component that is not disruption-controlled has
+	// no replica available now (IDTooFewAvailable says it for the
+	// disruption-controlled ones). Fail for Required-spread components, warn
+	// for others.
+	IDComponentDown = "survival.component-down"
+	// IDNodesNotReady (warn): nodes that are not Ready; the replicas on them
+	// are not counted as available, and a zone whose every node is not Ready
+	// is named: it has failed already.
+	IDNodesNotReady = "survival.nodes-not-ready"
+	// IDZoneUnlabelled (warn): components have available replicas on nodes
+	// without a zone label, which the zone analysis takes for one zone of
+	// their own; whether a labelled zone's failure takes them too is unknown.
+	IDZoneUnlabelled = "survival.zone-unlabelled"
+	// IDDesiredSizeUnknown (warn): the checker may not list StatefulSets or
+	// ReplicaSets (RBAC), and some disruption-controlled groups are owned by
+	// them: their desired size is taken from their pods and may be
+	// understated, and with it their minimum and quorum.
+	IDDesiredSizeUnknown = "survival.desired-size-unknown"
 )
 
 // Finding is one result of a rule.
@@ -128,6 +182,8 @@ type Summary struct {
 	Regions           int `json:"regions"`
 	Zones             int `json:"zones"`
 	Hosts             int `json:"hosts"`
+	// NotReadyNodes counts the nodes whose Ready condition is not True.
+	NotReadyNodes int `json:"notReadyNodes"`
 	// Pods counts the active pods (not Succeeded, Failed or terminating).
 	Pods                 int `json:"pods"`
 	PodDisruptionBudgets int `json:"podDisruptionBudgets"`
@@ -156,19 +212,47 @@ type NodeInfo struct {
 	HostID string `json:"hostID,omitempty"`
 }
 
-// ComponentReplica is one row of the replica table: where the replicas of one
-// component group run.
+// ComponentReplica is one row of the replica table: how many replicas one
+// component group should have, has and has available, and where the
+// available ones run.
+//
+// A disruption-controlled group is the replicas of one component in one
+// namespace with one owner (two etcd clusters in one namespace are two
+// rows); other components are grouped by component and namespace.
 type ComponentReplica struct {
-	Group                string        `json:"group"`
-	Component            string        `json:"component"`
+	// Group names the group: "kube-system/etcd", with the owner of a
+	// disruption-controlled group, "kube-system/etcd (StatefulSet etcd-events)".
+	Group     string `json:"group"`
+	Component string `json:"component"`
+	// Owner is the workload of a disruption-controlled group
+	// ("StatefulSet etcd-events", "Deployment coredns"); empty for static
+	// pods and bare pods.
+	Owner                string        `json:"owner,omitempty"`
 	NodeRole             string        `json:"nodeRole"`
 	Spread               policy.Spread `json:"spread"`
 	DisruptionControlled bool          `json:"disruptionControlled"`
 	Quorum               bool          `json:"quorum,omitempty"`
-	// Replicas counts the active pods of the group, bound or not.
+	// Desired is the size the group should have: the larger of its pods
+	// (bound or pending, terminating included, finished not) and its
+	// controller's desired replicas (StatefulSet spec.replicas, a
+	// Deployment's through its ReplicaSet). Quorum and minimums are taken of
+	// it, as the scheduler's DisruptionGuard takes them.
+	Desired int `json:"desired"`
+	// Replicas counts the active pods of the group (not terminating), bound
+	// or not.
 	Replicas int `json:"replicas"`
-	// Placed counts those bound to a node; PerZone and PerHost split them.
-	Placed  int            `json:"placed"`
+	// Placed counts the active pods bound to a node that exists.
+	Placed int `json:"placed"`
+	// Available counts the replicas available now: Ready, not terminating,
+	// on a node that exists and is Ready. Survival counts only these.
+	Available int `json:"available"`
+	// MinAvailable is how many replicas a disruption-controlled group must
+	// keep available (for a quorum group, a majority of Desired); absent for
+	// the others.
+	MinAvailable int `json:"minAvailable,omitempty"`
+	// PerZone and PerHost split the available replicas by zone and
+	// physical host (they split Placed before availability was counted; on
+	// a healthy cluster the two are the same).
 	PerZone map[string]int `json:"perZone"`
 	PerHost map[string]int `json:"perHost"`
 }
@@ -178,7 +262,7 @@ type DomainSurvival struct {
 	// Level is "zone" or "host".
 	Level  string `json:"level"`
 	Domain string `json:"domain"`
-	// Lost are the groups that would lose every placed replica.
+	// Lost are the groups that would lose every available replica.
 	Lost []string `json:"lost,omitempty"`
 	// QuorumLost are the quorum groups left with at most half their members.
 	QuorumLost []QuorumLoss `json:"quorumLost,omitempty"`
@@ -186,9 +270,13 @@ type DomainSurvival struct {
 
 // QuorumLoss is a quorum group left without a majority.
 type QuorumLoss struct {
-	Group     string `json:"group"`
-	Members   int    `json:"members"`
-	Survivors int    `json:"survivors"`
+	Group string `json:"group"`
+	// Members is the group's desired size.
+	Members int `json:"members"`
+	// Survivors are the replicas available now outside the failed domain.
+	Survivors int `json:"survivors"`
+	// Quorum is the majority of Members the group needs.
+	Quorum int `json:"quorum"`
 }
 
 // Survives reports whether nothing would be lost.

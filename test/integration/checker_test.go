@@ -10,7 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
@@ -68,9 +75,12 @@ func TestCheckerFailsHandMadeBadPlacements(t *testing.T) {
 	} {
 		cluster.CreateNode(t, n)
 	}
+	// Ready, as the kubelet would report them: the checker counts only
+	// available replicas.
 	placed := func(p *v1.Pod, node string) {
 		p.Spec.NodeName = node
 		cluster.CreatePod(t, p)
+		cluster.SetReady(t, p.Namespace, p.Name, true)
 	}
 	placed(componentPod("kube-scheduler-0", map[string]string{"component": "kube-scheduler"}), "cp-1")
 	placed(componentPod("etcd-0", map[string]string{"component": "etcd"}), "cp-1")
@@ -88,7 +98,7 @@ func TestCheckerFailsHandMadeBadPlacements(t *testing.T) {
 		checker.IDControlPlaneNotDistributed: "",
 		checker.IDEvenControlPlaneCount:      "",
 		checker.IDUserWorkloadOnControlPlane: "shop/web-on-master",
-		checker.IDSingleReplica:              "kube-system/kube-scheduler",
+		checker.IDTooFewReplicas:             "kube-system/kube-scheduler",
 		checker.IDHostLosesComponent:         "kube-system/etcd",
 	} {
 		fs, ok := got[id]
@@ -126,6 +136,9 @@ func TestCheckerPassesHASchedulerPlacements(t *testing.T) {
 		pods = append(pods, pod("shop", fmt.Sprintf("web-%d", i), map[string]string{"app": "web"}))
 	}
 	placeAll(t, pods...)
+	for _, p := range pods {
+		cluster.SetReady(t, p.Namespace, p.Name, true)
+	}
 	for _, c := range []string{"kube-scheduler", "kube-controller-manager", "etcd"} {
 		cluster.CreatePDB(t, "kube-system", c, map[string]string{"component": c}, 1, 2, 1)
 	}
@@ -146,4 +159,148 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// threeZones is a control plane of three nodes, one per zone and host.
+func threeZones(t *testing.T) {
+	t.Helper()
+	cluster.Reset(t)
+	for _, n := range []harness.NodeSpec{
+		withRegion(controlPlaneNode("cp-a", "zone-a", "hyper-a")),
+		withRegion(controlPlaneNode("cp-b", "zone-b", "hyper-b")),
+		withRegion(controlPlaneNode("cp-c", "zone-c", "hyper-c")),
+	} {
+		cluster.CreateNode(t, n)
+	}
+}
+
+// createStatefulSet creates a StatefulSet (no controller manager runs here,
+// so it creates no pods) and deletes it when the test ends: Reset leaves
+// StatefulSets alone.
+func createStatefulSet(t *testing.T, ns, name string, replicas int32, labels map[string]string) *appsv1.StatefulSet {
+	t.Helper()
+	ctx := context.Background()
+	sts, err := cluster.Client.AppsV1().StatefulSets(ns).Create(ctx, &appsv1.StatefulSet{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec: appsv1.StatefulSetSpec{
+			Replicas: &replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: v1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec:       v1.PodSpec{Containers: []v1.Container{{Name: "etcd", Image: "registry.k8s.io/etcd:3.6.0-0"}}},
+			},
+		},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("creating StatefulSet %s/%s: %v", ns, name, err)
+	}
+	t.Cleanup(func() {
+		_ = cluster.Client.AppsV1().StatefulSets(ns).Delete(context.Background(), name, metav1.DeleteOptions{})
+	})
+	return sts
+}
+
+// A StatefulSet-owned etcd of five with three members Ready, one per zone,
+// and two pending: every zone's failure would leave two of five, which the
+// checker reports as a quorum loss naming the group, with the group's
+// desired size and available replicas in its row.
+func TestCheckerStatefulSetQuorumUsesDesiredSize(t *testing.T) {
+	threeZones(t)
+	labels := map[string]string{"app": "etcd", "cluster": "main"}
+	sts := createStatefulSet(t, "kube-system", "etcd", 5, labels)
+	for i, node := range []string{"cp-a", "cp-b", "cp-c", "", ""} {
+		p := componentPod(fmt.Sprintf("etcd-%d", i), labels)
+		p.OwnerReferences = []metav1.OwnerReference{{
+			APIVersion: "apps/v1", Kind: "StatefulSet", Name: sts.Name, UID: sts.UID, Controller: ptr.To(true),
+		}}
+		// No scheduler runs in this test: the two without a node stay
+		// pending.
+		p.Spec.NodeName = node
+		cluster.CreatePod(t, p)
+		if node != "" {
+			cluster.SetReady(t, p.Namespace, p.Name, true)
+		}
+	}
+	cluster.CreatePDB(t, "kube-system", "etcd", labels, 1, 3, 0)
+
+	code, report := runChecker(t)
+	if code != 2 || report.Verdict != checker.VerdictFail {
+		t.Fatalf("exit %d, verdict %s; want 2 and FAIL; findings: %+v", code, report.Verdict, report.Findings)
+	}
+	const group = "kube-system/etcd (StatefulSet etcd)"
+	var want []checker.Finding
+	for _, z := range []string{"zone-a", "zone-b", "zone-c"} {
+		want = append(want, checker.Finding{
+			ID: checker.IDZoneLosesQuorum, Severity: checker.SeverityFail,
+			Message:  fmt.Sprintf("if zone %q failed, %s would keep 2 of 5 members (3 available now) and lose its quorum (needs 3)", z, group),
+			Subjects: []string{z, group},
+		})
+	}
+	if diff := cmp.Diff(want, findingsByID(report)[checker.IDZoneLosesQuorum]); diff != "" {
+		t.Errorf("zone quorum findings (-want +got):\n%s", diff)
+	}
+	wantNow := []checker.Finding{{
+		ID: checker.IDTooFewAvailable, Severity: checker.SeverityFail,
+		Message:  group + " has 3 of 5 replicas available now, exactly the 3 (quorum) it must keep: it cannot lose another one; not available: 2 pending",
+		Subjects: []string{group, "kube-system/etcd-3", "kube-system/etcd-4"},
+	}}
+	if diff := cmp.Diff(wantNow, findingsByID(report)[checker.IDTooFewAvailable]); diff != "" {
+		t.Errorf("too-few-available findings (-want +got):\n%s", diff)
+	}
+	wantRow := checker.ComponentReplica{
+		Group: group, Component: "etcd", Owner: "StatefulSet etcd", NodeRole: "ControlPlane",
+		Spread: policy.SpreadRequired, DisruptionControlled: true, Quorum: true,
+		Desired: 5, Replicas: 5, Placed: 3, Available: 3, MinAvailable: 3,
+		PerZone: map[string]int{"zone-a": 1, "zone-b": 1, "zone-c": 1},
+		PerHost: map[string]int{"hyper-a": 1, "hyper-b": 1, "hyper-c": 1},
+	}
+	var rows []checker.ComponentReplica
+	for _, r := range report.Replicas {
+		if r.Group == group {
+			rows = append(rows, r)
+		}
+	}
+	if diff := cmp.Diff([]checker.ComponentReplica{wantRow}, rows); diff != "" {
+		t.Errorf("replica row (-want +got):\n%s", diff)
+	}
+}
+
+// A PodDisruptionBudget with `selector: {}` protects every pod of its
+// namespace (policy/v1); one without a selector protects none.
+func TestCheckerNamespaceWidePDB(t *testing.T) {
+	threeZones(t)
+	for i, node := range []string{"cp-a", "cp-b", "cp-c"} {
+		p := componentPod(fmt.Sprintf("kube-scheduler-%d", i), map[string]string{"component": "kube-scheduler"})
+		p.Spec.NodeName = node
+		cluster.CreatePod(t, p)
+		cluster.SetReady(t, p.Namespace, p.Name, true)
+	}
+	setPDB := func(sel *metav1.LabelSelector) {
+		t.Helper()
+		ctx := context.Background()
+		err := cluster.Client.PolicyV1().PodDisruptionBudgets("kube-system").Delete(ctx, "all", metav1.DeleteOptions{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			t.Fatal(err)
+		}
+		_, err = cluster.Client.PolicyV1().PodDisruptionBudgets("kube-system").Create(ctx, &policyv1.PodDisruptionBudget{
+			ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "all"},
+			Spec:       policyv1.PodDisruptionBudgetSpec{MaxUnavailable: ptr.To(intstr.FromInt32(1)), Selector: sel},
+		}, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	setPDB(&metav1.LabelSelector{})
+	code, report := runChecker(t)
+	if code != 0 || len(findingsByID(report)[checker.IDNoPDB]) != 0 {
+		t.Errorf("with selector {}: exit %d, findings %+v; want 0 and no %s", code, report.Findings, checker.IDNoPDB)
+	}
+
+	setPDB(nil)
+	code, report = runChecker(t)
+	got := findingsByID(report)[checker.IDNoPDB]
+	if code != 0 || len(got) != 1 || !contains(got[0].Subjects, "kube-system/kube-scheduler") {
+		t.Errorf("with no selector: exit %d, findings %+v; want 0 and one %s for kube-system/kube-scheduler", code, report.Findings, checker.IDNoPDB)
+	}
 }

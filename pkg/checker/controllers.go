@@ -1,0 +1,43 @@
+package checker
+
+import (
+	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// controllers answers policy.Controllers from what Load listed, so the
+// checker sizes groups as the scheduler's DisruptionGuard does from its
+// informers.
+type controllers struct {
+	statefulSets map[string]*appsv1.StatefulSet
+	replicaSets  map[string]*appsv1.ReplicaSet
+}
+
+var _ policy.Controllers = controllers{}
+
+func newControllers(c Cluster) controllers {
+	ctrl := controllers{statefulSets: map[string]*appsv1.StatefulSet{}, replicaSets: map[string]*appsv1.ReplicaSet{}}
+	for _, s := range c.StatefulSets {
+		ctrl.statefulSets[s.Namespace+"/"+s.Name] = s
+	}
+	for _, r := range c.ReplicaSets {
+		ctrl.replicaSets[r.Namespace+"/"+r.Name] = r
+	}
+	return ctrl
+}
+
+func (c controllers) StatefulSet(namespace, name string) *appsv1.StatefulSet {
+	return c.statefulSets[namespace+"/"+name]
+}
+
+func (c controllers) ReplicaSet(namespace, name string) *appsv1.ReplicaSet {
+	return c.replicaSets[namespace+"/"+name]
+}
+
+// forbiddenKinds maps the resources of Cluster.Forbidden to the controller
+// kinds (of pod owner references) whose size they would have given.
+var forbiddenKinds = map[string]string{
+	ForbiddenStatefulSets: "StatefulSet",
+	ForbiddenReplicaSets:  "ReplicaSet",
+}

@@ -1,0 +1,82 @@
+package checker
+
+import (
+	"fmt"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// disruptionFindings checks a disruption-controlled group: that it can lose
+// a replica by design and now, and that PodDisruptionBudgets cover its
+// evictable replicas.
+func disruptionFindings(g *group, pdbs pdbIndex) []Finding {
+	var out []Finding
+	size, keep, avail := g.desired(), g.minAvailable(), g.available()
+	need := fmt.Sprint(keep)
+	if g.class.Disruption.Quorum {
+		need += " (quorum)"
+	}
+	switch {
+	// By design: the group tolerates size - keep losses; none at all when its
+	// size is at its minimum (1 of minAvailable 1, etcd of 1 or 2).
+	case size <= keep:
+		msg := fmt.Sprintf("%s is disruption-controlled but wants %s and must keep %s available: it can lose none, so draining or losing a node stops it (%s); run at least %d",
+			g.key, count(size, "replica"), need, g.where(), minReplicas(g.class))
+		if avail < keep {
+			// One finding per group: say the outage here too.
+			msg += fmt.Sprintf("; %d available now, not available: %s", avail, g.whyUnavailable())
+		}
+		out = append(out, Finding{
+			ID:       IDTooFewReplicas,
+			Severity: SeverityFail,
+			Message:  msg,
+			Subjects: append([]string{g.key}, g.memberNames()...),
+		})
+	// Now: it could lose one by design, but the replicas available now are
+	// all it must keep, or fewer.
+	case avail <= keep:
+		state := "exactly the " + need + " it must keep: it cannot lose another one"
+		if avail < keep {
+			state = "fewer than the " + need + " it must keep: it is failing now"
+			if g.class.Disruption.Quorum {
+				state = "fewer than the " + need + " it needs: it has lost its quorum"
+			}
+		}
+		out = append(out, Finding{
+			ID:       IDTooFewAvailable,
+			Severity: SeverityFail,
+			Message: fmt.Sprintf("%s has %d of %d replicas available now, %s; not available: %s",
+				g.key, avail, size, state, g.whyUnavailable()),
+			Subjects: append([]string{g.key}, g.unavailable()...),
+		})
+	}
+
+	var evictable, uncovered []string
+	for _, pod := range g.pods {
+		if policy.IsMirrorPod(pod) {
+			continue // static pods: nothing evicts them
+		}
+		evictable = append(evictable, pod.Namespace+"/"+pod.Name)
+		if !pdbs.selects(pod) {
+			uncovered = append(uncovered, pod.Namespace+"/"+pod.Name)
+		}
+	}
+	if len(uncovered) > 0 {
+		out = append(out, Finding{
+			ID:       IDNoPDB,
+			Severity: SeverityWarn,
+			Message: fmt.Sprintf("%s is disruption-controlled but no PodDisruptionBudget selects %d of its %d evictable replicas (%s): drains and evictions outside the scheduler are not limited",
+				g.key, len(uncovered), len(evictable), nameList(uncovered)),
+			Subjects: append([]string{g.key}, uncovered...),
+		})
+	}
+	return out
+}
+
+// minReplicas is the smallest replica count that lets one replica go.
+func minReplicas(c policy.Class) int {
+	if c.Disruption.Quorum {
+		return 3
+	}
+	return int(c.Disruption.MinAvailable) + 1
+}

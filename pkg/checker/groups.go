@@ -1,0 +1,195 @@
+package checker
+
+import (
+	"fmt"
+	"strings"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/sets"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// group is the replicas of one component: of a disruption-controlled one,
+// those with one owner in one namespace (policy.DisruptionGroup, as the
+// scheduler's guard counts them); of the others, those of one namespace.
+type group struct {
+	key   string
+	class policy.Class
+	// dg is the disruption-controlled group; nil for the others.
+	dg *policy.DisruptionGroup
+	// owners sizes the other groups: members and desired replicas per owner
+	// (the replicas of one component may come from several workloads).
+	owners map[string]*ownerSize
+	// members are the unfinished pods, terminating ones included; pods the
+	// active ones (not terminating). state says whether each member is
+	// available now.
+	members, pods []*v1.Pod
+	state         map[*v1.Pod]podState
+	// ownerKinds are the kinds of the members' controllers.
+	ownerKinds sets.Set[string]
+	row        *ComponentReplica
+}
+
+type ownerSize struct{ members, desired int }
+
+// groupSet collects the component groups of a cluster.
+type groupSet struct {
+	dgs   *policy.DisruptionGroups
+	ctrl  policy.Controllers
+	byKey map[string]*group
+}
+
+func newGroupSet(p *policy.Policy, ctrl policy.Controllers) *groupSet {
+	dgs := policy.NewDisruptionGroups(p, ctrl)
+	// A static pod dies with its zone like any other replica.
+	dgs.IncludeMirror = true
+	return &groupSet{dgs: dgs, ctrl: ctrl, byKey: map[string]*group{}}
+}
+
+// add counts an unfinished pod of a component.
+func (gs *groupSet) add(pod *v1.Pod, class policy.Class, state podState) {
+	key := policy.GroupOf(pod, class)
+	dg := gs.dgs.AddMember(pod)
+	if dg != nil {
+		key = dg.Key
+	}
+	g := gs.byKey[key]
+	if g == nil {
+		g = &group{key: key, class: class, dg: dg, owners: map[string]*ownerSize{}, state: map[*v1.Pod]podState{}, ownerKinds: sets.New[string]()}
+		gs.byKey[key] = g
+	}
+	if dg == nil {
+		o := policy.OwnerOf(pod, gs.ctrl)
+		sz := g.owners[o.String()]
+		if sz == nil {
+			sz = &ownerSize{desired: o.Desired}
+			g.owners[o.String()] = sz
+		}
+		sz.members++
+	}
+	if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
+		g.ownerKinds.Insert(ref.Kind)
+	}
+	g.members = append(g.members, pod)
+	if state != stateTerminating {
+		g.pods = append(g.pods, pod)
+	}
+	g.state[pod] = state
+}
+
+// sorted returns the groups by key.
+func (gs *groupSet) sorted() []*group {
+	out := make([]*group, 0, len(gs.byKey))
+	for _, k := range sets.List(sets.KeySet(gs.byKey)) {
+		out = append(out, gs.byKey[k])
+	}
+	return out
+}
+
+// desired is the size the group should have: for a disruption-controlled
+// group policy's DisruptionGroup.Size; for the others the same per owner,
+// summed (pods without an owner count as themselves).
+func (g *group) desired() int {
+	if g.dg != nil {
+		return g.dg.Size()
+	}
+	n := 0
+	for _, o := range g.owners {
+		n += max(o.members, o.desired)
+	}
+	return n
+}
+
+// minAvailable is how many replicas a disruption-controlled group must keep
+// available; 0 for the others.
+func (g *group) minAvailable() int {
+	if g.dg == nil {
+		return 0
+	}
+	return g.dg.MinAvailable()
+}
+
+// owner names the owner of a disruption-controlled group.
+func (g *group) owner() string {
+	if g.dg == nil {
+		return ""
+	}
+	return g.dg.Owner.String()
+}
+
+// available counts the replicas available now.
+func (g *group) available() int { return g.count(stateAvailable) }
+
+// count returns the members in a state.
+func (g *group) count(s podState) int {
+	n := 0
+	for _, p := range g.members {
+		if g.state[p] == s {
+			n++
+		}
+	}
+	return n
+}
+
+// unavailable returns the names of the members not available now.
+func (g *group) unavailable() []string {
+	var out []string
+	for _, p := range g.members {
+		if g.state[p] != stateAvailable {
+			out = append(out, p.Namespace+"/"+p.Name)
+		}
+	}
+	return out
+}
+
+// whyUnavailable says why the group has fewer available replicas than it
+// should: "2 pending, 1 on a node that is not Ready (cp-c), 1 not created"
+// (not created: the controller wants more replicas than there are pods).
+func (g *group) whyUnavailable() string {
+	var parts []string
+	for s := stateAvailable + 1; s < numPodStates; s++ {
+		n := g.count(s)
+		if n == 0 {
+			continue
+		}
+		part := fmt.Sprintf("%d %s", n, s)
+		if s == stateNodeNotReady || s == stateNodeGone {
+			nodes := sets.New[string]()
+			for _, p := range g.members {
+				if g.state[p] == s {
+					nodes.Insert(p.Spec.NodeName)
+				}
+			}
+			part += " (" + nameList(sets.List(nodes)) + ")"
+		}
+		parts = append(parts, part)
+	}
+	if missing := g.desired() - len(g.members); missing > 0 {
+		parts = append(parts, fmt.Sprintf("%d not created", missing))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// where lists the members and their nodes: "kube-system/etcd-0 on node
+// cp-a, kube-system/etcd-1 pending".
+func (g *group) where() string {
+	var parts []string
+	for _, p := range g.members {
+		w := "pending"
+		if p.Spec.NodeName != "" {
+			w = "on node " + p.Spec.NodeName
+		}
+		parts = append(parts, p.Namespace+"/"+p.Name+" "+w)
+	}
+	return nameList(parts)
+}
+
+func (g *group) memberNames() []string {
+	out := make([]string, 0, len(g.members))
+	for _, p := range g.members {
+		out = append(out, p.Namespace+"/"+p.Name)
+	}
+	return out
+}

@@ -1,0 +1,242 @@
+package checker
+
+import (
+	"fmt"
+	"strings"
+
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/sets"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// failureLevel is a failure-domain level the survival analysis walks.
+type failureLevel struct {
+	name, key                 string
+	lostID, quorumID, skipped string
+}
+
+var failureLevels = []failureLevel{
+	{name: "zone", key: policy.LabelZone, lostID: IDZoneLosesComponent, quorumID: IDZoneLosesQuorum, skipped: IDZoneNotAssessed},
+	{name: "host", key: policy.LabelHostID, lostID: IDHostLosesComponent, quorumID: IDHostLosesQuorum, skipped: IDHostNotAssessed},
+}
+
+// survival adds to the report what the failure of each single zone and
+// host would take: the replicas available now in the domain, against those
+// available elsewhere and, for quorum groups, the group's desired size. A
+// replica that is pending, not Ready, or on a node that is gone or not
+// Ready survives nothing: it is lost already.
+func survival(r *Report, assessed []*group, zones, hosts sets.Set[string]) {
+	for _, lvl := range failureLevels {
+		clusterDomains := zones
+		if lvl.key == policy.LabelHostID {
+			clusterDomains = hosts
+		}
+		if clusterDomains.Len() < 2 {
+			r.Findings = append(r.Findings, notAssessed(lvl, clusterDomains))
+			continue
+		}
+		domains := sets.New[string]()
+		if lvl.key == policy.LabelZone {
+			domains = domains.Union(zones)
+		}
+		for _, g := range assessed {
+			domains.Insert(sets.List(sets.KeySet(perLevel(g.row, lvl)))...)
+		}
+		for _, d := range sets.List(domains) {
+			ds := DomainSurvival{Level: lvl.name, Domain: d}
+			for _, g := range assessed {
+				avail := g.row.Available
+				in := perLevel(g.row, lvl)[d]
+				if in == 0 {
+					continue
+				}
+				if in == avail {
+					ds.Lost = append(ds.Lost, g.key)
+					sev, why := SeverityWarn, ""
+					switch {
+					case g.class.Disruption.Controlled():
+						sev, why = SeverityFail, ", and it is disruption-controlled"
+					case g.class.Spread == policy.SpreadRequired:
+						sev, why = SeverityFail, ", and its spread is Required"
+					}
+					r.Findings = append(r.Findings, Finding{
+						ID:       lvl.lostID,
+						Severity: sev,
+						Message: fmt.Sprintf("if %s %q failed, %s would lose %s%s",
+							lvl.name, d, g.key, allOf(avail), why),
+						Subjects: []string{d, g.key},
+					})
+					continue
+				}
+				if !g.class.Disruption.Quorum {
+					continue
+				}
+				// A majority of the desired size: members that are
+				// pending or down now count against the quorum as much as
+				// those the failure would take.
+				size, quorum := g.desired(), g.minAvailable()
+				if survivors := avail - in; survivors < quorum {
+					ds.QuorumLost = append(ds.QuorumLost, QuorumLoss{Group: g.key, Members: size, Survivors: survivors, Quorum: quorum})
+					now := ""
+					if avail < size {
+						now = fmt.Sprintf(" (%d available now)", avail)
+					}
+					r.Findings = append(r.Findings, Finding{
+						ID:       lvl.quorumID,
+						Severity: SeverityFail,
+						Message: fmt.Sprintf("if %s %q failed, %s would keep %d of %d members%s and lose its quorum (needs %d)",
+							lvl.name, d, g.key, survivors, size, now, quorum),
+						Subjects: []string{d, g.key},
+					})
+				}
+			}
+			r.Survival = append(r.Survival, ds)
+		}
+	}
+}
+
+// notAssessed says why a level is skipped: every node in one domain, or,
+// for zones, no node labelled at all (they may well be in several zones,
+// but nothing says which).
+func notAssessed(lvl failureLevel, domains sets.Set[string]) Finding {
+	only := sets.List(domains)[0]
+	msg := fmt.Sprintf("every node is in one %s (%s): no placement survives its failure, so %s failures are not assessed",
+		lvl.name, only, lvl.name)
+	if only == policy.UnlabelledZone {
+		msg = fmt.Sprintf("no node has the label %s: which nodes fail together is unknown, so %s failures are not assessed",
+			lvl.key, lvl.name)
+	}
+	return Finding{ID: lvl.skipped, Severity: SeverityWarn, Message: msg, Subjects: []string{only}}
+}
+
+// notReadyNodes reports the nodes that are not Ready, and the zones of
+// which every node is: failed already, as the rest of the report counts
+// them.
+func notReadyNodes(nodes []*v1.Node) (Finding, bool) {
+	var names []string
+	all, down := map[string]int{}, map[string]int{}
+	for _, n := range nodes {
+		z := policy.DomainOf(n.Name, n.Labels, policy.LabelZone)
+		all[z]++
+		if !policy.NodeCanRunPods(n) {
+			names = append(names, n.Name)
+			down[z]++
+		}
+	}
+	if len(names) == 0 {
+		return Finding{}, false
+	}
+	var deadZones []string
+	for _, z := range sets.List(sets.KeySet(down)) {
+		if down[z] == all[z] {
+			deadZones = append(deadZones, z)
+		}
+	}
+	msg := fmt.Sprintf("%d of %d nodes are not Ready (%s): replicas on them are not counted as available",
+		len(names), len(nodes), nameList(names))
+	if len(deadZones) > 0 {
+		msg += fmt.Sprintf("; every node of zone %s is not Ready: it has failed already", strings.Join(deadZones, ", zone "))
+	}
+	return Finding{ID: IDNodesNotReady, Severity: SeverityWarn, Message: msg, Subjects: names}, true
+}
+
+// componentDown reports a component, not disruption-controlled, with no
+// replica available now: a survival row would say "survives" of a
+// component that is down.
+func componentDown(g *group) (Finding, bool) {
+	if g.class.Disruption.Controlled() || g.row.Available > 0 {
+		return Finding{}, false
+	}
+	sev := SeverityWarn
+	if g.class.Spread == policy.SpreadRequired {
+		sev = SeverityFail
+	}
+	return Finding{
+		ID:       IDComponentDown,
+		Severity: sev,
+		Message: fmt.Sprintf("%s has none of its %s available now: it is down; not available: %s",
+			g.key, count(g.desired(), "replica"), g.whyUnavailable()),
+		Subjects: append([]string{g.key}, g.unavailable()...),
+	}, true
+}
+
+// zoneUnlabelled warns when the zone analysis rests on a guess: nodes
+// without a zone label are taken for one zone of their own, so a labelled
+// zone's failure is assumed not to take the replicas on them, which may be
+// false.
+func zoneUnlabelled(nodes []*v1.Node, assessed []*group, zones sets.Set[string]) (Finding, bool) {
+	if zones.Len() < 2 || !zones.Has(policy.UnlabelledZone) {
+		return Finding{}, false
+	}
+	var groups []string
+	for _, g := range assessed {
+		if g.row.PerZone[policy.UnlabelledZone] > 0 {
+			groups = append(groups, g.key)
+		}
+	}
+	if len(groups) == 0 {
+		return Finding{}, false
+	}
+	var unlabelled []string
+	for _, n := range nodes {
+		if policy.DomainOf(n.Name, n.Labels, policy.LabelZone) == policy.UnlabelledZone {
+			unlabelled = append(unlabelled, n.Name)
+		}
+	}
+	return Finding{
+		ID:       IDZoneUnlabelled,
+		Severity: SeverityWarn,
+		Message: fmt.Sprintf("the zone analysis takes the nodes without the label %s (%s) for one zone, %s, where %s have available replicas: if those nodes are in a labelled zone, its failure takes those replicas too, which the analysis does not show",
+			policy.LabelZone, nameList(unlabelled), policy.UnlabelledZone, nameList(groups)),
+		Subjects: groups,
+	}, true
+}
+
+// desiredSizeUnknown warns when the checker may not list the controllers
+// that own some disruption-controlled groups (RBAC): those are sized by
+// their pods, which understates a group whose missing replicas were never
+// created or have been deleted, and with it its minimum and quorum. The
+// checker goes on rather than failing: the rest of the report holds, and
+// most of it needs nothing but pods and nodes. Other groups are not named:
+// what a failure takes of them (every available replica) does not depend
+// on their size.
+func desiredSizeUnknown(forbidden []string, groups []*group) (Finding, bool) {
+	var affected []string
+	for _, g := range groups {
+		if g.dg == nil {
+			continue
+		}
+		for _, res := range forbidden {
+			if g.ownerKinds.Has(forbiddenKinds[res]) {
+				affected = append(affected, g.key)
+				break
+			}
+		}
+	}
+	if len(affected) == 0 {
+		return Finding{}, false
+	}
+	return Finding{
+		ID:       IDDesiredSizeUnknown,
+		Severity: SeverityWarn,
+		Message: fmt.Sprintf("listing %s is forbidden: the desired size of %s is taken from their pods and is understated if replicas are missing; grant the checker list on statefulsets and replicasets (apps)",
+			strings.Join(forbidden, " and "), nameList(affected)),
+		Subjects: affected,
+	}, true
+}
+
+func perLevel(row *ComponentReplica, lvl failureLevel) map[string]int {
+	if lvl.key == policy.LabelZone {
+		return row.PerZone
+	}
+	return row.PerHost
+}
+
+// allOf says "all n available replicas", or "its only available replica".
+func allOf(n int) string {
+	if n == 1 {
+		return "its only available replica"
+	}
+	return fmt.Sprintf("all %d available replicas", n)
+}
