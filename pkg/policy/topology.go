@@ -14,23 +14,30 @@ const (
 // DefaultLevels are the failure-domain levels, widest first.
 var DefaultLevels = []string{LabelZone, LabelHostID, LabelHostname}
 
+// Unlabelled is the one domain, at a level wider than the host, shared by
+// every node without that level's label.
+const Unlabelled = "<unlabelled>"
+
 // UnlabelledZone is the one zone shared by every node without a zone label.
-const UnlabelledZone = "<unlabelled>"
+const UnlabelledZone = Unlabelled
 
 // DomainOf returns the node's domain at a level. Missing labels are normal:
-// a node without a zone is in the shared unlabelled zone; a node without a
-// host-id is its own host (its hostname); a node without a hostname label is
-// named by its object name.
+// a node without a host-id is its own host (its hostname); a node without a
+// hostname label is named by its object name; a node without the label of
+// any other level (the zone, or a level an operator adds, such as the
+// region) is in that level's one shared Unlabelled domain. Giving each such
+// node a domain of its own would make every unlabelled node look like an
+// empty region and draw replicas away from the labelled ones.
 func DomainOf(nodeName string, nodeLabels map[string]string, level string) string {
 	if v, ok := nodeLabels[level]; ok && v != "" {
 		return v
 	}
 	switch level {
-	case LabelZone:
-		return UnlabelledZone
 	case LabelHostID:
 		return DomainOf(nodeName, nodeLabels, LabelHostname)
-	default:
+	case LabelHostname:
 		return nodeName
+	default:
+		return Unlabelled
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	v1 "k8s.io/api/core/v1"
-	"k8s.io/component-helpers/scheduling/corev1/nodeaffinity"
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/util"
@@ -20,14 +19,16 @@ import (
 //     deletionTimestamp, which no specific pod update event reports;
 //   - the pod's own labels change its group;
 //   - a node appears, goes, changes its domains or role (labels), or
-//     becomes eligible or not (taints, cordon): the eligible domains change.
+//     becomes eligible or not (taints, uncordon): the eligible domains
+//     change. A cordon emits no event at all; cordonWatch covers it.
 func (pl *FailureDomainSpread) EventsToRegister(_ context.Context) ([]fwk.ClusterEventWithHint, error) {
 	return []fwk.ClusterEventWithHint{
 		{Event: fwk.ClusterEvent{Resource: fwk.AssignedPod, ActionType: fwk.Add | fwk.Update | fwk.Delete}, QueueingHintFn: pl.isSchedulableAfterAssignedPodChange},
 		{Event: fwk.ClusterEvent{Resource: fwk.TargetPod, ActionType: fwk.UpdatePodLabel}, QueueingHintFn: pl.isSchedulableAfterTargetPodChange},
-		// UpdateNodeTaint also reports spec.unschedulable turning false;
-		// cordoning is seen through the unschedulable taint the node
-		// lifecycle controller adds.
+		// UpdateNodeTaint also reports spec.unschedulable turning false.
+		// Turning true reports nothing: cordonWatch activates the waiting
+		// pods, and the node lifecycle controller's unschedulable taint
+		// that follows is an UpdateNodeTaint too.
 		{Event: fwk.ClusterEvent{Resource: fwk.Node, ActionType: fwk.Add | fwk.Delete | fwk.UpdateNodeLabel | fwk.UpdateNodeTaint}, QueueingHintFn: pl.isSchedulableAfterNodeChange},
 	}, nil
 }
@@ -80,41 +81,57 @@ func (pl *FailureDomainSpread) isSchedulableAfterTargetPodChange(logger klog.Log
 
 // isSchedulableAfterNodeChange requeues the pod when a node it may use
 // appears or goes, when such a node changes domain, or when a node becomes
-// eligible or stops being so (a dead emptiest domain no longer counts).
+// eligible or stops being so (a cordoned, dead or tainted emptiest domain no
+// longer counts; see eligibility).
 func (pl *FailureDomainSpread) isSchedulableAfterNodeChange(logger klog.Logger, pod *v1.Pod, oldObj, newObj any) (fwk.QueueingHint, error) {
 	oldNode, newNode, err := util.As[*v1.Node](oldObj, newObj)
 	if err != nil {
 		return fwk.Queue, err
 	}
+	pl.trackNode(oldNode, newNode)
 	c, spread := pl.classify(pod)
 	if !spread {
 		return fwk.QueueSkip, nil
 	}
-	affinity := nodeaffinity.GetRequiredNodeAffinity(pod)
-	usable := func(n *v1.Node) bool {
-		if n == nil || !c.Roles.Allows(policy.RoleOf(n.Labels)) {
-			return false
-		}
-		ok, _ := affinity.Match(n)
-		return ok
-	}
-	eligible := func(n *v1.Node) bool { return usable(n) && !n.Spec.Unschedulable && !hasDeadNodeTaint(n) }
+	e := pl.eligibilityOf(logger, pod, c)
 	switch {
 	case oldNode == nil || newNode == nil:
 		// Added or deleted.
-		if usable(nodeOf(oldNode, newNode)) {
+		if e.usable(nodeOf(oldNode, newNode)) {
 			logger.V(4).Info("A node the pod may use appeared or went", "pod", klog.KObj(pod), "node", klog.KObj(nodeOf(oldNode, newNode)))
 			return fwk.Queue, nil
 		}
-	case eligible(oldNode) != eligible(newNode):
+	case e.eligible(oldNode) != e.eligible(newNode):
 		logger.V(4).Info("Node became eligible or ineligible for the pod's spread", "pod", klog.KObj(pod), "node", klog.KObj(newNode))
 		return fwk.Queue, nil
-	case (usable(oldNode) || usable(newNode)) && pl.domainsChanged(oldNode, newNode):
+	case e.usable(newNode) && !e.tainted(oldNode) && e.tainted(newNode):
+		// A cordon itself reaches no hint (the scheduler reports no event
+		// for it); the unschedulable taint the node lifecycle controller
+		// adds next does, on a node already cordoned, so eligible to
+		// ineligible shows only in the taints.
+		logger.V(4).Info("Node the pod may use got a taint it does not tolerate", "pod", klog.KObj(pod), "node", klog.KObj(newNode))
+		return fwk.Queue, nil
+	case (e.usable(oldNode) || e.usable(newNode)) && pl.domainsChanged(oldNode, newNode):
 		logger.V(4).Info("Node the pod may use changed failure domain", "pod", klog.KObj(pod), "node", klog.KObj(newNode))
 		return fwk.Queue, nil
 	}
 	logger.V(5).Info("Node change does not affect the pod's spread", "pod", klog.KObj(pod), "node", klog.KObj(nodeOf(oldNode, newNode)))
 	return fwk.QueueSkip, nil
+}
+
+// trackNode feeds the node change to the role index and the cordon watch
+// before the pod is requeued: the plugin's own informer handlers run on
+// other goroutines and may not have seen it yet when the retried pod's
+// PreFilter runs (a new control-plane host would be missed as eligible).
+func (pl *FailureDomainSpread) trackNode(oldNode, newNode *v1.Node) {
+	if pl.roles != nil {
+		if newNode != nil {
+			pl.roles.Upsert(newNode)
+		} else if oldNode != nil {
+			pl.roles.Remove(oldNode)
+		}
+	}
+	pl.cordons.observe(oldNode, newNode)
 }
 
 func nodeOf(oldNode, newNode *v1.Node) *v1.Node {

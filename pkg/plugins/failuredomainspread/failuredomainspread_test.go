@@ -309,7 +309,7 @@ func TestFilterRequired(t *testing.T) {
 	b1, b2 := cpVM("cp-b1", "z1", "b"), cpVM("cp-b2", "z1", "b")
 	fourVMs := []*v1.Node{a1.Obj(), a2.Obj(), b1.Obj(), b2.Obj()}
 	oneOnA := []*v1.Pod{scheduler("s1").Node("cp-a1").Obj()}
-	const aFull = "node(s) in topology.scs.community/host-id=a, which already holds 1 replica(s) of kube-system/kube-scheduler while topology.scs.community/host-id=b holds 0"
+	const aFull = "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.scs.community/host-id=b holds 0)"
 	hostA := map[string]string{hostIDKey: "a"}
 	rejectA := map[string]string{"cp-a1": aFull, "cp-a2": aFull}
 	tests := []struct {
@@ -345,8 +345,8 @@ func TestFilterRequired(t *testing.T) {
 			nodes: fourVMs,
 			pods:  []*v1.Pod{st.MakePod().Namespace("kube-system").Name("kcm-cp-b1").Label("component", "kube-controller-manager").Node("cp-b1").Obj()},
 			want: map[string]string{
-				"cp-b1": "node(s) in topology.scs.community/host-id=b, which already holds 1 replica(s) of kube-system/kube-controller-manager while topology.scs.community/host-id=a holds 0",
-				"cp-b2": "node(s) in topology.scs.community/host-id=b, which already holds 1 replica(s) of kube-system/kube-controller-manager while topology.scs.community/host-id=a holds 0",
+				"cp-b1": "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-controller-manager than the emptiest eligible one (topology.scs.community/host-id=a holds 0)",
+				"cp-b2": "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-controller-manager than the emptiest eligible one (topology.scs.community/host-id=a holds 0)",
 			},
 		},
 		{
@@ -431,8 +431,8 @@ func TestFilterRequired(t *testing.T) {
 			nodes: []*v1.Node{cpVM("cp-1", "", "").Obj(), cpVM("cp-2", "", "").Obj(), cpVM("cp-3", "", "").Obj()},
 			pods:  []*v1.Pod{scheduler("s1").Node("cp-1").Obj(), scheduler("s2").Node("cp-2").Obj()},
 			want: map[string]string{
-				"cp-1": "node(s) in topology.scs.community/host-id=cp-1, which already holds 1 replica(s) of kube-system/kube-scheduler while topology.scs.community/host-id=cp-3 holds 0",
-				"cp-2": "node(s) in topology.scs.community/host-id=cp-2, which already holds 1 replica(s) of kube-system/kube-scheduler while topology.scs.community/host-id=cp-3 holds 0",
+				"cp-1": "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.scs.community/host-id=cp-3 holds 0)",
+				"cp-2": "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.scs.community/host-id=cp-3 holds 0)",
 			},
 		},
 		{
@@ -444,8 +444,8 @@ func TestFilterRequired(t *testing.T) {
 			},
 			pods: oneOnA,
 			want: map[string]string{
-				"cp-a1": "node(s) in topology.kubernetes.io/zone=z1, which already holds 1 replica(s) of kube-system/kube-scheduler while topology.kubernetes.io/zone=z2 holds 0",
-				"cp-b1": "node(s) in topology.kubernetes.io/zone=z1, which already holds 1 replica(s) of kube-system/kube-scheduler while topology.kubernetes.io/zone=z2 holds 0",
+				"cp-a1": "node(s) whose topology.kubernetes.io/zone domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.kubernetes.io/zone=z2 holds 0)",
+				"cp-b1": "node(s) whose topology.kubernetes.io/zone domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.kubernetes.io/zone=z2 holds 0)",
 			},
 		},
 		{
@@ -464,7 +464,7 @@ func TestFilterRequired(t *testing.T) {
 			},
 			pods: []*v1.Pod{web("r1").Node("w-a1").Obj(), web("r2").Node("w-b1").Obj(), web("r3").Node("w-b1").Obj()},
 			want: map[string]string{
-				"w-b1": "node(s) in topology.scs.community/host-id=b, which already holds 2 replica(s) of shop/app=web while topology.scs.community/host-id=a holds 1",
+				"w-b1": "node(s) whose topology.scs.community/host-id domain holds more replicas of shop/app=web than the emptiest eligible one (topology.scs.community/host-id=a holds 1)",
 			},
 		},
 	}
@@ -562,7 +562,7 @@ func TestAddRemovePod(t *testing.T) {
 	want(nominated, "cp-b1", "cp-b2")
 	step(nominated, false, onA, "cp-a1")
 	want(nominated, "cp-b1", "cp-b2")
-	if st := pl.Filter(ctx, nominated, pod, info["cp-b1"]); st.Reasons()[0] != "node(s) in topology.scs.community/host-id=b, which already holds 2 replica(s) of kube-system/kube-scheduler while topology.scs.community/host-id=a holds 0" {
+	if st := pl.Filter(ctx, nominated, pod, info["cp-b1"]); st.Reasons()[0] != "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.scs.community/host-id=a holds 0)" {
 		t.Errorf("reason %q", st.Reasons())
 	}
 
@@ -682,7 +682,9 @@ func TestQueueingHints(t *testing.T) {
 			{name: "unrelated label", old: cp, new: cpVM("cp-b1", "z1", "b").Label("x", "y").Obj(), want: fwk.QueueSkip},
 			{name: "node became not ready", old: cp, new: cpVM("cp-b1", "z1", "b").Taints([]v1.Taint{notReady}).Obj(), want: fwk.Queue},
 			{name: "node uncordoned", old: cpVM("cp-b1", "z1", "b").Unschedulable(true).Obj(), new: cp, want: fwk.Queue},
-			{name: "unrelated taint", old: cp, new: cpVM("cp-b1", "z1", "b").Taints([]v1.Taint{{Key: "x", Effect: v1.TaintEffectNoSchedule}}).Obj(), want: fwk.QueueSkip},
+			// Any NoSchedule taint the pod does not tolerate makes the node
+			// ineligible (TestQueueingHintNodeOutage has the tolerated ones).
+			{name: "untolerated taint", old: cp, new: cpVM("cp-b1", "z1", "b").Taints([]v1.Taint{{Key: "x", Effect: v1.TaintEffectNoSchedule}}).Obj(), want: fwk.Queue},
 			{name: "worker promoted to control-plane", old: vm("cp-b1", "z1", "b").Obj(), new: cp, want: fwk.Queue},
 		} {
 			t.Run(tt.name, func(t *testing.T) {

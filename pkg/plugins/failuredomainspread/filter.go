@@ -2,10 +2,9 @@ package failuredomainspread
 
 import (
 	"context"
+	"sync/atomic"
 
 	v1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/util/sets"
-	"k8s.io/component-helpers/scheduling/corev1/nodeaffinity"
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
 
@@ -15,62 +14,22 @@ import (
 
 const preFilterStateKey = "PreFilter" + Name
 
-// requiredLevel is the state of one required level: the eligible domains
-// and the emptiest of them.
-type requiredLevel struct {
-	// level indexes the plugin's levels (and the state's counts).
-	level int
-	key   string
-	// eligible are the domains with at least one node the pod may use.
-	// Built once in PreFilter and shared, read-only, by every clone.
-	eligible sets.Set[string]
-	// min is the fewest replicas on an eligible domain, and minDomain the
-	// first such domain by name: the reason names it, and taking the first
-	// keeps the reason the same for every node of a domain. minDomain is ""
-	// when no domain is eligible: nothing to balance against.
-	min       int
-	minDomain string
-}
-
-// rescan finds the emptiest eligible domain again. O(eligible domains); only
-// needed when the emptiest domain gains a replica.
-func (r *requiredLevel) rescan(counts map[string]int) {
-	r.min, r.minDomain = 0, ""
-	for d := range r.eligible {
-		c := counts[d]
-		if r.minDomain == "" || c < r.min || (c == r.min && d < r.minDomain) {
-			r.min, r.minDomain = c, d
-		}
-	}
-}
-
-// update follows a change of one replica on domain d (counts already
-// updated). Removing a replica can only lower the minimum, so that is O(1).
-func (r *requiredLevel) update(counts map[string]int, d string, delta int) {
-	if !r.eligible.Has(d) {
-		return
-	}
-	c := counts[d]
-	switch {
-	case delta < 0:
-		if c < r.min || (c == r.min && d < r.minDomain) {
-			r.min, r.minDomain = c, d
-		}
-	case d == r.minDomain:
-		r.rescan(counts)
-	}
-}
-
 // preFilterState is the group's replicas per domain and, per required
-// level, the emptiest eligible domain. Computed once per cycle.
+// level, the emptiest admitted domain. Computed once per cycle.
 type preFilterState struct {
 	// group is the group's key, for reasons.
 	group   string
 	matcher *groupMatcher
 	counts  domainCounts
 	// total replicas of the group, all nodes; 0 lets PreScore skip.
-	total    int
+	total int
+	// paths are the eligible domain tuples (shared by clones, read-only).
+	paths eligiblePaths
+	// required holds one entry per required level, widest first.
 	required []requiredLevel
+	// waiting is set once Filter has rejected a node for the pod, so that
+	// the pod is recorded for cordons once per cycle (shared by clones).
+	waiting *atomic.Bool
 }
 
 // Clone copies what AddPod and RemovePod change: the counts and the minima.
@@ -86,60 +45,42 @@ func (s *preFilterState) Clone() fwk.StateData {
 
 // PreFilter counts the replicas of the pod's group per domain at every
 // level and, for Required groups, finds the emptiest eligible domain at each
-// required level. Only Required groups are filtered: other pods skip
-// Filter, and PreScore counts for them.
+// required level, each within the wider ones' (chain). Only Required groups
+// are filtered: other pods skip Filter, and PreScore counts for them.
 func (pl *FailureDomainSpread) PreFilter(ctx context.Context, cycleState fwk.CycleState, pod *v1.Pod, nodes []fwk.NodeInfo) (*fwk.PreFilterResult, *fwk.Status) {
 	c, spread := pl.classify(pod)
 	if !spread || c.Spread != policy.SpreadRequired || len(pl.required) == 0 {
 		return nil, fwk.NewStatus(fwk.Skip)
 	}
+	logger := klog.FromContext(ctx)
 	m := newGroupMatcher(pl.policy, pod, c)
-	affinity := nodeaffinity.GetRequiredNodeAffinity(pod)
-	eligible := func(node *v1.Node) bool {
-		if !c.Roles.Allows(policy.RoleOf(node.Labels)) || node.Spec.Unschedulable || hasDeadNodeTaint(node) {
-			return false
-		}
-		// A selector that does not parse matches nothing: the NodeAffinity
-		// plugin rejects every node anyway.
-		ok, _ := affinity.Match(node)
-		return ok
-	}
 	group := policy.GroupOf(pod, c)
 	counts, total := pl.countGroup(ctx, m, group, nodes)
-	s := &preFilterState{group: group, matcher: m, counts: counts, total: total}
+	s := &preFilterState{group: group, matcher: m, counts: counts, total: total, waiting: &atomic.Bool{}}
+	e := pl.eligibilityOf(logger, pod, c)
+	e.cordoned = pl.cordons.cordonedNodes()
 	// Only nodes of a role the pod may use can make a domain eligible: for a
 	// control-plane pod that is the few masters, not every node.
-	candidates := pl.roleCandidates(c, nodes)
-	for _, l := range pl.required {
-		r := requiredLevel{level: l, key: pl.levels[l], eligible: sets.New[string]()}
-		for _, ni := range candidates {
-			if node := ni.Node(); node != nil && eligible(node) {
-				r.eligible.Insert(policy.DomainOf(node.Name, node.Labels, r.key))
-			}
-		}
-		r.rescan(counts[l])
-		s.required = append(s.required, r)
-	}
-	klog.FromContext(ctx).V(5).Info("Replicas counted", "pod", klog.KObj(pod), "group", s.group, "replicas", total)
-	cycleState.Write(preFilterStateKey, s)
-	return nil, nil
-}
-
-// hasDeadNodeTaint reports whether the node carries a taint the node
-// lifecycle controller puts on nodes that cannot run new pods. Such a
-// domain is not eligible: a dead zone must not lock every replica out.
-func hasDeadNodeTaint(node *v1.Node) bool {
-	for i := range node.Spec.Taints {
-		t := &node.Spec.Taints[i]
-		if t.Effect != v1.TaintEffectNoSchedule && t.Effect != v1.TaintEffectNoExecute {
+	var paths pathSet
+	path := make([]string, len(pl.required))
+	for _, ni := range pl.roleCandidates(c, nodes) {
+		node := ni.Node()
+		if node == nil || !e.eligible(node) {
 			continue
 		}
-		switch t.Key {
-		case v1.TaintNodeNotReady, v1.TaintNodeUnreachable, v1.TaintNodeUnschedulable:
-			return true
+		for i, l := range pl.required {
+			path[i] = policy.DomainOf(node.Name, node.Labels, pl.levels[l])
 		}
+		paths.insert(path)
 	}
-	return false
+	s.paths = paths.paths
+	for _, l := range pl.required {
+		s.required = append(s.required, requiredLevel{level: l, key: pl.levels[l]})
+	}
+	s.chain(group)
+	logger.V(5).Info("Replicas counted", "pod", klog.KObj(pod), "group", s.group, "replicas", total, "eligiblePaths", len(s.paths))
+	cycleState.Write(preFilterStateKey, s)
+	return nil, nil
 }
 
 // PreFilterExtensions keeps the counts right during preemption's dry runs
@@ -156,6 +97,10 @@ func (pl *FailureDomainSpread) RemovePod(_ context.Context, cycleState fwk.Cycle
 	return pl.updateWithPod(cycleState, podInfoToRemove.GetPod(), nodeInfo.Node(), -1)
 }
 
+// updateWithPod follows one replica more or less. A count change at a wide
+// level can move the admitted domains of every narrower one, so the minima
+// are chained again; only replicas of the group get here, so the cost is
+// paid once per victim or nominated pod of the group, not per pod.
 func (pl *FailureDomainSpread) updateWithPod(cycleState fwk.CycleState, p *v1.Pod, node *v1.Node, delta int) *fwk.Status {
 	s, err := getPreFilterState(cycleState)
 	if err != nil {
@@ -165,16 +110,14 @@ func (pl *FailureDomainSpread) updateWithPod(cycleState fwk.CycleState, p *v1.Po
 		return nil
 	}
 	s.counts.add(pl.levels, node, delta)
-	for i := range s.required {
-		r := &s.required[i]
-		r.update(s.counts[r.level], policy.DomainOf(node.Name, node.Labels, r.key), delta)
-	}
+	s.chain(s.group)
 	return nil
 }
 
 // Filter rejects a node whose domain, at a required level, holds more
-// replicas of the group than the emptiest eligible domain. Unschedulable,
-// not UnschedulableAndUnresolvable: preemption can free the emptier domain.
+// replicas of the group than the emptiest eligible domain the wider
+// required levels admit. Unschedulable, not UnschedulableAndUnresolvable:
+// preemption can free the emptier domain.
 func (pl *FailureDomainSpread) Filter(ctx context.Context, cycleState fwk.CycleState, pod *v1.Pod, nodeInfo fwk.NodeInfo) *fwk.Status {
 	s, err := getPreFilterState(cycleState)
 	if err != nil {
@@ -184,7 +127,8 @@ func (pl *FailureDomainSpread) Filter(ctx context.Context, cycleState fwk.CycleS
 	for i := range s.required {
 		r := &s.required[i]
 		if r.minDomain == "" {
-			continue
+			// No eligible domain: nothing to balance against.
+			return nil
 		}
 		d := policy.DomainOf(node.Name, node.Labels, r.key)
 		if c := s.counts[r.level][d]; c > r.min {
@@ -192,7 +136,10 @@ func (pl *FailureDomainSpread) Filter(ctx context.Context, cycleState fwk.CycleS
 				logger.Info("Node's domain holds more replicas than the emptiest eligible one",
 					"pod", klog.KObj(pod), "node", klog.KObj(node), "group", s.group, "level", r.key, "domain", d, "replicas", c, "emptiest", r.minDomain, "min", r.min)
 			}
-			return fwk.NewStatus(fwk.Unschedulable, spreadReason(s.group, r.key, d, c, r.minDomain, r.min))
+			if s.waiting.CompareAndSwap(false, true) {
+				pl.cordons.wait(pod)
+			}
+			return fwk.NewStatus(fwk.Unschedulable, r.reason)
 		}
 	}
 	return nil

@@ -8,12 +8,15 @@ package failuredomainspread
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
+	plfeature "k8s.io/kubernetes/pkg/scheduler/framework/plugins/feature"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
@@ -44,6 +47,12 @@ type FailureDomainSpread struct {
 	// roles narrows the eligible-domain search of control-plane and infra
 	// pods to those nodes; nil without an informer factory.
 	roles *roleindex.Index
+	// cordons requeues waiting replicas on a cordon, which the scheduler
+	// reports no event for; nil without an informer factory.
+	cordons *cordonWatch
+	// comparisonOps: tolerations may use Lt/Gt (feature
+	// TaintTolerationComparisonOperators), as for TaintToleration.
+	comparisonOps bool
 }
 
 var (
@@ -67,7 +76,11 @@ func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, err
 	if err != nil {
 		return nil, fmt.Errorf("%s args: %w", Name, err)
 	}
-	pl := &FailureDomainSpread{policy: p, levels: args.Levels}
+	pl := &FailureDomainSpread{
+		policy:        p,
+		levels:        args.Levels,
+		comparisonOps: plfeature.NewSchedulerFeaturesFromGates(utilfeature.DefaultFeatureGate).EnableTaintTolerationComparisonOperators,
+	}
 	for _, r := range args.RequiredLevels {
 		for i, l := range args.Levels {
 			if l == r {
@@ -75,16 +88,25 @@ func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, err
 			}
 		}
 	}
+	// The required levels chain widest first, whatever order the config
+	// lists them in.
+	slices.Sort(pl.required)
 	if h != nil {
 		pl.lister = h.SnapshotSharedLister()
 		pl.parallelizer = h.Parallelizer()
 		if f := h.SharedInformerFactory(); f != nil {
 			pl.replicas, pl.roles = newReplicaIndex(p), roleindex.New()
+			// The framework gets its queue (PodActivator) after New;
+			// h.Activate looks it up when called.
+			pl.cordons = newCordonWatch(klog.FromContext(ctx), h.Activate)
 			if err := pl.replicas.watch(f); err != nil {
 				return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
 			}
 			if err := pl.roles.Watch(f); err != nil {
 				return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
+			}
+			if err := pl.watchCordons(f); err != nil {
+				return nil, fmt.Errorf("%s: watching cordons: %w", Name, err)
 			}
 		}
 	}
@@ -99,6 +121,7 @@ func (pl *FailureDomainSpread) Reserve(_ context.Context, _ fwk.CycleState, pod 
 	if pl.replicas != nil {
 		pl.replicas.assume(pod, nodeName)
 	}
+	pl.cordons.done(pod)
 	return nil
 }
 

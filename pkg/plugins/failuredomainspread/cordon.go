@@ -1,0 +1,164 @@
+package failuredomainspread
+
+import (
+	"sync"
+
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/klog/v2"
+	fwk "k8s.io/kube-scheduler/framework"
+)
+
+// cordonWatch requeues the replicas waiting on a Required spread when a node
+// is cordoned. Cordoning can make such a pod schedulable (the emptiest
+// domain stops being eligible), but the scheduler reports no event for it:
+// upstream's plugins only ever lose nodes by a cordon, so spec.unschedulable
+// turning true maps to no ActionType and no queueing hint runs. In a healthy
+// cluster the node lifecycle controller's unschedulable taint follows and is
+// reported (UpdateNodeTaint); not while kube-controller-manager is down,
+// and that may be the very component whose replica waits. So the plugin
+// follows cordons with its own node informer handler and activates the
+// waiting pods itself.
+//
+// The scheduler's handler and ours run on different goroutines, so the pod
+// may be retried before the scheduler's snapshot shows the cordon; PreFilter
+// therefore also treats the nodes this watch saw cordoned as cordoned.
+type cordonWatch struct {
+	logger   klog.Logger
+	activate func(klog.Logger, map[string]*v1.Pod)
+
+	mu sync.Mutex
+	// waiting are the pods Filter rejected a node for, until they are
+	// reserved, bound or deleted.
+	waiting map[types.UID]*v1.Pod
+	// cordoned are the nodes the informer shows cordoned.
+	cordoned sets.Set[string]
+}
+
+func newCordonWatch(logger klog.Logger, activate func(klog.Logger, map[string]*v1.Pod)) *cordonWatch {
+	return &cordonWatch{logger: logger, activate: activate, waiting: map[types.UID]*v1.Pod{}, cordoned: sets.New[string]()}
+}
+
+// watchCordons registers the handlers: nodes for cordons, pods to forget
+// the ones that stop waiting.
+func (pl *FailureDomainSpread) watchCordons(factory informers.SharedInformerFactory) error {
+	cw := pl.cordons
+	if _, err := factory.Core().V1().Nodes().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { cw.observe(nil, asNode(obj)) },
+		UpdateFunc: func(oldObj, newObj any) { pl.nodeUpdated(asNode(oldObj), asNode(newObj)) },
+		DeleteFunc: func(obj any) { cw.observe(asNode(obj), nil) },
+	}); err != nil {
+		return err
+	}
+	_, err := factory.Core().V1().Pods().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+		UpdateFunc: func(_, obj any) {
+			if pod, ok := obj.(*v1.Pod); ok && pod.Spec.NodeName != "" {
+				cw.done(pod)
+			}
+		},
+		DeleteFunc: func(obj any) {
+			if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+				obj = t.Obj
+			}
+			if pod, ok := obj.(*v1.Pod); ok {
+				cw.done(pod)
+			}
+		},
+	})
+	return err
+}
+
+func asNode(obj any) *v1.Node {
+	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = t.Obj
+	}
+	n, _ := obj.(*v1.Node)
+	return n
+}
+
+// nodeUpdated activates the waiting pods for which the cordon of the node
+// changes the spread's verdict (the queueing hint says so).
+func (pl *FailureDomainSpread) nodeUpdated(oldNode, newNode *v1.Node) {
+	cw := pl.cordons
+	cw.observe(oldNode, newNode)
+	if oldNode == nil || newNode == nil || oldNode.Spec.Unschedulable || !newNode.Spec.Unschedulable {
+		return
+	}
+	var pods map[string]*v1.Pod
+	for _, pod := range cw.waitingPods() {
+		if hint, err := pl.isSchedulableAfterNodeChange(cw.logger, pod, oldNode, newNode); err == nil && hint == fwk.Queue {
+			if pods == nil {
+				pods = map[string]*v1.Pod{}
+			}
+			pods[pod.Namespace+"/"+pod.Name] = pod
+		}
+	}
+	if len(pods) > 0 {
+		cw.logger.V(3).Info("Node cordoned: retrying the replicas waiting for its domain", "plugin", Name, "node", klog.KObj(newNode), "pods", len(pods))
+		cw.activate(cw.logger, pods)
+	}
+}
+
+// observe records whether the node is cordoned (nil new: deleted).
+func (cw *cordonWatch) observe(oldNode, newNode *v1.Node) {
+	if cw == nil {
+		return
+	}
+	cw.mu.Lock()
+	defer cw.mu.Unlock()
+	switch {
+	case newNode != nil && newNode.Spec.Unschedulable:
+		cw.cordoned.Insert(newNode.Name)
+	case newNode != nil:
+		cw.cordoned.Delete(newNode.Name)
+	case oldNode != nil:
+		cw.cordoned.Delete(oldNode.Name)
+	}
+}
+
+// cordonedNodes returns a copy of the cordoned nodes' names; nil when none
+// (the usual case) or without a watch.
+func (cw *cordonWatch) cordonedNodes() sets.Set[string] {
+	if cw == nil {
+		return nil
+	}
+	cw.mu.Lock()
+	defer cw.mu.Unlock()
+	if cw.cordoned.Len() == 0 {
+		return nil
+	}
+	return cw.cordoned.Clone()
+}
+
+// wait records a pod Filter rejected a node for.
+func (cw *cordonWatch) wait(pod *v1.Pod) {
+	if cw == nil {
+		return
+	}
+	cw.mu.Lock()
+	defer cw.mu.Unlock()
+	cw.waiting[pod.UID] = pod
+}
+
+// done forgets a pod that no longer waits (reserved, bound or deleted).
+func (cw *cordonWatch) done(pod *v1.Pod) {
+	if cw == nil {
+		return
+	}
+	cw.mu.Lock()
+	defer cw.mu.Unlock()
+	delete(cw.waiting, pod.UID)
+}
+
+func (cw *cordonWatch) waitingPods() []*v1.Pod {
+	cw.mu.Lock()
+	defer cw.mu.Unlock()
+	out := make([]*v1.Pod, 0, len(cw.waiting))
+	for _, p := range cw.waiting {
+		out = append(out, p)
+	}
+	return out
+}

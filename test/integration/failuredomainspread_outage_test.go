@@ -1,0 +1,211 @@
+package integration
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
+	"k8s.io/utils/ptr"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
+)
+
+// Outages: a Required group keeps placing replicas when hosts die, are
+// deleted, cordoned or tainted, and no test here may wait for the
+// scheduler's periodic flush of unschedulable pods (5 minutes by default,
+// longer than harness.Timeout): a pod scheduled in time was requeued by an
+// event.
+
+// requireLevels sets FailureDomainSpread's requiredLevels (a plugin arg of
+// its own, not part of the shared policy).
+func requireLevels(levels ...string) harness.ConfigEdit {
+	return func(cfg map[string]any) {
+		profiles, _ := cfg["profiles"].([]any)
+		for _, p := range profiles {
+			prof, _ := p.(map[string]any)
+			pcs, _ := prof["pluginConfig"].([]any)
+			for _, pc := range pcs {
+				if entry, _ := pc.(map[string]any); entry["name"] == "FailureDomainSpread" {
+					args, _ := entry["args"].(map[string]any)
+					if args == nil {
+						args = map[string]any{}
+					}
+					args["requiredLevels"] = toAny(levels)
+					entry["args"] = args
+				}
+			}
+		}
+	}
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// updateNode changes a node (retrying on conflicts), as kubectl or the node
+// lifecycle controller would.
+func updateNode(t *testing.T, name string, change func(*v1.Node)) {
+	t.Helper()
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		n, err := cluster.Client.CoreV1().Nodes().Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		change(n)
+		_, err = cluster.Client.CoreV1().Nodes().Update(context.Background(), n, metav1.UpdateOptions{})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("updating node %s: %v", name, err)
+	}
+}
+
+func taint(taints ...v1.Taint) func(*v1.Node) {
+	return func(n *v1.Node) { n.Spec.Taints = append(n.Spec.Taints, taints...) }
+}
+
+func cordon(n *v1.Node) { n.Spec.Unschedulable = true }
+
+func deletePod(t *testing.T, ns, name string) {
+	t.Helper()
+	if err := cluster.Client.CoreV1().Pods(ns).Delete(context.Background(), name,
+		metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func pinned(name, node string) *v1.Pod {
+	p := componentPod(name, map[string]string{"component": "kube-scheduler"})
+	p.Spec.NodeName = node
+	return p
+}
+
+// With zone and host both required, one constraint: zone first, then the
+// emptiest host within the emptiest zones. Before, each level took its
+// minimum over the whole cluster, and when a host died the emptiest zone
+// and the emptiest host could be in different zones: no node passed, ever.
+func TestZoneAndHostRequiredDuringAHostOutage(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		// outage takes host hyper-b (cp-b1, zone-a) away.
+		outage func(t *testing.T)
+	}{
+		{
+			name: "node not ready",
+			outage: func(t *testing.T) {
+				// What the node lifecycle controller does, and the
+				// eviction of the replica it held.
+				updateNode(t, "cp-b1", taint(
+					v1.Taint{Key: v1.TaintNodeNotReady, Effect: v1.TaintEffectNoSchedule},
+					v1.Taint{Key: v1.TaintNodeNotReady, Effect: v1.TaintEffectNoExecute, TimeAdded: ptr.To(metav1.Now())}))
+				deletePod(t, "kube-system", "kube-scheduler-b")
+			},
+		},
+		{
+			name: "node deleted",
+			outage: func(t *testing.T) {
+				if err := cluster.Client.CoreV1().Nodes().Delete(context.Background(), "cp-b1", metav1.DeleteOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				deletePod(t, "kube-system", "kube-scheduler-b")
+			},
+		},
+		{
+			name: "disk pressure",
+			outage: func(t *testing.T) {
+				updateNode(t, "cp-b1", taint(v1.Taint{Key: v1.TaintNodeDiskPressure, Effect: v1.TaintEffectNoSchedule}))
+				deletePod(t, "kube-system", "kube-scheduler-b")
+			},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cluster.Reset(t)
+			// zone-a: hyper-a, hyper-b; zone-b: hyper-c, hyper-d, hyper-e.
+			for _, n := range []harness.NodeSpec{
+				controlPlaneNode("cp-a1", "zone-a", "hyper-a"),
+				controlPlaneNode("cp-b1", "zone-a", "hyper-b"),
+				controlPlaneNode("cp-c1", "zone-b", "hyper-c"),
+				controlPlaneNode("cp-d1", "zone-b", "hyper-d"),
+				controlPlaneNode("cp-e1", "zone-b", "hyper-e"),
+			} {
+				cluster.CreateNode(t, n)
+			}
+			// One replica on each of hyper-a..d (placed by spec.nodeName:
+			// they count like any other).
+			for _, host := range []string{"a", "b", "c", "d"} {
+				cluster.CreatePod(t, pinned("kube-scheduler-"+host, "cp-"+host+"1"))
+			}
+			cluster.StartScheduler(t, cluster.SchedulerConfig(t, "secondary/config.yaml",
+				requireLevels(policy.LabelZone, policy.LabelHostID)), "--leader-elect=false")
+			tt.outage(t)
+			// zone-a holds 1 (on hyper-a), zone-b 2: the replica goes to
+			// zone-a, whose only live host is hyper-a, although hyper-e
+			// in zone-b holds none.
+			got := placeAll(t, componentPod("kube-scheduler-new", map[string]string{"component": "kube-scheduler"}))
+			if node := got["kube-scheduler-new"]; node != "cp-a1" {
+				t.Errorf("new replica on %s, want cp-a1 (the live host of the emptier zone)", node)
+			}
+		})
+	}
+}
+
+// A Required replica waiting because a host is the emptiest is retried as
+// soon as that host is cordoned or tainted, not at the periodic flush.
+func TestWaitingReplicaRequeuedWhenTheEmptiestHostGoes(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		// changes are made in turn, each to both nodes of hyper-b.
+		changes []func(*v1.Node)
+	}{
+		// No kube-controller-manager runs here, so no unschedulable taint
+		// follows the cordon: as when the controller manager is down.
+		{name: "cordoned", changes: []func(*v1.Node){cordon}},
+		{name: "disk pressure", changes: []func(*v1.Node){taint(v1.Taint{Key: v1.TaintNodeDiskPressure, Effect: v1.TaintEffectNoSchedule})}},
+		{name: "cordoned, then the lifecycle controller's taint", changes: []func(*v1.Node){
+			cordon, taint(v1.Taint{Key: v1.TaintNodeUnschedulable, Effect: v1.TaintEffectNoSchedule}),
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			nodes := fourVMsOnTwoHosts()
+			for i := range nodes {
+				nodes[i].CPU = "1"
+			}
+			startSecondary(t, nodes...)
+			// Host hyper-b is full (another workload, by spec.nodeName).
+			for _, n := range []string{"vm-b1", "vm-b2"} {
+				filler := pod("kube-system", "filler-"+n, map[string]string{"app": "filler"})
+				filler.Spec.NodeName = n
+				filler.Spec.Containers = []v1.Container{{Name: "main", Resources: v1.ResourceRequirements{
+					Requests: v1.ResourceList{v1.ResourceCPU: *resourceQuantity("1")}}}}
+				cluster.CreatePod(t, filler)
+			}
+			first := placeAll(t, componentPod("kube-scheduler-0", map[string]string{"component": "kube-scheduler"}))
+			if !strings.HasPrefix(first["kube-scheduler-0"], "vm-a") {
+				t.Fatalf("first replica on %s, want a VM of hyper-a (hyper-b is full)", first["kube-scheduler-0"])
+			}
+			// The second waits for hyper-b, the emptiest host.
+			cluster.CreatePod(t, componentPod("kube-scheduler-1", map[string]string{"component": "kube-scheduler"}))
+			msg := cluster.WaitUnschedulable(t, "kube-system", "kube-scheduler-1")
+			if !strings.Contains(msg, "host-id=hyper-b") {
+				t.Fatalf("condition message %q does not name host-id=hyper-b", msg)
+			}
+			// hyper-b goes: the replica takes the other VM of hyper-a.
+			for _, change := range tt.changes {
+				for _, n := range []string{"vm-b1", "vm-b2"} {
+					updateNode(t, n, change)
+				}
+			}
+			if node := cluster.WaitScheduled(t, "kube-system", "kube-scheduler-1"); !strings.HasPrefix(node, "vm-a") {
+				t.Errorf("second replica on %s, want a VM of hyper-a", node)
+			}
+		})
+	}
+}
