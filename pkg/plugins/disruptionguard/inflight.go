@@ -6,7 +6,10 @@ import (
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/shared"
 )
 
 // inFlightTTL bounds how long a victim we chose counts as lost without any
@@ -25,6 +28,17 @@ type inFlight struct {
 	mu    sync.Mutex
 	now   func() time.Time
 	until map[types.UID]time.Time
+}
+
+// sharedInFlight returns the record of the informer factory, shared by the
+// guards of every profile: a victim one profile's preemption chose is lost
+// to all of them. Victims leave it when they are gone.
+func sharedInFlight(f informers.SharedInformerFactory) (*inFlight, error) {
+	return shared.Get(f, "inflight", func() (*inFlight, error) {
+		fl := newInFlight()
+		_, err := f.Core().V1().Pods().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{DeleteFunc: fl.forget})
+		return fl, err
+	})
 }
 
 func newInFlight() *inFlight {

@@ -20,7 +20,6 @@ import (
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	corelisters "k8s.io/client-go/listers/core/v1"
 	policylisters "k8s.io/client-go/listers/policy/v1"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
 	extenderv1 "k8s.io/kube-scheduler/extender/v1"
 	fwk "k8s.io/kube-scheduler/framework"
@@ -103,7 +102,6 @@ func newWithFeatures(ctx context.Context, obj runtime.Object, h fwk.Handle, fts 
 		pdbLister:   h.SharedInformerFactory().Policy().V1().PodDisruptionBudgets().Lister(),
 		podLister:   podListerOf(h.SharedInformerFactory()),
 		controllers: newControllerListers(h.SharedInformerFactory()),
-		inFlight:    newInFlight(),
 	}
 	// Rule 3 and static pods are properties of one victim: the hook keeps
 	// them out of upstream's candidate victims and out of its "terminating
@@ -114,10 +112,7 @@ func newWithFeatures(ctx context.Context, obj runtime.Object, h fwk.Handle, fts 
 	// untouched. The Executor is upstream's, shared.
 	pl.evaluator = preemption.NewEvaluator(Name, h, pl, up.Executor)
 
-	// Victims leave the in-flight record when they are gone.
-	if _, err := h.SharedInformerFactory().Core().V1().Pods().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		DeleteFunc: pl.inFlight.forget,
-	}); err != nil {
+	if pl.inFlight, err = sharedInFlight(h.SharedInformerFactory()); err != nil {
 		return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
 	}
 	registerMetricsOnce()

@@ -95,14 +95,13 @@ func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, err
 		pl.lister = h.SnapshotSharedLister()
 		pl.parallelizer = h.Parallelizer()
 		if f := h.SharedInformerFactory(); f != nil {
-			pl.replicas, pl.roles = newReplicaIndex(p), roleindex.New()
 			// The framework gets its queue (PodActivator) after New;
 			// h.Activate looks it up when called.
 			pl.cordons = newCordonWatch(klog.FromContext(ctx), h.Activate)
-			if err := pl.replicas.watch(f); err != nil {
+			if pl.replicas, err = sharedReplicaIndex(f, &args.PolicyArgs, p); err != nil {
 				return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
 			}
-			if err := pl.roles.Watch(f); err != nil {
+			if pl.roles, err = roleindex.Shared(f); err != nil {
 				return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
 			}
 			if err := pl.watchCordons(f); err != nil {

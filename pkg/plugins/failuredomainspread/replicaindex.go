@@ -1,6 +1,7 @@
 package failuredomainspread
 
 import (
+	"encoding/json"
 	"sync"
 
 	v1 "k8s.io/api/core/v1"
@@ -8,6 +9,8 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/shared"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -38,6 +41,22 @@ func newReplicaIndex(p *policy.Policy) *replicaIndex {
 		pods:   map[types.UID]placement{},
 		synced: func() bool { return false },
 	}
+}
+
+// sharedReplicaIndex returns the replica index of the policy, shared by the
+// profiles whose policy is the same (their Reserve and Unreserve feed it, so
+// a pod one profile reserved counts for the others at once). A group is
+// what a policy says it is, so profiles with different policies keep
+// different indexes; the args, defaulted and encoded, name the policy.
+func sharedReplicaIndex(f informers.SharedInformerFactory, args *config.PolicyArgs, p *policy.Policy) (*replicaIndex, error) {
+	fingerprint, err := json.Marshal(args)
+	if err != nil {
+		return nil, err
+	}
+	return shared.Get(f, "replicaindex/"+string(fingerprint), func() (*replicaIndex, error) {
+		ix := newReplicaIndex(p)
+		return ix, ix.watch(f)
+	})
 }
 
 // watch feeds the index from the pod informer. Until the handler has seen

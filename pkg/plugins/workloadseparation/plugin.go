@@ -49,7 +49,7 @@ func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, err
 	}
 	pl := &WorkloadSeparation{policy: p, roles: roleindex.New()}
 	if h != nil && h.SharedInformerFactory() != nil {
-		if err := pl.roles.Watch(h.SharedInformerFactory()); err != nil {
+		if pl.roles, err = roleindex.Shared(h.SharedInformerFactory()); err != nil {
 			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
 		}
 	}

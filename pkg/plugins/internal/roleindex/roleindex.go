@@ -11,6 +11,7 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/shared"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -90,4 +91,13 @@ func (ix *Index) Watch(factory informers.SharedInformerFactory) error {
 		DeleteFunc: ix.Remove,
 	})
 	return err
+}
+
+// Shared returns the one index of the informer factory, shared by every
+// plugin of every profile (one node handler, not one per plugin).
+func Shared(factory informers.SharedInformerFactory) (*Index, error) {
+	return shared.Get(factory, "roleindex", func() (*Index, error) {
+		ix := New()
+		return ix, ix.Watch(factory)
+	})
 }

@@ -1,0 +1,51 @@
+// Package shared holds the state that the plugins of every profile of one
+// scheduler share: the role index, the replica index of each policy, the
+// record of preemption victims in flight. Each is built once per informer
+// factory (the scheduler has one for all its profiles), with one set of
+// informer handlers, so that a pod reserved by one profile is seen by the
+// next cycle of any other, and a victim chosen by one profile's preemption
+// is lost to every profile's guard.
+//
+// Keying by the factory rather than keeping process globals keeps unit
+// tests, which build a factory each, apart from each other.
+package shared
+
+import (
+	"fmt"
+	"sync"
+
+	"k8s.io/client-go/informers"
+)
+
+type key struct {
+	factory informers.SharedInformerFactory
+	name    string
+}
+
+var (
+	mu     sync.Mutex
+	values = map[key]any{}
+)
+
+// Get returns the value named name for the factory, building it with build
+// the first time (build registers its informer handlers). A build error is
+// not remembered: the next plugin to ask tries again.
+func Get[T any](factory informers.SharedInformerFactory, name string, build func() (T, error)) (T, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	k := key{factory: factory, name: name}
+	if v, ok := values[k]; ok {
+		t, ok := v.(T)
+		if !ok {
+			var zero T
+			return zero, fmt.Errorf("shared state %q is a %T, not a %T", name, v, zero)
+		}
+		return t, nil
+	}
+	v, err := build()
+	if err != nil {
+		return v, err
+	}
+	values[k] = v
+	return v, nil
+}

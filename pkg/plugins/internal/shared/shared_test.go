@@ -1,0 +1,44 @@
+package shared
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes/fake"
+)
+
+func TestGetBuildsOncePerFactoryAndName(t *testing.T) {
+	f1 := informers.NewSharedInformerFactory(fake.NewClientset(), 0)
+	f2 := informers.NewSharedInformerFactory(fake.NewClientset(), 0)
+	builds := 0
+	build := func() (*int, error) { builds++; v := builds; return &v, nil }
+
+	a, err := Get(f1, "x", build)
+	require.NoError(t, err)
+	b, err := Get(f1, "x", build)
+	require.NoError(t, err)
+	if a != b {
+		t.Errorf("second Get on the same factory built a new value")
+	}
+	c, err := Get(f2, "x", build)
+	require.NoError(t, err)
+	d, err := Get(f1, "y", build)
+	require.NoError(t, err)
+	if c == a || d == a || c == d {
+		t.Errorf("other factories or names share a value")
+	}
+	if builds != 3 {
+		t.Errorf("built %d times, want 3", builds)
+	}
+
+	_, err = Get(f1, "x", func() (string, error) { return "", nil })
+	require.Error(t, err, "a value of another type under the same name")
+
+	failed := errors.New("no informer")
+	_, err = Get(f2, "z", func() (*int, error) { return nil, failed })
+	require.ErrorIs(t, err, failed)
+	_, err = Get(f2, "z", build)
+	require.NoError(t, err, "a failed build is not remembered")
+}
