@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -174,32 +173,6 @@ func threeZones(t *testing.T) {
 	}
 }
 
-// createStatefulSet creates a StatefulSet (no controller manager runs here,
-// so it creates no pods) and deletes it when the test ends: Reset leaves
-// StatefulSets alone.
-func createStatefulSet(t *testing.T, ns, name string, replicas int32, labels map[string]string) *appsv1.StatefulSet {
-	t.Helper()
-	ctx := context.Background()
-	sts, err := cluster.Client.AppsV1().StatefulSets(ns).Create(ctx, &appsv1.StatefulSet{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: appsv1.StatefulSetSpec{
-			Replicas: &replicas,
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: v1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec:       v1.PodSpec{Containers: []v1.Container{{Name: "etcd", Image: "registry.k8s.io/etcd:3.6.0-0"}}},
-			},
-		},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatalf("creating StatefulSet %s/%s: %v", ns, name, err)
-	}
-	t.Cleanup(func() {
-		_ = cluster.Client.AppsV1().StatefulSets(ns).Delete(context.Background(), name, metav1.DeleteOptions{})
-	})
-	return sts
-}
-
 // A StatefulSet-owned etcd of five with three members Ready, one per zone,
 // and two pending: every zone's failure would leave two of five, which the
 // checker reports as a quorum loss naming the group, with the group's
@@ -207,12 +180,10 @@ func createStatefulSet(t *testing.T, ns, name string, replicas int32, labels map
 func TestCheckerStatefulSetQuorumUsesDesiredSize(t *testing.T) {
 	threeZones(t)
 	labels := map[string]string{"app": "etcd", "cluster": "main"}
-	sts := createStatefulSet(t, "kube-system", "etcd", 5, labels)
+	sts := cluster.CreateStatefulSet(t, "kube-system", "etcd", 5, labels)
 	for i, node := range []string{"cp-a", "cp-b", "cp-c", "", ""} {
 		p := componentPod(fmt.Sprintf("etcd-%d", i), labels)
-		p.OwnerReferences = []metav1.OwnerReference{{
-			APIVersion: "apps/v1", Kind: "StatefulSet", Name: sts.Name, UID: sts.UID, Controller: ptr.To(true),
-		}}
+		p = harness.OwnedBy(p, sts)
 		// No scheduler runs in this test: the two without a node stay
 		// pending.
 		p.Spec.NodeName = node

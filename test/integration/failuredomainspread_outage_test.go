@@ -23,31 +23,11 @@ import (
 // requireLevels sets FailureDomainSpread's requiredLevels (a plugin arg of
 // its own, not part of the shared policy).
 func requireLevels(levels ...string) harness.ConfigEdit {
-	return func(cfg map[string]any) {
-		profiles, _ := cfg["profiles"].([]any)
-		for _, p := range profiles {
-			prof, _ := p.(map[string]any)
-			pcs, _ := prof["pluginConfig"].([]any)
-			for _, pc := range pcs {
-				if entry, _ := pc.(map[string]any); entry["name"] == "FailureDomainSpread" {
-					args, _ := entry["args"].(map[string]any)
-					if args == nil {
-						args = map[string]any{}
-					}
-					args["requiredLevels"] = toAny(levels)
-					entry["args"] = args
-				}
-			}
-		}
+	out := make([]any, len(levels))
+	for i, l := range levels {
+		out[i] = l
 	}
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
+	return harness.SetPluginArg("requiredLevels", out, "FailureDomainSpread")
 }
 
 // updateNode changes a node (retrying on conflicts), as kubectl or the node
@@ -174,26 +154,8 @@ func TestWaitingReplicaRequeuedWhenTheEmptiestHostGoes(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			nodes := fourVMsOnTwoHosts()
-			for i := range nodes {
-				nodes[i].CPU = "1"
-			}
-			startSecondary(t, nodes...)
-			// Host hyper-b is full (another workload, by spec.nodeName).
-			for _, n := range []string{"vm-b1", "vm-b2"} {
-				filler := pod("kube-system", "filler-"+n, map[string]string{"app": "filler"})
-				filler.Spec.NodeName = n
-				filler.Spec.Containers = []v1.Container{{Name: "main", Resources: v1.ResourceRequirements{
-					Requests: v1.ResourceList{v1.ResourceCPU: *resourceQuantity("1")}}}}
-				cluster.CreatePod(t, filler)
-			}
-			first := placeAll(t, componentPod("kube-scheduler-0", map[string]string{"component": "kube-scheduler"}))
-			if !strings.HasPrefix(first["kube-scheduler-0"], "vm-a") {
-				t.Fatalf("first replica on %s, want a VM of hyper-a (hyper-b is full)", first["kube-scheduler-0"])
-			}
-			// The second waits for hyper-b, the emptiest host.
-			cluster.CreatePod(t, componentPod("kube-scheduler-1", map[string]string{"component": "kube-scheduler"}))
-			msg := cluster.WaitUnschedulable(t, "kube-system", "kube-scheduler-1")
+			// The second replica waits for hyper-b, the emptiest host.
+			msg := secondReplicaWaitsForHyperB(t)
 			if !strings.Contains(msg, "host-id=hyper-b") {
 				t.Fatalf("condition message %q does not name host-id=hyper-b", msg)
 			}

@@ -98,13 +98,18 @@ func TestRequiredGroupNeverTwoReplicasOnOneHypervisor(t *testing.T) {
 	}
 }
 
-func TestRequiredGroupWaitsForRoomOnTheEmptierHost(t *testing.T) {
+// secondReplicaWaitsForHyperB starts the scheduler on four VMs over two
+// hypervisors whose host hyper-b is full (another workload, placed by
+// spec.nodeName), places one kube-scheduler replica (on hyper-a, the only
+// room) and creates a second, which waits for hyper-b, the emptiest host.
+// It returns the second replica's condition message.
+func secondReplicaWaitsForHyperB(t *testing.T) string {
+	t.Helper()
 	nodes := fourVMsOnTwoHosts()
 	for i := range nodes {
 		nodes[i].CPU = "1"
 	}
 	startSecondary(t, nodes...)
-	// Fill host b's VMs with another workload (placed by spec.nodeName).
 	for _, n := range []string{"vm-b1", "vm-b2"} {
 		filler := pod("kube-system", "filler-"+n, map[string]string{"app": "filler"})
 		filler.Spec.NodeName = n
@@ -117,7 +122,11 @@ func TestRequiredGroupWaitsForRoomOnTheEmptierHost(t *testing.T) {
 		t.Fatalf("first replica on %s, want a VM of hyper-a (hyper-b is full)", first["kube-scheduler-0"])
 	}
 	cluster.CreatePod(t, componentPod("kube-scheduler-1", map[string]string{"component": "kube-scheduler"}))
-	msg := cluster.WaitUnschedulable(t, "kube-system", "kube-scheduler-1")
+	return cluster.WaitUnschedulable(t, "kube-system", "kube-scheduler-1")
+}
+
+func TestRequiredGroupWaitsForRoomOnTheEmptierHost(t *testing.T) {
+	msg := secondReplicaWaitsForHyperB(t)
 	// The reason names the group and the emptiest host it waits for.
 	for _, want := range []string{"kube-system/kube-scheduler", "host-id=hyper-b"} {
 		if !strings.Contains(msg, want) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -25,6 +26,12 @@ type ConfigEdit func(cfg map[string]any)
 // plugin of every profile, as an operator must (the plugins of a profile
 // share one policy).
 func SetPolicyArg(key string, value any) ConfigEdit {
+	return SetPluginArg(key, value, "WorkloadSeparation", "FailureDomainSpread", "DisruptionGuard")
+}
+
+// SetPluginArg sets one field in the args of the named plugins of every
+// profile.
+func SetPluginArg(key string, value any, plugins ...string) ConfigEdit {
 	return func(cfg map[string]any) {
 		profiles, _ := cfg["profiles"].([]any)
 		for _, p := range profiles {
@@ -32,15 +39,16 @@ func SetPolicyArg(key string, value any) ConfigEdit {
 			pcs, _ := prof["pluginConfig"].([]any)
 			for _, pc := range pcs {
 				entry, _ := pc.(map[string]any)
-				switch entry["name"] {
-				case "WorkloadSeparation", "FailureDomainSpread", "DisruptionGuard":
-					args, _ := entry["args"].(map[string]any)
-					if args == nil {
-						args = map[string]any{}
-					}
-					args[key] = value
-					entry["args"] = args
+				name, _ := entry["name"].(string)
+				if !slices.Contains(plugins, name) {
+					continue
 				}
+				args, _ := entry["args"].(map[string]any)
+				if args == nil {
+					args = map[string]any{}
+				}
+				args[key] = value
+				entry["args"] = args
 			}
 		}
 	}
