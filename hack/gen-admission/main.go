@@ -1,0 +1,71 @@
+/*
+Copyright The ha-scheduler Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Command gen-admission writes the trusted namespaces of the shipped
+// scheduler configurations into the DaemonSet admission policy
+// (manifests/admission/daemonset-node-affinity.yaml), between its
+// "# BEGIN generated" and "# END generated" lines (`make manifests`).
+//
+//	go run ./hack/gen-admission           # rewrite the block in place
+//	go run ./hack/gen-admission -check    # exit 1 with a diff when it is stale
+//
+// Run it from the repository root. -config (repeatable) and -policy point it
+// at other files, e.g. an operator's own configuration and a copy of the
+// policy. Exit code: 0 up to date (or rewritten), 1 stale (-check), 2 error.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/ha-scheduler/ha-scheduler/hack/gen-admission/gen"
+)
+
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func main() {
+	var o gen.Options
+	var configs stringList
+	flag.Var(&configs, "config", "KubeSchedulerConfiguration to read trustedNamespaces from (repeatable; default: "+strings.Join(gen.DefaultConfigs, ", ")+")")
+	flag.StringVar(&o.Policy, "policy", gen.DefaultPolicy, "admission policy whose generated block is rewritten")
+	flag.StringVar(&o.Root, "root", ".", "directory the paths are relative to")
+	flag.BoolVar(&o.Check, "check", false, "write nothing; exit 1 with a diff when the policy is stale")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "gen-admission: unexpected arguments %q\n", flag.Args())
+		os.Exit(2)
+	}
+	o.Configs = configs
+	changed, err := gen.Run(o)
+	switch {
+	case errors.Is(err, gen.ErrStale):
+		fmt.Fprintln(os.Stderr, "gen-admission:", err)
+		os.Exit(1)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "gen-admission:", err)
+		os.Exit(2)
+	case changed:
+		fmt.Printf("gen-admission: wrote %s\n", o.Policy)
+	default:
+		fmt.Printf("gen-admission: %s is up to date\n", o.Policy)
+	}
+}
