@@ -1,3 +1,17 @@
+# Copyright The ha-scheduler Authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
 # ha-scheduler — `make` prints this help.
 SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
@@ -35,7 +49,7 @@ test: test-unit test-integration test-lab ## Run every test (unit, integration, 
 
 .PHONY: test-unit
 test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora)
-	$(GO) test ./pkg/... ./cmd/...
+	$(GO) test ./pkg/... ./cmd/... ./test/manifests/...
 
 .PHONY: test-integration
 test-integration: build ## Integration tests: real etcd, kube-apiserver and the ha-scheduler binary
@@ -62,11 +76,28 @@ $(GOLANGCI_LINT): hack/tools/go.mod hack/tools/go.sum
 	@mkdir -p $(TOOLS_DIR)
 	cd hack/tools && $(GO) build -o ../../$(GOLANGCI_LINT) github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
+LOGCHECK := $(TOOLS_DIR)/logcheck
+
+$(LOGCHECK): hack/tools/go.mod hack/tools/go.sum
+	@mkdir -p $(TOOLS_DIR)
+	cd hack/tools && $(GO) build -o ../../$(LOGCHECK) sigs.k8s.io/logtools/logcheck
+
 .PHONY: verify
-verify: $(GOLANGCI_LINT) ## gofmt, go vet, golangci-lint
+verify: $(GOLANGCI_LINT) $(LOGCHECK) ## gofmt, go vet, golangci-lint, license headers, structured logging
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GOLANGCI_LINT) run ./...
+	@$(MAKE) --no-print-directory -k verify-boilerplate verify-logging
+
+.PHONY: verify-boilerplate
+verify-boilerplate: ## License headers (hack/boilerplate); hack/verify-boilerplate.sh --fix adds the missing ones
+	@echo "==> license headers"
+	@hack/verify-boilerplate.sh
+
+.PHONY: verify-logging
+verify-logging: $(LOGCHECK) ## Structured, contextual logging (logcheck, sigs.k8s.io/logtools)
+	@echo "==> structured logging (logcheck)"
+	@GO=$(GO) LOGCHECK=$(LOGCHECK) hack/verify-structured-logging.sh
 
 .PHONY: clean
 clean: ## Remove built binaries (keeps the cached Kubernetes binaries in _output)
@@ -109,3 +140,14 @@ bench-scale: ## Scale benchmark (scheduler_perf, 500 and 5,000 nodes): default v
 	  rc=$$?; grep -E '^(--- FAIL|FAIL|ok|PASS)' $(SCALE_OUT)/bench.log; \
 	  if [ $$rc -ne 0 ]; then tail -n 60 $(SCALE_OUT)/bench.log; exit $$rc; fi
 	$(GO) run ./test/scale/report $(SCALE_OUT)
+
+# The DaemonSet admission policy excludes the scheduler's trusted namespaces:
+# hack/gen-admission writes them from the shipped scheduler configs into its
+# generated block; test/manifests fails while the two disagree.
+.PHONY: manifests
+manifests: ## Regenerate the admission policy's trusted namespaces from the shipped scheduler config
+	$(GO) run ./hack/gen-admission
+
+.PHONY: verify-manifests
+verify-manifests: ## Fail (with a diff) when the admission policy's trusted namespaces are stale
+	$(GO) run ./hack/gen-admission -check
