@@ -81,40 +81,28 @@ func (e *eligibility) cordonedFor(n *v1.Node) bool {
 // tainted: the node is dead, or has a NoSchedule/NoExecute taint the pod
 // does not tolerate.
 func (e *eligibility) tainted(n *v1.Node) bool {
+	if !policy.NodeCanRunPods(n) {
+		return true
+	}
 	if len(n.Spec.Taints) == 0 {
 		return false
-	}
-	if hasDeadNodeTaint(n) {
-		return true
 	}
 	_, untolerated := v1helper.FindMatchingUntoleratedTaint(e.logger, n.Spec.Taints, e.tolerations, doNotSchedule, e.comparisonOps)
 	return untolerated
 }
 
-// eligible: the pod can use the node now (resources aside).
+// eligible: the pod can use the node now (resources aside). A dead node
+// (policy.NodeCanRunPods: its Ready condition is not True, or it carries
+// the not-ready/unreachable taint) is never eligible, even for a pod that
+// tolerates every taint (common for system pods): a dead domain with no
+// replica would otherwise be the emptiest, and every replica would be sent
+// to it. The Ready condition counts on its own because the taint comes from
+// kube-controller-manager, which may be down too (and may be the very
+// replica that waits).
 func (e *eligibility) eligible(n *v1.Node) bool {
 	return e.usable(n) && !e.cordonedFor(n) && !e.tainted(n)
 }
 
 func doNotSchedule(t *v1.Taint) bool {
 	return t.Effect == v1.TaintEffectNoSchedule || t.Effect == v1.TaintEffectNoExecute
-}
-
-// hasDeadNodeTaint reports whether the node carries a taint the node
-// lifecycle controller puts on nodes that cannot run pods. Such a node is
-// never eligible, even for a pod that tolerates the taint (tolerating every
-// taint is common for system pods): a dead domain with no replica would
-// otherwise be the emptiest, and every replica would be sent to it.
-func hasDeadNodeTaint(node *v1.Node) bool {
-	for i := range node.Spec.Taints {
-		t := &node.Spec.Taints[i]
-		if !doNotSchedule(t) {
-			continue
-		}
-		switch t.Key {
-		case v1.TaintNodeNotReady, v1.TaintNodeUnreachable:
-			return true
-		}
-	}
-	return false
 }

@@ -41,11 +41,13 @@ func (pl *FailureDomainSpread) EventsToRegister(_ context.Context) ([]fwk.Cluste
 	return []fwk.ClusterEventWithHint{
 		{Event: fwk.ClusterEvent{Resource: fwk.AssignedPod, ActionType: fwk.Add | fwk.Update | fwk.Delete}, QueueingHintFn: pl.isSchedulableAfterAssignedPodChange},
 		{Event: fwk.ClusterEvent{Resource: fwk.TargetPod, ActionType: fwk.UpdatePodLabel}, QueueingHintFn: pl.isSchedulableAfterTargetPodChange},
+		// UpdateNodeCondition: a node whose Ready condition turns is dead
+		// or alive again for the spread, taint or no taint.
 		// UpdateNodeTaint also reports spec.unschedulable turning false.
 		// Turning true reports nothing: cordonWatch activates the waiting
 		// pods, and the node lifecycle controller's unschedulable taint
 		// that follows is an UpdateNodeTaint too.
-		{Event: fwk.ClusterEvent{Resource: fwk.Node, ActionType: fwk.Add | fwk.Delete | fwk.UpdateNodeLabel | fwk.UpdateNodeTaint}, QueueingHintFn: pl.isSchedulableAfterNodeChange},
+		{Event: fwk.ClusterEvent{Resource: fwk.Node, ActionType: fwk.Add | fwk.Delete | fwk.UpdateNodeLabel | fwk.UpdateNodeTaint | fwk.UpdateNodeCondition}, QueueingHintFn: pl.isSchedulableAfterNodeChange},
 	}, nil
 }
 

@@ -744,7 +744,7 @@ func TestEventsToRegister(t *testing.T) {
 	}
 	for _, want := range []fwk.ClusterEvent{
 		{Resource: fwk.AssignedPod, ActionType: fwk.Add | fwk.Update | fwk.Delete},
-		{Resource: fwk.Node, ActionType: fwk.Add | fwk.Delete | fwk.UpdateNodeLabel | fwk.UpdateNodeTaint},
+		{Resource: fwk.Node, ActionType: fwk.Add | fwk.Delete | fwk.UpdateNodeLabel | fwk.UpdateNodeTaint | fwk.UpdateNodeCondition},
 	} {
 		if !slices.Contains(got, fmt.Sprintf("%s/%d", want.Resource, want.ActionType)) {
 			t.Errorf("events %v lack %v", got, want)

@@ -200,6 +200,14 @@ func TestFilterEligibilityFollowsTaintsAndTolerations(t *testing.T) {
 			nodes: withC(c().Taints([]v1.Taint{notReady})),
 			pods:  onAB,
 		},
+		{
+			// kube-controller-manager, which adds the not-ready taint, may
+			// be down too: the condition alone makes the node dead.
+			name:  "Ready condition Unknown and no taint yet (kube-controller-manager down)",
+			pod:   scheduler("new").Toleration("").Obj(),
+			nodes: withC(c().Condition(v1.NodeReady, v1.ConditionUnknown, "Kubelet stopped posting node status.", "NodeStatusUnknown")),
+			pods:  onAB,
+		},
 	})
 }
 
@@ -260,6 +268,18 @@ func TestQueueingHintNodeOutage(t *testing.T) {
 			want: fwk.QueueSkip,
 		},
 		{name: "PreferNoSchedule taint added", old: node().Obj(), new: node().Taints([]v1.Taint{{Key: "x", Effect: v1.TaintEffectPreferNoSchedule}}).Obj(), want: fwk.QueueSkip},
+		{
+			name: "Ready condition turns Unknown (no taint: kube-controller-manager down)",
+			old:  node().Condition(v1.NodeReady, v1.ConditionTrue, "", "KubeletReady").Obj(),
+			new:  node().Condition(v1.NodeReady, v1.ConditionUnknown, "", "NodeStatusUnknown").Obj(),
+			want: fwk.Queue,
+		},
+		{
+			name: "Ready again",
+			old:  node().Condition(v1.NodeReady, v1.ConditionFalse, "", "KubeletNotReady").Obj(),
+			new:  node().Condition(v1.NodeReady, v1.ConditionTrue, "", "KubeletReady").Obj(),
+			want: fwk.Queue,
+		},
 		{name: "unrelated node cordoned (a worker)", old: vm("w1", "z1", "w").Obj(), new: vm("w1", "z1", "w").Unschedulable(true).Obj(), want: fwk.QueueSkip},
 		{name: "unrelated node tainted (a worker)", old: vm("w1", "z1", "w").Obj(), new: vm("w1", "z1", "w").Taints([]v1.Taint{diskPressure}).Obj(), want: fwk.QueueSkip},
 	} {
