@@ -16,8 +16,6 @@ limitations under the License.
 
 package policy
 
-import "fmt"
-
 // Node-role labels, as kubeadm and the Tectonic documents set them.
 const (
 	LabelControlPlane = "node-role.kubernetes.io/control-plane"
@@ -76,14 +74,14 @@ const (
 // Placements lists the valid placements, for validation messages.
 var Placements = []Placement{PlaceControlPlane, PlaceInfra, PlaceWorker, PlaceAny}
 
-// ParsePlacement returns the placement named s, or an error.
-func ParsePlacement(s string) (Placement, error) {
-	for _, p := range Placements {
-		if string(p) == s {
-			return p, nil
+// Valid reports whether p is one of Placements.
+func (p Placement) Valid() bool {
+	for _, v := range Placements {
+		if v == p {
+			return true
 		}
 	}
-	return "", fmt.Errorf("unknown nodeRole %q", s)
+	return false
 }
 
 // RoleSet is a small set of node roles, as a bit mask so that the per-node

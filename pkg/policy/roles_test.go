@@ -141,34 +141,26 @@ func TestRoleSet(t *testing.T) {
 	require.Equal(t, roleBitWorker, s, "With changed its receiver")
 }
 
-func TestParsePlacement(t *testing.T) {
+func TestPlacementValid(t *testing.T) {
 	tests := []struct {
-		in      string
-		want    Placement
-		wantErr string
+		in   Placement
+		want bool
 	}{
-		{in: "ControlPlane", want: PlaceControlPlane},
-		{in: "Infra", want: PlaceInfra},
-		{in: "Worker", want: PlaceWorker},
-		{in: "Any", want: PlaceAny},
-		{in: "", wantErr: `unknown nodeRole ""`},
-		{in: "controlplane", wantErr: `unknown nodeRole "controlplane"`},
-		{in: "control-plane", wantErr: `unknown nodeRole "control-plane"`},
-		{in: "Master", wantErr: `unknown nodeRole "Master"`},
-		{in: "any", wantErr: `unknown nodeRole "any"`},
-		{in: " Any", wantErr: `unknown nodeRole " Any"`},
-		{in: "Worker,Infra", wantErr: `unknown nodeRole "Worker,Infra"`},
+		{in: "ControlPlane", want: true},
+		{in: "Infra", want: true},
+		{in: "Worker", want: true},
+		{in: "Any", want: true},
+		{in: ""},
+		{in: "controlplane"},
+		{in: "control-plane"},
+		{in: "Master"},
+		{in: "any"},
+		{in: " Any"},
+		{in: "Worker,Infra"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := ParsePlacement(tt.in)
-			if tt.wantErr != "" {
-				require.EqualError(t, err, tt.wantErr)
-				require.Equal(t, Placement(""), got)
-				return
-			}
-			require.NoError(t, err)
-			require.Equal(t, tt.want, got)
+		t.Run(string(tt.in), func(t *testing.T) {
+			require.Equal(t, tt.want, tt.in.Valid())
 		})
 	}
 }

@@ -60,11 +60,10 @@ func (r *RuleArgs) rule() (policy.Rule, error) {
 	if r == nil {
 		return policy.Rule{}, fmt.Errorf("rule is not set")
 	}
-	placement, err := policy.ParsePlacement(r.NodeRole)
-	if err != nil {
-		return policy.Rule{}, err
+	if !r.Placement.Valid() {
+		return policy.Rule{}, fmt.Errorf("unknown nodeRole %q", r.Placement)
 	}
-	out := policy.Rule{Placement: placement, Spread: policy.Spread(r.Spread)}
+	out := policy.Rule{Placement: r.Placement, Spread: r.Spread}
 	if d := r.Disruption; d != nil {
 		out.Disruption.Quorum = d.Quorum
 		if d.MinAvailable != nil {

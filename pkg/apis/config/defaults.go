@@ -53,7 +53,7 @@ func SetDefaultsPolicyArgs(a *PolicyArgs) {
 
 func setDefaultsRule(r *RuleArgs) {
 	if r.Spread == "" {
-		r.Spread = string(policy.SpreadPreferred)
+		r.Spread = policy.SpreadPreferred
 	}
 	if d := r.Disruption; d != nil && !d.Quorum && d.MinAvailable == nil {
 		d.MinAvailable = ptr.To[int32](1)
@@ -105,7 +105,7 @@ func DefaultComponentArgs() []ComponentArgs {
 }
 
 func ruleArgsOf(r policy.Rule) *RuleArgs {
-	a := &RuleArgs{NodeRole: string(r.Placement), Spread: string(r.Spread)}
+	a := &RuleArgs{Placement: r.Placement, Spread: r.Spread}
 	switch {
 	case r.Disruption.Quorum:
 		a.Disruption = &DisruptionArgs{Quorum: true}

@@ -36,23 +36,23 @@ func defaultPolicy() PolicyArgs {
 	return PolicyArgs{
 		TrustedNamespaces: []string{"kube-system"},
 		Components: []ComponentArgs{
-			{Name: "kube-apiserver", Selectors: sel("component", "kube-apiserver"), RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "None"}},
-			{Name: "kube-controller-manager", Selectors: sel("component", "kube-controller-manager"), RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: keepOne()}},
-			{Name: "kube-scheduler", Selectors: sel("component", "kube-scheduler"), RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: keepOne()}},
-			{Name: "kube-dns", Selectors: sel("k8s-app", "kube-dns"), RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Preferred"}},
-			{Name: "kube-flannel", Selectors: sel("app", "flannel"), RuleArgs: RuleArgs{NodeRole: "Any", Spread: "None"}},
-			{Name: "kube-proxy", Selectors: sel("k8s-app", "kube-proxy"), RuleArgs: RuleArgs{NodeRole: "Any", Spread: "None"}},
-			{Name: "kube-etcd-network-checkpointer", Selectors: sel("k8s-app", "kube-etcd-network-checkpointer"), RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "None"}},
-			{Name: "pod-checkpointer", Selectors: sel("k8s-app", "pod-checkpointer"), RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "None"}},
-			{Name: "etcd-operator", Selectors: sel("k8s-app", "etcd-operator"), RuleArgs: RuleArgs{NodeRole: "Any", Spread: "Preferred"}},
+			{Name: "kube-apiserver", Selectors: sel("component", "kube-apiserver"), RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "None"}},
+			{Name: "kube-controller-manager", Selectors: sel("component", "kube-controller-manager"), RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: keepOne()}},
+			{Name: "kube-scheduler", Selectors: sel("component", "kube-scheduler"), RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: keepOne()}},
+			{Name: "kube-dns", Selectors: sel("k8s-app", "kube-dns"), RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Preferred"}},
+			{Name: "kube-flannel", Selectors: sel("app", "flannel"), RuleArgs: RuleArgs{Placement: "Any", Spread: "None"}},
+			{Name: "kube-proxy", Selectors: sel("k8s-app", "kube-proxy"), RuleArgs: RuleArgs{Placement: "Any", Spread: "None"}},
+			{Name: "kube-etcd-network-checkpointer", Selectors: sel("k8s-app", "kube-etcd-network-checkpointer"), RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "None"}},
+			{Name: "pod-checkpointer", Selectors: sel("k8s-app", "pod-checkpointer"), RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "None"}},
+			{Name: "etcd-operator", Selectors: sel("k8s-app", "etcd-operator"), RuleArgs: RuleArgs{Placement: "Any", Spread: "Preferred"}},
 			{Name: "etcd", Selectors: []metav1.LabelSelector{
 				{MatchLabels: map[string]string{"component": "etcd"}},
 				{MatchLabels: map[string]string{"app": "etcd"}},
-			}, RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true}}},
-			{Name: "heapster", Selectors: sel("k8s-app", "heapster"), RuleArgs: RuleArgs{NodeRole: "Any", Spread: "Preferred"}},
+			}, RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true}}},
+			{Name: "heapster", Selectors: sel("k8s-app", "heapster"), RuleArgs: RuleArgs{Placement: "Any", Spread: "Preferred"}},
 		},
-		OtherTrustedPods: &RuleArgs{NodeRole: "Any", Spread: "Preferred"},
-		UserWorkloads:    &RuleArgs{NodeRole: "Worker", Spread: "Preferred"},
+		OtherTrustedPods: &RuleArgs{Placement: "Any", Spread: "Preferred"},
+		UserWorkloads:    &RuleArgs{Placement: "Worker", Spread: "Preferred"},
 	}
 }
 
@@ -97,31 +97,31 @@ func TestSetDefaultsWorkloadSeparationArgs(t *testing.T) {
 			want: &WorkloadSeparationArgs{PolicyArgs: PolicyArgs{
 				TrustedNamespaces: []string{},
 				Components:        []ComponentArgs{},
-				OtherTrustedPods:  &RuleArgs{NodeRole: "Any", Spread: "Preferred"},
-				UserWorkloads:     &RuleArgs{NodeRole: "Worker", Spread: "Preferred"},
+				OtherTrustedPods:  &RuleArgs{Placement: "Any", Spread: "Preferred"},
+				UserWorkloads:     &RuleArgs{Placement: "Worker", Spread: "Preferred"},
 			}},
 		},
 		{
 			name: "custom components replace the table; each gets spread and minAvailable defaults",
 			in: func() *WorkloadSeparationArgs {
 				return &WorkloadSeparationArgs{PolicyArgs: PolicyArgs{Components: []ComponentArgs{
-					{Name: "a", Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "a"}}}, RuleArgs: RuleArgs{NodeRole: "Infra"}},
-					{Name: "b", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{}}},
-					{Name: "c", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Disruption: &DisruptionArgs{Quorum: true}}},
-					{Name: "d", RuleArgs: RuleArgs{NodeRole: "Any", Spread: "None", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](3)}}},
-					{Name: "e", RuleArgs: RuleArgs{NodeRole: "Any", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](0)}}},
+					{Name: "a", Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "a"}}}, RuleArgs: RuleArgs{Placement: "Infra"}},
+					{Name: "b", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{}}},
+					{Name: "c", RuleArgs: RuleArgs{Placement: "ControlPlane", Disruption: &DisruptionArgs{Quorum: true}}},
+					{Name: "d", RuleArgs: RuleArgs{Placement: "Any", Spread: "None", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](3)}}},
+					{Name: "e", RuleArgs: RuleArgs{Placement: "Any", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](0)}}},
 					{Name: "f", RuleArgs: RuleArgs{}},
 				}}}
 			},
 			want: func() *WorkloadSeparationArgs {
 				a := &WorkloadSeparationArgs{PolicyArgs: defaultPolicy()}
 				a.Components = []ComponentArgs{
-					{Name: "a", Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "a"}}}, RuleArgs: RuleArgs{NodeRole: "Infra", Spread: "Preferred"}},
-					{Name: "b", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](1)}}},
-					{Name: "c", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Preferred", Disruption: &DisruptionArgs{Quorum: true}}},
-					{Name: "d", RuleArgs: RuleArgs{NodeRole: "Any", Spread: "None", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](3)}}},
+					{Name: "a", Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "a"}}}, RuleArgs: RuleArgs{Placement: "Infra", Spread: "Preferred"}},
+					{Name: "b", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](1)}}},
+					{Name: "c", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Preferred", Disruption: &DisruptionArgs{Quorum: true}}},
+					{Name: "d", RuleArgs: RuleArgs{Placement: "Any", Spread: "None", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](3)}}},
 					// An explicit 0 is kept for validation to reject, not turned into 1.
-					{Name: "e", RuleArgs: RuleArgs{NodeRole: "Any", Spread: "Preferred", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](0)}}},
+					{Name: "e", RuleArgs: RuleArgs{Placement: "Any", Spread: "Preferred", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](0)}}},
 					// nodeRole has no default: validation requires it.
 					{Name: "f", RuleArgs: RuleArgs{Spread: "Preferred"}},
 				}
@@ -132,14 +132,14 @@ func TestSetDefaultsWorkloadSeparationArgs(t *testing.T) {
 			name: "partial rules for other trusted pods and user workloads are completed, not replaced",
 			in: func() *WorkloadSeparationArgs {
 				return &WorkloadSeparationArgs{PolicyArgs: PolicyArgs{
-					OtherTrustedPods: &RuleArgs{NodeRole: "Infra"},
-					UserWorkloads:    &RuleArgs{NodeRole: "Any", Spread: "Required", Disruption: &DisruptionArgs{}},
+					OtherTrustedPods: &RuleArgs{Placement: "Infra"},
+					UserWorkloads:    &RuleArgs{Placement: "Any", Spread: "Required", Disruption: &DisruptionArgs{}},
 				}}
 			},
 			want: func() *WorkloadSeparationArgs {
 				a := &WorkloadSeparationArgs{PolicyArgs: defaultPolicy()}
-				a.OtherTrustedPods = &RuleArgs{NodeRole: "Infra", Spread: "Preferred"}
-				a.UserWorkloads = &RuleArgs{NodeRole: "Any", Spread: "Required", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](1)}}
+				a.OtherTrustedPods = &RuleArgs{Placement: "Infra", Spread: "Preferred"}
+				a.UserWorkloads = &RuleArgs{Placement: "Any", Spread: "Required", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](1)}}
 				return a
 			}(),
 		},
@@ -230,8 +230,8 @@ func TestSetDefaultsFailureDomainSpreadArgs(t *testing.T) {
 				PolicyArgs: PolicyArgs{
 					TrustedNamespaces:                []string{"kube-system"},
 					Components:                       []ComponentArgs{},
-					OtherTrustedPods:                 &RuleArgs{NodeRole: "Any", Spread: "Preferred"},
-					UserWorkloads:                    &RuleArgs{NodeRole: "Worker", Spread: "Preferred"},
+					OtherTrustedPods:                 &RuleArgs{Placement: "Any", Spread: "Preferred"},
+					UserWorkloads:                    &RuleArgs{Placement: "Worker", Spread: "Preferred"},
 					AllowUserWorkloadsOnControlPlane: true,
 				},
 				Levels:         defaultLevels(),
@@ -307,21 +307,21 @@ func TestSetDefaultsDisruptionGuardArgs(t *testing.T) {
 			in: &DisruptionGuardArgs{PolicyArgs: PolicyArgs{
 				TrustedNamespaces: []string{"kube-system"},
 				Components: []ComponentArgs{
-					{Name: "etcd", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true}}},
-					{Name: "api", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{}}},
-					{Name: "dns", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Preferred"}},
+					{Name: "etcd", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true}}},
+					{Name: "api", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{}}},
+					{Name: "dns", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Preferred"}},
 				},
 			}},
 			want: &DisruptionGuardArgs{
 				PolicyArgs: PolicyArgs{
 					TrustedNamespaces: []string{"kube-system"},
 					Components: []ComponentArgs{
-						{Name: "etcd", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true}}},
-						{Name: "api", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](1)}}},
-						{Name: "dns", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Preferred"}},
+						{Name: "etcd", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true}}},
+						{Name: "api", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](1)}}},
+						{Name: "dns", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Preferred"}},
 					},
-					OtherTrustedPods: &RuleArgs{NodeRole: "Any", Spread: "Preferred"},
-					UserWorkloads:    &RuleArgs{NodeRole: "Worker", Spread: "Preferred"},
+					OtherTrustedPods: &RuleArgs{Placement: "Any", Spread: "Preferred"},
+					UserWorkloads:    &RuleArgs{Placement: "Worker", Spread: "Preferred"},
 				},
 				Mode:                        "Strict",
 				MinCandidateNodesPercentage: ptr.To[int32](10),
@@ -331,7 +331,7 @@ func TestSetDefaultsDisruptionGuardArgs(t *testing.T) {
 		{
 			name: "quorum and minAvailable both set are kept as they are (validation rejects them)",
 			in: &DisruptionGuardArgs{PolicyArgs: PolicyArgs{Components: []ComponentArgs{
-				{Name: "etcd", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true, MinAvailable: ptr.To[int32](2)}}},
+				{Name: "etcd", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true, MinAvailable: ptr.To[int32](2)}}},
 			}}},
 			want: func() *DisruptionGuardArgs {
 				a := &DisruptionGuardArgs{
@@ -341,7 +341,7 @@ func TestSetDefaultsDisruptionGuardArgs(t *testing.T) {
 					MinCandidateNodesAbsolute:   ptr.To[int32](100),
 				}
 				a.Components = []ComponentArgs{
-					{Name: "etcd", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true, MinAvailable: ptr.To[int32](2)}}},
+					{Name: "etcd", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true, MinAvailable: ptr.To[int32](2)}}},
 				}
 				return a
 			}(),
@@ -367,12 +367,12 @@ func TestSetDefaultsIsIdempotent(t *testing.T) {
 		"compact":         func() PolicyArgs { return PolicyArgs{AllowUserWorkloadsOnControlPlane: true} },
 		"extra namespace": func() PolicyArgs { return PolicyArgs{TrustedNamespaces: []string{"kube-system", "calico-system"}} },
 		"partial user rules": func() PolicyArgs {
-			return PolicyArgs{UserWorkloads: &RuleArgs{NodeRole: "Any", Disruption: &DisruptionArgs{}}}
+			return PolicyArgs{UserWorkloads: &RuleArgs{Placement: "Any", Disruption: &DisruptionArgs{}}}
 		},
 		"custom components": func() PolicyArgs {
 			return PolicyArgs{Components: []ComponentArgs{
-				{Name: "a", RuleArgs: RuleArgs{NodeRole: "Infra", Disruption: &DisruptionArgs{}}},
-				{Name: "b", RuleArgs: RuleArgs{NodeRole: "ControlPlane", Disruption: &DisruptionArgs{Quorum: true}}},
+				{Name: "a", RuleArgs: RuleArgs{Placement: "Infra", Disruption: &DisruptionArgs{}}},
+				{Name: "b", RuleArgs: RuleArgs{Placement: "ControlPlane", Disruption: &DisruptionArgs{Quorum: true}}},
 			}}
 		},
 	}
@@ -443,8 +443,8 @@ func TestSetDefaultsShareNothing(t *testing.T) {
 	a.Components[0].Name = "changed"
 	a.Components[1].Disruption.MinAvailable = ptr.To[int32](7)
 	*a.Components[2].Disruption.MinAvailable = 9
-	a.UserWorkloads.NodeRole = "changed"
-	a.OtherTrustedPods.NodeRole = "changed"
+	a.UserWorkloads.Placement = "changed"
+	a.OtherTrustedPods.Placement = "changed"
 	a.Components[9].Selectors[0].MatchLabels["component"] = "changed"
 
 	SetDefaultsFailureDomainSpreadArgs(b)

@@ -18,6 +18,8 @@ package config
 
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
 // PolicyArgs is the policy shared by the three plugins: node roles, trusted
@@ -52,10 +54,13 @@ type PolicyArgs struct {
 // RuleArgs says where pods run, how their replicas spread and whether they
 // are disruption-controlled.
 type RuleArgs struct {
-	// NodeRole is one of ControlPlane, Infra, Worker, Any.
-	NodeRole string `json:"nodeRole,omitempty"`
+	// Placement says which node roles the pods may use: one of
+	// ControlPlane, Infra, Worker, Any. It is written `nodeRole` (SPEC's
+	// name for it); what it holds is a placement, a set of roles with Any
+	// among them, not the role of one node (policy.NodeRole).
+	Placement policy.Placement `json:"nodeRole,omitempty"`
 	// Spread is one of None, Preferred, Required. Default: Preferred.
-	Spread string `json:"spread,omitempty"`
+	Spread policy.Spread `json:"spread,omitempty"`
 	// Disruption, when set, makes the group disruption-controlled.
 	Disruption *DisruptionArgs `json:"disruption,omitempty"`
 }

@@ -98,14 +98,14 @@ func validateRuleRequired(path *field.Path, r *config.RuleArgs) field.ErrorList 
 
 func validateRule(path *field.Path, r *config.RuleArgs) field.ErrorList {
 	var errs field.ErrorList
-	if _, err := policy.ParsePlacement(r.NodeRole); err != nil {
-		if r.NodeRole == "" {
+	if !r.Placement.Valid() {
+		if r.Placement == "" {
 			errs = append(errs, field.Required(path.Child("nodeRole"), "one of "+joinQuoted(policy.Placements)))
 		} else {
-			errs = append(errs, field.NotSupported(path.Child("nodeRole"), r.NodeRole, policy.Placements))
+			errs = append(errs, field.NotSupported(path.Child("nodeRole"), r.Placement, policy.Placements))
 		}
 	}
-	if !contains(policy.Spreads, policy.Spread(r.Spread)) {
+	if !contains(policy.Spreads, r.Spread) {
 		errs = append(errs, field.NotSupported(path.Child("spread"), r.Spread, policy.Spreads))
 	}
 	if d := r.Disruption; d != nil {
