@@ -25,8 +25,19 @@ limitations under the License.
 // listing the last two, it goes on and warns that sizes may be understated
 // (survival.desired-size-unknown).
 //
+// The policy is the scheduler's (SPEC §3): with --config (and --profile) it
+// is read from that KubeSchedulerConfiguration file; otherwise from the
+// ha-scheduler configuration ConfigMap the manifests install (labelled
+// app.kubernetes.io/part-of=ha-scheduler,
+// app.kubernetes.io/component=scheduler-config, key config.yaml), if
+// listing ConfigMaps is allowed and one exists; otherwise the default
+// policy, adjusted by --trusted-namespace and
+// --allow-user-workloads-on-control-plane. The report says which
+// (policySource).
+//
 // Exit code: 0 pass, 2 fail, 1 error (bad flags, bad kubeconfig, unreachable
-// cluster, a forbidden list of nodes, pods or PodDisruptionBudgets), with
+// cluster, a forbidden list of nodes, pods or PodDisruptionBudgets, a
+// scheduler configuration that does not load), with
 // the reason on stderr.
 package main
 
@@ -45,6 +56,7 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
 // Exit codes.
@@ -80,6 +92,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var trusted stringList
 	fs.Var(&trusted, "trusted-namespace", "namespace to trust besides kube-system (repeatable)")
 	allowCP := fs.Bool("allow-user-workloads-on-control-plane", false, "compact cluster: user workloads may run on control-plane nodes")
+	configFile := fs.String("config", "", "the scheduler's KubeSchedulerConfiguration file to take the policy from (default: the ha-scheduler ConfigMap in the cluster, else the default policy)")
+	profile := fs.String("profile", "", "the profile (schedulerName) of the configuration to take the policy from (default: the first that enables an ha-scheduler plugin)")
 	timeout := fs.Duration("timeout", time.Minute, "time limit for reading the cluster")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: ha-check [flags]\n\nChecks a cluster's high-availability placement. Exit code 0 pass, 2 fail, 1 error.\n\nFlags:\n")
@@ -98,6 +112,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *output != "text" && *output != "json" {
 		fmt.Fprintf(stderr, "ha-check: --output must be text or json, not %q\n", *output)
 		return exitError
+	}
+	defaultPolicyFlags := len(trusted) > 0 || *allowCP
+	var src *policySource
+	if *configFile != "" {
+		if defaultPolicyFlags {
+			fmt.Fprintf(stderr, "ha-check: --trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy; with --config the policy is the configuration's: set them there\n")
+			return exitError
+		}
+		data, err := os.ReadFile(*configFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "ha-check: --config: %v\n", err)
+			return exitError
+		}
+		res, err := policysource.Load(data, *profile)
+		if err != nil {
+			fmt.Fprintf(stderr, "ha-check: --config %s: %v\n", *configFile, err)
+			return exitError
+		}
+		src = &policySource{policy: res.Policy, text: fmt.Sprintf("file %s, profile %s", *configFile, res.Profile)}
 	}
 
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
@@ -124,16 +157,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 
-	p := policy.Default()
-	p.TrustedNamespaces.Insert(trusted...)
-	p.AllowUserWorkloadsOnControlPlane = *allowCP
-	report := checker.Analyze(p, cluster)
-
-	write := checker.WriteText
-	if *output == "json" {
-		write = checker.WriteJSON
+	if src == nil {
+		src, err = findConfigMap(ctx, cs, *profile)
+		if err != nil {
+			fmt.Fprintf(stderr, "ha-check: %v\n", err)
+			return exitError
+		}
+		if src.policy == nil {
+			p := policy.Default()
+			p.TrustedNamespaces.Insert(trusted...)
+			p.AllowUserWorkloadsOnControlPlane = *allowCP
+			src.policy = p
+		} else if defaultPolicyFlags {
+			fmt.Fprintf(stderr, "ha-check: --trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy, but the policy is the scheduler's (%s): set them in its configuration\n", src.text)
+			return exitError
+		}
 	}
-	if err := write(stdout, report); err != nil {
+	report := checker.Analyze(src.policy, cluster)
+
+	write := writeText
+	if *output == "json" {
+		write = writeJSON
+	}
+	if err := write(stdout, src.text, report); err != nil {
 		fmt.Fprintf(stderr, "ha-check: writing the report: %v\n", err)
 		return exitError
 	}

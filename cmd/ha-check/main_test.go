@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
@@ -43,12 +44,14 @@ type fakeAPI struct {
 	nodes        []v1.Node
 	pods         []v1.Pod
 	statefulSets []appsv1.StatefulSet
+	configMaps   []v1.ConfigMap
 	forbidden    []string
 }
 
 const (
 	statefulSetsPath = "/apis/apps/v1/statefulsets"
 	replicaSetsPath  = "/apis/apps/v1/replicasets"
+	configMapsPath   = "/api/v1/configmaps"
 )
 
 // apiServer serves the lists ha-check reads.
@@ -61,6 +64,7 @@ func apiServer(t *testing.T, api fakeAPI) *httptest.Server {
 			TypeMeta: metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudgetList"}},
 		statefulSetsPath: &appsv1.StatefulSetList{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSetList"}, Items: api.statefulSets},
 		replicaSetsPath:  &appsv1.ReplicaSetList{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "ReplicaSetList"}},
+		configMapsPath:   &v1.ConfigMapList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMapList"}, Items: api.configMaps},
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -71,6 +75,10 @@ func apiServer(t *testing.T, api fakeAPI) *httptest.Server {
 				Reason: metav1.StatusReasonForbidden, Code: http.StatusForbidden,
 				Message: "forbidden: User \"checker\" cannot list resource at the cluster scope",
 			})
+			return
+		}
+		if r.URL.Path == configMapsPath && r.URL.Query().Get("labelSelector") != ConfigSelector {
+			http.Error(w, "unexpected label selector "+r.URL.Query().Get("labelSelector"), http.StatusBadRequest)
 			return
 		}
 		l, ok := lists[r.URL.Path]
@@ -230,5 +238,172 @@ func TestRunNoKubeconfig(t *testing.T) {
 	}
 	if !strings.HasPrefix(stderr.String(), "ha-check: ") {
 		t.Errorf("stderr: %q", stderr.String())
+	}
+}
+
+// vaultConfig is a scheduler configuration whose policy adds a component:
+// vault (app=vault in kube-system) runs on control-plane nodes.
+const vaultConfig = `apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+- schedulerName: default-scheduler
+- schedulerName: ha
+  plugins:
+    multiPoint:
+      enabled: [{name: WorkloadSeparation}]
+  pluginConfig:
+  - name: WorkloadSeparation
+    args:
+      components:
+      - name: vault
+        selectors: [{matchLabels: {app: vault}}]
+        nodeRole: ControlPlane
+        spread: Required
+        disruption: {quorum: true}
+`
+
+const badConfig = `apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+- schedulerName: ha
+  plugins:
+    multiPoint:
+      enabled: [{name: WorkloadSeparation}]
+  pluginConfig:
+  - name: WorkloadSeparation
+    args: {userWorkloads: {nodeRole: Master}}
+`
+
+func configMap(ns, name, config string, created time.Time) v1.ConfigMap {
+	return v1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, CreationTimestamp: metav1.NewTime(created),
+			Labels: map[string]string{"app.kubernetes.io/part-of": "ha-scheduler", "app.kubernetes.io/component": "scheduler-config"}},
+		Data: map[string]string{ConfigKey: config},
+	}
+}
+
+// TestRunPolicySource: the policy comes from --config, else from the
+// scheduler's ConfigMap, else it is the default; the report says which.
+func TestRunPolicySource(t *testing.T) {
+	nodes := []v1.Node{cpNode("cp-a", "a", "h1"), cpNode("cp-b", "b", "h2"), cpNode("cp-c", "c", "h3"), {
+		ObjectMeta: metav1.ObjectMeta{Name: "worker-a", Labels: map[string]string{policy.LabelRegion: "r1", policy.LabelZone: "a", policy.LabelHostID: "h4"}},
+		Status:     v1.NodeStatus{Conditions: []v1.NodeCondition{{Type: v1.NodeReady, Status: v1.ConditionTrue}}},
+	}}
+	// Vault on a worker: fine for the default policy (an other trusted
+	// pod runs anywhere), off its role for the vault policy.
+	vaultPod := []v1.Pod{{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "vault-0", Labels: map[string]string{"app": "vault"}},
+		Spec:       v1.PodSpec{NodeName: "worker-a"},
+		Status:     v1.PodStatus{Phase: v1.PodRunning, Conditions: []v1.PodCondition{{Type: v1.PodReady, Status: v1.ConditionTrue}}},
+	}}
+	dir := t.TempDir()
+	vaultFile, badFile := filepath.Join(dir, "vault.yaml"), filepath.Join(dir, "bad.yaml")
+	for name, data := range map[string]string{vaultFile: vaultConfig, badFile: badConfig} {
+		if err := os.WriteFile(name, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	none := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod}).URL)
+	forbidden := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod, forbidden: []string{configMapsPath}}).URL)
+	inCluster := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod, configMaps: []v1.ConfigMap{
+		configMap("tools", "ha-scheduler-config-new", "not: a config", now),
+		configMap("kube-system", "ha-scheduler-config-old", "not: a config", now.Add(-time.Hour)),
+		configMap("kube-system", "ha-scheduler-config-abc", vaultConfig, now),
+	}}).URL)
+	badInCluster := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod, configMaps: []v1.ConfigMap{
+		configMap("kube-system", "ha-scheduler-config-bad", badConfig, now),
+	}}).URL)
+	const offRole = `FAIL  workload-separation.component-off-role`
+
+	tests := []struct {
+		name       string
+		args       []string
+		want       int
+		wantStdout []string
+		wantStderr string
+	}{
+		{
+			name: "no configuration: the default policy", args: []string{"--kubeconfig", none},
+			want: 0, wantStdout: []string{"Policy: default policy (no ha-scheduler configuration found)\nCluster: "},
+		},
+		{
+			name: "no configuration, as JSON", args: []string{"--kubeconfig", none, "-o", "json"},
+			want: 0, wantStdout: []string{`"policySource": "default policy (no ha-scheduler configuration found)"`, `"verdict": "PASS"`},
+		},
+		{
+			name: "ConfigMaps forbidden: the default policy", args: []string{"--kubeconfig", forbidden},
+			want: 0, wantStdout: []string{"Policy: default policy (listing ConfigMaps is forbidden"},
+		},
+		{
+			name: "--config", args: []string{"--kubeconfig", none, "--config", vaultFile},
+			want: 2, wantStdout: []string{"Policy: file " + vaultFile + ", profile ha\n", offRole},
+		},
+		{
+			name: "--config as JSON", args: []string{"--kubeconfig", none, "--config", vaultFile, "-o", "json"},
+			want: 2, wantStdout: []string{`"policySource": "file ` + vaultFile + `, profile ha"`, `"id": "workload-separation.component-off-role"`},
+		},
+		{
+			name: "--config wins over the ConfigMap", args: []string{"--kubeconfig", inCluster, "--config", vaultFile},
+			want: 2, wantStdout: []string{"Policy: file " + vaultFile + ", profile ha\n"},
+		},
+		{
+			name: "ConfigMap: kube-system preferred, then the newest", args: []string{"--kubeconfig", inCluster},
+			want: 2, wantStdout: []string{
+				"Policy: ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 3 found, kube-system preferred, then the newest; not used: kube-system/ha-scheduler-config-old, tools/ha-scheduler-config-new)\n",
+				offRole,
+			},
+		},
+		{
+			name: "ConfigMap, named profile", args: []string{"--kubeconfig", inCluster, "--profile", "ha", "-o", "json"},
+			want: 2, wantStdout: []string{`"policySource": "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 3`},
+		},
+		{
+			name: "--config with --trusted-namespace", args: []string{"--kubeconfig", none, "--config", vaultFile, "--trusted-namespace", "vault"},
+			want: 1, wantStderr: "with --config the policy is the configuration's",
+		},
+		{
+			name: "ConfigMap with --allow-user-workloads-on-control-plane", args: []string{"--kubeconfig", inCluster, "--allow-user-workloads-on-control-plane"},
+			want: 1, wantStderr: "the policy is the scheduler's (ConfigMap kube-system/ha-scheduler-config-abc",
+		},
+		{
+			name: "--config: invalid args name the field", args: []string{"--kubeconfig", none, "--config", badFile},
+			want: 1, wantStderr: "profiles[0].pluginConfig[0].args.userWorkloads.nodeRole",
+		},
+		{
+			name: "--config: missing file", args: []string{"--kubeconfig", none, "--config", filepath.Join(dir, "absent.yaml")},
+			want: 1, wantStderr: "absent.yaml",
+		},
+		{
+			name: "--profile that does not exist names the profiles", args: []string{"--kubeconfig", none, "--config", vaultFile, "--profile", "nope"},
+			want: 1, wantStderr: `no profile "nope"; profiles: default-scheduler (no ha-scheduler plugin), ha (WorkloadSeparation)`,
+		},
+		{
+			name: "--profile without a configuration", args: []string{"--kubeconfig", none, "--profile", "ha"},
+			want: 1, wantStderr: "no ha-scheduler configuration found",
+		},
+		{
+			name: "invalid ConfigMap: an error naming it", args: []string{"--kubeconfig", badInCluster},
+			want: 1, wantStderr: "ConfigMap kube-system/ha-scheduler-config-bad, key config.yaml: invalid configuration",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if got := run(tc.args, &stdout, &stderr); got != tc.want {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tc.want, stdout.String(), stderr.String())
+			}
+			for _, w := range tc.wantStdout {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout.String())
+				}
+			}
+			if !strings.Contains(stderr.String(), tc.wantStderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.wantStderr, stderr.String())
+			}
+			if tc.want == 1 && stdout.Len() > 0 {
+				t.Errorf("an error printed a report:\n%s", stdout.String())
+			}
+		})
 	}
 }
