@@ -85,7 +85,7 @@ func decode(data []byte) (*schedconfig.KubeSchedulerConfiguration, error) {
 	if !ok {
 		return nil, fmt.Errorf("couldn't decode as KubeSchedulerConfiguration, got %s", gvk)
 	}
-	cfg.TypeMeta.APIVersion = gvk.GroupVersion().String()
+	cfg.APIVersion = gvk.GroupVersion().String()
 	return cfg, nil
 }
 
