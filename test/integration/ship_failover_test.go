@@ -163,7 +163,15 @@ func TestShipFailoverAfterLeaderIsKilled(t *testing.T) {
 	for _, name := range append(before, during...) {
 		re := regexp.MustCompile(`Successfully bound pod to node.*pod="default/` + regexp.QuoteMeta(name) + `"`)
 		n := len(re.FindAllString(logs["killed leader"], -1)) + len(re.FindAllString(logs["new leader"], -1))
-		if n != 1 {
+		// A pod bound just before the kill may miss its log line: the
+		// binding is visible in the API before the killed leader logs it.
+		// The API showed each of them on the node recorded before the kill
+		// (checked above); the logs must show no second binding.
+		want := 1
+		if strings.HasPrefix(name, "before-") && n == 0 {
+			want = 0
+		}
+		if n != want {
 			t.Errorf("default/%s was bound %d times according to the logs, want 1", name, n)
 		}
 		if strings.HasPrefix(name, "during-") && len(re.FindAllString(logs["new leader"], -1)) != 1 {
