@@ -90,10 +90,12 @@ type guardState struct {
 	pl        *DisruptionGuard
 	preemptor *v1.Pod
 
-	once    sync.Once
-	err     error
-	groups  *policy.DisruptionGroups
-	budgets map[*policy.DisruptionGroup]*groupBudget
+	once sync.Once
+	err  error
+	// budgets holds the controlled group of every pod on a node of the
+	// snapshot, by UID: the victims. Classifying a pod and looking up its
+	// owner are done once per attempt, not once per dry run that meets it.
+	budgets map[types.UID]*groupBudget
 	// nodesDown are the nodes of the snapshot that stopped reporting: their
 	// pods may still say Ready, but they serve nothing.
 	nodesDown    sets.Set[string]
@@ -175,8 +177,7 @@ func (s *guardState) compute() error {
 	if err := s.computePDBs(); err != nil {
 		return err
 	}
-	s.groups = policy.NewDisruptionGroups(s.pl.policy, s.pl.controllers)
-	s.budgets = map[*policy.DisruptionGroup]*groupBudget{}
+	groups := policy.NewDisruptionGroups(s.pl.policy, s.pl.controllers)
 	members, err := s.pl.memberCandidates()
 	if err != nil {
 		return err
@@ -187,11 +188,12 @@ func (s *guardState) compute() error {
 			s.nodesDown.Insert(node.Name)
 		}
 	}
-	seen := make(map[types.UID]struct{}, len(members))
+	memberOf := make(map[types.UID]*policy.DisruptionGroup, len(members))
 	for _, pod := range members {
-		seen[pod.UID] = struct{}{}
-		s.groups.AddMember(pod)
+		memberOf[pod.UID] = groups.AddMember(pod)
 	}
+	s.budgets = map[types.UID]*groupBudget{}
+	byGroup := map[*policy.DisruptionGroup]*groupBudget{}
 	for _, n := range nodes {
 		for _, pi := range n.GetPods() {
 			pod := pi.GetPod()
@@ -208,31 +210,28 @@ func (s *guardState) compute() error {
 					b.lostCounted++
 				}
 			}
-			var g *policy.DisruptionGroup
-			if _, ok := seen[pod.UID]; ok {
-				g = s.groups.Of(pod)
-			} else {
+			g, seen := memberOf[pod.UID]
+			if !seen {
 				// In the snapshot before the informer delivered it (an
 				// assumed pod): a member all the same.
-				g = s.groups.AddMember(pod)
+				g = groups.AddMember(pod)
 			}
-			if g != nil && avail {
-				s.budgetOf(g).available++
+			if g == nil {
+				continue
+			}
+			b := byGroup[g]
+			if b == nil {
+				b = &groupBudget{DisruptionGroup: g}
+				byGroup[g] = b
+			}
+			s.budgets[pod.UID] = b
+			if avail {
+				b.available++
 			}
 		}
 	}
 	s.computePDBAllowances()
 	return nil
-}
-
-// budgetOf returns the budget of a group, creating it.
-func (s *guardState) budgetOf(g *policy.DisruptionGroup) *groupBudget {
-	b := s.budgets[g]
-	if b == nil {
-		b = &groupBudget{DisruptionGroup: g}
-		s.budgets[g] = b
-	}
-	return b
 }
 
 // computePDBs compiles the PodDisruptionBudgets with policy/v1 selector
@@ -299,15 +298,10 @@ func upstreamPDB(pdb *policyv1.PodDisruptionBudget, allowed int) *policyv1.PodDi
 // "DoesNotExist" on it matches every pod.
 const matchAllKey = "ha-scheduler.scs.community/pdb-selects-every-pod"
 
-// groupOf returns the pod's controlled group, nil when it has none (or is
-// a mirror pod: never a victim, so never in a budget).
-func (s *guardState) groupOf(pod *v1.Pod) *groupBudget {
-	g := s.groups.Of(pod)
-	if g == nil {
-		return nil
-	}
-	return s.budgetOf(g)
-}
+// groupOf returns the controlled group of a pod on a node of the snapshot,
+// nil when it has none (or is a mirror pod: never a victim, so never in a
+// budget). Read-only after init, so the parallel dry runs share it.
+func (s *guardState) groupOf(pod *v1.Pod) *groupBudget { return s.budgets[pod.UID] }
 
 // strictPDBsOf returns the PDBs that bind the pod; none in BestEffort mode,
 // where upstream's minimisation of violations is the whole PDB handling.
