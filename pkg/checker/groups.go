@@ -36,8 +36,9 @@ type group struct {
 	// dg is the disruption-controlled group; nil for the others.
 	dg *policy.DisruptionGroup
 	// owners sizes the other groups: members and desired replicas per owner
-	// (the replicas of one component may come from several workloads).
-	owners map[string]*ownerSize
+	// (the replicas of one component may come from several workloads),
+	// sized as policy sizes a disruption-controlled group.
+	owners map[string]*policy.DisruptionGroup
 	// members are the unfinished pods, terminating ones included; pods the
 	// active ones (not terminating). state says whether each member is
 	// available now.
@@ -47,8 +48,6 @@ type group struct {
 	ownerKinds sets.Set[string]
 	row        *ComponentReplica
 }
-
-type ownerSize struct{ members, desired int }
 
 // groupSet collects the component groups of a cluster.
 type groupSet struct {
@@ -66,24 +65,26 @@ func newGroupSet(p *policy.Policy, ctrl policy.Controllers) *groupSet {
 
 // add counts an unfinished pod of a component.
 func (gs *groupSet) add(pod *v1.Pod, class policy.Class, state podState) {
-	key := policy.GroupOf(pod, class)
-	dg := gs.dgs.AddMember(pod)
+	dg := gs.dgs.AddMemberClass(pod, class)
+	var key string
 	if dg != nil {
 		key = dg.Key
+	} else {
+		key = policy.GroupOf(pod, class)
 	}
 	g := gs.byKey[key]
 	if g == nil {
-		g = &group{key: key, class: class, dg: dg, owners: map[string]*ownerSize{}, state: map[*v1.Pod]podState{}, ownerKinds: sets.New[string]()}
+		g = &group{key: key, class: class, dg: dg, owners: map[string]*policy.DisruptionGroup{}, state: map[*v1.Pod]podState{}, ownerKinds: sets.New[string]()}
 		gs.byKey[key] = g
 	}
 	if dg == nil {
 		o := policy.OwnerOf(pod, gs.ctrl)
 		sz := g.owners[o.String()]
 		if sz == nil {
-			sz = &ownerSize{desired: o.Desired}
+			sz = &policy.DisruptionGroup{Owner: o}
 			g.owners[o.String()] = sz
 		}
-		sz.members++
+		sz.Members++
 	}
 	if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
 		g.ownerKinds.Insert(ref.Kind)
@@ -113,7 +114,7 @@ func (g *group) desired() int {
 	}
 	n := 0
 	for _, o := range g.owners {
-		n += max(o.members, o.desired)
+		n += o.Size()
 	}
 	return n
 }

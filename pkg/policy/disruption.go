@@ -68,7 +68,11 @@ func NewDisruptionGroups(p *Policy, ctrl Controllers) *DisruptionGroups {
 // Of returns the pod's disruption-controlled group, creating it, or nil
 // when the pod is in none (or is a mirror pod and mirror pods are left out).
 func (gs *DisruptionGroups) Of(pod *v1.Pod) *DisruptionGroup {
-	c := gs.policy.Classify(pod)
+	return gs.OfClass(pod, gs.policy.Classify(pod))
+}
+
+// OfClass is Of for a pod the caller has classified already.
+func (gs *DisruptionGroups) OfClass(pod *v1.Pod, c Class) *DisruptionGroup {
 	if !c.Disruption.Controlled() || (!gs.IncludeMirror && IsMirrorPod(pod)) {
 		return nil
 	}
@@ -89,7 +93,12 @@ func (gs *DisruptionGroups) Of(pod *v1.Pod) *DisruptionGroup {
 // AddMember counts the pod as a member of its group, and returns the group
 // (nil when it has none).
 func (gs *DisruptionGroups) AddMember(pod *v1.Pod) *DisruptionGroup {
-	g := gs.Of(pod)
+	return gs.AddMemberClass(pod, gs.policy.Classify(pod))
+}
+
+// AddMemberClass is AddMember for a pod the caller has classified already.
+func (gs *DisruptionGroups) AddMemberClass(pod *v1.Pod, c Class) *DisruptionGroup {
+	g := gs.OfClass(pod, c)
 	if g != nil {
 		g.Members++
 	}
