@@ -70,8 +70,13 @@ func (pl *FailureDomainSpread) watchCordons(factory informers.SharedInformerFact
 		return err
 	}
 	_, err := factory.Core().V1().Pods().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		UpdateFunc: func(_, obj any) {
-			if pod, ok := obj.(*v1.Pod); ok && pod.Spec.NodeName != "" {
+		// Only the binding ends the wait: every other update of every pod
+		// in the cluster (status, heartbeats of conditions) passes without
+		// taking the lock.
+		UpdateFunc: func(oldObj, newObj any) {
+			oldPod, ok1 := oldObj.(*v1.Pod)
+			pod, ok2 := newObj.(*v1.Pod)
+			if ok1 && ok2 && oldPod.Spec.NodeName == "" && pod.Spec.NodeName != "" {
 				cw.done(pod)
 			}
 		},

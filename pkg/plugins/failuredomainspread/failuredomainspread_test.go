@@ -20,6 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/google/go-cmp/cmp"
 	"slices"
 	"strings"
 	"testing"
@@ -578,8 +579,9 @@ func TestAddRemovePod(t *testing.T) {
 	want(nominated, "cp-b1", "cp-b2")
 	step(nominated, false, onA, "cp-a1")
 	want(nominated, "cp-b1", "cp-b2")
-	if st := pl.Filter(ctx, nominated, pod, info["cp-b1"]); st.Reasons()[0] != "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.scs.community/host-id=a holds 0)" {
-		t.Errorf("reason %q", st.Reasons())
+	wantStatus := fwk.NewStatus(fwk.Unschedulable, "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.scs.community/host-id=a holds 0)")
+	if diff := cmp.Diff(wantStatus, pl.Filter(ctx, nominated, pod, info["cp-b1"])); diff != "" {
+		t.Errorf("Filter on cp-b1 (-want +got):\n%s", diff)
 	}
 
 	// Pods of other groups, terminating replicas and DaemonSet pods change
