@@ -92,10 +92,11 @@ type guardState struct {
 
 	once sync.Once
 	err  error
-	// budgets holds the controlled group of every pod on a node of the
-	// snapshot, by UID: the victims. Classifying a pod and looking up its
-	// owner are done once per attempt, not once per dry run that meets it.
-	budgets map[types.UID]*groupBudget
+	// victims holds what the attempt knows of every pod on a node of the
+	// snapshot, by UID: computed once in init, read-only after it, so every
+	// dry run (and every retry round) sees the same answer and none
+	// classifies a pod, looks up its owner or matches a PDB selector again.
+	victims map[types.UID]*victimInfo
 	// nodesDown are the nodes of the snapshot that stopped reporting: their
 	// pods may still say Ready, but they serve nothing.
 	nodesDown    sets.Set[string]
@@ -154,11 +155,31 @@ func (s *guardState) lost(pod *v1.Pod) bool {
 	return s.pl.inFlight.has(pod.UID)
 }
 
-// available: Ready, not terminating, not lost, and on a node that is up.
-// Only taking an available pod costs a group or a PDB anything.
-func (s *guardState) available(pod *v1.Pod) bool {
-	return policy.IsAvailable(pod) && !s.lost(pod) && !s.nodesDown.Has(pod.Spec.NodeName)
+// victimInfo is a pod on a node of the snapshot as the attempt counts it.
+type victimInfo struct {
+	// available: Ready, not terminating, not lost, and on a node that is
+	// up. Only taking an available pod costs a group or a PDB anything.
+	available bool
+	// group is its disruption-controlled group; nil when it has none (or is
+	// a mirror pod: never a victim, so never in a budget).
+	group *groupBudget
+	// pdbs are the PodDisruptionBudgets that cover it.
+	pdbs []*pdbBudget
 }
+
+// victim returns what init computed for the pod. Victims come from the
+// nodes of the snapshot init walked, so the pod is always there; a pod that
+// is not (only higher-priority nominated pods are added to the dry runs'
+// nodes, and they are never victims) is computed on the spot, without a
+// group or PDB.
+func (s *guardState) victim(pod *v1.Pod) *victimInfo {
+	if v := s.victims[pod.UID]; v != nil {
+		return v
+	}
+	return &victimInfo{available: policy.IsAvailable(pod) && !s.lost(pod)}
+}
+
+func (s *guardState) available(pod *v1.Pod) bool { return s.victim(pod).available }
 
 func (s *guardState) init() error {
 	s.once.Do(func() { s.err = s.compute() })
@@ -192,19 +213,21 @@ func (s *guardState) compute() error {
 	for _, pod := range members {
 		memberOf[pod.UID] = groups.AddMember(pod)
 	}
-	s.budgets = map[types.UID]*groupBudget{}
+	s.victims = map[types.UID]*victimInfo{}
 	byGroup := map[*policy.DisruptionGroup]*groupBudget{}
 	for _, n := range nodes {
 		for _, pi := range n.GetPods() {
 			pod := pi.GetPod()
 			lost := s.lost(pod)
-			avail := s.available(pod)
+			v := &victimInfo{available: policy.IsAvailable(pod) && !lost && !s.nodesDown.Has(pod.Spec.NodeName)}
+			s.victims[pod.UID] = v
 			for _, b := range s.pdbs[pod.Namespace] {
 				if !b.covers(pod) {
 					continue
 				}
+				v.pdbs = append(v.pdbs, b)
 				switch {
-				case avail:
+				case v.available:
 					b.healthy++
 				case lost && policy.IsAvailable(pod):
 					b.lostCounted++
@@ -224,8 +247,8 @@ func (s *guardState) compute() error {
 				b = &groupBudget{DisruptionGroup: g}
 				byGroup[g] = b
 			}
-			s.budgets[pod.UID] = b
-			if avail {
+			v.group = b
+			if v.available {
 				b.available++
 			}
 		}
@@ -298,10 +321,8 @@ func upstreamPDB(pdb *policyv1.PodDisruptionBudget, allowed int) *policyv1.PodDi
 // "DoesNotExist" on it matches every pod.
 const matchAllKey = "ha-scheduler.scs.community/pdb-selects-every-pod"
 
-// groupOf returns the controlled group of a pod on a node of the snapshot,
-// nil when it has none (or is a mirror pod: never a victim, so never in a
-// budget). Read-only after init, so the parallel dry runs share it.
-func (s *guardState) groupOf(pod *v1.Pod) *groupBudget { return s.budgets[pod.UID] }
+// groupOf returns the pod's controlled group, nil when it has none.
+func (s *guardState) groupOf(pod *v1.Pod) *groupBudget { return s.victim(pod).group }
 
 // strictPDBsOf returns the PDBs that bind the pod; none in BestEffort mode,
 // where upstream's minimisation of violations is the whole PDB handling.
@@ -309,13 +330,7 @@ func (s *guardState) strictPDBsOf(pod *v1.Pod) []*pdbBudget {
 	if s.pl.mode != config.ModeStrict {
 		return nil
 	}
-	var out []*pdbBudget
-	for _, b := range s.pdbs[pod.Namespace] {
-		if b.covers(pod) {
-			out = append(out, b)
-		}
-	}
-	return out
+	return s.victim(pod).pdbs
 }
 
 // protections are the reasons the pod can never be a victim of this
