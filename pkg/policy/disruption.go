@@ -65,13 +65,9 @@ func NewDisruptionGroups(p *Policy, ctrl Controllers) *DisruptionGroups {
 	return &DisruptionGroups{policy: p, ctrl: ctrl, byKey: map[string]*DisruptionGroup{}}
 }
 
-// Of returns the pod's disruption-controlled group, creating it, or nil
-// when the pod is in none (or is a mirror pod and mirror pods are left out).
-func (gs *DisruptionGroups) Of(pod *v1.Pod) *DisruptionGroup {
-	return gs.OfClass(pod, gs.policy.Classify(pod))
-}
-
-// OfClass is Of for a pod the caller has classified already.
+// OfClass returns the group of a pod the caller has classified, creating
+// it, or nil when the pod is in none (or is a mirror pod and mirror pods
+// are left out).
 func (gs *DisruptionGroups) OfClass(pod *v1.Pod, c Class) *DisruptionGroup {
 	if !c.Disruption.Controlled() || (!gs.IncludeMirror && IsMirrorPod(pod)) {
 		return nil
@@ -104,6 +100,3 @@ func (gs *DisruptionGroups) AddMemberClass(pod *v1.Pod, c Class) *DisruptionGrou
 	}
 	return g
 }
-
-// Lookup returns the group counted under key, nil when none.
-func (gs *DisruptionGroups) Lookup(key string) *DisruptionGroup { return gs.byKey[key] }

@@ -155,12 +155,15 @@ func TestDisruptionGroups(t *testing.T) {
 	collect := func(includeMirror bool) []row {
 		gs := NewDisruptionGroups(Default(), testControllers)
 		gs.IncludeMirror = includeMirror
+		byKey := map[string]*DisruptionGroup{}
 		for _, p := range pods {
-			gs.AddMember(p)
+			if g := gs.AddMember(p); g != nil {
+				byKey[g.Key] = g
+			}
 		}
 		var out []row
 		for _, k := range []string{"kube-system/etcd (StatefulSet etcd)", "kube-system/etcd (StatefulSet etcd-events)", "kube-system/etcd", "kube-system/kube-dns", "default/component=etcd"} {
-			if g := gs.Lookup(k); g != nil {
+			if g := byKey[k]; g != nil {
 				out = append(out, row{Key: g.Key, Members: g.Members, Size: g.Size(), MinAvailable: g.MinAvailable()})
 			}
 		}

@@ -22,7 +22,6 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
 	appslisters "k8s.io/client-go/listers/apps/v1"
-	corelisters "k8s.io/client-go/listers/core/v1"
 )
 
 // controllerListers answers policy.Controllers from the scheduler's
@@ -75,9 +74,4 @@ func (pl *DisruptionGuard) memberCandidates() ([]*v1.Pod, error) {
 		out = append(out, pods...)
 	}
 	return out, nil
-}
-
-// podListerOf returns the pod lister of the informer factory.
-func podListerOf(f informers.SharedInformerFactory) corelisters.PodLister {
-	return f.Core().V1().Pods().Lister()
 }

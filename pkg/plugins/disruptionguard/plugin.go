@@ -116,7 +116,7 @@ func newWithFeatures(ctx context.Context, obj runtime.Object, h fwk.Handle, fts 
 		mode:        args.Mode,
 		upstream:    up,
 		pdbLister:   h.SharedInformerFactory().Policy().V1().PodDisruptionBudgets().Lister(),
-		podLister:   podListerOf(h.SharedInformerFactory()),
+		podLister:   h.SharedInformerFactory().Core().V1().Pods().Lister(),
 		controllers: newControllerListers(h.SharedInformerFactory()),
 	}
 	// Rule 3 and static pods are properties of one victim: the hook keeps
