@@ -37,7 +37,7 @@ help: ## Show this help
 
 .PHONY: build
 build: ## Build bin/ha-scheduler and bin/ha-check
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN_DIR)/ha-scheduler ./cmd/ha-scheduler
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN_DIR)/ha-scheduler ./cmd/scheduler
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN_DIR)/ha-check ./cmd/ha-check
 
 .PHONY: binaries

@@ -33,7 +33,11 @@ limitations under the License.
 // listing ConfigMaps is allowed and one exists; otherwise the default
 // policy, adjusted by --trusted-namespace and
 // --allow-user-workloads-on-control-plane. The report says which
-// (policySource).
+// (policySource). The policy is resolved before the cluster is read.
+//
+// `ha-check policy` prints that policy, every default filled in, as the
+// HAPolicy entry of a profile's pluginConfig: what the scheduler enforces
+// and the checker audits.
 //
 // Exit code: 0 pass, 2 fail, 1 error (bad flags, bad kubeconfig, unreachable
 // cluster, a forbidden list of nodes, pods or PodDisruptionBudgets, a
@@ -55,8 +59,6 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
-	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
-	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
 // Exit codes.
@@ -82,101 +84,86 @@ func (l *stringList) Set(v string) error {
 	return nil
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("ha-check", flag.ContinueOnError)
+// options are the flags of both commands (check and policy).
+type options struct {
+	kubeconfig, kubeContext string
+	configFile, profile     string
+	trusted                 stringList
+	allowCP                 bool
+	timeout                 time.Duration
+	output                  string
+}
+
+// flagSet declares the flags shared by the check and the policy command.
+func flagSet(name string, stderr io.Writer, o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	kubeconfig := fs.String("kubeconfig", "", "path to the kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster)")
-	kubeContext := fs.String("context", "", "kubeconfig context to use (default: the current context)")
-	output := fs.String("output", "text", "output format: text or json")
-	fs.StringVar(output, "o", "text", "shorthand for --output")
-	var trusted stringList
-	fs.Var(&trusted, "trusted-namespace", "namespace to trust besides kube-system (repeatable)")
-	allowCP := fs.Bool("allow-user-workloads-on-control-plane", false, "compact cluster: user workloads may run on control-plane nodes")
-	configFile := fs.String("config", "", "the scheduler's KubeSchedulerConfiguration file to take the policy from (default: the ha-scheduler ConfigMap in the cluster, else the default policy)")
-	profile := fs.String("profile", "", "the profile (schedulerName) of the configuration to take the policy from (default: the first that enables an ha-scheduler plugin)")
-	timeout := fs.Duration("timeout", time.Minute, "time limit for reading the cluster")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: ha-check [flags]\n\nChecks a cluster's high-availability placement. Exit code 0 pass, 2 fail, 1 error.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "path to the kubeconfig (default: $KUBECONFIG, ~/.kube/config, or in-cluster)")
+	fs.StringVar(&o.kubeContext, "context", "", "kubeconfig context to use (default: the current context)")
+	fs.Var(&o.trusted, "trusted-namespace", "namespace to trust besides kube-system (repeatable; adjusts the default policy only)")
+	fs.BoolVar(&o.allowCP, "allow-user-workloads-on-control-plane", false, "compact cluster: user workloads may run on control-plane nodes (adjusts the default policy only)")
+	fs.StringVar(&o.configFile, "config", "", "the scheduler's KubeSchedulerConfiguration file to take the policy from (default: the ha-scheduler ConfigMap in the cluster, else the default policy)")
+	fs.StringVar(&o.profile, "profile", "", "the profile (schedulerName) of the configuration to take the policy from (default: the first that enables an ha-scheduler plugin)")
+	fs.DurationVar(&o.timeout, "timeout", time.Minute, "time limit for reading the cluster")
+	return fs
+}
+
+// parse parses args; done is set, with the exit code, for -h and errors.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, done bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitPass
+			return exitPass, true
 		}
-		return exitError
+		return exitError, true
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "ha-check: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
-		return exitError
+		fmt.Fprintf(stderr, "%s: unexpected arguments: %s\n", fs.Name(), strings.Join(fs.Args(), " "))
+		return exitError, true
 	}
-	if *output != "text" && *output != "json" {
-		fmt.Fprintf(stderr, "ha-check: --output must be text or json, not %q\n", *output)
-		return exitError
-	}
-	defaultPolicyFlags := len(trusted) > 0 || *allowCP
-	var src *policySource
-	if *configFile != "" {
-		if defaultPolicyFlags {
-			fmt.Fprintf(stderr, "ha-check: --trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy; with --config the policy is the configuration's: set them there\n")
-			return exitError
-		}
-		data, err := os.ReadFile(*configFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "ha-check: --config: %v\n", err)
-			return exitError
-		}
-		res, err := policysource.Load(data, *profile)
-		if err != nil {
-			fmt.Fprintf(stderr, "ha-check: --config %s: %v\n", *configFile, err)
-			return exitError
-		}
-		src = &policySource{policy: res.Policy, text: fmt.Sprintf("file %s, profile %s", *configFile, res.Profile)}
-	}
+	return 0, false
+}
 
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = *kubeconfig
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules,
-		&clientcmd.ConfigOverrides{CurrentContext: *kubeContext}).ClientConfig()
-	if err != nil {
-		fmt.Fprintf(stderr, "ha-check: loading kubeconfig: %v\n", err)
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "policy" {
+		return runPolicy(args[1:], stdout, stderr)
+	}
+	var o options
+	fs := flagSet("ha-check", stderr, &o)
+	fs.StringVar(&o.output, "output", "text", "output format: text or json")
+	fs.StringVar(&o.output, "o", "text", "shorthand for --output")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: ha-check [flags]\n       ha-check policy [flags]   print the effective policy (see ha-check policy -h)\n\nChecks a cluster's high-availability placement. Exit code 0 pass, 2 fail, 1 error.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if code, done := parse(fs, args, stderr); done {
+		return code
+	}
+	if o.output != "text" && o.output != "json" {
+		fmt.Fprintf(stderr, "ha-check: --output must be text or json, not %q\n", o.output)
 		return exitError
 	}
-	cfg.UserAgent = "ha-check"
-	cfg.Timeout = *timeout
-	cfg.QPS, cfg.Burst = 50, 100
-	cs, err := kubernetes.NewForConfig(cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	conn := &connection{o: &o}
+	src, err := resolvePolicy(ctx, &o, conn)
 	if err != nil {
 		fmt.Fprintf(stderr, "ha-check: %v\n", err)
 		return exitError
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-	defer cancel()
-	cluster, err := checker.Load(ctx, cs)
+	cs, err := conn.client()
 	if err != nil {
-		fmt.Fprintf(stderr, "ha-check: reading the cluster at %s: %v\n", cfg.Host, err)
+		fmt.Fprintf(stderr, "ha-check: %v\n", err)
 		return exitError
 	}
-
-	if src == nil {
-		src, err = findConfigMap(ctx, cs, *profile)
-		if err != nil {
-			fmt.Fprintf(stderr, "ha-check: %v\n", err)
-			return exitError
-		}
-		if src.policy == nil {
-			p := policy.Default()
-			p.TrustedNamespaces.Insert(trusted...)
-			p.AllowUserWorkloadsOnControlPlane = *allowCP
-			src.policy = p
-		} else if defaultPolicyFlags {
-			fmt.Fprintf(stderr, "ha-check: --trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy, but the policy is the scheduler's (%s): set them in its configuration\n", src.text)
-			return exitError
-		}
+	cluster, err := checker.Load(ctx, cs)
+	if err != nil {
+		fmt.Fprintf(stderr, "ha-check: reading the cluster at %s: %v\n", conn.host, err)
+		return exitError
 	}
 	report := checker.Analyze(src.policy, cluster)
 
 	write := writeText
-	if *output == "json" {
+	if o.output == "json" {
 		write = writeJSON
 	}
 	if err := write(stdout, src.text, report); err != nil {
@@ -187,4 +174,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	return exitPass
+}
+
+// connection builds the cluster client once, when first needed: with
+// --config the policy needs no cluster, and the policy command may need
+// none at all.
+type connection struct {
+	o    *options
+	cs   kubernetes.Interface
+	host string
+}
+
+func (c *connection) client() (kubernetes.Interface, error) {
+	if c.cs != nil {
+		return c.cs, nil
+	}
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = c.o.kubeconfig
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules,
+		&clientcmd.ConfigOverrides{CurrentContext: c.o.kubeContext}).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("loading kubeconfig: %w", err)
+	}
+	cfg.UserAgent = "ha-check"
+	cfg.Timeout = c.o.timeout
+	cfg.QPS, cfg.Burst = 50, 100
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.cs, c.host = cs, cfg.Host
+	return cs, nil
 }

@@ -29,11 +29,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -177,7 +180,13 @@ func TestRun(t *testing.T) {
 		{name: "bad output", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "--output", "yaml"}, want: 1, wantStderr: "text or json"},
 		{name: "missing kubeconfig", args: []string{"--kubeconfig", "/nonexistent/kubeconfig"}, want: 1, wantStderr: "kubeconfig"},
 		{name: "unknown context", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "--context", "prod"}, want: 1, wantStderr: "prod"},
-		{name: "unreachable cluster", args: []string{"--kubeconfig", kubeconfigFor(t, closed.URL), "--timeout", "5s"}, want: 1, wantStderr: "listing nodes"},
+		// The policy is resolved first: without --config, from the cluster.
+		{name: "unreachable cluster", args: []string{"--kubeconfig", kubeconfigFor(t, closed.URL), "--timeout", "5s"}, want: 1, wantStderr: "listing ConfigMaps"},
+		{
+			name: "unreachable cluster, policy from --config",
+			args: []string{"--kubeconfig", kubeconfigFor(t, closed.URL), "--timeout", "5s", "--config", "../../manifests/secondary/config.yaml"},
+			want: 1, wantStderr: "ha-check: reading the cluster at " + closed.URL + ": listing nodes",
+		},
 		{name: "pass", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL)}, want: 0, wantStdout: "Verdict: PASS"},
 		{name: "fail", args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL)}, want: 2, wantStdout: "Verdict: FAIL"},
 		{name: "fail as JSON", args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL), "-o", "json"}, want: 2, wantStdout: `"verdict": "FAIL"`},
@@ -252,7 +261,7 @@ profiles:
     multiPoint:
       enabled: [{name: WorkloadSeparation}]
   pluginConfig:
-  - name: WorkloadSeparation
+  - name: HAPolicy
     args:
       components:
       - name: vault
@@ -270,8 +279,26 @@ profiles:
     multiPoint:
       enabled: [{name: WorkloadSeparation}]
   pluginConfig:
-  - name: WorkloadSeparation
+  - name: HAPolicy
     args: {userWorkloads: {nodeRole: Master}}
+`
+
+// oldConfig writes the policy where it was before HAPolicy: in a plugin's
+// args.
+const oldConfig = `apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+- schedulerName: ha
+  plugins:
+    multiPoint:
+      enabled: [{name: WorkloadSeparation}]
+  pluginConfig:
+  - name: WorkloadSeparation
+    args:
+      components:
+      - name: vault
+        selectors: [{matchLabels: {app: vault}}]
+        nodeRole: ControlPlane
 `
 
 func configMap(ns, name, config string, created time.Time) v1.ConfigMap {
@@ -280,6 +307,47 @@ func configMap(ns, name, config string, created time.Time) v1.ConfigMap {
 			Labels: map[string]string{"app.kubernetes.io/part-of": "ha-scheduler", "app.kubernetes.io/component": "scheduler-config"}},
 		Data: map[string]string{ConfigKey: config},
 	}
+}
+
+// outcome is what TestRunPolicySource compares of a run: the exit code,
+// stderr, and from the JSON report the policy source, the verdict and
+// every finding (severity and ID: pkg/checker tests the messages).
+type outcome struct {
+	Code         int
+	Stderr       string
+	PolicySource string
+	Verdict      checker.Verdict
+	Findings     []string
+}
+
+// runJSON runs ha-check with -o json and reads its outcome; with the same
+// arguments, text output must begin with the same policy source.
+func runJSON(t *testing.T, args []string) outcome {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	got := outcome{Code: run(append(slices.Clone(args), "-o", "json"), &stdout, &stderr), Stderr: stderr.String()}
+	var text, textErr bytes.Buffer
+	textCode := run(args, &text, &textErr)
+	require.Equal(t, got.Code, textCode, "text output's exit code; stderr:\n%s", textErr.String())
+	require.Equal(t, got.Stderr, textErr.String(), "text output's stderr")
+	if got.Code == exitError {
+		require.Empty(t, stdout.String(), "an error printed a report")
+		require.Empty(t, text.String(), "an error printed a report")
+		return got
+	}
+	var report struct {
+		PolicySource string          `json:"policySource"`
+		Verdict      checker.Verdict `json:"verdict"`
+		Findings     []checker.Finding
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &report), "stdout:\n%s", stdout.String())
+	got.PolicySource, got.Verdict = report.PolicySource, report.Verdict
+	for _, f := range report.Findings {
+		got.Findings = append(got.Findings, fmt.Sprintf("%s %s", f.Severity, f.ID))
+	}
+	firstLine, _, _ := strings.Cut(text.String(), "\n")
+	require.Equal(t, "Policy: "+got.PolicySource, firstLine, "text output's first line")
+	return got
 }
 
 // TestRunPolicySource: the policy comes from --config, else from the
@@ -297,11 +365,9 @@ func TestRunPolicySource(t *testing.T) {
 		Status:     v1.PodStatus{Phase: v1.PodRunning, Conditions: []v1.PodCondition{{Type: v1.PodReady, Status: v1.ConditionTrue}}},
 	}}
 	dir := t.TempDir()
-	vaultFile, badFile := filepath.Join(dir, "vault.yaml"), filepath.Join(dir, "bad.yaml")
-	for name, data := range map[string]string{vaultFile: vaultConfig, badFile: badConfig} {
-		if err := os.WriteFile(name, []byte(data), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	vaultFile, badFile, oldFile := filepath.Join(dir, "vault.yaml"), filepath.Join(dir, "bad.yaml"), filepath.Join(dir, "old.yaml")
+	for name, data := range map[string]string{vaultFile: vaultConfig, badFile: badConfig, oldFile: oldConfig} {
+		require.NoError(t, os.WriteFile(name, []byte(data), 0o600))
 	}
 	now := time.Now()
 	none := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod}).URL)
@@ -314,95 +380,115 @@ func TestRunPolicySource(t *testing.T) {
 	badInCluster := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod, configMaps: []v1.ConfigMap{
 		configMap("kube-system", "ha-scheduler-config-bad", badConfig, now),
 	}}).URL)
-	const offRole = `FAIL  workload-separation.component-off-role`
+	oldInCluster := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod, configMaps: []v1.ConfigMap{
+		configMap("kube-system", "ha-scheduler-config-old", oldConfig, now),
+	}}).URL)
+	const (
+		hint = "the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)"
+		pass = checker.VerdictPass
+		fail = checker.VerdictFail
+	)
+	// The findings of the cluster under each policy: none under the
+	// default; under the vault policy, vault is a component off its role,
+	// with one replica of a quorum.
+	var defaultFindings []string
+	vaultFindings := []string{
+		"fail workload-separation.component-off-role",
+		"fail disruption.too-few-replicas",
+		"warn disruption.no-pdb",
+		"fail survival.zone-loses-component",
+		"fail survival.host-loses-component",
+	}
 
 	tests := []struct {
-		name       string
-		args       []string
-		want       int
-		wantStdout []string
-		wantStderr string
+		name string
+		args []string
+		want outcome
 	}{
 		{
 			name: "no configuration: the default policy", args: []string{"--kubeconfig", none},
-			want: 0, wantStdout: []string{"Policy: default policy (no ha-scheduler configuration found)\nCluster: "},
-		},
-		{
-			name: "no configuration, as JSON", args: []string{"--kubeconfig", none, "-o", "json"},
-			want: 0, wantStdout: []string{`"policySource": "default policy (no ha-scheduler configuration found)"`, `"verdict": "PASS"`},
+			want: outcome{PolicySource: "default policy (no ha-scheduler configuration found)", Verdict: pass, Findings: defaultFindings},
 		},
 		{
 			name: "ConfigMaps forbidden: the default policy", args: []string{"--kubeconfig", forbidden},
-			want: 0, wantStdout: []string{"Policy: default policy (listing ConfigMaps is forbidden"},
+			want: outcome{PolicySource: "default policy (listing ConfigMaps is forbidden: the ha-scheduler configuration could not be read)", Verdict: pass, Findings: defaultFindings},
+		},
+		{
+			name: "--trusted-namespace adjusts the default policy", args: []string{"--kubeconfig", none, "--trusted-namespace", "vault"},
+			want: outcome{PolicySource: "default policy (no ha-scheduler configuration found)", Verdict: pass, Findings: defaultFindings},
 		},
 		{
 			name: "--config", args: []string{"--kubeconfig", none, "--config", vaultFile},
-			want: 2, wantStdout: []string{"Policy: file " + vaultFile + ", profile ha\n", offRole},
+			want: outcome{Code: exitFail, PolicySource: "file " + vaultFile + ", profile ha", Verdict: fail, Findings: vaultFindings},
 		},
 		{
-			name: "--config as JSON", args: []string{"--kubeconfig", none, "--config", vaultFile, "-o", "json"},
-			want: 2, wantStdout: []string{`"policySource": "file ` + vaultFile + `, profile ha"`, `"id": "workload-separation.component-off-role"`},
+			name: "--config, named profile", args: []string{"--kubeconfig", none, "--config", vaultFile, "--profile", "ha"},
+			want: outcome{Code: exitFail, PolicySource: "file " + vaultFile + ", profile ha", Verdict: fail, Findings: vaultFindings},
 		},
 		{
 			name: "--config wins over the ConfigMap", args: []string{"--kubeconfig", inCluster, "--config", vaultFile},
-			want: 2, wantStdout: []string{"Policy: file " + vaultFile + ", profile ha\n"},
+			want: outcome{Code: exitFail, PolicySource: "file " + vaultFile + ", profile ha", Verdict: fail, Findings: vaultFindings},
 		},
 		{
 			name: "ConfigMap: kube-system preferred, then the newest", args: []string{"--kubeconfig", inCluster},
-			want: 2, wantStdout: []string{
-				"Policy: ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 3 found, kube-system preferred, then the newest; not used: kube-system/ha-scheduler-config-old, tools/ha-scheduler-config-new)\n",
-				offRole,
+			want: outcome{
+				Code:         exitFail,
+				PolicySource: "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 3 found, kube-system preferred, then the newest; not used: kube-system/ha-scheduler-config-old, tools/ha-scheduler-config-new)",
+				Verdict:      fail, Findings: vaultFindings,
 			},
 		},
 		{
-			name: "ConfigMap, named profile", args: []string{"--kubeconfig", inCluster, "--profile", "ha", "-o", "json"},
-			want: 2, wantStdout: []string{`"policySource": "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 3`},
+			name: "ConfigMap, named profile", args: []string{"--kubeconfig", inCluster, "--profile", "ha"},
+			want: outcome{
+				Code:         exitFail,
+				PolicySource: "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 3 found, kube-system preferred, then the newest; not used: kube-system/ha-scheduler-config-old, tools/ha-scheduler-config-new)",
+				Verdict:      fail, Findings: vaultFindings,
+			},
 		},
 		{
 			name: "--config with --trusted-namespace", args: []string{"--kubeconfig", none, "--config", vaultFile, "--trusted-namespace", "vault"},
-			want: 1, wantStderr: "with --config the policy is the configuration's",
+			want: outcome{Code: exitError, Stderr: "ha-check: --trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy; with --config the policy is the configuration's: set them there\n"},
 		},
 		{
 			name: "ConfigMap with --allow-user-workloads-on-control-plane", args: []string{"--kubeconfig", inCluster, "--allow-user-workloads-on-control-plane"},
-			want: 1, wantStderr: "the policy is the scheduler's (ConfigMap kube-system/ha-scheduler-config-abc",
+			want: outcome{Code: exitError, Stderr: "ha-check: --trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy, but the policy is the scheduler's " +
+				"(ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 3 found, kube-system preferred, then the newest; not used: kube-system/ha-scheduler-config-old, tools/ha-scheduler-config-new)): set them in its configuration\n"},
 		},
 		{
-			name: "--config: invalid args name the field", args: []string{"--kubeconfig", none, "--config", badFile},
-			want: 1, wantStderr: "profiles[0].pluginConfig[0].args.userWorkloads.nodeRole",
+			name: "--config: an invalid policy names the field", args: []string{"--kubeconfig", none, "--config", badFile},
+			want: outcome{Code: exitError, Stderr: "ha-check: --config " + badFile + `: invalid configuration: profiles[0].pluginConfig[0].args.userWorkloads.nodeRole: Unsupported value: "Master": supported values: "ControlPlane", "Infra", "Worker", "Any"` + "\n"},
+		},
+		{
+			name: "--config: the policy where it was written before says where it goes", args: []string{"--kubeconfig", none, "--config", oldFile},
+			want: outcome{Code: exitError, Stderr: "ha-check: --config " + oldFile + `: invalid configuration: profiles[0].pluginConfig[0].args: Forbidden: unknown field "components": ` + hint + "\n"},
 		},
 		{
 			name: "--config: missing file", args: []string{"--kubeconfig", none, "--config", filepath.Join(dir, "absent.yaml")},
-			want: 1, wantStderr: "absent.yaml",
+			want: outcome{Code: exitError, Stderr: "ha-check: --config: open " + filepath.Join(dir, "absent.yaml") + ": no such file or directory\n"},
 		},
 		{
 			name: "--profile that does not exist names the profiles", args: []string{"--kubeconfig", none, "--config", vaultFile, "--profile", "nope"},
-			want: 1, wantStderr: `no profile "nope"; profiles: default-scheduler (no ha-scheduler plugin), ha (WorkloadSeparation)`,
+			want: outcome{Code: exitError, Stderr: "ha-check: --config " + vaultFile + `: no profile "nope"; profiles: default-scheduler (no ha-scheduler plugin), ha (WorkloadSeparation)` + "\n"},
 		},
 		{
 			name: "--profile without a configuration", args: []string{"--kubeconfig", none, "--profile", "ha"},
-			want: 1, wantStderr: "no ha-scheduler configuration found",
+			want: outcome{Code: exitError, Stderr: "ha-check: --profile ha: no ha-scheduler configuration found (no ConfigMap labelled " + ConfigSelector + " with config.yaml); pass --config\n"},
 		},
 		{
 			name: "invalid ConfigMap: an error naming it", args: []string{"--kubeconfig", badInCluster},
-			want: 1, wantStderr: "ConfigMap kube-system/ha-scheduler-config-bad, key config.yaml: invalid configuration",
+			want: outcome{Code: exitError, Stderr: "ha-check: ConfigMap kube-system/ha-scheduler-config-bad, key config.yaml: invalid configuration: " +
+				`profiles[0].pluginConfig[0].args.userWorkloads.nodeRole: Unsupported value: "Master": supported values: "ControlPlane", "Infra", "Worker", "Any"` + "\n"},
+		},
+		{
+			name: "ConfigMap with the policy where it was written before", args: []string{"--kubeconfig", oldInCluster},
+			want: outcome{Code: exitError, Stderr: "ha-check: ConfigMap kube-system/ha-scheduler-config-old, key config.yaml: invalid configuration: " +
+				`profiles[0].pluginConfig[0].args: Forbidden: unknown field "components": ` + hint + "\n"},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			if got := run(tc.args, &stdout, &stderr); got != tc.want {
-				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tc.want, stdout.String(), stderr.String())
-			}
-			for _, w := range tc.wantStdout {
-				if !strings.Contains(stdout.String(), w) {
-					t.Errorf("stdout lacks %q:\n%s", w, stdout.String())
-				}
-			}
-			if !strings.Contains(stderr.String(), tc.wantStderr) {
-				t.Errorf("stderr lacks %q:\n%s", tc.wantStderr, stderr.String())
-			}
-			if tc.want == 1 && stdout.Len() > 0 {
-				t.Errorf("an error printed a report:\n%s", stdout.String())
+			if diff := cmp.Diff(tc.want, runJSON(t, tc.args)); diff != "" {
+				t.Errorf("outcome (-want +got):\n%s", diff)
 			}
 		})
 	}

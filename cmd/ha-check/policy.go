@@ -19,16 +19,21 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
 	v1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
@@ -44,11 +49,62 @@ const (
 	preferredNamespace = "kube-system"
 )
 
-// policySource is the policy the cluster is audited with and where it
-// came from, in words; policy is nil until the default is chosen.
+// policySource is the policy the cluster is audited with, as written (args,
+// every default filled in) and compiled, and where it came from, in words.
 type policySource struct {
+	args   *config.PolicyArgs
 	policy *policy.Policy
 	text   string
+}
+
+// resolvePolicy returns the policy to audit with: --config's, else the
+// ha-scheduler ConfigMap's, else the default adjusted by the default-policy
+// flags. The cluster is contacted only for the ConfigMap.
+func resolvePolicy(ctx context.Context, o *options, conn *connection) (*policySource, error) {
+	defaultPolicyFlags := len(o.trusted) > 0 || o.allowCP
+	if o.configFile != "" {
+		if defaultPolicyFlags {
+			return nil, errors.New("--trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy; with --config the policy is the configuration's: set them there")
+		}
+		data, err := os.ReadFile(o.configFile)
+		if err != nil {
+			return nil, fmt.Errorf("--config: %w", err)
+		}
+		res, err := policysource.Load(data, o.profile)
+		if err != nil {
+			return nil, fmt.Errorf("--config %s: %w", o.configFile, err)
+		}
+		return &policySource{args: res.Args, policy: res.Policy, text: fmt.Sprintf("file %s, profile %s", o.configFile, res.Profile)}, nil
+	}
+	cs, err := conn.client()
+	if err != nil {
+		return nil, err
+	}
+	src, err := findConfigMap(ctx, cs, o.profile)
+	if err != nil {
+		return nil, err
+	}
+	if src.args != nil {
+		if defaultPolicyFlags {
+			return nil, fmt.Errorf("--trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy, but the policy is the scheduler's (%s): set them in its configuration", src.text)
+		}
+		return src, nil
+	}
+	args := &config.PolicyArgs{AllowUserWorkloadsOnControlPlane: o.allowCP}
+	config.SetDefaultsPolicyArgs(args)
+	for _, ns := range o.trusted {
+		if !slices.Contains(args.TrustedNamespaces, ns) {
+			args.TrustedNamespaces = append(args.TrustedNamespaces, ns)
+		}
+	}
+	if err := validation.ValidatePolicyArgs(field.NewPath("--trusted-namespace"), args).ToAggregate(); err != nil {
+		return nil, err
+	}
+	if src.policy, err = args.Policy(); err != nil {
+		return nil, err
+	}
+	src.args = args
+	return src, nil
 }
 
 // findConfigMap looks for the ha-scheduler configuration in the cluster. It
@@ -106,7 +162,7 @@ func findConfigMap(ctx context.Context, cs kubernetes.Interface, profile string)
 		}
 		text += fmt.Sprintf(" (of %d found, %s preferred, then the newest; not used: %s)", len(found), preferredNamespace, strings.Join(others, ", "))
 	}
-	return &policySource{policy: res.Policy, text: text}, nil
+	return &policySource{args: res.Args, policy: res.Policy, text: text}, nil
 }
 
 // jsonReport is the report with its policy source.

@@ -21,20 +21,26 @@ package app
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/spf13/cobra"
 	"k8s.io/klog/v2"
 	"k8s.io/kubernetes/cmd/kube-scheduler/app"
 	"k8s.io/kubernetes/cmd/kube-scheduler/app/options"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins"
 )
 
 // NewCommand returns the ha-scheduler command.
 func NewCommand() *cobra.Command {
-	opts := make([]app.Option, 0, len(plugins.Registry()))
-	for name, factory := range plugins.Registry() {
+	// Filled by the pre-run from --config, before the scheduler builds its
+	// profiles and calls the factories.
+	policies := config.Policies{}
+	registry := plugins.Registry(policies)
+	opts := make([]app.Option, 0, len(registry))
+	for name, factory := range registry {
 		opts = append(opts, app.WithPlugin(name, factory))
 	}
 	cmd := app.NewSchedulerCommand(opts...)
@@ -55,20 +61,27 @@ func NewCommand() *cobra.Command {
 		if f == nil || f.Value.String() == "" {
 			return nil
 		}
-		return ValidateConfigFile(f.Value.String())
+		loaded, err := LoadPolicies(f.Value.String())
+		if err != nil {
+			return err
+		}
+		maps.Copy(policies, loaded)
+		return nil
 	}
 	return cmd
 }
 
-// ValidateConfigFile loads a KubeSchedulerConfiguration file as kube-scheduler
-// does and validates what concerns our plugins.
-func ValidateConfigFile(path string) error {
+// LoadPolicies loads a KubeSchedulerConfiguration file as kube-scheduler
+// does, validates what concerns our plugins and returns the policy of each
+// profile.
+func LoadPolicies(path string) (config.Policies, error) {
 	cfg, err := options.LoadConfigFromFile(klog.Background(), path)
 	if err != nil {
-		return fmt.Errorf("loading config file %q: %w", path, err)
+		return nil, fmt.Errorf("loading config file %q: %w", path, err)
 	}
-	if err := validation.ValidateSchedulerConfiguration(cfg); err != nil {
-		return fmt.Errorf("invalid configuration in %q: %w", path, err)
+	policies, err := validation.LoadPolicies(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("invalid configuration in %q: %w", path, err)
 	}
-	return nil
+	return policies, nil
 }

@@ -17,33 +17,128 @@ limitations under the License.
 package app
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 )
 
-// The shipped configurations are valid as they are (the files themselves,
-// not copies).
-func TestShippedConfigsAreValid(t *testing.T) {
+func defaultArgs() *config.PolicyArgs {
+	a := &config.PolicyArgs{}
+	config.SetDefaultsPolicyArgs(a)
+	return a
+}
+
+// The shipped configurations load as they are (the files themselves, not
+// copies), each with the default policy written out for its one profile.
+func TestShippedConfigsLoad(t *testing.T) {
+	want := map[string]config.Policies{
+		"../../manifests/secondary/config.yaml":   {"ha-scheduler": defaultArgs()},
+		"../../manifests/replacement/config.yaml": {"default-scheduler": defaultArgs()},
+	}
 	files, err := filepath.Glob("../../manifests/*/config.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) < 2 {
-		t.Fatalf("found %d shipped configs, want the secondary and the replacement one", len(files))
-	}
+	require.NoError(t, err)
+	require.Len(t, files, len(want), "shipped configs: %v", files)
 	for _, f := range files {
-		if err := ValidateConfigFile(f); err != nil {
-			t.Errorf("%s: %v", f, err)
-		}
+		t.Run(f, func(t *testing.T) {
+			got, err := LoadPolicies(f)
+			require.NoError(t, err)
+			if diff := cmp.Diff(want[f], got); diff != "" {
+				t.Errorf("policies (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+const badConfig = `apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+- schedulerName: ha
+  pluginConfig:
+  - name: WorkloadSeparation
+    args: {trustedNamespaces: [kube-system]}
+`
+
+func writeFile(t *testing.T, data string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
+	return path
+}
+
+func TestLoadPoliciesErrors(t *testing.T) {
+	bad := writeFile(t, badConfig)
+	missing := filepath.Join(t.TempDir(), "absent.yaml")
+	tests := []struct {
+		name, path, want string
+	}{
+		{
+			name: "policy in a plugin's args: the field path and where the policy goes",
+			path: bad,
+			want: `invalid configuration in "` + bad + `": profiles[0].pluginConfig[0].args: Forbidden: unknown field "trustedNamespaces": ` +
+				`the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)`,
+		},
+		{
+			name: "missing file",
+			path: missing,
+			want: `loading config file "` + missing + `": open ` + missing + `: no such file or directory`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := LoadPolicies(tt.path)
+			require.Error(t, err)
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+			require.Nil(t, got)
+		})
 	}
 }
 
 func TestCommandRegistersOurPlugins(t *testing.T) {
 	cmd := NewCommand()
-	if cmd.Use != "ha-scheduler" {
-		t.Errorf("Use = %q", cmd.Use)
+	require.Equal(t, "ha-scheduler", cmd.Use)
+	require.NotNil(t, cmd.Flags().Lookup("config"), "upstream flag --config")
+}
+
+// TestCommandChecksConfigBeforeStarting: the pre-run loads --config and
+// stops the binary on a bad policy, before the scheduler sets anything up.
+func TestCommandChecksConfigBeforeStarting(t *testing.T) {
+	bad := writeFile(t, badConfig)
+	tests := []struct {
+		name    string
+		config  string
+		wantErr string
+	}{
+		{name: "no --config", config: ""},
+		{name: "a shipped config", config: "../../manifests/secondary/config.yaml"},
+		{
+			name:   "a bad policy",
+			config: bad,
+			wantErr: `invalid configuration in "` + bad + `": profiles[0].pluginConfig[0].args: Forbidden: unknown field "trustedNamespaces": ` +
+				`the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)`,
+		},
 	}
-	if cmd.Flags().Lookup("config") == nil {
-		t.Error("upstream flag --config missing")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := NewCommand()
+			if tt.config != "" {
+				require.NoError(t, cmd.Flags().Set("config", tt.config))
+			}
+			err := cmd.PersistentPreRunE(cmd, nil)
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			if diff := cmp.Diff(tt.wantErr, err.Error()); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -22,7 +22,6 @@ import (
 
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/sets"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
@@ -37,51 +36,31 @@ import (
 // available now (Ready, not terminating, on a node that exists and is
 // Ready); minimums, quorum and survival are taken of those two, as the
 // scheduler's DisruptionGuard takes them.
+//
+// It runs in phases, each a function that fills its part of the report
+// and reads only what the earlier ones produced; the findings come out in
+// phase order (nodes, workload separation, disruption, survival).
 func Analyze(p *policy.Policy, c Cluster) *Report {
 	if p == nil {
 		p = policy.Default()
 	}
 	r := &Report{Replicas: []ComponentReplica{}, Survival: []DomainSurvival{}, Findings: []Finding{}}
+	topo := summarizeNodes(r, c.Nodes)
+	groups := classify(r, p, c, topo.nodes)
+	assessed := replicaTable(r, groups, topo.nodes)
+	checkDisruption(r, c, groups)
+	checkSurvival(r, c, topo, groups, assessed)
+	r.setVerdict()
+	return r
+}
 
-	nodes := make(map[string]*v1.Node, len(c.Nodes))
-	regions, zones, hosts := sets.New[string](), sets.New[string](), sets.New[string]()
-	for _, n := range c.Nodes {
-		nodes[n.Name] = n
-		switch policy.RoleOf(n.Labels) {
-		case policy.RoleControlPlane:
-			r.Summary.ControlPlaneNodes++
-		case policy.RoleInfra:
-			r.Summary.InfraNodes++
-		default:
-			r.Summary.WorkerNodes++
-		}
-		if !policy.NodeCanRunPods(n) {
-			r.Summary.NotReadyNodes++
-		}
-		if v, ok := n.Labels[policy.LabelRegion]; ok {
-			regions.Insert(v)
-		}
-		zones.Insert(policy.DomainOf(n.Name, n.Labels, policy.LabelZone))
-		hosts.Insert(policy.DomainOf(n.Name, n.Labels, policy.LabelHostID))
-	}
-	r.Summary.Nodes = len(c.Nodes)
-	r.Summary.Regions, r.Summary.Zones, r.Summary.Hosts = regions.Len(), zones.Len(), hosts.Len()
-	r.Summary.PodDisruptionBudgets = len(c.PDBs)
-
-	var nodeFindings []Finding
-	r.NodeDistribution, nodeFindings = checkNodeDistribution(c.Nodes)
-	r.Findings = append(r.Findings, nodeFindings...)
-	if f, ok := notReadyNodes(c.Nodes); ok {
-		r.Findings = append(r.Findings, f)
-	}
-
-	// domainOf is asked only of available pods, whose node exists.
-	domainOf := func(pod *v1.Pod, level string) string {
-		return policy.DomainOf(pod.Spec.NodeName, nodes[pod.Spec.NodeName].Labels, level)
-	}
-
-	// Classify every unfinished pod once; check workload separation on the
-	// way.
+// classify walks the unfinished pods in name order and classifies each one
+// once (policy.Classify): the workload-separation check and the component
+// groups read the same class, so they cannot disagree about a pod, and the
+// policy's selectors are matched once per pod. Active pods are counted in
+// the summary and checked for separation; terminating ones still join their
+// group, as members that are not available.
+func classify(r *Report, p *policy.Policy, c Cluster, nodes map[string]*v1.Node) []*group {
 	gs := newGroupSet(p, newControllers(c))
 	for _, pod := range sortedPods(c.Pods) {
 		if isFinished(pod) {
@@ -91,98 +70,29 @@ func Analyze(p *policy.Policy, c Cluster) *Report {
 		class := p.Classify(pod)
 		if state != stateTerminating {
 			r.Summary.Pods++
-			if n := nodes[pod.Spec.NodeName]; n != nil {
-				if class.IsUserWorkload() {
-					if f, ok := separationFinding(pod, class, n); ok {
-						r.Findings = append(r.Findings, f)
-					}
-				} else if f, ok := componentRoleFinding(pod, class, n); ok {
-					r.Findings = append(r.Findings, f)
-				}
+			if f, ok := placementFinding(pod, class, nodes[pod.Spec.NodeName]); ok {
+				r.Findings = append(r.Findings, f)
 			}
 		}
 		if class.Component != "" {
 			gs.add(pod, class, state)
 		}
 	}
-	groups := gs.sorted()
+	return gs.sorted()
+}
 
-	// Replica table: every component except the ones that run on every node
-	// by design (Any role, no spread: kube-proxy, flannel).
-	var assessed []*group
-	for _, g := range groups {
-		if g.class.Placement == policy.PlaceAny && g.class.Spread == policy.SpreadNone {
-			continue
-		}
-		row := ComponentReplica{
-			Group:                g.key,
-			Component:            g.class.Component,
-			Owner:                g.owner(),
-			NodeRole:             string(g.class.Placement),
-			Spread:               g.class.Spread,
-			DisruptionControlled: g.class.Disruption.Controlled(),
-			Quorum:               g.class.Disruption.Quorum,
-			Desired:              g.desired(),
-			Replicas:             len(g.pods),
-			MinAvailable:         g.minAvailable(),
-			PerZone:              map[string]int{},
-			PerHost:              map[string]int{},
-		}
-		for _, pod := range g.pods {
-			if g.state[pod].placed() {
-				row.Placed++
-			}
-			if g.state[pod] == stateAvailable {
-				row.Available++
-				row.PerZone[domainOf(pod, policy.LabelZone)]++
-				row.PerHost[domainOf(pod, policy.LabelHostID)]++
-			}
-		}
-		r.Replicas = append(r.Replicas, row)
-		assessed = append(assessed, g)
+// placementFinding checks the workload separation of an active pod on its
+// node: a user workload on a node reserved for components, or a component
+// on a node of a role its rule does not allow. A pod without a node that
+// exists (pending, or bound to a deleted node) runs nowhere: nothing to say.
+func placementFinding(pod *v1.Pod, class policy.Class, node *v1.Node) (Finding, bool) {
+	if node == nil {
+		return Finding{}, false
 	}
-	// Point each group at its row once r.Replicas has stopped growing.
-	for i, g := range assessed {
-		g.row = &r.Replicas[i]
+	if class.IsUserWorkload() {
+		return separationFinding(pod, class, node)
 	}
-
-	// Disruption-controlled components that cannot lose a replica, or are
-	// without protection; other components that are down.
-	pdbs := compilePDBs(c)
-	for _, g := range groups {
-		if g.class.Disruption.Controlled() {
-			r.Findings = append(r.Findings, disruptionFindings(g, pdbs)...)
-		}
-	}
-	for _, g := range assessed {
-		if f, ok := componentDown(g); ok {
-			r.Findings = append(r.Findings, f)
-		}
-	}
-
-	// Survival of a single zone or host failure.
-	if len(assessed) > 0 && len(c.Nodes) > 0 {
-		survival(r, assessed, zones, hosts)
-		if f, ok := zoneUnlabelled(c.Nodes, assessed, zones); ok {
-			r.Findings = append(r.Findings, f)
-		}
-	}
-	if f, ok := desiredSizeUnknown(c.Forbidden, groups); ok {
-		r.Findings = append(r.Findings, f)
-	}
-
-	for _, f := range r.Findings {
-		if f.Severity == SeverityFail {
-			r.Fails++
-		} else {
-			r.Warnings++
-		}
-	}
-	r.Verdict = VerdictPass
-	if r.Fails > 0 {
-		r.Verdict = VerdictFail
-	}
-	return r
+	return componentRoleFinding(pod, class, node)
 }
 
 // separationFinding reports a user workload on a control-plane or infra node

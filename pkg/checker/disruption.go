@@ -22,6 +22,22 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
+// checkDisruption is the disruption phase: every disruption-controlled
+// group, in key order, checked for a replica to spare by design and now,
+// and for PodDisruptionBudgets over its evictable replicas. The groups are
+// all of them, not only the assessed ones: a disruption-controlled
+// component that runs on every node is still one no eviction may take
+// below its minimum.
+func checkDisruption(r *Report, c Cluster, groups []*group) {
+	r.Summary.PodDisruptionBudgets = len(c.PDBs)
+	pdbs := compilePDBs(c)
+	for _, g := range groups {
+		if g.class.Disruption.Controlled() {
+			r.Findings = append(r.Findings, disruptionFindings(g, pdbs)...)
+		}
+	}
+}
+
 // disruptionFindings checks a disruption-controlled group: that it can lose
 // a replica by design and now, and that PodDisruptionBudgets cover its
 // evictable replicas.

@@ -105,6 +105,67 @@ func (gs *groupSet) sorted() []*group {
 	return out
 }
 
+// replicaTable is the phase after classify: a row of the replica table per
+// assessed group, each group pointed at its row (g.row), which the survival
+// phase reads rather than count again. It returns the assessed groups, in
+// row order.
+func replicaTable(r *Report, groups []*group, nodes map[string]*v1.Node) []*group {
+	var assessed []*group
+	for _, g := range groups {
+		if g.onEveryNode() {
+			continue
+		}
+		r.Replicas = append(r.Replicas, g.replicaRow(nodes))
+		assessed = append(assessed, g)
+	}
+	// Point each group at its row once r.Replicas has stopped growing.
+	for i, g := range assessed {
+		g.row = &r.Replicas[i]
+	}
+	return assessed
+}
+
+// onEveryNode reports a component that runs on every node by design (Any
+// role, no spread: kube-proxy, flannel). It is not assessed: a failure
+// takes only the replicas that served the nodes it takes down, so it has
+// no table row and no survival to report.
+func (g *group) onEveryNode() bool {
+	return g.class.Placement == policy.PlaceAny && g.class.Spread == policy.SpreadNone
+}
+
+// replicaRow counts the group's row: its desired size, its active, placed
+// and available replicas, and the available ones per zone and host (an
+// available replica's node exists, so nodes has it).
+func (g *group) replicaRow(nodes map[string]*v1.Node) ComponentReplica {
+	row := ComponentReplica{
+		Group:                g.key,
+		Component:            g.class.Component,
+		Owner:                g.owner(),
+		NodeRole:             string(g.class.Placement),
+		Spread:               g.class.Spread,
+		DisruptionControlled: g.class.Disruption.Controlled(),
+		Quorum:               g.class.Disruption.Quorum,
+		Desired:              g.desired(),
+		Replicas:             len(g.pods),
+		MinAvailable:         g.minAvailable(),
+		PerZone:              map[string]int{},
+		PerHost:              map[string]int{},
+	}
+	for _, pod := range g.pods {
+		if g.state[pod].placed() {
+			row.Placed++
+		}
+		if g.state[pod] == stateAvailable {
+			row.Available++
+			name := pod.Spec.NodeName
+			labels := nodes[name].Labels
+			row.PerZone[policy.DomainOf(name, labels, policy.LabelZone)]++
+			row.PerHost[policy.DomainOf(name, labels, policy.LabelHostID)]++
+		}
+	}
+	return row
+}
+
 // desired is the size the group should have: for a disruption-controlled
 // group policy's DisruptionGroup.Size; for the others the same per owner,
 // summed (pods without an owner count as themselves).

@@ -43,6 +43,53 @@ func shortLabel(key string) string {
 	return key
 }
 
+// topology is the cluster's nodes by name and the zones and hosts they
+// span (policy.DomainOf: a node without a zone label is in the unlabelled
+// zone, one without a host-id is its own host).
+type topology struct {
+	nodes        map[string]*v1.Node
+	zones, hosts sets.Set[string]
+}
+
+// summarizeNodes is the first phase of Analyze: the node half of the
+// summary, the node-distribution section and the nodes that are not Ready.
+// It needs nothing but the nodes, and returns the topology the later phases
+// place pods in: whether a pod's node exists and is up, and which zone and
+// host each replica would fail with.
+func summarizeNodes(r *Report, nodes []*v1.Node) topology {
+	t := topology{nodes: make(map[string]*v1.Node, len(nodes)), zones: sets.New[string](), hosts: sets.New[string]()}
+	regions := sets.New[string]()
+	for _, n := range nodes {
+		t.nodes[n.Name] = n
+		switch policy.RoleOf(n.Labels) {
+		case policy.RoleControlPlane:
+			r.Summary.ControlPlaneNodes++
+		case policy.RoleInfra:
+			r.Summary.InfraNodes++
+		default:
+			r.Summary.WorkerNodes++
+		}
+		if !policy.NodeCanRunPods(n) {
+			r.Summary.NotReadyNodes++
+		}
+		if v, ok := n.Labels[policy.LabelRegion]; ok {
+			regions.Insert(v)
+		}
+		t.zones.Insert(policy.DomainOf(n.Name, n.Labels, policy.LabelZone))
+		t.hosts.Insert(policy.DomainOf(n.Name, n.Labels, policy.LabelHostID))
+	}
+	r.Summary.Nodes = len(nodes)
+	r.Summary.Regions, r.Summary.Zones, r.Summary.Hosts = regions.Len(), t.zones.Len(), t.hosts.Len()
+
+	var findings []Finding
+	r.NodeDistribution, findings = checkNodeDistribution(nodes)
+	r.Findings = append(r.Findings, findings...)
+	if f, ok := notReadyNodes(nodes); ok {
+		r.Findings = append(r.Findings, f)
+	}
+	return t
+}
+
 // checkNodeDistribution implements the SCS node-distribution rules.
 //
 // Our reading of scs-0214-v2 and of its conformance check

@@ -189,6 +189,22 @@ type Report struct {
 	Findings         []Finding          `json:"findings"`
 }
 
+// setVerdict counts the findings and sets the verdict: FAIL on any fail,
+// whatever the warnings. It runs once every phase has added its findings.
+func (r *Report) setVerdict() {
+	for _, f := range r.Findings {
+		if f.Severity == SeverityFail {
+			r.Fails++
+		} else {
+			r.Warnings++
+		}
+	}
+	r.Verdict = VerdictPass
+	if r.Fails > 0 {
+		r.Verdict = VerdictFail
+	}
+}
+
 // Summary counts what was read.
 type Summary struct {
 	Nodes             int `json:"nodes"`

@@ -37,12 +37,35 @@ var failureLevels = []failureLevel{
 	{name: "host", key: policy.LabelHostID, lostID: IDHostLosesComponent, quorumID: IDHostLosesQuorum, skipped: IDHostNotAssessed},
 }
 
-// survival adds to the report what the failure of each single zone and
+// checkSurvival is the last phase: what the assessed components survive.
+// First those down already (nothing left to lose), then what each single
+// zone or host failure would take, which needs nodes and components to
+// take; then the warnings about what the analysis rests on: nodes without
+// a zone, and sizes understated where the controllers could not be listed.
+// It reads each group's row, so it runs after the replica table.
+func checkSurvival(r *Report, c Cluster, topo topology, groups, assessed []*group) {
+	for _, g := range assessed {
+		if f, ok := componentDown(g); ok {
+			r.Findings = append(r.Findings, f)
+		}
+	}
+	if len(assessed) > 0 && len(c.Nodes) > 0 {
+		domainFailures(r, assessed, topo.zones, topo.hosts)
+		if f, ok := zoneUnlabelled(c.Nodes, assessed, topo.zones); ok {
+			r.Findings = append(r.Findings, f)
+		}
+	}
+	if f, ok := desiredSizeUnknown(c.Forbidden, groups); ok {
+		r.Findings = append(r.Findings, f)
+	}
+}
+
+// domainFailures adds to the report what the failure of each single zone and
 // host would take: the replicas available now in the domain, against those
 // available elsewhere and, for quorum groups, the group's desired size. A
 // replica that is pending, not Ready, or on a node that is gone or not
 // Ready survives nothing: it is lost already.
-func survival(r *Report, assessed []*group, zones, hosts sets.Set[string]) {
+func domainFailures(r *Report, assessed []*group, zones, hosts sets.Set[string]) {
 	for _, lvl := range failureLevels {
 		clusterDomains := zones
 		if lvl.key == policy.LabelHostID {

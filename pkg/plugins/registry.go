@@ -21,16 +21,19 @@ package plugins
 import (
 	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/disruptionguard"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/failuredomainspread"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/workloadseparation"
 )
 
-// Registry returns the factories of our plugins by name.
-func Registry() frameworkruntime.Registry {
+// Registry returns the factories of our plugins by name. Each plugin
+// enforces its profile's policy, taken from policies when the scheduler
+// builds the profile: policies may be filled after Registry returns.
+func Registry(policies config.Policies) frameworkruntime.Registry {
 	return frameworkruntime.Registry{
-		workloadseparation.Name:  workloadseparation.New,
-		failuredomainspread.Name: failuredomainspread.New,
-		disruptionguard.Name:     disruptionguard.New,
+		workloadseparation.Name:  workloadseparation.New(policies),
+		failuredomainspread.Name: failuredomainspread.New(policies),
+		disruptionguard.Name:     disruptionguard.New(policies),
 	}
 }

@@ -17,6 +17,8 @@ limitations under the License.
 package policy
 
 import (
+	"slices"
+
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/sets"
 )
@@ -79,6 +81,8 @@ func Default() *Policy {
 		TrustedNamespaces: sets.New(DefaultTrustedNamespace),
 		OtherTrusted:      DefaultOtherTrusted(),
 		UserWorkloads:     DefaultUserWorkloads(),
+		Levels:            slices.Clone(DefaultLevels),
+		RequiredLevels:    slices.Clone(DefaultRequiredLevels),
 	}
 	for _, s := range DefaultComponents() {
 		p.Components = append(p.Components, CompileComponent(s))

@@ -102,6 +102,12 @@ type Policy struct {
 	// AllowUserWorkloadsOnControlPlane is the compact-cluster setting: user
 	// workloads may also use control-plane nodes.
 	AllowUserWorkloadsOnControlPlane bool
+	// Levels are the failure-domain label keys, widest first: where
+	// replicas spread (FailureDomainSpread) and what the checker audits.
+	Levels []string
+	// RequiredLevels are the levels, among Levels, at which Required
+	// groups must stay balanced.
+	RequiredLevels []string
 }
 
 // Class is what the policy says about one pod.

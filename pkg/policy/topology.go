@@ -30,6 +30,11 @@ const (
 // DefaultLevels are the failure-domain levels, widest first.
 var DefaultLevels = []string{LabelZone, LabelHostID, LabelHostname}
 
+// DefaultRequiredLevels are the levels Required groups are balanced at by
+// default: the physical host, so that two control-plane VMs never share a
+// hypervisor while another one has none.
+var DefaultRequiredLevels = []string{LabelHostID}
+
 // Unlabelled is the one domain, at a level wider than the host, shared by
 // every node without that level's label.
 const Unlabelled = "<unlabelled>"

@@ -19,17 +19,16 @@ limitations under the License.
 // configuration is decoded and defaulted with kube-scheduler's own scheme
 // (what options.LoadConfigFromFile does), checked with
 // validation.ValidateSchedulerConfiguration (what the binary's pre-run
-// does), and the plugins' args are loaded with validation.Load*Args. A bad
-// configuration gives the scheduler's error, with the field path.
+// does), and each profile's policy is its HAPolicy entry, loaded with
+// validation.LoadPolicies as the binary loads it. A bad configuration gives
+// the scheduler's error, with the field path.
 package policysource
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	schedconfig "k8s.io/kubernetes/pkg/scheduler/apis/config"
 	"k8s.io/kubernetes/pkg/scheduler/apis/config/scheme"
@@ -39,19 +38,20 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-// Plugins are the ha-scheduler plugins whose args carry the policy, in the
-// order their args are read.
+// Plugins are the ha-scheduler plugins that enforce a profile's policy.
 var Plugins = []string{config.WorkloadSeparationName, config.FailureDomainSpreadName, config.DisruptionGuardName}
 
 // Result is the policy of one profile.
 type Result struct {
 	// Profile is the profile's schedulerName.
 	Profile string
+	// Args is the policy as written, with every default filled in.
+	Args *config.PolicyArgs
 	// Policy is what the profile's plugins enforce.
 	Policy *policy.Policy
-	// Levels and RequiredLevels are FailureDomainSpread's; nil when the
-	// profile does not enable it.
-	Levels, RequiredLevels []string
+	// Written says whether the profile has an HAPolicy entry; without one
+	// its plugins enforce the default policy.
+	Written bool
 }
 
 // Load decodes, defaults and validates a KubeSchedulerConfiguration and
@@ -60,18 +60,52 @@ type Result struct {
 // profiles there are, when the named profile does not exist or enables none
 // of the plugins, or when no profile enables one.
 func Load(data []byte, profile string) (*Result, error) {
-	cfg, err := decode(data)
+	cfg, policies, err := load(data)
 	if err != nil {
 		return nil, err
-	}
-	if err := validation.ValidateSchedulerConfiguration(cfg); err != nil {
-		return nil, fmt.Errorf("invalid configuration: %w", err)
 	}
 	i, err := selectProfile(cfg, profile)
 	if err != nil {
 		return nil, err
 	}
-	return profilePolicy(field.NewPath("profiles").Index(i), &cfg.Profiles[i])
+	return result(field.NewPath("profiles").Index(i), &cfg.Profiles[i], policies)
+}
+
+// LoadAll returns the policy of every profile that enables an ha-scheduler
+// plugin, in the order of the profiles; it fails when none does.
+func LoadAll(data []byte) ([]*Result, error) {
+	cfg, policies, err := load(data)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Result
+	for i := range cfg.Profiles {
+		if len(enabled(&cfg.Profiles[i])) == 0 {
+			continue
+		}
+		r, err := result(field.NewPath("profiles").Index(i), &cfg.Profiles[i], policies)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 {
+		_, err := selectProfile(cfg, "")
+		return nil, err
+	}
+	return out, nil
+}
+
+func load(data []byte) (*schedconfig.KubeSchedulerConfiguration, config.Policies, error) {
+	cfg, err := decode(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	policies, err := validation.LoadPolicies(cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("invalid configuration: %w", err)
+	}
+	return cfg, policies, nil
 }
 
 // decode is kube-scheduler's loadConfig (cmd/kube-scheduler/app/options):
@@ -144,55 +178,13 @@ func enabled(prof *schedconfig.KubeSchedulerProfile) []string {
 	return out
 }
 
-// profilePolicy loads the args of the profile's enabled ha-scheduler
-// plugins (those without pluginConfig get their defaults, as their
-// factories do). ValidateSchedulerConfiguration has made sure they agree on
-// the policy; the first one's is returned.
-func profilePolicy(path *field.Path, prof *schedconfig.KubeSchedulerProfile) (*Result, error) {
-	res := &Result{Profile: prof.SchedulerName}
-	var pa *config.PolicyArgs
-	for _, name := range enabled(prof) {
-		var args runtime.Object
-		argsPath := path.Child("pluginConfig")
-		for j := range prof.PluginConfig {
-			if prof.PluginConfig[j].Name == name {
-				args, argsPath = prof.PluginConfig[j].Args, argsPath.Index(j).Child("args")
-				break
-			}
-		}
-		var got *config.PolicyArgs
-		switch name {
-		case config.WorkloadSeparationName:
-			a, err := validation.LoadWorkloadSeparationArgs(args, argsPath)
-			if err != nil {
-				return nil, err
-			}
-			got = &a.PolicyArgs
-		case config.FailureDomainSpreadName:
-			a, err := validation.LoadFailureDomainSpreadArgs(args, argsPath)
-			if err != nil {
-				return nil, err
-			}
-			got = &a.PolicyArgs
-			res.Levels, res.RequiredLevels = a.Levels, a.RequiredLevels
-		case config.DisruptionGuardName:
-			a, err := validation.LoadDisruptionGuardArgs(args, argsPath)
-			if err != nil {
-				return nil, err
-			}
-			got = &a.PolicyArgs
-		}
-		if pa == nil {
-			pa = got
-		}
-	}
-	if pa == nil {
-		return nil, errors.New("no ha-scheduler plugin enabled")
-	}
-	p, err := pa.Policy()
+// result is the policy of one profile, as its plugins' factories take it.
+func result(path *field.Path, prof *schedconfig.KubeSchedulerProfile, policies config.Policies) (*Result, error) {
+	args := policies.For(prof.SchedulerName)
+	p, err := args.Policy()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	res.Policy = p
-	return res, nil
+	written := slices.ContainsFunc(prof.PluginConfig, func(pc schedconfig.PluginConfig) bool { return pc.Name == config.PolicyName })
+	return &Result{Profile: prof.SchedulerName, Args: args, Policy: p, Written: written}, nil
 }

@@ -20,53 +20,40 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/sets"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-// summary is what a test compares of a Result.
-type summary struct {
-	Profile        string
-	Trusted        []string
-	Components     []string
-	UserWorkloads  string
-	AllowUserOnCP  bool
-	Levels         []string
-	RequiredLevels []string
-}
+// selectorsByString compares label selectors by what they select, written
+// out: their implementations have unexported fields.
+var selectorsByString = cmp.Comparer(func(a, b labels.Selector) bool { return a.String() == b.String() })
 
-func rule(r policy.Rule) string {
-	return fmt.Sprintf("%s/%s/min=%d,quorum=%t", r.Placement, r.Spread, r.Disruption.MinAvailable, r.Disruption.Quorum)
-}
-
-func summarize(r *Result) summary {
-	s := summary{
-		Profile: r.Profile, Trusted: sets(r.Policy), UserWorkloads: rule(r.Policy.UserWorkloads),
-		AllowUserOnCP: r.Policy.AllowUserWorkloadsOnControlPlane, Levels: r.Levels, RequiredLevels: r.RequiredLevels,
+// defaultArgs is the default policy as args (SetDefaultsPolicyArgs is
+// tested field by field in package config), changed by edit.
+func defaultArgs(edit func(*config.PolicyArgs)) *config.PolicyArgs {
+	a := &config.PolicyArgs{}
+	config.SetDefaultsPolicyArgs(a)
+	if edit != nil {
+		edit(a)
 	}
-	for _, c := range r.Policy.Components {
-		s.Components = append(s.Components, c.Name+" "+rule(c.Rule))
-	}
-	return s
+	return a
 }
 
-func sets(p *policy.Policy) []string {
-	out := p.TrustedNamespaces.UnsortedList()
-	sort.Strings(out)
-	return out
-}
-
-func defaultComponents() []string {
-	var out []string
-	for _, c := range policy.Default().Components {
-		out = append(out, c.Name+" "+rule(c.Rule))
+// defaultPolicy is policy.Default() changed by edit.
+func defaultPolicy(edit func(*policy.Policy)) *policy.Policy {
+	p := policy.Default()
+	if edit != nil {
+		edit(p)
 	}
-	return out
+	return p
 }
 
 const header = `apiVersion: kubescheduler.config.k8s.io/v1
@@ -74,16 +61,8 @@ kind: KubeSchedulerConfiguration
 profiles:
 `
 
-// vaultArgs is a policy with one custom component.
-const vaultArgs = `
-      trustedNamespaces: [kube-system, vault]
-      components:
-      - name: vault
-        selectors: [{matchLabels: {app: vault}}]
-        nodeRole: ControlPlane
-        spread: Required
-        disruption: {quorum: true}`
-
+// vaultProfile enables the three plugins with a policy that trusts vault,
+// makes it the one component and spreads over zones and nodes.
 func vaultProfile(name string) string {
 	return fmt.Sprintf(`- schedulerName: %s
   plugins:
@@ -91,124 +70,204 @@ func vaultProfile(name string) string {
       enabled: [{name: WorkloadSeparation}, {name: FailureDomainSpread}, {name: DisruptionGuard}]
       disabled: [{name: DefaultPreemption}]
   pluginConfig:
-  - name: WorkloadSeparation
-    args:%s
-  - name: FailureDomainSpread
-    args:%s
+  - name: HAPolicy
+    args:
+      trustedNamespaces: [kube-system, vault]
+      components:
+      - name: vault
+        selectors: [{matchLabels: {app: vault}}]
+        nodeRole: ControlPlane
+        spread: Required
+        disruption: {quorum: true}
       levels: [topology.kubernetes.io/zone, kubernetes.io/hostname]
       requiredLevels: [kubernetes.io/hostname]
   - name: DisruptionGuard
-    args:%s
-`, name, vaultArgs, vaultArgs, vaultArgs)
+    args: {mode: BestEffort}
+`, name)
 }
 
 const plainProfile = `- schedulerName: plain
 `
 
+// wsProfile enables WorkloadSeparation only, with the policy args given
+// (none when "").
+func wsProfile(name, policyArgs string) string {
+	s := fmt.Sprintf(`- schedulerName: %s
+  plugins:
+    multiPoint:
+      enabled: [{name: WorkloadSeparation}]
+`, name)
+	if policyArgs != "" {
+		s += "  pluginConfig:\n  - name: HAPolicy\n    args: " + policyArgs + "\n"
+	}
+	return s
+}
+
+func vaultResult(profile string) *Result {
+	return &Result{
+		Profile: profile,
+		Args: defaultArgs(func(a *config.PolicyArgs) {
+			a.TrustedNamespaces = []string{"kube-system", "vault"}
+			a.Components = []config.ComponentArgs{{
+				Name:      "vault",
+				Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "vault"}}},
+				RuleArgs:  config.RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &config.DisruptionArgs{Quorum: true}},
+			}}
+			a.Levels = []string{policy.LabelZone, policy.LabelHostname}
+			a.RequiredLevels = []string{policy.LabelHostname}
+		}),
+		Policy: defaultPolicy(func(p *policy.Policy) {
+			p.TrustedNamespaces = sets.New("kube-system", "vault")
+			p.Components = []policy.Component{{
+				Name:      "vault",
+				Selectors: []labels.Selector{labels.SelectorFromSet(labels.Set{"app": "vault"})},
+				Rule:      policy.Rule{Placement: policy.PlaceControlPlane, Spread: policy.SpreadRequired, Disruption: policy.Disruption{Quorum: true}},
+			}}
+			p.Levels = []string{policy.LabelZone, policy.LabelHostname}
+			p.RequiredLevels = []string{policy.LabelHostname}
+		}),
+		Written: true,
+	}
+}
+
 func TestLoad(t *testing.T) {
 	shipped, err := os.ReadFile(filepath.Join("..", "..", "manifests", "secondary", "config.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defaultLevels := []string{"topology.kubernetes.io/zone", "topology.scs.community/host-id", "kubernetes.io/hostname"}
-	vault := summary{
-		Profile: "ha", Trusted: []string{"kube-system", "vault"},
-		Components:    []string{"vault ControlPlane/Required/min=0,quorum=true"},
-		UserWorkloads: rule(policy.Default().UserWorkloads),
-		Levels:        []string{"topology.kubernetes.io/zone", "kubernetes.io/hostname"}, RequiredLevels: []string{"kubernetes.io/hostname"},
-	}
+	require.NoError(t, err)
+	const hint = "the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)"
 	tests := []struct {
 		name    string
 		config  string
 		profile string
-		want    summary
-		wantErr []string
+		want    *Result
+		wantErr string
 	}{
 		{
-			name: "shipped secondary config: the default policy", config: string(shipped),
-			want: summary{
-				Profile: "ha-scheduler", Trusted: []string{"kube-system"}, Components: defaultComponents(),
-				UserWorkloads: rule(policy.Default().UserWorkloads), Levels: defaultLevels,
-				RequiredLevels: []string{"topology.scs.community/host-id"},
+			name: "shipped secondary config: the default policy, written out", config: string(shipped),
+			want: &Result{Profile: "ha-scheduler", Args: defaultArgs(nil), Policy: policy.Default(), Written: true},
+		},
+		{name: "first profile with our plugins", config: header + plainProfile + vaultProfile("ha"), want: vaultResult("ha")},
+		{name: "named profile", config: header + vaultProfile("other") + vaultProfile("ha"), profile: "ha", want: vaultResult("ha")},
+		{
+			name:   "each profile its own policy",
+			config: header + vaultProfile("ha") + wsProfile("compact", "{allowUserWorkloadsOnControlPlane: true}"), profile: "compact",
+			want: &Result{
+				Profile: "compact",
+				Args:    defaultArgs(func(a *config.PolicyArgs) { a.AllowUserWorkloadsOnControlPlane = true }),
+				Policy:  defaultPolicy(func(p *policy.Policy) { p.AllowUserWorkloadsOnControlPlane = true }),
+				Written: true,
 			},
 		},
-		{name: "custom component, first profile with our plugins", config: header + plainProfile + vaultProfile("ha"), want: vault},
-		{name: "custom component, named profile", config: header + vaultProfile("other") + vaultProfile("ha"), profile: "ha", want: vault},
 		{
-			name: "plugin enabled without args runs with the defaults",
-			config: header + `- schedulerName: ws
-  plugins:
-    multiPoint:
-      enabled: [{name: WorkloadSeparation}]
-`,
-			want: summary{Profile: "ws", Trusted: []string{"kube-system"}, Components: defaultComponents(), UserWorkloads: rule(policy.Default().UserWorkloads)},
+			name:   "no HAPolicy: the default policy, not written",
+			config: header + vaultProfile("ha") + wsProfile("ws", ""), profile: "ws",
+			want: &Result{Profile: "ws", Args: defaultArgs(nil), Policy: policy.Default()},
 		},
 		{
-			name: "compact cluster", config: header + `- schedulerName: ws
-  plugins:
-    multiPoint:
-      enabled: [{name: WorkloadSeparation}]
-  pluginConfig:
-  - name: WorkloadSeparation
-    args: {allowUserWorkloadsOnControlPlane: true}
-`,
-			want: summary{Profile: "ws", Trusted: []string{"kube-system"}, Components: defaultComponents(), UserWorkloads: rule(policy.Default().UserWorkloads), AllowUserOnCP: true},
+			name:   "no HAPolicy, WorkloadSeparation with empty args",
+			config: header + wsProfile("ws", "") + "  pluginConfig:\n  - name: WorkloadSeparation\n    args: {}\n",
+			want:   &Result{Profile: "ws", Args: defaultArgs(nil), Policy: policy.Default()},
 		},
 		{
 			name: "no such profile", config: header + plainProfile + vaultProfile("ha"), profile: "nope",
-			wantErr: []string{`no profile "nope"`, "plain (no ha-scheduler plugin)", "ha (WorkloadSeparation, FailureDomainSpread, DisruptionGuard)"},
+			wantErr: `no profile "nope"; profiles: plain (no ha-scheduler plugin), ha (WorkloadSeparation, FailureDomainSpread, DisruptionGuard)`,
 		},
 		{
 			name: "named profile without our plugins", config: header + plainProfile + vaultProfile("ha"), profile: "plain",
-			wantErr: []string{`profile "plain" enables none of WorkloadSeparation, FailureDomainSpread, DisruptionGuard`, "ha (WorkloadSeparation"},
+			wantErr: `profile "plain" enables none of WorkloadSeparation, FailureDomainSpread, DisruptionGuard; profiles: plain (no ha-scheduler plugin), ha (WorkloadSeparation, FailureDomainSpread, DisruptionGuard)`,
+		},
+		{
+			name: "named profile with HAPolicy but none of our plugins", config: header + "- schedulerName: p\n  pluginConfig:\n  - name: HAPolicy\n", profile: "p",
+			wantErr: `profile "p" enables none of WorkloadSeparation, FailureDomainSpread, DisruptionGuard; profiles: p (no ha-scheduler plugin)`,
 		},
 		{
 			name: "no profile with our plugins", config: header + plainProfile,
-			wantErr: []string{"no profile enables WorkloadSeparation", "profiles: plain (no ha-scheduler plugin)"},
+			wantErr: "no profile enables WorkloadSeparation, FailureDomainSpread, DisruptionGuard; profiles: plain (no ha-scheduler plugin)",
 		},
 		{
-			name: "invalid args: the field path", config: header + `- schedulerName: ws
-  plugins:
-    multiPoint:
-      enabled: [{name: WorkloadSeparation}]
-  pluginConfig:
-  - name: WorkloadSeparation
-    args: {userWorkloads: {nodeRole: Master}}
-`,
-			wantErr: []string{"profiles[0].pluginConfig[0].args.userWorkloads.nodeRole", "Master"},
+			name: "invalid policy: the field path", config: header + wsProfile("ws", "{userWorkloads: {nodeRole: Master}}"),
+			wantErr: `invalid configuration: profiles[0].pluginConfig[0].args.userWorkloads.nodeRole: Unsupported value: "Master": supported values: "ControlPlane", "Infra", "Worker", "Any"`,
 		},
 		{
-			name: "plugins disagree", config: header + `- schedulerName: ws
-  plugins:
-    multiPoint:
-      enabled: [{name: WorkloadSeparation}, {name: DisruptionGuard}]
-  pluginConfig:
-  - name: WorkloadSeparation
-    args: {trustedNamespaces: [kube-system, vault]}
-`,
-			wantErr: []string{"profiles[0].pluginConfig", "DisruptionGuard is enabled without args"},
+			name: "invalid policy of another profile", config: header + vaultProfile("ha") + wsProfile("ws", "{levels: []}"), profile: "ha",
+			wantErr: `invalid configuration: [profiles[1].pluginConfig[0].args.levels: Required value: at least one topology key, ` +
+				`profiles[1].pluginConfig[0].args.requiredLevels[0]: Invalid value: "topology.scs.community/host-id": must be one of levels]`,
 		},
-		{name: "not a scheduler configuration", config: "apiVersion: v1\nkind: ConfigMap\n", wantErr: []string{"ConfigMap"}},
+		{
+			name: "the policy where it was written before", config: header + wsProfile("ws", "") + "  pluginConfig:\n  - name: WorkloadSeparation\n    args: {trustedNamespaces: [kube-system, vault]}\n",
+			wantErr: `invalid configuration: profiles[0].pluginConfig[0].args: Forbidden: unknown field "trustedNamespaces": ` + hint,
+		},
+		{
+			name: "DisruptionGuard and DefaultPreemption both enabled", config: header + "- schedulerName: dg\n  plugins:\n    multiPoint:\n      enabled: [{name: DisruptionGuard}]\n",
+			wantErr: `invalid configuration: profiles[0].plugins: Invalid value: "dg": DisruptionGuard replaces DefaultPreemption: disable DefaultPreemption in this profile (plugins.multiPoint.disabled or plugins.postFilter.disabled)`,
+		},
+		{
+			name: "not a scheduler configuration", config: "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles: {}\n",
+			wantErr: `json: cannot unmarshal object into Go struct field KubeSchedulerConfiguration.profiles of type []v1.KubeSchedulerProfile`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Load([]byte(tc.config), tc.profile)
-			if len(tc.wantErr) > 0 {
-				if err == nil {
-					t.Fatalf("no error; policy %+v", summarize(got))
+			if tc.wantErr != "" {
+				require.Error(t, err, "policy %+v", got)
+				if diff := cmp.Diff(tc.wantErr, err.Error()); diff != "" {
+					t.Errorf("error (-want +got):\n%s", diff)
 				}
-				for _, w := range tc.wantErr {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("error lacks %q:\n%v", w, err)
-					}
-				}
+				require.Nil(t, got)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
+			require.NoError(t, err)
+			if diff := cmp.Diff(tc.want, got, selectorsByString); diff != "" {
+				t.Errorf("result (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tc.want, summarize(got)); diff != "" {
-				t.Errorf("policy (-want +got):\n%s", diff)
+		})
+	}
+}
+
+func TestLoadAll(t *testing.T) {
+	tests := []struct {
+		name    string
+		config  string
+		want    []*Result
+		wantErr string
+	}{
+		{
+			name:   "every profile with our plugins, in order, each with its own policy",
+			config: header + wsProfile("ws", "") + plainProfile + vaultProfile("ha") + wsProfile("compact", "{allowUserWorkloadsOnControlPlane: true}"),
+			want: []*Result{
+				{Profile: "ws", Args: defaultArgs(nil), Policy: policy.Default()},
+				vaultResult("ha"),
+				{
+					Profile: "compact",
+					Args:    defaultArgs(func(a *config.PolicyArgs) { a.AllowUserWorkloadsOnControlPlane = true }),
+					Policy:  defaultPolicy(func(p *policy.Policy) { p.AllowUserWorkloadsOnControlPlane = true }),
+					Written: true,
+				},
+			},
+		},
+		{
+			name: "no profile with our plugins", config: header + plainProfile + "- schedulerName: p\n  pluginConfig:\n  - name: HAPolicy\n",
+			wantErr: "no profile enables WorkloadSeparation, FailureDomainSpread, DisruptionGuard; profiles: plain (no ha-scheduler plugin), p (no ha-scheduler plugin)",
+		},
+		{
+			name: "an invalid profile fails them all", config: header + vaultProfile("ha") + wsProfile("ws", "{trustedNamespaces: [Vault]}"),
+			wantErr: `invalid configuration: profiles[1].pluginConfig[0].args.trustedNamespaces[0]: Invalid value: "Vault": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := LoadAll([]byte(tc.config))
+			if tc.wantErr != "" {
+				require.Error(t, err, "policies %+v", got)
+				if diff := cmp.Diff(tc.wantErr, err.Error()); diff != "" {
+					t.Errorf("error (-want +got):\n%s", diff)
+				}
+				require.Nil(t, got)
+				return
+			}
+			require.NoError(t, err)
+			if diff := cmp.Diff(tc.want, got, selectorsByString); diff != "" {
+				t.Errorf("results (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -48,7 +48,8 @@ func TestGuardQuorumOfStatefulSetHoldsAcrossSuccessivePreemptions(t *testing.T) 
 	}
 	// The third would leave 2 of 5.
 	cluster.CreatePod(t, preemptor(componentPod("addon-2", map[string]string{"k8s-app": "heapster"}), strictProfile))
-	expectProtected(t, "kube-system", "addon-2", "kube-system/etcd (StatefulSet etcd) must keep 3 of 5 replicas available")
+	expectProtected(t, "kube-system", "addon-2",
+		"0/5 nodes are available: 5 Insufficient cpu. preemption: 0/5 nodes are available: 2 No preemption victims found for incoming pod, 3 protected: kube-system/etcd (StatefulSet etcd) must keep 3 of 5 replicas available.")
 	left := 0
 	for i := 0; i < 5; i++ {
 		if cluster.PodExists(t, "kube-system", fmt.Sprintf("etcd-%d", i)) {
@@ -77,7 +78,8 @@ func TestGuardNamespaceWidePodDisruptionBudget(t *testing.T) {
 
 			cluster.CreatePod(t, preemptor(pod("shop", "vip", map[string]string{"app": "vip"}), tt.profile))
 			if tt.protected {
-				expectProtected(t, "shop", "vip", "PodDisruptionBudget shop/everything")
+				expectProtected(t, "shop", "vip",
+					"0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 protected by PodDisruptionBudget shop/everything.")
 				if !cluster.PodExists(t, "shop", "batch-0") {
 					t.Error("Strict mode broke the namespace-wide PodDisruptionBudget")
 				}

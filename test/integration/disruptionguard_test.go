@@ -18,9 +18,9 @@ package integration
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	v1 "k8s.io/api/core/v1"
 
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
@@ -89,13 +89,15 @@ func preemptor(p *v1.Pod, profile string) *v1.Pod {
 	return p
 }
 
-func expectProtected(t *testing.T, ns, name string, wants ...string) {
+// expectProtected waits until the scheduler gives up on the pod and
+// compares the condition's whole message, the filter's reasons and the
+// preemption's: a reason too many (another rule refusing, a node that
+// should not have been a candidate) fails as surely as one missing.
+func expectProtected(t *testing.T, ns, name, want string) {
 	t.Helper()
-	msg := cluster.WaitUnschedulable(t, ns, name)
-	for _, w := range wants {
-		if !strings.Contains(msg, w) {
-			t.Errorf("%s/%s: condition message %q does not name %q", ns, name, msg, w)
-		}
+	got := cluster.WaitUnschedulable(t, ns, name)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s/%s: condition message (-want +got):\n%s", ns, name, diff)
 	}
 }
 
@@ -106,7 +108,8 @@ func TestGuardKeepsLastAvailableReplica(t *testing.T) {
 	occupant(t, componentPod("kube-scheduler-0", map[string]string{"component": "kube-scheduler"}), "cp-1", true)
 
 	cluster.CreatePod(t, preemptor(componentPod("kube-dns-0", map[string]string{"k8s-app": "kube-dns"}), strictProfile))
-	expectProtected(t, "kube-system", "kube-dns-0", "last available replica of kube-system/kube-scheduler")
+	expectProtected(t, "kube-system", "kube-dns-0",
+		"0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 protected: last available replica of kube-system/kube-scheduler.")
 	if !cluster.PodExists(t, "kube-system", "kube-scheduler-0") {
 		t.Fatal("DisruptionGuard evicted the last available kube-scheduler replica")
 	}
@@ -148,7 +151,8 @@ func TestGuardUserWorkloadNeverPreemptsTrusted(t *testing.T) {
 	occupant(t, pod("kube-system", "log-shipper", map[string]string{"app": "log-shipper"}), "worker-2", true)
 
 	cluster.CreatePod(t, preemptor(pod("shop", "vip", map[string]string{"app": "vip"}), strictProfile))
-	expectProtected(t, "shop", "vip", "trusted namespace kube-system")
+	expectProtected(t, "shop", "vip",
+		"0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 protected: pods of trusted namespace kube-system are not preempted by pods of untrusted namespaces.")
 
 	// A low-priority user pod appears on worker-2 in place of the trusted
 	// one: that one may go.
@@ -195,7 +199,8 @@ func TestGuardPodDisruptionBudgetStrictAndBestEffort(t *testing.T) {
 
 			cluster.CreatePod(t, preemptor(pod("shop", "vip", map[string]string{"app": "vip"}), tt.profile))
 			if tt.protected {
-				expectProtected(t, "shop", "vip", "PodDisruptionBudget shop/web")
+				expectProtected(t, "shop", "vip",
+					"0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 protected by PodDisruptionBudget shop/web.")
 				if !cluster.PodExists(t, "shop", "web-0") {
 					t.Error("Strict mode broke the PodDisruptionBudget")
 				}

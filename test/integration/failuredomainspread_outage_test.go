@@ -43,7 +43,7 @@ func requireLevels(levels ...string) harness.ConfigEdit {
 	for i, l := range levels {
 		out[i] = l
 	}
-	return harness.SetPluginArg("requiredLevels", out, "FailureDomainSpread")
+	return harness.SetPolicyArg("requiredLevels", out)
 }
 
 // updateNode changes a node (retrying on conflicts), as kubectl or the node

@@ -32,7 +32,7 @@ import (
 // refused victims counts a refusal (a user pod that would need to preempt
 // a kube-system pod, rule 3).
 func TestShipMetricsEndpoint(t *testing.T) {
-	if _, ok := plugins.Registry()[disruptionguard.Name]; !ok {
+	if _, ok := plugins.Registry(nil)[disruptionguard.Name]; !ok {
 		t.Fatalf("%s is not in the plugin registry", disruptionguard.Name)
 	}
 	s := shipStartSecondary(t, shipWorker("worker-1", "zone-a", "host-1", "1"))

@@ -209,7 +209,7 @@ profiles:
 - schedulerName: ha-scheduler
   plugins: {multiPoint: {enabled: [{name: WorkloadSeparation}]}}
   pluginConfig:
-  - name: WorkloadSeparation
+  - name: HAPolicy
     args: {%s}
 `, kubeconfig, tt.extra)
 			if err := os.WriteFile(cfg, []byte(content), 0o600); err != nil {

@@ -28,6 +28,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
 
 	"github.com/ha-scheduler/ha-scheduler/hack/gen-admission/gen"
 )
@@ -72,9 +73,9 @@ func readFile(t *testing.T, name string) gen.File {
 }
 
 // schedulerConfig is a KubeSchedulerConfiguration with one ha-scheduler
-// profile whose three plugins have the given args (YAML flow maps; "" leaves
-// the plugin's pluginConfig out).
-func schedulerConfig(profile, ws, fds, dg string) string {
+// profile: the shipped plugins, the given HAPolicy args and DisruptionGuard
+// args (YAML flow maps; "" leaves the entry out).
+func schedulerConfig(profile, policy, dg string) string {
 	s := `apiVersion: kubescheduler.config.k8s.io/v1
 kind: KubeSchedulerConfiguration
 profiles:
@@ -90,9 +91,7 @@ profiles:
       - name: DefaultPreemption
   pluginConfig:
 `
-	for _, pc := range []struct{ name, args string }{
-		{"WorkloadSeparation", ws}, {"FailureDomainSpread", fds}, {"DisruptionGuard", dg},
-	} {
+	for _, pc := range []struct{ name, args string }{{"HAPolicy", policy}, {"DisruptionGuard", dg}} {
 		if pc.args != "" {
 			s += "  - name: " + pc.name + "\n    args: " + pc.args + "\n"
 		}
@@ -141,17 +140,16 @@ func TestGenerate(t *testing.T) {
 		{
 			name: "kube-system and calico-system",
 			configs: []string{schedulerConfig("ha-scheduler",
-				"{trustedNamespaces: [kube-system, calico-system]}",
 				"{trustedNamespaces: [kube-system, calico-system], requiredLevels: [topology.kubernetes.io/zone, topology.scs.community/host-id]}",
-				"{trustedNamespaces: [kube-system, calico-system], mode: Strict}")},
+				"{mode: Strict}")},
 			policy: policyWith("        - kube-system"),
 			want:   policyWith("        - kube-system", "        - calico-system"),
 		},
 		{
 			name: "both shipped modes, one list",
 			configs: []string{
-				schedulerConfig("ha-scheduler", "{trustedNamespaces: [kube-system, calico-system]}", "{trustedNamespaces: [kube-system, calico-system]}", "{trustedNamespaces: [kube-system, calico-system]}"),
-				schedulerConfig("default-scheduler", "{trustedNamespaces: [kube-system, calico-system]}", "{trustedNamespaces: [kube-system, calico-system]}", "{trustedNamespaces: [kube-system, calico-system]}"),
+				schedulerConfig("ha-scheduler", "{trustedNamespaces: [kube-system, calico-system]}", "{mode: Strict}"),
+				schedulerConfig("default-scheduler", "{trustedNamespaces: [kube-system, calico-system]}", ""),
 			},
 			policy: policyWith("        - kube-system"),
 			want:   policyWith("        - kube-system", "        - calico-system"),
@@ -159,24 +157,22 @@ func TestGenerate(t *testing.T) {
 		{
 			name: "trustedNamespaces left out: the default",
 			configs: []string{schedulerConfig("ha-scheduler",
-				"{allowUserWorkloadsOnControlPlane: false}",
-				"{requiredLevels: [topology.scs.community/host-id]}",
+				"{allowUserWorkloadsOnControlPlane: false, requiredLevels: [topology.scs.community/host-id]}",
 				"{mode: BestEffort}")},
 			policy: policyWith("        - kube-system", "        - stale-namespace"),
 			want:   policyWith("        - kube-system"),
 		},
 		{
-			name:    "plugins enabled without args: the default",
-			configs: []string{schedulerConfig("ha-scheduler", "", "", "")},
+			name:    "no HAPolicy entry: the default",
+			configs: []string{schedulerConfig("ha-scheduler", "", "")},
 			policy:  policyWith(),
 			want:    policyWith("        - kube-system"),
 		},
 		{
-			name: "list written with the marker's indentation",
-			configs: []string{schedulerConfig("ha-scheduler",
-				"{trustedNamespaces: [kube-system, cilium]}", "{trustedNamespaces: [kube-system, cilium]}", "{trustedNamespaces: [kube-system, cilium]}")},
-			policy: policyWith("          - kube-system"),
-			want:   policyWith("        - kube-system", "        - cilium"),
+			name:    "list written with the marker's indentation",
+			configs: []string{schedulerConfig("ha-scheduler", "{trustedNamespaces: [kube-system, cilium]}", "")},
+			policy:  policyWith("          - kube-system"),
+			want:    policyWith("        - kube-system", "        - cilium"),
 		},
 	}
 	for _, tt := range tests {
@@ -210,85 +206,78 @@ func TestGenerate(t *testing.T) {
 
 func TestTrustedNamespacesErrors(t *testing.T) {
 	calico := "{trustedNamespaces: [kube-system, calico-system]}"
+	moved := ": the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)"
 	tests := []struct {
 		name    string
 		configs []string
-		want    []string // substrings of the error
+		want    string
 	}{
-		{
-			name:    "plugins of one profile disagree",
-			configs: []string{schedulerConfig("ha-scheduler", calico, "{trustedNamespaces: [kube-system]}", calico)},
-			want: []string{
-				`secondary.yaml: profile "ha-scheduler", plugin FailureDomainSpread: trustedNamespaces [kube-system], but secondary.yaml: profile "ha-scheduler", plugin WorkloadSeparation: [kube-system, calico-system]`,
-			},
-		},
-		{
-			name:    "a plugin left at the default disagrees",
-			configs: []string{schedulerConfig("ha-scheduler", calico, calico, "{mode: Strict}")},
-			want: []string{
-				`secondary.yaml: profile "ha-scheduler", plugin DisruptionGuard (not set: default): trustedNamespaces [kube-system], but`,
-			},
-		},
-		{
-			name:    "a plugin enabled without args disagrees",
-			configs: []string{schedulerConfig("ha-scheduler", calico, calico, "")},
-			want: []string{
-				`plugin DisruptionGuard (not set: default): trustedNamespaces [kube-system]`,
-			},
-		},
 		{
 			name: "the two configurations disagree",
 			configs: []string{
-				schedulerConfig("ha-scheduler", calico, calico, calico),
-				schedulerConfig("default-scheduler", "{trustedNamespaces: [kube-system]}", "{trustedNamespaces: [kube-system]}", "{trustedNamespaces: [kube-system]}"),
+				schedulerConfig("ha-scheduler", calico, "{mode: Strict}"),
+				schedulerConfig("default-scheduler", "{trustedNamespaces: [kube-system]}", ""),
 			},
-			want: []string{
-				`replacement.yaml: profile "default-scheduler", plugin WorkloadSeparation: trustedNamespaces [kube-system], but secondary.yaml: profile "ha-scheduler", plugin WorkloadSeparation: [kube-system, calico-system]`,
-				`replacement.yaml: profile "default-scheduler", plugin FailureDomainSpread`,
-				`replacement.yaml: profile "default-scheduler", plugin DisruptionGuard`,
-			},
+			want: "the scheduler configurations disagree on the trusted namespaces; make every profile trust the same namespaces:\n" +
+				`replacement.yaml: profile "default-scheduler": trustedNamespaces [kube-system], but secondary.yaml: profile "ha-scheduler": [kube-system, calico-system]`,
 		},
 		{
-			name:    "same namespaces, another order",
-			configs: []string{schedulerConfig("ha-scheduler", calico, "{trustedNamespaces: [calico-system, kube-system]}", calico)},
-			want:    []string{`plugin FailureDomainSpread: trustedNamespaces [calico-system, kube-system], but`},
+			name: "a profile without HAPolicy has the default",
+			configs: []string{
+				schedulerConfig("ha-scheduler", calico, ""),
+				schedulerConfig("default-scheduler", "", "{mode: Strict}"),
+			},
+			want: "the scheduler configurations disagree on the trusted namespaces; make every profile trust the same namespaces:\n" +
+				`replacement.yaml: profile "default-scheduler" (no HAPolicy entry: default policy): trustedNamespaces [kube-system], but secondary.yaml: profile "ha-scheduler": [kube-system, calico-system]`,
+		},
+		{
+			name: "same namespaces, another order",
+			configs: []string{
+				schedulerConfig("ha-scheduler", calico, ""),
+				schedulerConfig("default-scheduler", "{trustedNamespaces: [calico-system, kube-system]}", ""),
+			},
+			want: "the scheduler configurations disagree on the trusted namespaces; make every profile trust the same namespaces:\n" +
+				`replacement.yaml: profile "default-scheduler": trustedNamespaces [calico-system, kube-system], but secondary.yaml: profile "ha-scheduler": [kube-system, calico-system]`,
 		},
 		{
 			name:    "invalid args, with the field path",
-			configs: []string{schedulerConfig("ha-scheduler", "{trustedNamespaces: [kube-system, Not_A_Namespace]}", calico, calico)},
-			want:    []string{`secondary.yaml: profile "ha-scheduler", plugin WorkloadSeparation: profiles[0].pluginConfig[0].args.trustedNamespaces[1]: Invalid value: "Not_A_Namespace"`},
+			configs: []string{schedulerConfig("ha-scheduler", "{trustedNamespaces: [kube-system, Not_A_Namespace]}", "")},
+			want:    `secondary.yaml: invalid configuration: profiles[0].pluginConfig[0].args.trustedNamespaces[1]: Invalid value: "Not_A_Namespace": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
 		},
 		{
 			name:    "unknown field",
-			configs: []string{schedulerConfig("ha-scheduler", "{trustedNamespace: [kube-system, calico-system]}", calico, calico)},
-			want:    []string{`profiles[0].pluginConfig[0].args: Forbidden: unknown field "trustedNamespace"`},
+			configs: []string{schedulerConfig("ha-scheduler", "{trustedNamespace: [kube-system, calico-system]}", "")},
+			want:    `secondary.yaml: invalid configuration: profiles[0].pluginConfig[0].args: Forbidden: unknown field "trustedNamespace"`,
+		},
+		{
+			name:    "the policy written in a plugin's args, as before HAPolicy",
+			configs: []string{schedulerConfig("ha-scheduler", "", calico)},
+			want:    `secondary.yaml: invalid configuration: profiles[0].pluginConfig[0].args: Forbidden: unknown field "trustedNamespaces"` + moved,
 		},
 		{
 			name:    "empty list",
-			configs: []string{schedulerConfig("ha-scheduler", "{trustedNamespaces: []}", calico, calico)},
-			want:    []string{`profiles[0].pluginConfig[0].args.trustedNamespaces: Required value`},
+			configs: []string{schedulerConfig("ha-scheduler", "{trustedNamespaces: []}", "")},
+			want:    "secondary.yaml: invalid configuration: profiles[0].pluginConfig[0].args.trustedNamespaces: Required value: at least one namespace: with none, kube-proxy, the CNI and CoreDNS become user workloads kept off control-plane nodes; leave the field out for the default [kube-system]",
 		},
 		{
-			name: "compact cluster: the admission policy does not fit",
-			configs: []string{schedulerConfig("ha-scheduler",
-				"{allowUserWorkloadsOnControlPlane: true}", "{allowUserWorkloadsOnControlPlane: true}", "{allowUserWorkloadsOnControlPlane: true}")},
-			want: []string{`secondary.yaml: profile "ha-scheduler", plugin WorkloadSeparation: user workloads may run on ControlPlane, Worker nodes (allowUserWorkloadsOnControlPlane: true, userWorkloads.nodeRole: Worker), but manifests/admission/daemonset-node-affinity.yaml keeps`},
+			name:    "compact cluster: the admission policy does not fit",
+			configs: []string{schedulerConfig("ha-scheduler", "{allowUserWorkloadsOnControlPlane: true}", "")},
+			want:    `secondary.yaml: profile "ha-scheduler": user workloads may run on ControlPlane, Worker nodes (allowUserWorkloadsOnControlPlane: true, userWorkloads.nodeRole: Worker), but manifests/admission/daemonset-node-affinity.yaml keeps the DaemonSets of untrusted namespaces off control-plane and infra nodes; do not apply manifests/admission to such a cluster (docs/policy.md: compact cluster)`,
 		},
 		{
-			name: "user workloads on infra nodes",
-			configs: []string{schedulerConfig("ha-scheduler",
-				"{userWorkloads: {nodeRole: Any}}", "{userWorkloads: {nodeRole: Any}}", "{userWorkloads: {nodeRole: Any}}")},
-			want: []string{`user workloads may run on ControlPlane, Infra, Worker nodes (allowUserWorkloadsOnControlPlane: false, userWorkloads.nodeRole: Any)`},
+			name:    "user workloads on infra nodes",
+			configs: []string{schedulerConfig("ha-scheduler", "{userWorkloads: {nodeRole: Any}}", "")},
+			want:    `secondary.yaml: profile "ha-scheduler": user workloads may run on ControlPlane, Infra, Worker nodes (allowUserWorkloadsOnControlPlane: false, userWorkloads.nodeRole: Any), but manifests/admission/daemonset-node-affinity.yaml keeps the DaemonSets of untrusted namespaces off control-plane and infra nodes; do not apply manifests/admission to such a cluster (docs/policy.md: compact cluster)`,
 		},
 		{
 			name:    "no ha-scheduler plugin",
 			configs: []string{"apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- schedulerName: default-scheduler\n"},
-			want:    []string{`secondary.yaml: no profile enables or configures WorkloadSeparation, FailureDomainSpread, DisruptionGuard`},
+			want:    "secondary.yaml: no profile enables WorkloadSeparation, FailureDomainSpread, DisruptionGuard; profiles: default-scheduler (no ha-scheduler plugin)",
 		},
 		{
 			name:    "not a scheduler configuration",
 			configs: []string{"apiVersion: v1\nkind: ConfigMap\n"},
-			want:    []string{`secondary.yaml: kind is "ConfigMap", want KubeSchedulerConfiguration`},
+			want:    `secondary.yaml: no kind "ConfigMap" is registered for version "v1" in scheme "pkg/runtime/scheme.go:111"`,
 		},
 	}
 	for _, tt := range tests {
@@ -298,13 +287,9 @@ func TestTrustedNamespacesErrors(t *testing.T) {
 				files = append(files, gen.File{Name: []string{"secondary.yaml", "replacement.yaml"}[i], Data: []byte(c)})
 			}
 			ns, err := gen.TrustedNamespaces(files...)
-			if err == nil {
-				t.Fatalf("no error; trusted namespaces %v", ns)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error does not contain\n  %s\nerror:\n%v", w, err)
-				}
+			require.Error(t, err, "trusted namespaces %v", ns)
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -375,8 +360,8 @@ func TestRunCheckAndWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("secondary.yaml", schedulerConfig("ha-scheduler", calico, calico, calico))
-	write("replacement.yaml", schedulerConfig("default-scheduler", calico, calico, calico))
+	write("secondary.yaml", schedulerConfig("ha-scheduler", calico, "{mode: Strict}"))
+	write("replacement.yaml", schedulerConfig("default-scheduler", calico, ""))
 	stale := policyWith("        - kube-system")
 	write("policy.yaml", stale)
 	o := gen.Options{Root: dir, Configs: []string{"secondary.yaml", "replacement.yaml"}, Policy: "policy.yaml", Check: true}

@@ -22,20 +22,18 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/validation/field"
-	"k8s.io/klog/v2"
-	"k8s.io/kubernetes/cmd/kube-scheduler/app/options"
+	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
 
 	"github.com/ha-scheduler/ha-scheduler/hack/gen-admission/gen"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
 const policyDoc = "docs/policy.md"
@@ -81,11 +79,11 @@ func yamlBlocks(doc string) []docExample {
 }
 
 // TestPolicyDocExamples loads every yaml block of docs/policy.md as the
-// scheduler would: each plugin's args with validation.Load*Args (strict
-// decoding, defaults, validation), then the whole profile, next to the
-// shipped plugins block, with upstream's loader and the start-up checks
-// (one policy per profile). An example that replaces the component table
-// must keep every default component unchanged.
+// scheduler would: the example's pluginConfig next to the shipped plugins
+// block, decoded by upstream's loader, then each profile's policy (the
+// HAPolicy entry) loaded strictly, defaulted and validated as the binary's
+// start-up does. An example that replaces the component table must keep
+// every default component unchanged.
 func TestPolicyDocExamples(t *testing.T) {
 	examples := yamlBlocks(readPolicyDoc(t))
 	if len(examples) < 4 {
@@ -97,67 +95,37 @@ func TestPolicyDocExamples(t *testing.T) {
 	for _, ex := range examples {
 		t.Run(ex.heading, func(t *testing.T) {
 			raw, err := yaml.YAMLToJSONStrict([]byte(ex.yaml))
-			if err != nil {
-				t.Fatalf("%s: not YAML: %v", ex, err)
-			}
+			require.NoError(t, err, "%s: not YAML", ex)
 			var snippet struct {
 				PluginConfig []struct {
 					Name string          `json:"name"`
 					Args json.RawMessage `json:"args"`
 				} `json:"pluginConfig"`
 			}
-			if err := config.UnmarshalStrict(raw, &snippet); err != nil {
-				t.Fatalf("%s: want a pluginConfig snippet: %v", ex, err)
+			require.NoError(t, config.UnmarshalStrict(raw, &snippet), "%s: want a pluginConfig snippet", ex)
+			var names []string
+			for _, pc := range snippet.PluginConfig {
+				names = append(names, pc.Name)
 			}
-			seen := map[string]bool{}
-			for j, pc := range snippet.PluginConfig {
-				path := field.NewPath("pluginConfig").Index(j).Child("args")
-				obj := &runtime.Unknown{Raw: pc.Args, ContentType: runtime.ContentTypeJSON}
-				var pa *config.PolicyArgs
-				switch pc.Name {
-				case config.WorkloadSeparationName:
-					a, err := validation.LoadWorkloadSeparationArgs(obj, path)
-					if err != nil {
-						t.Fatalf("%s: %v", ex, err)
-					}
-					pa = &a.PolicyArgs
-				case config.FailureDomainSpreadName:
-					a, err := validation.LoadFailureDomainSpreadArgs(obj, path)
-					if err != nil {
-						t.Fatalf("%s: %v", ex, err)
-					}
-					pa = &a.PolicyArgs
-				case config.DisruptionGuardName:
-					a, err := validation.LoadDisruptionGuardArgs(obj, path)
-					if err != nil {
-						t.Fatalf("%s: %v", ex, err)
-					}
-					pa = &a.PolicyArgs
-				default:
-					t.Fatalf("%s: pluginConfig[%d] is %q, not an ha-scheduler plugin", ex, j, pc.Name)
-				}
-				if seen[pc.Name] {
-					t.Errorf("%s: %s configured twice", ex, pc.Name)
-				}
-				seen[pc.Name] = true
-				if _, err := pa.Policy(); err != nil {
-					t.Errorf("%s: %s: policy: %v", ex, pc.Name, err)
-				}
-				checkDefaultsKept(t, ex, pc.Name, pa.Components, defaults)
+			// The policy once; DisruptionGuard's own settings at most.
+			if !slices.Contains(names, config.PolicyName) {
+				t.Errorf("%s: pluginConfig %v has no %s entry", ex, names, config.PolicyName)
 			}
-			for _, name := range []string{config.WorkloadSeparationName, config.FailureDomainSpreadName, config.DisruptionGuardName} {
-				if !seen[name] {
-					t.Errorf("%s: no args for %s: a complete example configures all three plugins", ex, name)
+			for _, n := range names {
+				if n != config.PolicyName && n != config.DisruptionGuardName {
+					t.Errorf("%s: pluginConfig entry %q: only %s and %s take args", ex, n, config.PolicyName, config.DisruptionGuardName)
 				}
 			}
-			loadProfile(t, ex, plugins, raw)
+			res, err := policysource.Load(profileConfig(t, plugins, raw), "ha-scheduler")
+			require.NoError(t, err, "%s: in a KubeSchedulerConfiguration", ex)
+			checkDefaultsKept(t, ex, res.Args.Components, defaults)
 		})
 	}
 }
 
 // checkDefaultsKept: an example that writes components copies the default
 // table whole (setting components replaces it).
-func checkDefaultsKept(t *testing.T, ex docExample, plugin string, got, defaults []config.ComponentArgs) {
+func checkDefaultsKept(t *testing.T, ex docExample, got, defaults []config.ComponentArgs) {
 	t.Helper()
 	byName := map[string]config.ComponentArgs{}
 	for _, c := range got {
@@ -166,11 +134,11 @@ func checkDefaultsKept(t *testing.T, ex docExample, plugin string, got, defaults
 	for _, d := range defaults {
 		c, ok := byName[d.Name]
 		if !ok {
-			t.Errorf("%s: %s: components leave out the default component %s", ex, plugin, d.Name)
+			t.Errorf("%s: components leave out the default component %s", ex, d.Name)
 			continue
 		}
 		if diff := cmp.Diff(d, c); diff != "" {
-			t.Errorf("%s: %s: default component %s changed (-default +example):\n%s", ex, plugin, d.Name, diff)
+			t.Errorf("%s: default component %s changed (-default +example):\n%s", ex, d.Name, diff)
 		}
 	}
 }
@@ -192,14 +160,12 @@ func shippedPlugins(t *testing.T) any {
 	return cfg.Profiles[0].Plugins
 }
 
-// loadProfile runs the binary's start-up path on a configuration made of the
-// shipped plugins block and the example's pluginConfig.
-func loadProfile(t *testing.T, ex docExample, plugins any, snippetJSON []byte) {
+// profileConfig is a configuration made of the shipped plugins block and
+// the example's pluginConfig, in one profile named ha-scheduler.
+func profileConfig(t *testing.T, plugins any, snippetJSON []byte) []byte {
 	t.Helper()
 	var snippet map[string]any
-	if err := json.Unmarshal(snippetJSON, &snippet); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(snippetJSON, &snippet))
 	cfg := map[string]any{
 		"apiVersion": "kubescheduler.config.k8s.io/v1",
 		"kind":       "KubeSchedulerConfiguration",
@@ -210,20 +176,8 @@ func loadProfile(t *testing.T, ex docExample, plugins any, snippetJSON []byte) {
 		}},
 	}
 	data, err := json.Marshal(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := options.LoadConfigFromFile(klog.Background(), path)
-	if err != nil {
-		t.Fatalf("%s: in a KubeSchedulerConfiguration: %v", ex, err)
-	}
-	if err := validation.ValidateSchedulerConfiguration(loaded); err != nil {
-		t.Fatalf("%s: in a KubeSchedulerConfiguration: %v", ex, err)
-	}
+	require.NoError(t, err)
+	return data
 }
 
 var backticked = regexp.MustCompile("`([^`=]+)=([^`]*)`")

@@ -39,12 +39,16 @@ import (
 	_ "k8s.io/component-base/logs/json/register"
 	perf "k8s.io/kubernetes/test/integration/scheduler_perf"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/app"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins"
 )
 
 // configFile holds the test cases, relative to this package (go test runs
 // in the package directory).
 const configFile = "config/performance-config.yaml"
+
+// haSchedulerConfig is the configuration of the HAScheduler workloads.
+const haSchedulerConfig = "config/scheduler-ha.yaml"
 
 // topic names the data-items file: BenchmarkPerfScheduling_benchmark_<topic>_<time>.json.
 const topic = "hascheduler"
@@ -61,7 +65,13 @@ func TestMain(m *testing.M) {
 // -perf-scheduling-label-filter (default "performance": the 500- and
 // 5,000-node workloads). Run with -benchtime=1x.
 func BenchmarkPerfScheduling(b *testing.B) {
-	perf.RunBenchmarkPerfScheduling(b, configFile, topic, plugins.Registry(),
+	// scheduler_perf builds the scheduler itself, without the command's
+	// pre-run that loads each profile's policy: load it here.
+	policies, err := app.LoadPolicies(haSchedulerConfig)
+	if err != nil {
+		b.Fatal(err)
+	}
+	perf.RunBenchmarkPerfScheduling(b, configFile, topic, plugins.Registry(policies),
 		perf.WithNodeUpdateFn(onCreateNodes))
 }
 

@@ -16,9 +16,10 @@ limitations under the License.
 
 // Package gen keeps the trusted namespaces of the DaemonSet admission policy
 // (manifests/admission) in step with the scheduler configuration they must
-// mirror: it reads trustedNamespaces from the ha-scheduler plugins' args of
-// the shipped KubeSchedulerConfiguration files, with the decoding, defaulting
-// and validation the scheduler itself uses, and rewrites the block between
+// mirror: it reads trustedNamespaces from the policy (the HAPolicy entry) of
+// each profile of the shipped KubeSchedulerConfiguration files, through
+// pkg/policysource (the decoding, defaulting and validation the scheduler
+// itself uses), and rewrites the block between
 // the BeginMarker and EndMarker comments of the policy, leaving every other
 // byte of the file as it is. hack/gen-admission is its command (`make
 // manifests`); test/manifests runs it in check mode against the shipped files.
@@ -27,7 +28,6 @@ package gen
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,14 +38,12 @@ import (
 	"strings"
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
 // The markers around the generated list in the admission policy. The list
@@ -88,78 +86,17 @@ type File struct {
 type Source struct {
 	File    string
 	Profile string
-	Plugin  string
-	// Defaulted: the plugin has no trustedNamespaces in its args (or no
-	// args at all) and so runs with the default.
+	// Defaulted: the profile has no HAPolicy entry and so runs with the
+	// default policy.
 	Defaulted bool
 }
 
 func (s Source) String() string {
-	out := fmt.Sprintf("%s: profile %q, plugin %s", s.File, s.Profile, s.Plugin)
+	out := fmt.Sprintf("%s: profile %q", s.File, s.Profile)
 	if s.Defaulted {
-		out += " (not set: default)"
+		out += " (no " + config.PolicyName + " entry: default policy)"
 	}
 	return out
-}
-
-// schedulerConfig is the part of a KubeSchedulerConfiguration read here.
-type schedulerConfig struct {
-	APIVersion string    `json:"apiVersion"`
-	Kind       string    `json:"kind"`
-	Profiles   []profile `json:"profiles"`
-}
-
-type profile struct {
-	SchedulerName string               `json:"schedulerName"`
-	Plugins       map[string]pluginSet `json:"plugins"`
-	PluginConfig  []pluginConfigEntry  `json:"pluginConfig"`
-}
-
-type pluginSet struct {
-	Enabled []struct {
-		Name string `json:"name"`
-	} `json:"enabled"`
-}
-
-type pluginConfigEntry struct {
-	Name string          `json:"name"`
-	Args json.RawMessage `json:"args"`
-}
-
-// ourPlugins are the plugins whose args carry the policy.
-var ourPlugins = []string{config.WorkloadSeparationName, config.FailureDomainSpreadName, config.DisruptionGuardName}
-
-// loadPolicy decodes, defaults and validates one plugin's args as the
-// scheduler does and returns their policy part.
-func loadPolicy(plugin string, raw json.RawMessage, path *field.Path) (*config.PolicyArgs, error) {
-	var obj runtime.Object
-	if len(raw) > 0 {
-		obj = &runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}
-	}
-	var pa *config.PolicyArgs
-	switch plugin {
-	case config.WorkloadSeparationName:
-		a, err := validation.LoadWorkloadSeparationArgs(obj, path)
-		if err != nil {
-			return nil, err
-		}
-		pa = &a.PolicyArgs
-	case config.FailureDomainSpreadName:
-		a, err := validation.LoadFailureDomainSpreadArgs(obj, path)
-		if err != nil {
-			return nil, err
-		}
-		pa = &a.PolicyArgs
-	case config.DisruptionGuardName:
-		a, err := validation.LoadDisruptionGuardArgs(obj, path)
-		if err != nil {
-			return nil, err
-		}
-		pa = &a.PolicyArgs
-	default:
-		return nil, fmt.Errorf("%s is not an ha-scheduler plugin", plugin)
-	}
-	return pa, nil
 }
 
 // checkWorkersOnly fails when the policy lets user workloads onto
@@ -167,11 +104,7 @@ func loadPolicy(plugin string, raw json.RawMessage, path *field.Path) (*config.P
 // of an untrusted namespace an affinity that excludes those nodes: with such
 // a policy (a compact cluster) it would keep DaemonSets off nodes the
 // scheduler allows them, e.g. off every node of a three-node compact cluster.
-func checkWorkersOnly(pa *config.PolicyArgs) error {
-	p, err := pa.Policy()
-	if err != nil {
-		return err
-	}
+func checkWorkersOnly(p *policy.Policy) error {
 	roles := policy.RolesOf(p.UserWorkloads.Placement)
 	if p.AllowUserWorkloadsOnControlPlane {
 		roles = roles.With(policy.RoleControlPlane)
@@ -189,93 +122,42 @@ func checkWorkersOnly(pa *config.PolicyArgs) error {
 		strings.Join(allowed, ", "), p.AllowUserWorkloadsOnControlPlane, p.UserWorkloads.Placement, DefaultPolicy)
 }
 
-// hasTrustedNamespaces says whether args set trustedNamespaces themselves.
-func hasTrustedNamespaces(raw json.RawMessage) bool {
-	var m map[string]json.RawMessage
-	if len(raw) == 0 || json.Unmarshal(raw, &m) != nil {
-		return false
-	}
-	_, ok := m["trustedNamespaces"]
-	return ok
-}
-
 type found struct {
 	src Source
 	ns  []string
 }
 
-// readConfig returns the trusted namespaces of every ha-scheduler plugin of
-// every profile of one configuration file: those with args, and those
-// enabled without args (they run with the default policy).
+// readConfig returns the trusted namespaces of every profile of one
+// configuration file that enables an ha-scheduler plugin, read as the
+// scheduler reads them (pkg/policysource).
 func readConfig(f File) ([]found, error) {
-	var cfg schedulerConfig
-	if err := yaml.Unmarshal(f.Data, &cfg); err != nil {
+	results, err := policysource.LoadAll(f.Data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
-	}
-	if cfg.Kind != "KubeSchedulerConfiguration" {
-		return nil, fmt.Errorf("%s: kind is %q, want KubeSchedulerConfiguration", f.Name, cfg.Kind)
 	}
 	var out []found
 	var errs []error
-	for i, prof := range cfg.Profiles {
-		name := prof.SchedulerName
-		if name == "" {
-			name = "default-scheduler"
+	for _, r := range results {
+		if err := checkWorkersOnly(r.Policy); err != nil {
+			errs = append(errs, fmt.Errorf("%s: profile %q: %w", f.Name, r.Profile, err))
+			continue
 		}
-		configured := map[string]bool{}
-		for j, pc := range prof.PluginConfig {
-			if !slices.Contains(ourPlugins, pc.Name) {
-				continue
-			}
-			configured[pc.Name] = true
-			path := field.NewPath("profiles").Index(i).Child("pluginConfig").Index(j).Child("args")
-			pa, err := loadPolicy(pc.Name, pc.Args, path)
-			if err == nil {
-				err = checkWorkersOnly(pa)
-			}
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: profile %q, plugin %s: %w", f.Name, name, pc.Name, err))
-				continue
-			}
-			out = append(out, found{
-				src: Source{File: f.Name, Profile: name, Plugin: pc.Name, Defaulted: !hasTrustedNamespaces(pc.Args)},
-				ns:  pa.TrustedNamespaces,
-			})
-		}
-		// Extension points in a fixed order, so messages are stable.
-		points := make([]string, 0, len(prof.Plugins))
-		for point := range prof.Plugins {
-			points = append(points, point)
-		}
-		slices.Sort(points)
-		for _, point := range points {
-			for _, p := range prof.Plugins[point].Enabled {
-				if !slices.Contains(ourPlugins, p.Name) || configured[p.Name] {
-					continue
-				}
-				configured[p.Name] = true
-				out = append(out, found{
-					src: Source{File: f.Name, Profile: name, Plugin: p.Name, Defaulted: true},
-					ns:  []string{policy.DefaultTrustedNamespace},
-				})
-			}
-		}
+		out = append(out, found{
+			src: Source{File: f.Name, Profile: r.Profile, Defaulted: !r.Written},
+			ns:  r.Args.TrustedNamespaces,
+		})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no profile enables or configures %s: nothing to take the trusted namespaces from", f.Name, strings.Join(ourPlugins, ", "))
 	}
 	return out, nil
 }
 
 // TrustedNamespaces returns the trusted namespaces the configuration files
-// agree on. Every ha-scheduler plugin of every profile of every file must
-// have the same list, in the same order (start-up validation already
-// requires it within a profile; one admission policy serves every file), or
-// the error names each file, profile and plugin that differs from the first.
-// A plugin without trustedNamespaces has policy.DefaultTrustedNamespace.
+// agree on. Every profile of every file that enables an ha-scheduler plugin
+// must have the same list, in the same order (one admission policy serves
+// every file), or the error names each file and profile that differs from
+// the first.
 func TrustedNamespaces(configs ...File) ([]string, error) {
 	if len(configs) == 0 {
 		return nil, errors.New("no scheduler configuration given")
@@ -301,7 +183,7 @@ func TrustedNamespaces(configs ...File) ([]string, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("the scheduler configurations disagree on the trusted namespaces; make every plugin of every profile trust the same namespaces:\n%w", errors.Join(errs...))
+		return nil, fmt.Errorf("the scheduler configurations disagree on the trusted namespaces; make every profile trust the same namespaces:\n%w", errors.Join(errs...))
 	}
 	return first.ns, nil
 }

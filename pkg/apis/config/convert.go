@@ -18,6 +18,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
@@ -30,6 +31,8 @@ func (a *PolicyArgs) Policy() (*policy.Policy, error) {
 	p := &policy.Policy{
 		TrustedNamespaces:                sets.New(a.TrustedNamespaces...),
 		AllowUserWorkloadsOnControlPlane: a.AllowUserWorkloadsOnControlPlane,
+		Levels:                           slices.Clone(a.Levels),
+		RequiredLevels:                   slices.Clone(a.RequiredLevels),
 	}
 	var err error
 	if p.OtherTrusted, err = a.OtherTrustedPods.rule(); err != nil {

@@ -17,6 +17,8 @@ limitations under the License.
 package config
 
 import (
+	"slices"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
@@ -49,6 +51,12 @@ func SetDefaultsPolicyArgs(a *PolicyArgs) {
 		a.UserWorkloads = ruleArgsOf(policy.DefaultUserWorkloads())
 	}
 	setDefaultsRule(a.UserWorkloads)
+	if a.Levels == nil {
+		a.Levels = slices.Clone(policy.DefaultLevels)
+	}
+	if a.RequiredLevels == nil {
+		a.RequiredLevels = slices.Clone(policy.DefaultRequiredLevels)
+	}
 }
 
 func setDefaultsRule(r *RuleArgs) {
@@ -60,25 +68,8 @@ func setDefaultsRule(r *RuleArgs) {
 	}
 }
 
-// SetDefaultsWorkloadSeparationArgs sets the defaults of the args.
-func SetDefaultsWorkloadSeparationArgs(a *WorkloadSeparationArgs) {
-	SetDefaultsPolicyArgs(&a.PolicyArgs)
-}
-
-// SetDefaultsFailureDomainSpreadArgs sets the defaults of the args.
-func SetDefaultsFailureDomainSpreadArgs(a *FailureDomainSpreadArgs) {
-	SetDefaultsPolicyArgs(&a.PolicyArgs)
-	if a.Levels == nil {
-		a.Levels = append([]string(nil), policy.DefaultLevels...)
-	}
-	if a.RequiredLevels == nil {
-		a.RequiredLevels = []string{policy.LabelHostID}
-	}
-}
-
 // SetDefaultsDisruptionGuardArgs sets the defaults of the args.
 func SetDefaultsDisruptionGuardArgs(a *DisruptionGuardArgs) {
-	SetDefaultsPolicyArgs(&a.PolicyArgs)
 	if a.Mode == "" {
 		a.Mode = ModeStrict
 	}

@@ -17,6 +17,8 @@ limitations under the License.
 package config
 
 import (
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -53,68 +55,85 @@ func defaultPolicy() PolicyArgs {
 		},
 		OtherTrustedPods: &RuleArgs{Placement: "Any", Spread: "Preferred"},
 		UserWorkloads:    &RuleArgs{Placement: "Worker", Spread: "Preferred"},
+		Levels:           defaultLevels(),
+		RequiredLevels:   []string{"topology.scs.community/host-id"},
 	}
 }
 
-func TestSetDefaultsWorkloadSeparationArgs(t *testing.T) {
+func defaultLevels() []string {
+	return []string{"topology.kubernetes.io/zone", "topology.scs.community/host-id", "kubernetes.io/hostname"}
+}
+
+func TestSetDefaultsPolicyArgs(t *testing.T) {
 	tests := []struct {
 		name string
-		in   func() *WorkloadSeparationArgs
-		want *WorkloadSeparationArgs
+		in   func() *PolicyArgs
+		want *PolicyArgs
 	}{
 		{
 			name: "empty: the default policy",
-			in:   func() *WorkloadSeparationArgs { return &WorkloadSeparationArgs{} },
-			want: &WorkloadSeparationArgs{PolicyArgs: defaultPolicy()},
+			in:   func() *PolicyArgs { return &PolicyArgs{} },
+			want: ptr.To(defaultPolicy()),
+		},
+		{
+			name: "apiVersion and kind are kept",
+			in: func() *PolicyArgs {
+				return &PolicyArgs{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "HAPolicyArgs"}}
+			},
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
+				a.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "HAPolicyArgs"}
+				return &a
+			}(),
 		},
 		{
 			name: "compact mode is kept, the rest defaulted",
-			in: func() *WorkloadSeparationArgs {
-				return &WorkloadSeparationArgs{PolicyArgs: PolicyArgs{AllowUserWorkloadsOnControlPlane: true}}
-			},
-			want: func() *WorkloadSeparationArgs {
-				a := &WorkloadSeparationArgs{PolicyArgs: defaultPolicy()}
+			in:   func() *PolicyArgs { return &PolicyArgs{AllowUserWorkloadsOnControlPlane: true} },
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
 				a.AllowUserWorkloadsOnControlPlane = true
-				return a
+				return &a
 			}(),
 		},
 		{
 			name: "trusted namespaces are kept as set, the components are the default table",
-			in: func() *WorkloadSeparationArgs {
-				return &WorkloadSeparationArgs{PolicyArgs: PolicyArgs{TrustedNamespaces: []string{"kube-system", "calico-system"}}}
+			in: func() *PolicyArgs {
+				return &PolicyArgs{TrustedNamespaces: []string{"kube-system", "calico-system"}}
 			},
-			want: func() *WorkloadSeparationArgs {
-				a := &WorkloadSeparationArgs{PolicyArgs: defaultPolicy()}
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
 				a.TrustedNamespaces = []string{"kube-system", "calico-system"}
-				return a
+				return &a
 			}(),
 		},
 		{
-			name: "explicit empty lists stay empty",
-			in: func() *WorkloadSeparationArgs {
-				return &WorkloadSeparationArgs{PolicyArgs: PolicyArgs{TrustedNamespaces: []string{}, Components: []ComponentArgs{}}}
+			name: "explicit empty lists stay empty (for validation to judge)",
+			in: func() *PolicyArgs {
+				return &PolicyArgs{TrustedNamespaces: []string{}, Components: []ComponentArgs{}, Levels: []string{}, RequiredLevels: []string{}}
 			},
-			want: &WorkloadSeparationArgs{PolicyArgs: PolicyArgs{
+			want: &PolicyArgs{
 				TrustedNamespaces: []string{},
 				Components:        []ComponentArgs{},
 				OtherTrustedPods:  &RuleArgs{Placement: "Any", Spread: "Preferred"},
 				UserWorkloads:     &RuleArgs{Placement: "Worker", Spread: "Preferred"},
-			}},
+				Levels:            []string{},
+				RequiredLevels:    []string{},
+			},
 		},
 		{
 			name: "custom components replace the table; each gets spread and minAvailable defaults",
-			in: func() *WorkloadSeparationArgs {
-				return &WorkloadSeparationArgs{PolicyArgs: PolicyArgs{Components: []ComponentArgs{
+			in: func() *PolicyArgs {
+				return &PolicyArgs{Components: []ComponentArgs{
 					{Name: "a", Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "a"}}}, RuleArgs: RuleArgs{Placement: "Infra"}},
 					{Name: "b", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{}}},
 					{Name: "c", RuleArgs: RuleArgs{Placement: "ControlPlane", Disruption: &DisruptionArgs{Quorum: true}}},
 					{Name: "d", RuleArgs: RuleArgs{Placement: "Any", Spread: "None", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](3)}}},
 					{Name: "e", RuleArgs: RuleArgs{Placement: "Any", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](0)}}},
 					{Name: "f", RuleArgs: RuleArgs{}},
-				}}}
+				}}
 			},
-			want: func() *WorkloadSeparationArgs {
-				a := &WorkloadSeparationArgs{PolicyArgs: defaultPolicy()}
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
 				a.Components = []ComponentArgs{
 					{Name: "a", Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "a"}}}, RuleArgs: RuleArgs{Placement: "Infra", Spread: "Preferred"}},
 					{Name: "b", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](1)}}},
@@ -125,124 +144,98 @@ func TestSetDefaultsWorkloadSeparationArgs(t *testing.T) {
 					// nodeRole has no default: validation requires it.
 					{Name: "f", RuleArgs: RuleArgs{Spread: "Preferred"}},
 				}
-				return a
+				return &a
+			}(),
+		},
+		{
+			name: "quorum and minAvailable both set are kept as they are (validation rejects them)",
+			in: func() *PolicyArgs {
+				return &PolicyArgs{Components: []ComponentArgs{
+					{Name: "etcd", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true, MinAvailable: ptr.To[int32](2)}}},
+				}}
+			},
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
+				a.Components = []ComponentArgs{
+					{Name: "etcd", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true, MinAvailable: ptr.To[int32](2)}}},
+				}
+				return &a
 			}(),
 		},
 		{
 			name: "partial rules for other trusted pods and user workloads are completed, not replaced",
-			in: func() *WorkloadSeparationArgs {
-				return &WorkloadSeparationArgs{PolicyArgs: PolicyArgs{
+			in: func() *PolicyArgs {
+				return &PolicyArgs{
 					OtherTrustedPods: &RuleArgs{Placement: "Infra"},
 					UserWorkloads:    &RuleArgs{Placement: "Any", Spread: "Required", Disruption: &DisruptionArgs{}},
-				}}
+				}
 			},
-			want: func() *WorkloadSeparationArgs {
-				a := &WorkloadSeparationArgs{PolicyArgs: defaultPolicy()}
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
 				a.OtherTrustedPods = &RuleArgs{Placement: "Infra", Spread: "Preferred"}
 				a.UserWorkloads = &RuleArgs{Placement: "Any", Spread: "Required", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](1)}}
-				return a
+				return &a
 			}(),
 		},
 		{
 			name: "an empty rule gets the default spread only",
-			in: func() *WorkloadSeparationArgs {
-				return &WorkloadSeparationArgs{PolicyArgs: PolicyArgs{UserWorkloads: &RuleArgs{}}}
-			},
-			want: func() *WorkloadSeparationArgs {
-				a := &WorkloadSeparationArgs{PolicyArgs: defaultPolicy()}
+			in:   func() *PolicyArgs { return &PolicyArgs{UserWorkloads: &RuleArgs{}} },
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
 				a.UserWorkloads = &RuleArgs{Spread: "Preferred"}
-				return a
+				return &a
+			}(),
+		},
+		{
+			name: "explicit levels are kept",
+			in: func() *PolicyArgs {
+				return &PolicyArgs{
+					Levels:         []string{"topology.kubernetes.io/region", "topology.kubernetes.io/zone", "kubernetes.io/hostname"},
+					RequiredLevels: []string{"topology.kubernetes.io/zone", "kubernetes.io/hostname"},
+				}
+			},
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
+				a.Levels = []string{"topology.kubernetes.io/region", "topology.kubernetes.io/zone", "kubernetes.io/hostname"}
+				a.RequiredLevels = []string{"topology.kubernetes.io/zone", "kubernetes.io/hostname"}
+				return &a
+			}(),
+		},
+		{
+			name: "levels set, required levels defaulted",
+			in: func() *PolicyArgs {
+				return &PolicyArgs{Levels: []string{"topology.scs.community/host-id", "kubernetes.io/hostname"}}
+			},
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
+				a.Levels = []string{"topology.scs.community/host-id", "kubernetes.io/hostname"}
+				return &a
+			}(),
+		},
+		{
+			name: "explicit empty required levels: nothing required, levels defaulted",
+			in:   func() *PolicyArgs { return &PolicyArgs{RequiredLevels: []string{}} },
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
+				a.RequiredLevels = []string{}
+				return &a
+			}(),
+		},
+		{
+			name: "explicit empty levels stay empty, required levels defaulted",
+			in:   func() *PolicyArgs { return &PolicyArgs{Levels: []string{}} },
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
+				a.Levels = []string{}
+				return &a
 			}(),
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := tt.in()
-			SetDefaultsWorkloadSeparationArgs(got)
+			SetDefaultsPolicyArgs(got)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("defaulted args (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestSetDefaultsFailureDomainSpreadArgs(t *testing.T) {
-	defaultLevels := func() []string {
-		return []string{"topology.kubernetes.io/zone", "topology.scs.community/host-id", "kubernetes.io/hostname"}
-	}
-	tests := []struct {
-		name string
-		in   *FailureDomainSpreadArgs
-		want *FailureDomainSpreadArgs
-	}{
-		{
-			name: "empty: the default policy, three levels, host-id required",
-			in:   &FailureDomainSpreadArgs{},
-			want: &FailureDomainSpreadArgs{
-				PolicyArgs:     defaultPolicy(),
-				Levels:         defaultLevels(),
-				RequiredLevels: []string{"topology.scs.community/host-id"},
-			},
-		},
-		{
-			name: "explicit levels are kept",
-			in: &FailureDomainSpreadArgs{
-				Levels:         []string{"topology.kubernetes.io/region", "topology.kubernetes.io/zone", "kubernetes.io/hostname"},
-				RequiredLevels: []string{"topology.kubernetes.io/zone", "kubernetes.io/hostname"},
-			},
-			want: &FailureDomainSpreadArgs{
-				PolicyArgs:     defaultPolicy(),
-				Levels:         []string{"topology.kubernetes.io/region", "topology.kubernetes.io/zone", "kubernetes.io/hostname"},
-				RequiredLevels: []string{"topology.kubernetes.io/zone", "kubernetes.io/hostname"},
-			},
-		},
-		{
-			name: "levels set, required levels defaulted",
-			in:   &FailureDomainSpreadArgs{Levels: []string{"topology.scs.community/host-id", "kubernetes.io/hostname"}},
-			want: &FailureDomainSpreadArgs{
-				PolicyArgs:     defaultPolicy(),
-				Levels:         []string{"topology.scs.community/host-id", "kubernetes.io/hostname"},
-				RequiredLevels: []string{"topology.scs.community/host-id"},
-			},
-		},
-		{
-			name: "explicit empty required levels: nothing required",
-			in:   &FailureDomainSpreadArgs{RequiredLevels: []string{}},
-			want: &FailureDomainSpreadArgs{
-				PolicyArgs:     defaultPolicy(),
-				Levels:         defaultLevels(),
-				RequiredLevels: []string{},
-			},
-		},
-		{
-			name: "explicit empty levels stay empty (for validation to judge)",
-			in:   &FailureDomainSpreadArgs{Levels: []string{}},
-			want: &FailureDomainSpreadArgs{
-				PolicyArgs:     defaultPolicy(),
-				Levels:         []string{},
-				RequiredLevels: []string{"topology.scs.community/host-id"},
-			},
-		},
-		{
-			name: "the policy part is defaulted as for the other plugins",
-			in:   &FailureDomainSpreadArgs{PolicyArgs: PolicyArgs{Components: []ComponentArgs{}, AllowUserWorkloadsOnControlPlane: true}},
-			want: &FailureDomainSpreadArgs{
-				PolicyArgs: PolicyArgs{
-					TrustedNamespaces:                []string{"kube-system"},
-					Components:                       []ComponentArgs{},
-					OtherTrustedPods:                 &RuleArgs{Placement: "Any", Spread: "Preferred"},
-					UserWorkloads:                    &RuleArgs{Placement: "Worker", Spread: "Preferred"},
-					AllowUserWorkloadsOnControlPlane: true,
-				},
-				Levels:         defaultLevels(),
-				RequiredLevels: []string{"topology.scs.community/host-id"},
-			},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			SetDefaultsFailureDomainSpreadArgs(tt.in)
-			if diff := cmp.Diff(tt.want, tt.in); diff != "" {
 				t.Errorf("defaulted args (-want +got):\n%s", diff)
 			}
 		})
@@ -256,10 +249,9 @@ func TestSetDefaultsDisruptionGuardArgs(t *testing.T) {
 		want *DisruptionGuardArgs
 	}{
 		{
-			name: "empty: the default policy, Strict, DefaultPreemption's candidate limits",
+			name: "empty: Strict, DefaultPreemption's candidate limits",
 			in:   &DisruptionGuardArgs{},
 			want: &DisruptionGuardArgs{
-				PolicyArgs:                  defaultPolicy(),
 				Mode:                        "Strict",
 				MinCandidateNodesPercentage: ptr.To[int32](10),
 				MinCandidateNodesAbsolute:   ptr.To[int32](100),
@@ -268,12 +260,13 @@ func TestSetDefaultsDisruptionGuardArgs(t *testing.T) {
 		{
 			name: "explicit values are kept",
 			in: &DisruptionGuardArgs{
+				TypeMeta:                    metav1.TypeMeta{APIVersion: "v1", Kind: "DisruptionGuardArgs"},
 				Mode:                        "BestEffort",
 				MinCandidateNodesPercentage: ptr.To[int32](50),
 				MinCandidateNodesAbsolute:   ptr.To[int32](5),
 			},
 			want: &DisruptionGuardArgs{
-				PolicyArgs:                  defaultPolicy(),
+				TypeMeta:                    metav1.TypeMeta{APIVersion: "v1", Kind: "DisruptionGuardArgs"},
 				Mode:                        "BestEffort",
 				MinCandidateNodesPercentage: ptr.To[int32](50),
 				MinCandidateNodesAbsolute:   ptr.To[int32](5),
@@ -286,7 +279,6 @@ func TestSetDefaultsDisruptionGuardArgs(t *testing.T) {
 				MinCandidateNodesAbsolute:   ptr.To[int32](0),
 			},
 			want: &DisruptionGuardArgs{
-				PolicyArgs:                  defaultPolicy(),
 				Mode:                        "Strict",
 				MinCandidateNodesPercentage: ptr.To[int32](0),
 				MinCandidateNodesAbsolute:   ptr.To[int32](0),
@@ -296,55 +288,19 @@ func TestSetDefaultsDisruptionGuardArgs(t *testing.T) {
 			name: "one limit set, the other defaulted",
 			in:   &DisruptionGuardArgs{MinCandidateNodesAbsolute: ptr.To[int32](30)},
 			want: &DisruptionGuardArgs{
-				PolicyArgs:                  defaultPolicy(),
 				Mode:                        "Strict",
 				MinCandidateNodesPercentage: ptr.To[int32](10),
 				MinCandidateNodesAbsolute:   ptr.To[int32](30),
 			},
 		},
 		{
-			name: "disruption without quorum gets minAvailable 1, with quorum none",
-			in: &DisruptionGuardArgs{PolicyArgs: PolicyArgs{
-				TrustedNamespaces: []string{"kube-system"},
-				Components: []ComponentArgs{
-					{Name: "etcd", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true}}},
-					{Name: "api", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{}}},
-					{Name: "dns", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Preferred"}},
-				},
-			}},
+			name: "an unknown mode is kept (validation rejects it)",
+			in:   &DisruptionGuardArgs{Mode: "Lenient"},
 			want: &DisruptionGuardArgs{
-				PolicyArgs: PolicyArgs{
-					TrustedNamespaces: []string{"kube-system"},
-					Components: []ComponentArgs{
-						{Name: "etcd", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true}}},
-						{Name: "api", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{MinAvailable: ptr.To[int32](1)}}},
-						{Name: "dns", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Preferred"}},
-					},
-					OtherTrustedPods: &RuleArgs{Placement: "Any", Spread: "Preferred"},
-					UserWorkloads:    &RuleArgs{Placement: "Worker", Spread: "Preferred"},
-				},
-				Mode:                        "Strict",
+				Mode:                        "Lenient",
 				MinCandidateNodesPercentage: ptr.To[int32](10),
 				MinCandidateNodesAbsolute:   ptr.To[int32](100),
 			},
-		},
-		{
-			name: "quorum and minAvailable both set are kept as they are (validation rejects them)",
-			in: &DisruptionGuardArgs{PolicyArgs: PolicyArgs{Components: []ComponentArgs{
-				{Name: "etcd", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true, MinAvailable: ptr.To[int32](2)}}},
-			}}},
-			want: func() *DisruptionGuardArgs {
-				a := &DisruptionGuardArgs{
-					PolicyArgs:                  defaultPolicy(),
-					Mode:                        "Strict",
-					MinCandidateNodesPercentage: ptr.To[int32](10),
-					MinCandidateNodesAbsolute:   ptr.To[int32](100),
-				}
-				a.Components = []ComponentArgs{
-					{Name: "etcd", RuleArgs: RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &DisruptionArgs{Quorum: true, MinAvailable: ptr.To[int32](2)}}},
-				}
-				return a
-			}(),
 		},
 	}
 	for _, tt := range tests {
@@ -357,86 +313,107 @@ func TestSetDefaultsDisruptionGuardArgs(t *testing.T) {
 	}
 }
 
-// TestSetDefaultsIsIdempotent: defaulting twice gives what defaulting once
-// gives, for each plugin's args. Inputs are built afresh for each run, so
-// the two runs share nothing.
-func TestSetDefaultsIsIdempotent(t *testing.T) {
-	policies := map[string]func() PolicyArgs{
-		"empty":           func() PolicyArgs { return PolicyArgs{} },
-		"explicit empty":  func() PolicyArgs { return PolicyArgs{TrustedNamespaces: []string{}, Components: []ComponentArgs{}} },
-		"compact":         func() PolicyArgs { return PolicyArgs{AllowUserWorkloadsOnControlPlane: true} },
-		"extra namespace": func() PolicyArgs { return PolicyArgs{TrustedNamespaces: []string{"kube-system", "calico-system"}} },
-		"partial user rules": func() PolicyArgs {
-			return PolicyArgs{UserWorkloads: &RuleArgs{Placement: "Any", Disruption: &DisruptionArgs{}}}
+// TestDefaultsCoverEveryField: defaulting empty args sets every field but
+// those that have no default. A field added to the args without a default
+// fails here until it gets one or is listed.
+func TestDefaultsCoverEveryField(t *testing.T) {
+	tests := []struct {
+		name      string
+		defaulted any
+		// noDefault are the fields whose zero value is their default.
+		noDefault []string
+	}{
+		{
+			name:      "PolicyArgs",
+			defaulted: func() any { a := &PolicyArgs{}; SetDefaultsPolicyArgs(a); return a }(),
+			noDefault: []string{"TypeMeta", "AllowUserWorkloadsOnControlPlane"},
 		},
-		"custom components": func() PolicyArgs {
-			return PolicyArgs{Components: []ComponentArgs{
-				{Name: "a", RuleArgs: RuleArgs{Placement: "Infra", Disruption: &DisruptionArgs{}}},
-				{Name: "b", RuleArgs: RuleArgs{Placement: "ControlPlane", Disruption: &DisruptionArgs{Quorum: true}}},
-			}}
+		{
+			name:      "DisruptionGuardArgs",
+			defaulted: func() any { a := &DisruptionGuardArgs{}; SetDefaultsDisruptionGuardArgs(a); return a }(),
+			noDefault: []string{"TypeMeta"},
 		},
 	}
-	for name, mk := range policies {
-		t.Run(name, func(t *testing.T) {
-			t.Run("WorkloadSeparation", func(t *testing.T) {
-				once := &WorkloadSeparationArgs{PolicyArgs: mk()}
-				SetDefaultsWorkloadSeparationArgs(once)
-				twice := &WorkloadSeparationArgs{PolicyArgs: mk()}
-				SetDefaultsWorkloadSeparationArgs(twice)
-				SetDefaultsWorkloadSeparationArgs(twice)
-				if diff := cmp.Diff(once, twice); diff != "" {
-					t.Errorf("(-once +twice):\n%s", diff)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := reflect.ValueOf(tt.defaulted).Elem()
+			var unset []string
+			for i := range v.NumField() {
+				name := v.Type().Field(i).Name
+				if v.Field(i).IsZero() != slices.Contains(tt.noDefault, name) {
+					unset = append(unset, name)
 				}
-			})
-			for _, fds := range []struct {
-				name           string
-				levels, reqLvl []string
-			}{
-				{name: "unset levels"},
-				{name: "empty required levels", reqLvl: []string{}},
-				{name: "custom levels", levels: []string{"topology.kubernetes.io/region", "kubernetes.io/hostname"}, reqLvl: []string{"kubernetes.io/hostname"}},
-			} {
-				t.Run("FailureDomainSpread/"+fds.name, func(t *testing.T) {
-					mkArgs := func() *FailureDomainSpreadArgs {
-						return &FailureDomainSpreadArgs{PolicyArgs: mk(), Levels: clone(fds.levels), RequiredLevels: clone(fds.reqLvl)}
-					}
-					once := mkArgs()
-					SetDefaultsFailureDomainSpreadArgs(once)
-					twice := mkArgs()
-					SetDefaultsFailureDomainSpreadArgs(twice)
-					SetDefaultsFailureDomainSpreadArgs(twice)
-					if diff := cmp.Diff(once, twice); diff != "" {
-						t.Errorf("(-once +twice):\n%s", diff)
-					}
-				})
 			}
-			t.Run("DisruptionGuard", func(t *testing.T) {
-				once := &DisruptionGuardArgs{PolicyArgs: mk()}
-				SetDefaultsDisruptionGuardArgs(once)
-				twice := &DisruptionGuardArgs{PolicyArgs: mk()}
-				SetDefaultsDisruptionGuardArgs(twice)
-				SetDefaultsDisruptionGuardArgs(twice)
-				if diff := cmp.Diff(once, twice); diff != "" {
-					t.Errorf("(-once +twice):\n%s", diff)
-				}
-			})
+			if diff := cmp.Diff([]string(nil), unset); diff != "" {
+				t.Errorf("fields unset by defaulting, or set though listed as having no default (-want +got):\n%s", diff)
+			}
 		})
 	}
 }
 
-// clone keeps nil and empty apart.
-func clone(s []string) []string {
-	if s == nil {
-		return nil
+// TestSetDefaultsIsIdempotent: defaulting twice gives what defaulting once
+// gives. Inputs are built afresh for each run, so the two runs share
+// nothing.
+func TestSetDefaultsIsIdempotent(t *testing.T) {
+	policies := map[string]func() *PolicyArgs{
+		"empty":           func() *PolicyArgs { return &PolicyArgs{} },
+		"explicit empty":  func() *PolicyArgs { return &PolicyArgs{TrustedNamespaces: []string{}, Components: []ComponentArgs{}} },
+		"compact":         func() *PolicyArgs { return &PolicyArgs{AllowUserWorkloadsOnControlPlane: true} },
+		"extra namespace": func() *PolicyArgs { return &PolicyArgs{TrustedNamespaces: []string{"kube-system", "calico-system"}} },
+		"partial user rules": func() *PolicyArgs {
+			return &PolicyArgs{UserWorkloads: &RuleArgs{Placement: "Any", Disruption: &DisruptionArgs{}}}
+		},
+		"custom components": func() *PolicyArgs {
+			return &PolicyArgs{Components: []ComponentArgs{
+				{Name: "a", RuleArgs: RuleArgs{Placement: "Infra", Disruption: &DisruptionArgs{}}},
+				{Name: "b", RuleArgs: RuleArgs{Placement: "ControlPlane", Disruption: &DisruptionArgs{Quorum: true}}},
+			}}
+		},
+		"empty required levels": func() *PolicyArgs { return &PolicyArgs{RequiredLevels: []string{}} },
+		"empty levels":          func() *PolicyArgs { return &PolicyArgs{Levels: []string{}} },
+		"custom levels": func() *PolicyArgs {
+			return &PolicyArgs{Levels: []string{"topology.kubernetes.io/region", "kubernetes.io/hostname"}, RequiredLevels: []string{"kubernetes.io/hostname"}}
+		},
 	}
-	return append([]string{}, s...)
+	for name, mk := range policies {
+		t.Run("PolicyArgs/"+name, func(t *testing.T) {
+			once := mk()
+			SetDefaultsPolicyArgs(once)
+			twice := mk()
+			SetDefaultsPolicyArgs(twice)
+			SetDefaultsPolicyArgs(twice)
+			if diff := cmp.Diff(once, twice); diff != "" {
+				t.Errorf("(-once +twice):\n%s", diff)
+			}
+		})
+	}
+	guards := map[string]func() *DisruptionGuardArgs{
+		"empty":       func() *DisruptionGuardArgs { return &DisruptionGuardArgs{} },
+		"best effort": func() *DisruptionGuardArgs { return &DisruptionGuardArgs{Mode: ModeBestEffort} },
+		"zeros": func() *DisruptionGuardArgs {
+			return &DisruptionGuardArgs{MinCandidateNodesPercentage: ptr.To[int32](0), MinCandidateNodesAbsolute: ptr.To[int32](0)}
+		},
+	}
+	for name, mk := range guards {
+		t.Run("DisruptionGuardArgs/"+name, func(t *testing.T) {
+			once := mk()
+			SetDefaultsDisruptionGuardArgs(once)
+			twice := mk()
+			SetDefaultsDisruptionGuardArgs(twice)
+			SetDefaultsDisruptionGuardArgs(twice)
+			if diff := cmp.Diff(once, twice); diff != "" {
+				t.Errorf("(-once +twice):\n%s", diff)
+			}
+		})
+	}
 }
 
 // TestSetDefaultsShareNothing: the defaults given to one args value are its
-// own; changing them changes neither another args value nor the defaults.
+// own; changing them changes neither another args value nor the defaults
+// (policy.DefaultLevels and the default component table included).
 func TestSetDefaultsShareNothing(t *testing.T) {
-	a, b := &FailureDomainSpreadArgs{}, &FailureDomainSpreadArgs{}
-	SetDefaultsFailureDomainSpreadArgs(a)
+	a, b := &PolicyArgs{}, &PolicyArgs{}
+	SetDefaultsPolicyArgs(a)
 	a.Levels[0] = "changed"
 	a.RequiredLevels[0] = "changed"
 	a.TrustedNamespaces[0] = "changed"
@@ -447,14 +424,9 @@ func TestSetDefaultsShareNothing(t *testing.T) {
 	a.OtherTrustedPods.Placement = "changed"
 	a.Components[9].Selectors[0].MatchLabels["component"] = "changed"
 
-	SetDefaultsFailureDomainSpreadArgs(b)
-	want := &FailureDomainSpreadArgs{
-		PolicyArgs:     defaultPolicy(),
-		Levels:         []string{"topology.kubernetes.io/zone", "topology.scs.community/host-id", "kubernetes.io/hostname"},
-		RequiredLevels: []string{"topology.scs.community/host-id"},
-	}
+	SetDefaultsPolicyArgs(b)
 	require.NotSame(t, a.UserWorkloads, b.UserWorkloads)
-	if diff := cmp.Diff(want, b); diff != "" {
+	if diff := cmp.Diff(ptr.To(defaultPolicy()), b); diff != "" {
 		t.Errorf("defaults changed through another args value (-want +got):\n%s", diff)
 	}
 }

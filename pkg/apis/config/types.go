@@ -22,11 +22,13 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-// PolicyArgs is the policy shared by the three plugins: node roles, trusted
-// namespaces, components. Every plugin embeds it; start-up validation rejects
-// a profile whose plugins were given different policies, so a profile has
-// one truth about what a component is.
+// PolicyArgs is a profile's policy: node roles, trusted namespaces,
+// components, failure-domain levels. It is written once per profile, as the
+// args of the pluginConfig entry named HAPolicy (PolicyName), and every
+// ha-scheduler plugin of the profile, ha-check and `make manifests` read it
+// from there. A profile without that entry has the default policy.
 type PolicyArgs struct {
+	metav1.TypeMeta `json:",inline"`
 	// TrustedNamespaces are the namespaces where only cluster administrators
 	// create pods; only their pods can be components. Default: [kube-system].
 	// An empty list is rejected: it would make kube-proxy, the CNI and
@@ -48,7 +50,14 @@ type PolicyArgs struct {
 	// AllowUserWorkloadsOnControlPlane is the compact-cluster setting: user
 	// workloads may also run on control-plane nodes (never on infra nodes
 	// unless userWorkloads.nodeRole says so).
-	AllowUserWorkloadsOnControlPlane bool `json:"allowUserWorkloadsOnControlPlane,omitempty"`
+	AllowUserWorkloadsOnControlPlane bool `json:"allowUserWorkloadsOnControlPlane"`
+	// Levels are the failure-domain label keys, widest first. Default:
+	// topology.kubernetes.io/zone, topology.scs.community/host-id,
+	// kubernetes.io/hostname.
+	Levels []string `json:"levels"`
+	// RequiredLevels are the levels, among Levels, at which Required groups
+	// are balanced by Filter. Default: topology.scs.community/host-id.
+	RequiredLevels []string `json:"requiredLevels"`
 }
 
 // RuleArgs says where pods run, how their replicas spread and whether they
@@ -83,25 +92,6 @@ type ComponentArgs struct {
 	RuleArgs  `json:",inline"`
 }
 
-// WorkloadSeparationArgs are the args of the WorkloadSeparation plugin.
-type WorkloadSeparationArgs struct {
-	metav1.TypeMeta `json:",inline"`
-	PolicyArgs      `json:",inline"`
-}
-
-// FailureDomainSpreadArgs are the args of the FailureDomainSpread plugin.
-type FailureDomainSpreadArgs struct {
-	metav1.TypeMeta `json:",inline"`
-	PolicyArgs      `json:",inline"`
-	// Levels are the failure-domain label keys, widest first. Default:
-	// topology.kubernetes.io/zone, topology.scs.community/host-id,
-	// kubernetes.io/hostname.
-	Levels []string `json:"levels"`
-	// RequiredLevels are the levels at which Required groups are balanced
-	// by Filter. Default: topology.scs.community/host-id.
-	RequiredLevels []string `json:"requiredLevels"`
-}
-
 // DisruptionGuardMode says how PodDisruptionBudgets are treated.
 type DisruptionGuardMode string
 
@@ -115,9 +105,9 @@ const (
 )
 
 // DisruptionGuardArgs are the args of the DisruptionGuard plugin.
+// The policy is not among them: it is the profile's (PolicyArgs).
 type DisruptionGuardArgs struct {
 	metav1.TypeMeta `json:",inline"`
-	PolicyArgs      `json:",inline"`
 	// Mode is Strict (default) or BestEffort.
 	Mode DisruptionGuardMode `json:"mode,omitempty"`
 	// MinCandidateNodesPercentage and MinCandidateNodesAbsolute are
@@ -126,8 +116,11 @@ type DisruptionGuardArgs struct {
 	MinCandidateNodesAbsolute   *int32 `json:"minCandidateNodesAbsolute,omitempty"`
 }
 
-// Plugin names, as written in a KubeSchedulerConfiguration.
+// Plugin names, as written in a KubeSchedulerConfiguration, and the name of
+// the pluginConfig entry that holds a profile's policy.
 const (
+	PolicyName = "HAPolicy"
+
 	WorkloadSeparationName  = "WorkloadSeparation"
 	FailureDomainSpreadName = "FailureDomainSpread"
 	DisruptionGuardName     = "DisruptionGuard"

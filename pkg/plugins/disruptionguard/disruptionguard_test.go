@@ -22,17 +22,20 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/informers"
 	clientsetfake "k8s.io/client-go/kubernetes/fake"
@@ -57,6 +60,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -179,9 +183,7 @@ func rawArgs(t *testing.T, args any) runtime.Object {
 		return nil
 	}
 	raw, err := json.Marshal(args)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return &runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}
 }
 
@@ -191,59 +193,67 @@ type podActivator struct{}
 
 func (podActivator) Activate(klog.Logger, map[string]*v1.Pod) {}
 
-// env is a framework with NodeResourcesFit and the plugin, over a snapshot
-// of the given nodes and pods, with a fake clientset that records deletions.
-type env struct {
-	pl *DisruptionGuard
-	fw framework.Framework
+// testProfile is the schedulerName of the profile the tests build, the key
+// of its policy in config.Policies.
+const testProfile = "ha-scheduler"
+
+// policyArgs is what a profile's HAPolicy entry loads to: the args,
+// defaulted and valid.
+func policyArgs(t *testing.T, a config.PolicyArgs) *config.PolicyArgs {
+	t.Helper()
+	config.SetDefaultsPolicyArgs(&a)
+	require.Empty(t, validation.ValidatePolicyArgs(field.NewPath(config.PolicyName, "args"), &a), "test policy")
+	return &a
+}
+
+// cluster is what the profiles of one scheduler share: a fake clientset
+// that records deletions, one informer factory over the given pods, PDBs and
+// controllers, and the snapshot of the nodes and bound pods.
+type cluster struct {
+	cs              *clientsetfake.Clientset
+	informerFactory informers.SharedInformerFactory
+	snapshot        *internalcache.Snapshot
 
 	mu      sync.Mutex
 	deleted []string
 }
 
-// Pods without a node are pending: in the informer, not in the snapshot.
-// controllers are ReplicaSets and StatefulSets for the informers.
-func newEnv(t *testing.T, ctx context.Context, args any, async bool, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, controllers []runtime.Object, preemptors ...*v1.Pod) *env {
+// newCluster: pods without a node are pending, in the informer and not in
+// the snapshot; controllers are ReplicaSets and StatefulSets for the
+// informers.
+func newCluster(t *testing.T, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, controllers []runtime.Object, preemptors ...*v1.Pod) *cluster {
 	t.Helper()
-	logger := klog.FromContext(ctx)
 	var objs []runtime.Object
 	for _, p := range pods {
 		objs = append(objs, p)
 	}
-	cs := clientsetfake.NewClientset(objs...)
-	e := &env{}
-	cs.PrependReactor("delete", "pods", func(a clienttesting.Action) (bool, runtime.Object, error) {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		e.deleted = append(e.deleted, a.(clienttesting.DeleteAction).GetName())
+	c := &cluster{cs: clientsetfake.NewClientset(objs...)}
+	c.cs.PrependReactor("delete", "pods", func(a clienttesting.Action) (bool, runtime.Object, error) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.deleted = append(c.deleted, a.(clienttesting.DeleteAction).GetName())
 		return false, nil, nil
 	})
-	informerFactory := informers.NewSharedInformerFactory(cs, 0)
-	podStore := informerFactory.Core().V1().Pods().Informer().GetStore()
+	c.informerFactory = informers.NewSharedInformerFactory(c.cs, 0)
+	podStore := c.informerFactory.Core().V1().Pods().Informer().GetStore()
 	for _, p := range append(slices.Clone(pods), preemptors...) {
-		if err := podStore.Add(p); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, podStore.Add(p))
 	}
-	pdbStore := informerFactory.Policy().V1().PodDisruptionBudgets().Informer().GetStore()
+	pdbStore := c.informerFactory.Policy().V1().PodDisruptionBudgets().Informer().GetStore()
 	for _, p := range pdbs {
-		if err := pdbStore.Add(p); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, pdbStore.Add(p))
 	}
 	for _, obj := range controllers {
 		var store cache.Store
 		switch obj.(type) {
 		case *appsv1.ReplicaSet:
-			store = informerFactory.Apps().V1().ReplicaSets().Informer().GetStore()
+			store = c.informerFactory.Apps().V1().ReplicaSets().Informer().GetStore()
 		case *appsv1.StatefulSet:
-			store = informerFactory.Apps().V1().StatefulSets().Informer().GetStore()
+			store = c.informerFactory.Apps().V1().StatefulSets().Informer().GetStore()
 		default:
 			t.Fatalf("unsupported controller %T", obj)
 		}
-		if err := store.Add(obj); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, store.Add(obj))
 	}
 	var bound []*v1.Pod
 	for _, p := range pods {
@@ -251,32 +261,61 @@ func newEnv(t *testing.T, ctx context.Context, args any, async bool, nodes []*v1
 			bound = append(bound, p)
 		}
 	}
-	snapshot := internalcache.NewSnapshot(bound, nodes)
+	c.snapshot = internalcache.NewSnapshot(bound, nodes)
+	return c
+}
+
+// newFramework builds a framework of the profile with NodeResourcesFit over
+// the cluster, as the scheduler builds one per profile from its one
+// informer factory.
+func (c *cluster) newFramework(t *testing.T, ctx context.Context, profile string) framework.Framework {
+	t.Helper()
 	fw, err := tf.NewFramework(ctx, []tf.RegisterPluginFunc{
 		tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
 		tf.RegisterPluginAsExtensions(noderesources.Name, frameworkruntime.FactoryAdapter(plfeature.Features{}, noderesources.NewFit), "Filter", "PreFilter"),
 		tf.RegisterBindPlugin(defaultbinder.Name, defaultbinder.New),
-	}, "",
-		frameworkruntime.WithClientSet(cs),
+	}, profile,
+		frameworkruntime.WithClientSet(c.cs),
 		frameworkruntime.WithEventRecorder(&events.FakeRecorder{}),
-		frameworkruntime.WithInformerFactory(informerFactory),
-		frameworkruntime.WithPodNominator(internalqueue.NewSchedulingQueue(nil, informerFactory)),
-		frameworkruntime.WithSnapshotSharedLister(snapshot),
-		frameworkruntime.WithMutableSnapshotLister(snapshot),
+		frameworkruntime.WithInformerFactory(c.informerFactory),
+		frameworkruntime.WithPodNominator(internalqueue.NewSchedulingQueue(nil, c.informerFactory)),
+		frameworkruntime.WithSnapshotSharedLister(c.snapshot),
+		frameworkruntime.WithMutableSnapshotLister(c.snapshot),
 		frameworkruntime.WithWaitingPods(frameworkruntime.NewWaitingPodsMap()),
 		frameworkruntime.WithPodsInPreBind(frameworkruntime.NewPodsInPreBindMap()),
 		frameworkruntime.WithPodActivator(podActivator{}),
-		frameworkruntime.WithLogger(logger),
+		frameworkruntime.WithLogger(klog.FromContext(ctx)),
 	)
-	if err != nil {
-		t.Fatal(err)
+	require.NoError(t, err)
+	return fw
+}
+
+// env is the plugin of one profile, built with that profile's framework as
+// its handle.
+type env struct {
+	*cluster
+	pl *DisruptionGuard
+	fw framework.Framework
+}
+
+// guard builds the plugin of the profile, whose policy is taken from
+// policies as the scheduler's registry does.
+func (c *cluster) guard(t *testing.T, ctx context.Context, profile string, policies config.Policies, args any, async bool) *env {
+	t.Helper()
+	fw := c.newFramework(t, ctx, profile)
+	pl, err := newWithFeatures(ctx, policies, rawArgs(t, args), fw, plfeature.Features{EnableAsyncPreemption: async})
+	require.NoError(t, err)
+	return &env{cluster: c, pl: pl, fw: fw}
+}
+
+// newEnv is the plugin of a scheduler with one profile, whose policy is pa
+// (nil: the default policy).
+func newEnv(t *testing.T, ctx context.Context, pa *config.PolicyArgs, args any, async bool, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, controllers []runtime.Object, preemptors ...*v1.Pod) *env {
+	t.Helper()
+	if pa == nil {
+		pa = policyArgs(t, config.PolicyArgs{})
 	}
-	pl, err := newWithFeatures(ctx, rawArgs(t, args), fw, plfeature.Features{EnableAsyncPreemption: async})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.pl, e.fw = pl, fw
-	return e
+	return newCluster(t, nodes, pods, pdbs, controllers, preemptors...).guard(t, ctx, testProfile, config.Policies{testProfile: pa}, args, async)
 }
 
 // postFilter runs PreFilter and PostFilter for the pod as the scheduler
@@ -285,9 +324,8 @@ func newEnv(t *testing.T, ctx context.Context, args any, async bool, nodes []*v1
 func (e *env) postFilter(t *testing.T, ctx context.Context, pod *v1.Pod, nodes []*v1.Node, unresolvable ...string) (*fwk.PostFilterResult, *fwk.Status) {
 	t.Helper()
 	state := framework.NewCycleState()
-	if _, s, _ := e.fw.RunPreFilterPlugins(ctx, state, pod); !s.IsSuccess() {
-		t.Fatalf("PreFilter: %v", s)
-	}
+	_, s, _ := e.fw.RunPreFilterPlugins(ctx, state, pod)
+	require.True(t, s.IsSuccess(), "PreFilter: %v", s)
 	m := framework.NewDefaultNodeToStatus()
 	for _, n := range nodes {
 		code := fwk.Unschedulable
@@ -299,12 +337,21 @@ func (e *env) postFilter(t *testing.T, ctx context.Context, pod *v1.Pod, nodes [
 	return e.pl.PostFilter(ctx, state, pod, m)
 }
 
-func (e *env) deletedPods() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	out := slices.Clone(e.deleted)
+func (c *cluster) deletedPods() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := slices.Clone(c.deleted)
 	sort.Strings(out)
 	return out
+}
+
+// waitForDeletions waits until n pods were deleted: at once with
+// synchronous preemption, by the executor's goroutine with asynchronous.
+func waitForDeletions(t *testing.T, ctx context.Context, c *cluster, n int) {
+	t.Helper()
+	require.NoError(t, wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, wait.ForeverTestTimeout, true, func(context.Context) (bool, error) {
+		return len(c.deletedPods()) == n, nil
+	}), "waiting for %d deleted pods", n)
 }
 
 func refusedCount(t *testing.T, rule string) float64 {
@@ -318,11 +365,85 @@ func refusedCount(t *testing.T, rule string) float64 {
 
 var allRules = []string{RulePDB, RuleMinAvailable, RuleTrusted, RuleMirror}
 
+// outcome is one acceptable result of a preemption attempt.
+type outcome struct {
+	// node is the nominated node; "" when preemption fails.
+	node string
+	// msg is the whole message of the status.
+	msg string
+	// deleted are the pods deleted through the API.
+	deleted []string
+}
+
+// placed is upstream's success: the preemptor nominated on node, with n
+// victims there, of which the given ones deleted (a victim already
+// terminating is not deleted again).
+func placed(node string, n int, deleted ...string) outcome {
+	return outcome{node: node, msg: fmt.Sprintf("preemption: found a potential placement for pod on node %s, preempting %d victims", node, n), deleted: deleted}
+}
+
+// refused is a failed attempt, with the whole message of its status.
+func refused(msg string) outcome { return outcome{msg: msg} }
+
+func (o outcome) status() *fwk.Status {
+	if o.node == "" {
+		return fwk.NewStatus(fwk.Unschedulable, o.msg)
+	}
+	return fwk.NewStatus(fwk.Success, o.msg)
+}
+
+// checkOutcome compares an attempt with the outcome of want that nominates
+// the node it nominated (the first one when none does): the whole result,
+// the whole status and the deleted pods.
+func (c *cluster) checkOutcome(t *testing.T, res *fwk.PostFilterResult, status *fwk.Status, want ...outcome) {
+	t.Helper()
+	got := ""
+	if res != nil && res.NominatingInfo != nil {
+		got = res.NominatedNodeName
+	}
+	o := want[0]
+	if i := slices.IndexFunc(want, func(o outcome) bool { return o.node == got }); i >= 0 {
+		o = want[i]
+	}
+	if diff := cmp.Diff(framework.NewPostFilterResultWithNominatedNode(o.node), res); diff != "" {
+		t.Errorf("result (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(o.status(), status); diff != "" {
+		t.Errorf("status (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(o.deleted, c.deletedPods(), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("deleted pods (-want +got):\n%s", diff)
+	}
+}
+
 func TestPostFilter(t *testing.T) {
 	cp1, cp2, cp3 := node("cp-1", "1"), node("cp-2", "1"), node("cp-3", "1")
 	w1, w2 := node("w-1", "1"), node("w-2", "1")
+	infraTrusted := policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}})
+	// api is a component that keeps two replicas; admin one that may
+	// preempt it (rule 3 spares components from pods that are not).
+	apiKeepsTwo := policyArgs(t, config.PolicyArgs{Components: []config.ComponentArgs{
+		{
+			Name:      "api",
+			Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "api"}}},
+			RuleArgs:  config.RuleArgs{Placement: policy.PlaceAny, Disruption: &config.DisruptionArgs{MinAvailable: ptr.To[int32](2)}},
+		},
+		{
+			Name:      "admin",
+			Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "admin"}}},
+			RuleArgs:  config.RuleArgs{Placement: policy.PlaceAny},
+		},
+	}})
+	apiPods := []*v1.Pod{
+		running("kube-system", "api-1", "cp-1", system, "1", 1).Label("app", "api").Obj(),
+		running("kube-system", "api-2", "cp-2", system, "1", 1).Label("app", "api").Obj(),
+	}
+	admin := preemptor("kube-system", "admin", systemHigher, "1")
+	admin.Labels = map[string]string{"app": "admin"}
 	tests := []struct {
-		name         string
+		name string
+		// policy is the profile's (nil: the default policy).
+		policy       *config.PolicyArgs
 		args         any
 		nodes        []*v1.Node
 		unresolvable []string
@@ -330,13 +451,9 @@ func TestPostFilter(t *testing.T) {
 		pdbs         []*policyv1.PodDisruptionBudget
 		controllers  []runtime.Object
 		preemptor    *v1.Pod
-		// wantNode is the nominated node; "*" any node, "" none.
-		wantNode string
-		// wantVictims are the deleted pods; with wantNode "*" only their
-		// number counts.
-		wantVictims []string
-		wantMsg     []string
-		notWantMsg  []string
+		// want are the acceptable outcomes: one, or one per node when
+		// several tie.
+		want        []outcome
 		wantRefused map[string]float64
 	}{
 		{
@@ -344,16 +461,16 @@ func TestPostFilter(t *testing.T) {
 			nodes:       []*v1.Node{cp1, w1},
 			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", userLow).Obj(), running("default", "low", "w-1", userLow, "1", 1).Obj()},
 			preemptor:   preemptor("default", "web", userHigh, "1"),
-			wantNode:    "w-1",
-			wantVictims: []string{"low"},
+			want:        []outcome{placed("w-1", 1, "low")},
 			wantRefused: map[string]float64{RuleTrusted: 1, RuleMinAvailable: 1},
 		},
 		{
-			name:        "user pod with only the kube-scheduler node: trusted and last replica (rules 2 and 3)",
-			nodes:       []*v1.Node{cp1},
-			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", userLow).Obj()},
-			preemptor:   preemptor("default", "web", userHigh, "1"),
-			wantMsg:     []string{"preemption: 0/1 nodes are available", "pods of trusted namespace kube-system are not preempted by pods of untrusted namespaces", "last available replica of kube-system/kube-scheduler"},
+			name:      "user pod with only the kube-scheduler node: trusted and last replica (rules 2 and 3)",
+			nodes:     []*v1.Node{cp1},
+			pods:      []*v1.Pod{kubeScheduler("ks-1", "cp-1", userLow).Obj()},
+			preemptor: preemptor("default", "web", userHigh, "1"),
+			want: []outcome{refused("preemption: 0/1 nodes are available: 1 protected: last available replica of kube-system/kube-scheduler, " +
+				"1 protected: pods of trusted namespace kube-system are not preempted by pods of untrusted namespaces.")},
 			wantRefused: map[string]float64{RuleTrusted: 1, RuleMinAvailable: 1},
 		},
 		{
@@ -361,8 +478,7 @@ func TestPostFilter(t *testing.T) {
 			nodes:       []*v1.Node{cp1},
 			pods:        []*v1.Pod{running("kube-system", "dns", "cp-1", userLow, "1", 1).Label("k8s-app", "kube-dns").Obj()},
 			preemptor:   preemptor("default", "web", userHigh, "1"),
-			wantMsg:     []string{"1 protected: pods of trusted namespace kube-system"},
-			notWantMsg:  []string{"replica"},
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected: pods of trusted namespace kube-system are not preempted by pods of untrusted namespaces.")},
 			wantRefused: map[string]float64{RuleTrusted: 1},
 		},
 		{
@@ -370,8 +486,7 @@ func TestPostFilter(t *testing.T) {
 			nodes:       []*v1.Node{cp1},
 			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj()},
 			preemptor:   addon("addon", systemHigher, "1"),
-			wantMsg:     []string{"1 protected: last available replica of kube-system/kube-scheduler"},
-			notWantMsg:  []string{"trusted"},
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected: last available replica of kube-system/kube-scheduler.")},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
@@ -379,24 +494,22 @@ func TestPostFilter(t *testing.T) {
 			nodes:       []*v1.Node{cp1, cp2},
 			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), notReady("kube-system", "ks-2", "cp-2", system, "1", 1).Label("component", "kube-scheduler").Obj()},
 			preemptor:   addon("addon", systemHigher, "1"),
-			wantNode:    "cp-2",
-			wantVictims: []string{"ks-2"},
+			want:        []outcome{placed("cp-2", 1, "ks-2")},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
-			name:        "two Ready replicas on two nodes: one may go",
-			nodes:       []*v1.Node{cp1, cp2},
-			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-2", system).Obj()},
-			preemptor:   addon("addon", systemHigher, "1"),
-			wantNode:    "*",
-			wantVictims: []string{"one of them"},
+			name:      "two Ready replicas on two nodes: one may go",
+			nodes:     []*v1.Node{cp1, cp2},
+			pods:      []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-2", system).Obj()},
+			preemptor: addon("addon", systemHigher, "1"),
+			want:      []outcome{placed("cp-1", 1, "ks-1"), placed("cp-2", 1, "ks-2")},
 		},
 		{
 			name:        "two Ready replicas on one node, the preemptor needs both: the set is refused",
 			nodes:       []*v1.Node{node("cp-1", "2")},
 			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-1", system).Obj()},
 			preemptor:   addon("addon", systemHigher, "2"),
-			wantMsg:     []string{"1 protected: last available replica of kube-system/kube-scheduler"},
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected: last available replica of kube-system/kube-scheduler.")},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
@@ -411,8 +524,7 @@ func TestPostFilter(t *testing.T) {
 				running("kube-system", "kcm-2", "cp-1", system, "2", 2).Label("component", "kube-controller-manager").Obj(),
 			},
 			preemptor:   addon("addon", systemHigher, "3"),
-			wantNode:    "cp-1",
-			wantVictims: []string{"helper", "kcm-2"},
+			want:        []outcome{placed("cp-1", 2, "helper", "kcm-2")},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
@@ -423,9 +535,8 @@ func TestPostFilter(t *testing.T) {
 				running("kube-system", "etcd-2", "cp-2", system, "1", 1).Label("component", "etcd").Obj(),
 				running("kube-system", "etcd-3", "cp-3", system, "1", 1).Label("component", "etcd").Obj(),
 			},
-			preemptor:   addon("addon", systemHigher, "1"),
-			wantNode:    "*",
-			wantVictims: []string{"one of them"},
+			preemptor: addon("addon", systemHigher, "1"),
+			want:      []outcome{placed("cp-1", 1, "etcd-1"), placed("cp-2", 1, "etcd-2"), placed("cp-3", 1, "etcd-3")},
 		},
 		{
 			name:         "etcd quorum: none of 2 available members of 3 may go",
@@ -436,17 +547,17 @@ func TestPostFilter(t *testing.T) {
 				running("kube-system", "etcd-2", "cp-2", system, "1", 1).Label("component", "etcd").Obj(),
 				notReady("kube-system", "etcd-3", "cp-3", system, "1", 1).Label("component", "etcd").Obj(),
 			},
-			preemptor:   addon("addon", systemHigher, "1"),
-			wantMsg:     []string{"2 protected: kube-system/etcd must keep 2 of 3 replicas available"},
+			preemptor: addon("addon", systemHigher, "1"),
+			want: []outcome{refused("preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, " +
+				"2 protected: kube-system/etcd must keep 2 of 3 replicas available.")},
 			wantRefused: map[string]float64{RuleMinAvailable: 2},
 		},
 		{
-			name:        "trusted component with higher priority preempts a user pod",
-			nodes:       []*v1.Node{cp1},
-			pods:        []*v1.Pod{running("default", "low", "cp-1", userLow, "1", 1).Obj()},
-			preemptor:   preemptor("kube-system", "kube-scheduler-2", system, "1"),
-			wantNode:    "cp-1",
-			wantVictims: []string{"low"},
+			name:      "trusted component with higher priority preempts a user pod",
+			nodes:     []*v1.Node{cp1},
+			pods:      []*v1.Pod{running("default", "low", "cp-1", userLow, "1", 1).Obj()},
+			preemptor: preemptor("kube-system", "kube-scheduler-2", system, "1"),
+			want:      []outcome{placed("cp-1", 1, "low")},
 		},
 		{
 			name:  "mirror pod is never a victim",
@@ -454,7 +565,7 @@ func TestPostFilter(t *testing.T) {
 			pods: []*v1.Pod{mirrorOf(running("kube-system", "kube-apiserver-cp-1", "cp-1", userLow, "1", 1).
 				Label("component", "kube-apiserver")).Obj()},
 			preemptor:   addon("addon", systemHigher, "1"),
-			wantMsg:     []string{ReasonMirror},
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 " + ReasonMirror + ".")},
 			wantRefused: map[string]float64{RuleMirror: 1},
 		},
 		{
@@ -463,18 +574,17 @@ func TestPostFilter(t *testing.T) {
 			pods:        []*v1.Pod{running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj()},
 			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 0, "app", "web")},
 			preemptor:   preemptor("default", "batch", userHigh, "1"),
-			wantMsg:     []string{"preemption: 0/1 nodes are available: 1 protected by PodDisruptionBudget default/web."},
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected by PodDisruptionBudget default/web.")},
 			wantRefused: map[string]float64{RulePDB: 1},
 		},
 		{
-			name:        "BestEffort: the PDB is violated as upstream would",
-			args:        bestEffort,
-			nodes:       []*v1.Node{w1},
-			pods:        []*v1.Pod{running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj()},
-			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 0, "app", "web")},
-			preemptor:   preemptor("default", "batch", userHigh, "1"),
-			wantNode:    "w-1",
-			wantVictims: []string{"web-1"},
+			name:      "BestEffort: the PDB is violated as upstream would",
+			args:      bestEffort,
+			nodes:     []*v1.Node{w1},
+			pods:      []*v1.Pod{running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj()},
+			pdbs:      []*policyv1.PodDisruptionBudget{pdb("default", "web", 0, "app", "web")},
+			preemptor: preemptor("default", "batch", userHigh, "1"),
+			want:      []outcome{placed("w-1", 1, "web-1")},
 		},
 		{
 			name:  "Strict: the node without a PDB violation is chosen",
@@ -485,8 +595,7 @@ func TestPostFilter(t *testing.T) {
 			},
 			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 0, "app", "web")},
 			preemptor:   preemptor("default", "batch", userHigh, "1"),
-			wantNode:    "w-2",
-			wantVictims: []string{"low"},
+			want:        []outcome{placed("w-2", 1, "low")},
 			wantRefused: map[string]float64{RulePDB: 1},
 		},
 		{
@@ -498,7 +607,7 @@ func TestPostFilter(t *testing.T) {
 			},
 			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
 			preemptor:   preemptor("default", "batch", userHigh, "2"),
-			wantMsg:     []string{"1 protected by PodDisruptionBudget default/web"},
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected by PodDisruptionBudget default/web.")},
 			wantRefused: map[string]float64{RulePDB: 1},
 		},
 		{
@@ -509,10 +618,9 @@ func TestPostFilter(t *testing.T) {
 				running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj(),
 				running("default", "web-2", "w-1", userLow, "1", 2).Label("app", "web").Obj(),
 			},
-			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
-			preemptor:   preemptor("default", "batch", userHigh, "2"),
-			wantNode:    "w-1",
-			wantVictims: []string{"web-1", "web-2"},
+			pdbs:      []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
+			preemptor: preemptor("default", "batch", userHigh, "2"),
+			want:      []outcome{placed("w-1", 2, "web-1", "web-2")},
 		},
 		{
 			name:  "Strict: a PDB allowing one disruption, the preemptor needs one",
@@ -523,10 +631,9 @@ func TestPostFilter(t *testing.T) {
 			},
 			pdbs:      []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
 			preemptor: preemptor("default", "batch", userHigh, "1"),
-			wantNode:  "w-1",
 			// Upstream counts the allowance in order of importance: web-2
 			// is the one beyond it, so it is reprieved first.
-			wantVictims: []string{"web-1"},
+			want: []outcome{placed("w-1", 1, "web-1")},
 		},
 		{
 			name:  "BestEffort still keeps the last replica of a component (rule 2 in both modes)",
@@ -537,8 +644,7 @@ func TestPostFilter(t *testing.T) {
 				pdb("kube-system", "ks", 1, "component", "kube-scheduler"),
 			},
 			preemptor:   addon("addon", systemHigher, "1"),
-			wantMsg:     []string{"last available replica of kube-system/kube-scheduler"},
-			notWantMsg:  []string{"PodDisruptionBudget"},
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected: last available replica of kube-system/kube-scheduler.")},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
@@ -549,8 +655,9 @@ func TestPostFilter(t *testing.T) {
 				disruptionTarget(kubeScheduler("ks-1", "cp-1", system)).Obj(),
 				kubeScheduler("ks-2", "cp-2", system).Obj(),
 			},
-			preemptor:   addon("addon", systemHigher, "1"),
-			wantMsg:     []string{"last available replica of kube-system/kube-scheduler"},
+			preemptor: addon("addon", systemHigher, "1"),
+			want: []outcome{refused("preemption: 0/2 nodes are available: 1 Preemption is not helpful for scheduling, " +
+				"1 protected: last available replica of kube-system/kube-scheduler.")},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
@@ -561,18 +668,19 @@ func TestPostFilter(t *testing.T) {
 				disruptionTarget(running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web")).Obj(),
 				running("default", "web-2", "w-2", userLow, "1", 1).Label("app", "web").Obj(),
 			},
-			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
-			preemptor:   preemptor("default", "batch", userHigh, "1"),
-			wantMsg:     []string{"protected by PodDisruptionBudget default/web"},
+			pdbs:      []*policyv1.PodDisruptionBudget{pdb("default", "web", 1, "app", "web")},
+			preemptor: preemptor("default", "batch", userHigh, "1"),
+			want: []outcome{refused("preemption: 0/2 nodes are available: 1 Preemption is not helpful for scheduling, " +
+				"1 protected by PodDisruptionBudget default/web.")},
 			wantRefused: map[string]float64{RulePDB: 1},
 		},
 		{
-			name:        "a terminating replica may be taken again at no cost",
-			nodes:       []*v1.Node{cp1},
-			pods:        []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Terminating().Obj()},
-			preemptor:   addon("addon", systemHigher, "1"),
-			wantNode:    "cp-1",
-			wantVictims: nil, // already being deleted: no new API call
+			name:      "a terminating replica may be taken again at no cost",
+			nodes:     []*v1.Node{cp1},
+			pods:      []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Terminating().Obj()},
+			preemptor: addon("addon", systemHigher, "1"),
+			// Already being deleted: no new API call.
+			want: []outcome{placed("cp-1", 1)},
 		},
 		// Issue 11: the guard counts what a group should have.
 		{
@@ -583,7 +691,8 @@ func TestPostFilter(t *testing.T) {
 				pendingEtcdMember("etcd", 3), pendingEtcdMember("etcd", 4)),
 			controllers: []runtime.Object{statefulSet("kube-system", "etcd", 5)},
 			preemptor:   addon("addon", systemHigher, "1"),
-			wantMsg:     []string{"1 protected: kube-system/etcd (StatefulSet etcd) must keep 3 of 5 replicas available"},
+			want: []outcome{refused("preemption: 0/3 nodes are available: 1 protected: kube-system/etcd (StatefulSet etcd) must keep 3 of 5 replicas available, " +
+				"2 Preemption is not helpful for scheduling.")},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
@@ -593,8 +702,9 @@ func TestPostFilter(t *testing.T) {
 			pods:         etcdMembers("etcd", 3, "cp-1", "cp-2", "cp-3"),
 			controllers:  []runtime.Object{statefulSet("kube-system", "etcd", 5)},
 			preemptor:    addon("addon", systemHigher, "1"),
-			wantMsg:      []string{"1 protected: kube-system/etcd (StatefulSet etcd) must keep 3 of 5 replicas available"},
-			wantRefused:  map[string]float64{RuleMinAvailable: 1},
+			want: []outcome{refused("preemption: 0/3 nodes are available: 1 protected: kube-system/etcd (StatefulSet etcd) must keep 3 of 5 replicas available, " +
+				"2 Preemption is not helpful for scheduling.")},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
 			name:         "quorum group of a Deployment: its desired replicas come through the ReplicaSet",
@@ -607,7 +717,8 @@ func TestPostFilter(t *testing.T) {
 			},
 			controllers: []runtime.Object{deploymentReplicaSet("kube-system", "etcd-7d9", "etcd", 3, 5)},
 			preemptor:   addon("addon", systemHigher, "1"),
-			wantMsg:     []string{"1 protected: kube-system/etcd (Deployment etcd) must keep 3 of 5 replicas available"},
+			want: []outcome{refused("preemption: 0/3 nodes are available: 1 protected: kube-system/etcd (Deployment etcd) must keep 3 of 5 replicas available, " +
+				"2 Preemption is not helpful for scheduling.")},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
@@ -616,8 +727,7 @@ func TestPostFilter(t *testing.T) {
 			pods:        etcdMembers("etcd", 3, "cp-1", "cp-2", "cp-3"),
 			controllers: []runtime.Object{statefulSet("kube-system", "etcd", 1)},
 			preemptor:   addon("addon", systemHigher, "1"),
-			wantNode:    "*",
-			wantVictims: []string{"one of them"},
+			want:        []outcome{placed("cp-1", 1, "etcd-0"), placed("cp-2", 1, "etcd-1"), placed("cp-3", 1, "etcd-2")},
 		},
 		{
 			name:        "Strict: a PDB with an empty selector covers every pod of its namespace",
@@ -625,7 +735,7 @@ func TestPostFilter(t *testing.T) {
 			pods:        []*v1.Pod{running("default", "batch-1", "w-1", userLow, "1", 1).Label("app", "batch").Obj()},
 			pdbs:        []*policyv1.PodDisruptionBudget{namespacePDB("default", "everything", 0)},
 			preemptor:   preemptor("default", "web", userHigh, "1"),
-			wantMsg:     []string{"1 protected by PodDisruptionBudget default/everything"},
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected by PodDisruptionBudget default/everything.")},
 			wantRefused: map[string]float64{RulePDB: 1},
 		},
 		{
@@ -637,19 +747,17 @@ func TestPostFilter(t *testing.T) {
 				running("default", "batch-1", "w-1", userLow, "1", 5).Label("app", "batch").Obj(),
 				running("other", "batch-2", "w-2", userLow, "1", 1).Label("app", "batch").Obj(),
 			},
-			pdbs:        []*policyv1.PodDisruptionBudget{namespacePDB("default", "everything", 0)},
-			preemptor:   preemptor("default", "web", userHigh, "1"),
-			wantNode:    "w-2",
-			wantVictims: []string{"batch-2"},
+			pdbs:      []*policyv1.PodDisruptionBudget{namespacePDB("default", "everything", 0)},
+			preemptor: preemptor("default", "web", userHigh, "1"),
+			want:      []outcome{placed("w-2", 1, "batch-2")},
 		},
 		{
-			name:        "a PDB with no selector covers nothing",
-			nodes:       []*v1.Node{w1},
-			pods:        []*v1.Pod{running("default", "batch-1", "w-1", userLow, "1", 1).Label("app", "batch").Obj()},
-			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "nothing", 0)},
-			preemptor:   preemptor("default", "web", userHigh, "1"),
-			wantNode:    "w-1",
-			wantVictims: []string{"batch-1"},
+			name:      "a PDB with no selector covers nothing",
+			nodes:     []*v1.Node{w1},
+			pods:      []*v1.Pod{running("default", "batch-1", "w-1", userLow, "1", 1).Label("app", "batch").Obj()},
+			pdbs:      []*policyv1.PodDisruptionBudget{pdb("default", "nothing", 0)},
+			preemptor: preemptor("default", "web", userHigh, "1"),
+			want:      []outcome{placed("w-1", 1, "batch-1")},
 		},
 		{
 			name:  "rule 3: a plain pod of a trusted namespace never preempts a component (kube-dns)",
@@ -659,16 +767,15 @@ func TestPostFilter(t *testing.T) {
 				running("kube-system", "coredns-2", "cp-2", userLow, "1", 1).Label("k8s-app", "kube-dns").Obj(),
 			},
 			preemptor:   preemptor("kube-system", "debug", systemHigher, "1"),
-			wantMsg:     []string{"2 protected: component kube-system/kube-dns is not preempted by pods that are not components"},
+			want:        []outcome{refused("preemption: 0/2 nodes are available: 2 protected: component kube-system/kube-dns is not preempted by pods that are not components.")},
 			wantRefused: map[string]float64{RuleTrusted: 2},
 		},
 		{
-			name:        "rule 3: a plain pod of a trusted namespace may preempt another plain pod there",
-			nodes:       []*v1.Node{cp1},
-			pods:        []*v1.Pod{running("kube-system", "helper", "cp-1", userLow, "1", 1).Label("app", "helper").Obj()},
-			preemptor:   preemptor("kube-system", "debug", systemHigher, "1"),
-			wantNode:    "cp-1",
-			wantVictims: []string{"helper"},
+			name:      "rule 3: a plain pod of a trusted namespace may preempt another plain pod there",
+			nodes:     []*v1.Node{cp1},
+			pods:      []*v1.Pod{running("kube-system", "helper", "cp-1", userLow, "1", 1).Label("app", "helper").Obj()},
+			preemptor: preemptor("kube-system", "debug", systemHigher, "1"),
+			want:      []outcome{placed("cp-1", 1, "helper")},
 		},
 		{
 			name:         "one budget per owner: the events etcd keeps its own quorum beside a healthy main cluster",
@@ -680,7 +787,8 @@ func TestPostFilter(t *testing.T) {
 				ownedBy(notReady("kube-system", "etcd-events-2", "cp-2", system, "0", 1).Label("component", "etcd"), "etcd-events", "StatefulSet").Obj()),
 			controllers: []runtime.Object{statefulSet("kube-system", "etcd-main", 3), statefulSet("kube-system", "etcd-events", 3)},
 			preemptor:   addon("addon", systemHigher, "1"),
-			wantMsg:     []string{"1 protected: kube-system/etcd (StatefulSet etcd-events) must keep 2 of 3 replicas available"},
+			want: []outcome{refused("preemption: 0/4 nodes are available: 1 protected: kube-system/etcd (StatefulSet etcd-events) must keep 2 of 3 replicas available, " +
+				"3 Preemption is not helpful for scheduling.")},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
@@ -692,8 +800,9 @@ func TestPostFilter(t *testing.T) {
 				mirrorOf(kubeScheduler("kube-scheduler-cp-2", "cp-2", system)).Obj(),
 				kubeScheduler("ks-extra", "cp-3", system).Obj(),
 			},
-			preemptor:   addon("addon", systemHigher, "1"),
-			wantMsg:     []string{"1 protected: last available replica of kube-system/kube-scheduler"},
+			preemptor: addon("addon", systemHigher, "1"),
+			want: []outcome{refused("preemption: 0/3 nodes are available: 1 protected: last available replica of kube-system/kube-scheduler, " +
+				"2 Preemption is not helpful for scheduling.")},
 			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
@@ -706,16 +815,49 @@ func TestPostFilter(t *testing.T) {
 			unresolvable: []string{"cp-down"},
 			pods:         []*v1.Pod{kubeScheduler("ks-1", "cp-down", system).Obj(), kubeScheduler("ks-2", "cp-2", system).Obj()},
 			preemptor:    addon("addon", systemHigher, "1"),
-			wantMsg:      []string{"1 protected: last available replica of kube-system/kube-scheduler"},
-			wantRefused:  map[string]float64{RuleMinAvailable: 1},
+			want: []outcome{refused("preemption: 0/2 nodes are available: 1 Preemption is not helpful for scheduling, " +
+				"1 protected: last available replica of kube-system/kube-scheduler.")},
+			wantRefused: map[string]float64{RuleMinAvailable: 1},
 		},
 		{
-			name:        "a user pod with the mirror annotation but no Node owner gets no exemption",
+			name:      "a user pod with the mirror annotation but no Node owner gets no exemption",
+			nodes:     []*v1.Node{w1},
+			pods:      []*v1.Pod{running("default", "fake-mirror", "w-1", userLow, "1", 1).Annotation(policy.MirrorPodAnnotation, "x").Obj()},
+			preemptor: preemptor("default", "web", userHigh, "1"),
+			want:      []outcome{placed("w-1", 1, "fake-mirror")},
+		},
+		// The policy is the profile's.
+		{
+			name:        "the profile's policy trusts namespace infra: a user pod does not preempt its pods",
+			policy:      infraTrusted,
 			nodes:       []*v1.Node{w1},
-			pods:        []*v1.Pod{running("default", "fake-mirror", "w-1", userLow, "1", 1).Annotation(policy.MirrorPodAnnotation, "x").Obj()},
+			pods:        []*v1.Pod{running("infra", "log-agent", "w-1", userLow, "1", 1).Obj()},
 			preemptor:   preemptor("default", "web", userHigh, "1"),
-			wantNode:    "w-1",
-			wantVictims: []string{"fake-mirror"},
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected: pods of trusted namespace infra are not preempted by pods of untrusted namespaces.")},
+			wantRefused: map[string]float64{RuleTrusted: 1},
+		},
+		{
+			name:      "the default policy does not trust namespace infra: the same pod may go",
+			nodes:     []*v1.Node{w1},
+			pods:      []*v1.Pod{running("infra", "log-agent", "w-1", userLow, "1", 1).Obj()},
+			preemptor: preemptor("default", "web", userHigh, "1"),
+			want:      []outcome{placed("w-1", 1, "log-agent")},
+		},
+		{
+			name:        "the profile's components: api keeps two replicas available",
+			policy:      apiKeepsTwo,
+			nodes:       []*v1.Node{cp1, cp2},
+			pods:        apiPods,
+			preemptor:   admin,
+			want:        []outcome{refused("preemption: 0/2 nodes are available: 2 protected: kube-system/api must keep 2 of 2 replicas available.")},
+			wantRefused: map[string]float64{RuleMinAvailable: 2},
+		},
+		{
+			name:      "the default components: the same api pods are not disruption-controlled",
+			nodes:     []*v1.Node{cp1, cp2},
+			pods:      apiPods,
+			preemptor: admin,
+			want:      []outcome{placed("cp-1", 1, "api-1"), placed("cp-2", 1, "api-2")},
 		},
 	}
 	for _, tt := range tests {
@@ -723,54 +865,22 @@ func TestPostFilter(t *testing.T) {
 			_, ctx := ktesting.NewTestContext(t)
 			ctx, cancel := context.WithCancel(ctx)
 			defer cancel()
-			e := newEnv(t, ctx, tt.args, false, tt.nodes, tt.pods, tt.pdbs, tt.controllers, tt.preemptor)
+			e := newEnv(t, ctx, tt.policy, tt.args, false, tt.nodes, tt.pods, tt.pdbs, tt.controllers, tt.preemptor)
 			before := map[string]float64{}
 			for _, r := range allRules {
 				before[r] = refusedCount(t, r)
 			}
 
 			res, status := e.postFilter(t, ctx, tt.preemptor, tt.nodes, tt.unresolvable...)
-			msg := status.Message()
-			t.Logf("status: %v", status)
-
-			gotNode := ""
-			if res != nil && res.NominatingInfo != nil {
-				gotNode = res.NominatedNodeName
-			}
-			switch tt.wantNode {
-			case "":
-				if status.Code() != fwk.Unschedulable || gotNode != "" {
-					t.Errorf("got %v on %q, want Unschedulable on no node", status, gotNode)
-				}
-			case "*":
-				if !status.IsSuccess() || gotNode == "" {
-					t.Errorf("got %v on %q, want success on some node", status, gotNode)
-				}
-				if got := e.deletedPods(); len(got) != len(tt.wantVictims) {
-					t.Errorf("victims %v, want %d", got, len(tt.wantVictims))
-				}
-			default:
-				if !status.IsSuccess() || gotNode != tt.wantNode {
-					t.Errorf("got %v on %q, want success on %q", status, gotNode, tt.wantNode)
-				}
-				if got := e.deletedPods(); !slices.Equal(got, tt.wantVictims) {
-					t.Errorf("victims %v, want %v", got, tt.wantVictims)
-				}
-			}
-			for _, s := range tt.wantMsg {
-				if !strings.Contains(msg, s) {
-					t.Errorf("message %q does not contain %q", msg, s)
-				}
-			}
-			for _, s := range tt.notWantMsg {
-				if strings.Contains(msg, s) {
-					t.Errorf("message %q contains %q", msg, s)
-				}
-			}
+			e.checkOutcome(t, res, status, tt.want...)
+			gotRefused := map[string]float64{}
 			for _, r := range allRules {
-				if got := refusedCount(t, r) - before[r]; got != tt.wantRefused[r] {
-					t.Errorf("refused by %s: %v, want %v", r, got, tt.wantRefused[r])
+				if n := refusedCount(t, r) - before[r]; n != 0 {
+					gotRefused[r] = n
 				}
+			}
+			if diff := cmp.Diff(tt.wantRefused, gotRefused, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("refused victims by rule (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -789,40 +899,31 @@ func TestInFlightVictims(t *testing.T) {
 			pods := []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-2", system).Obj()}
 			first := addon("addon-1", systemHigher, "1")
 			second := addon("addon-2", systemHigher, "1")
-			e := newEnv(t, ctx, nil, async, nodes, pods, nil, nil, first, second)
+			e := newEnv(t, ctx, nil, nil, async, nodes, pods, nil, nil, first, second)
 
 			res, status := e.postFilter(t, ctx, first, nodes)
-			if !status.IsSuccess() {
-				t.Fatalf("first preemptor: %v", status)
-			}
+			require.True(t, status.IsSuccess(), "first preemptor: %v", status)
+			require.Equal(t, 1, e.pl.inFlight.len(), "victims in flight")
+			waitForDeletions(t, ctx, e.cluster, 1)
+			e.checkOutcome(t, res, status, placed("cp-1", 1, "ks-1"), placed("cp-2", 1, "ks-2"))
 			taken := res.NominatedNodeName
-			if e.pl.inFlight.len() != 1 {
-				t.Fatalf("in flight: %d victims, want 1", e.pl.inFlight.len())
-			}
-			if async {
-				if err := wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, wait.ForeverTestTimeout, true, func(context.Context) (bool, error) {
-					return len(e.deletedPods()) == 1, nil
-				}); err != nil {
-					t.Fatalf("victim not deleted: %v", err)
-				}
-			}
+			victim := e.deletedPods()
 
 			// The snapshot still holds the victim: the second preemptor may
 			// only use the other node, whose replica is now the last one.
 			res, status = e.postFilter(t, ctx, second, nodes, taken)
-			if status.Code() != fwk.Unschedulable || (res != nil && res.NominatedNodeName != "") {
-				t.Fatalf("second preemptor: %v, want Unschedulable", status)
-			}
-			if want := "last available replica of kube-system/kube-scheduler"; !strings.Contains(status.Message(), want) {
-				t.Errorf("message %q does not contain %q", status.Message(), want)
-			}
+			e.checkOutcome(t, res, status, outcome{
+				msg: "preemption: 0/2 nodes are available: 1 Preemption is not helpful for scheduling, " +
+					"1 protected: last available replica of kube-system/kube-scheduler.",
+				deleted: victim,
+			})
 
 			// Once the victim is gone the record is dropped.
 			for _, p := range pods {
 				e.pl.inFlight.forget(p)
 			}
-			if e.pl.inFlight.len() != 0 {
-				t.Errorf("in flight after deletion: %d", e.pl.inFlight.len())
+			if got := e.pl.inFlight.len(); got != 0 {
+				t.Errorf("in flight after deletion: %d victims, want 0", got)
 			}
 		})
 	}
@@ -847,26 +948,169 @@ func TestInFlightTTL(t *testing.T) {
 	}
 }
 
+// TestNew builds the plugin through the registry's factory, with a
+// framework of profile testProfile as its handle: the policy is that
+// profile's, the args only the preemption settings.
 func TestNew(t *testing.T) {
-	_, ctx := ktesting.NewTestContext(t)
-	if _, err := New(ctx, nil, nil); err == nil {
-		t.Error("New without a handle: no error")
+	infra := policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}})
+	other := policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"other"}})
+	// Start-up validation rejects it; the factory must not panic on it.
+	unknownRole := &config.PolicyArgs{UserWorkloads: &config.RuleArgs{Placement: "Somewhere"}}
+	config.SetDefaultsPolicyArgs(unknownRole)
+
+	// got is what New configured: the namespaces among kube-system, infra
+	// and other that the plugin's policy trusts.
+	type got struct {
+		Name    string
+		Mode    config.DisruptionGuardMode
+		Trusted []string
 	}
-	e := newEnv(t, ctx, nil, true, []*v1.Node{node("n", "1")}, nil, nil, nil)
-	if e.pl.Name() != "DisruptionGuard" || e.pl.mode != config.ModeStrict {
-		t.Errorf("name %q mode %q", e.pl.Name(), e.pl.mode)
+	tests := []struct {
+		name              string
+		policies          config.Policies
+		args              any
+		noInformerFactory bool
+		want              got
+		wantErr           string
+	}{
+		{
+			name:     "no policy loaded: the default policy, Strict",
+			policies: config.Policies{},
+			want:     got{Name: "DisruptionGuard", Mode: config.ModeStrict, Trusted: []string{"kube-system"}},
+		},
+		{
+			name:     "the profile's policy",
+			policies: config.Policies{testProfile: infra, "other-profile": other},
+			want:     got{Name: "DisruptionGuard", Mode: config.ModeStrict, Trusted: []string{"kube-system", "infra"}},
+		},
+		{
+			name:     "only another profile has a policy: this one has the default",
+			policies: config.Policies{"other-profile": other},
+			want:     got{Name: "DisruptionGuard", Mode: config.ModeStrict, Trusted: []string{"kube-system"}},
+		},
+		{
+			name:     "the mode comes from the args",
+			policies: config.Policies{testProfile: infra},
+			args:     bestEffort,
+			want:     got{Name: "DisruptionGuard", Mode: config.ModeBestEffort, Trusted: []string{"kube-system", "infra"}},
+		},
+		{
+			name:    "unknown mode",
+			args:    map[string]any{"mode": "Sometimes"},
+			wantErr: `DisruptionGuard.args.mode: Unsupported value: "Sometimes": supported values: "Strict", "BestEffort"`,
+		},
+		{
+			name: "a policy field in the plugin's args says where the policy is written",
+			args: map[string]any{"trustedNamespaces": []string{"infra"}},
+			wantErr: `DisruptionGuard.args: Forbidden: unknown field "trustedNamespaces": ` +
+				"the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)",
+		},
+		{
+			name:     "a profile's policy that does not convert",
+			policies: config.Policies{testProfile: unknownRole},
+			wantErr:  `DisruptionGuard: profile "ha-scheduler": userWorkloads: unknown nodeRole "Somewhere"`,
+		},
+		{
+			name:              "a handle without an informer factory",
+			noInformerFactory: true,
+			wantErr:           "DisruptionGuard: the framework handle has no informer factory",
+		},
 	}
-	_, err := newWithFeatures(ctx, rawArgs(t, map[string]any{"mode": "Sometimes"}), e.fw, plfeature.Features{})
-	if err == nil || !strings.Contains(err.Error(), "DisruptionGuard.args.mode") {
-		t.Errorf("bad mode: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ctx := ktesting.NewTestContext(t)
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			var fw framework.Framework
+			if tt.noInformerFactory {
+				var err error
+				fw, err = tf.NewFramework(ctx, []tf.RegisterPluginFunc{
+					tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
+					tf.RegisterBindPlugin(defaultbinder.Name, defaultbinder.New),
+				}, testProfile)
+				require.NoError(t, err)
+			} else {
+				fw = newCluster(t, []*v1.Node{node("n", "1")}, nil, nil, nil).newFramework(t, ctx, testProfile)
+			}
+
+			p, err := New(tt.policies)(ctx, rawArgs(t, tt.args), fw)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				if diff := cmp.Diff(tt.wantErr, err.Error()); diff != "" {
+					t.Errorf("error (-want +got):\n%s", diff)
+				}
+				return
+			}
+			require.NoError(t, err)
+			pl := p.(*DisruptionGuard)
+			g := got{Name: pl.Name(), Mode: pl.mode}
+			for _, ns := range []string{"kube-system", "infra", "other"} {
+				if pl.policy.IsTrustedNamespace(ns) {
+					g.Trusted = append(g.Trusted, ns)
+				}
+			}
+			if diff := cmp.Diff(tt.want, g); diff != "" {
+				t.Errorf("plugin (-want +got):\n%s", diff)
+			}
+		})
 	}
-	// DefaultPreemption's gate and events are kept.
-	if s := e.pl.PreEnqueue(ctx, preemptor("default", "p", 1, "1")); !s.IsSuccess() {
-		t.Errorf("PreEnqueue of a pod not preempting: %v", s)
+}
+
+// TestPreEnqueue: DefaultPreemption's gate is kept; a pod that is not
+// running a preemption passes it.
+func TestPreEnqueue(t *testing.T) {
+	for _, async := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sync", true: "async"}[async], func(t *testing.T) {
+			_, ctx := ktesting.NewTestContext(t)
+			e := newEnv(t, ctx, nil, nil, async, []*v1.Node{node("n", "1")}, nil, nil, nil)
+			if diff := cmp.Diff((*fwk.Status)(nil), e.pl.PreEnqueue(ctx, preemptor("default", "p", 1, "1"))); diff != "" {
+				t.Errorf("PreEnqueue (-want +got):\n%s", diff)
+			}
+		})
 	}
-	events, err := e.pl.EventsToRegister(ctx)
-	if err != nil || len(events) != 1 || events[0].Event.Resource != fwk.AssignedPod || events[0].Event.ActionType != fwk.Delete {
-		t.Errorf("EventsToRegister: %v, %v", events, err)
+}
+
+// TestEventsToRegister: DefaultPreemption's events are kept: with
+// asynchronous preemption the gate lifts on assigned pod deletions, and the
+// hint leaves requeueing to the plugins that rejected the pod.
+func TestEventsToRegister(t *testing.T) {
+	tests := []struct {
+		name      string
+		async     bool
+		want      []fwk.ClusterEventWithHint
+		wantHints []fwk.QueueingHint
+	}{
+		{
+			name:      "async",
+			async:     true,
+			want:      []fwk.ClusterEventWithHint{{Event: fwk.ClusterEvent{Resource: fwk.AssignedPod, ActionType: fwk.Delete}}},
+			wantHints: []fwk.QueueingHint{fwk.QueueSkip},
+		},
+		{
+			name: "sync: the gate never holds a pod",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logger, ctx := ktesting.NewTestContext(t)
+			e := newEnv(t, ctx, nil, nil, tt.async, []*v1.Node{node("n", "1")}, nil, nil, nil)
+			got, err := e.pl.EventsToRegister(ctx)
+			require.NoError(t, err)
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(fwk.ClusterEventWithHint{}, "QueueingHintFn")); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+			var hints []fwk.QueueingHint
+			deleted := running("default", "gone", "n", userLow, "1", 1).Obj()
+			for _, ev := range got {
+				require.NotNil(t, ev.QueueingHintFn, "hint of %v", ev.Event)
+				h, err := ev.QueueingHintFn(logger, preemptor("default", "p", 1, "1"), deleted, nil)
+				require.NoError(t, err)
+				hints = append(hints, h)
+			}
+			if diff := cmp.Diff(tt.wantHints, hints); diff != "" {
+				t.Errorf("hints (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

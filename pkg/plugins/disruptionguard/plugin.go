@@ -43,6 +43,7 @@ import (
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/defaultpreemption"
 	plfeature "k8s.io/kubernetes/pkg/scheduler/framework/plugins/feature"
 	"k8s.io/kubernetes/pkg/scheduler/framework/preemption"
+	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 	schedmetrics "k8s.io/kubernetes/pkg/scheduler/metrics"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
@@ -83,24 +84,28 @@ var (
 	_ preemption.Interface  = &DisruptionGuard{}
 )
 
-// New builds the plugin from its args (nil: defaults). The handle must
-// provide an informer factory: preemption lists pods and PDBs.
-func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
-	// The same feature snapshot upstream's in-tree registry gives
-	// DefaultPreemption (async preemption, generic workloads).
-	return newWithFeatures(ctx, obj, h, plfeature.NewSchedulerFeaturesFromGates(utilfeature.DefaultFeatureGate))
+// New returns the plugin's factory. Its args are the preemption settings
+// (nil: defaults); the policy is its profile's, taken from policies. The
+// handle must provide an informer factory: preemption lists pods and PDBs.
+func New(policies config.Policies) frameworkruntime.PluginFactory {
+	return func(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
+		// The same feature snapshot upstream's in-tree registry gives
+		// DefaultPreemption (async preemption, generic workloads).
+		return newWithFeatures(ctx, policies, obj, h, plfeature.NewSchedulerFeaturesFromGates(utilfeature.DefaultFeatureGate))
+	}
 }
 
-func newWithFeatures(ctx context.Context, obj runtime.Object, h fwk.Handle, fts plfeature.Features) (*DisruptionGuard, error) {
+func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.Object, h fwk.Handle, fts plfeature.Features) (*DisruptionGuard, error) {
 	args, err := validation.LoadDisruptionGuardArgs(obj, field.NewPath(Name, "args"))
 	if err != nil {
 		return nil, err
 	}
-	p, err := args.Policy()
+	pa := policies.For(h.ProfileName())
+	p, err := pa.Policy()
 	if err != nil {
-		return nil, fmt.Errorf("%s args: %w", Name, err)
+		return nil, fmt.Errorf("%s: profile %q: %w", Name, h.ProfileName(), err)
 	}
-	if h == nil || h.SharedInformerFactory() == nil {
+	if h.SharedInformerFactory() == nil {
 		return nil, fmt.Errorf("%s: the framework handle has no informer factory", Name)
 	}
 	up, err := defaultpreemption.New(ctx, &schedconfig.DefaultPreemptionArgs{
@@ -132,8 +137,8 @@ func newWithFeatures(ctx context.Context, obj runtime.Object, h fwk.Handle, fts 
 		return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
 	}
 	registerMetricsOnce()
-	klog.FromContext(ctx).V(2).Info("Preemption guard configured", "plugin", Name, "mode", args.Mode,
-		"trustedNamespaces", args.TrustedNamespaces, "asyncPreemption", fts.EnableAsyncPreemption)
+	klog.FromContext(ctx).V(2).Info("Preemption guard configured", "plugin", Name, "profile", h.ProfileName(), "mode", args.Mode,
+		"trustedNamespaces", pa.TrustedNamespaces, "asyncPreemption", fts.EnableAsyncPreemption)
 	return pl, nil
 }
 

@@ -21,9 +21,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	fwk "k8s.io/kube-scheduler/framework"
 	schedconfig "k8s.io/kubernetes/pkg/scheduler/apis/config"
@@ -35,6 +35,7 @@ import (
 	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -128,19 +129,23 @@ func runCycle(b *testing.B, ctx context.Context, pl fwk.Plugin, pod *v1.Pod, nod
 // BenchmarkFailureDomainSpread compares one scheduling cycle of the plugin
 // with upstream PodTopologySpread given the equivalent constraints, on the
 // same nodes and pods, each built in a real framework handle over a
-// snapshot. spread=Preferred: user workload, score only; spread=Required:
-// the user workloads' rule set to Required (host-id filtered).
+// snapshot; ours counts from its replica index, fed by its informers as in
+// a scheduler. spread=Preferred: user workload, score only;
+// spread=Required: the user workloads' rule set to Required (host-id
+// filtered).
 func BenchmarkFailureDomainSpread(b *testing.B) {
 	pts := frameworkruntime.FactoryAdapter(feature.NewSchedulerFeaturesFromGates(utilfeature.DefaultFeatureGate), podtopologyspread.New)
 	for _, n := range []int{500, 5000} {
 		nodes, pods := benchCluster(n)
+		pods = withUIDs(pods)
+		objs := objects(nodes, pods)
 		for _, spread := range []struct {
-			name string
-			args runtime.Object
-			when v1.UnsatisfiableConstraintAction
+			name   string
+			policy *config.PolicyArgs
+			when   v1.UnsatisfiableConstraintAction
 		}{
 			{name: "Preferred", when: v1.ScheduleAnyway},
-			{name: "Required", args: rawArgs(b, map[string]any{"userWorkloads": map[string]any{"nodeRole": "Worker", "spread": "Required"}}), when: v1.DoNotSchedule},
+			{name: "Required", policy: userWorkloadsRequired(), when: v1.DoNotSchedule},
 		} {
 			for _, plugin := range []struct {
 				name string
@@ -148,7 +153,9 @@ func BenchmarkFailureDomainSpread(b *testing.B) {
 				pod  *v1.Pod
 			}{
 				{name: Name, pod: web("new").Obj(), make: func(ctx context.Context, snap *cache.Snapshot) fwk.Plugin {
-					return plugintesting.SetupPlugin(ctx, b, New, spread.args, snap)
+					pl := plugintesting.SetupPluginWithInformers(ctx, b, New(policies(b, spread.policy)), nil, snap, objs).(*FailureDomainSpread)
+					waitForHandlers(b, pl, nodes)
+					return pl
 				}},
 				{name: podtopologyspread.Name, pod: equivalentPTSPod(spread.when), make: func(ctx context.Context, snap *cache.Snapshot) fwk.Plugin {
 					return plugintesting.SetupPlugin(ctx, b, pts, &schedconfig.PodTopologySpreadArgs{DefaultingType: schedconfig.ListDefaulting}, snap)
@@ -158,13 +165,12 @@ func BenchmarkFailureDomainSpread(b *testing.B) {
 					// klog's global logger at its default verbosity, as in a
 					// scheduler run without -v: ktesting's would log every
 					// rejected node and measure the logging.
-					ctx := context.Background()
+					ctx, cancel := context.WithCancel(context.Background())
+					defer cancel()
 					snap := cache.NewSnapshot(pods, nodes)
 					pl := plugin.make(ctx, snap)
 					infos, err := snap.NodeInfos().List()
-					if err != nil {
-						b.Fatal(err)
-					}
+					require.NoError(b, err)
 					b.ReportAllocs()
 					b.ResetTimer()
 					for b.Loop() {

@@ -145,10 +145,10 @@ func countOnNode(m *groupMatcher, ni fwk.NodeInfo) int {
 
 // countGroup counts the group's replicas per domain: from the replica index
 // when it is ready (the cost of the group's nodes), else by walking every
-// pod of every node (unit tests without informers, and the moments before
-// the index has seen the informer's initial list).
+// pod of every node (the moments before the index has seen the informer's
+// initial list).
 func (pl *FailureDomainSpread) countGroup(ctx context.Context, m *groupMatcher, group string, nodes []fwk.NodeInfo) (domainCounts, int) {
-	if pl.replicas != nil && pl.lister != nil && pl.replicas.ready() {
+	if pl.replicas.ready() {
 		return pl.countFromIndex(group)
 	}
 	return pl.countReplicas(ctx, m, nodes)
@@ -204,7 +204,7 @@ func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m *groupMatche
 // cycle at most; an empty answer falls back to all nodes.
 func (pl *FailureDomainSpread) roleCandidates(c policy.Class, nodes []fwk.NodeInfo) []fwk.NodeInfo {
 	role, single := c.Roles.Only()
-	if !single || role == policy.RoleWorker || pl.roles == nil || pl.lister == nil {
+	if !single || role == policy.RoleWorker {
 		return nodes
 	}
 	names := pl.roles.Names(role)

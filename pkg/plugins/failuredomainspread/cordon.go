@@ -125,9 +125,6 @@ func (pl *FailureDomainSpread) nodeUpdated(oldNode, newNode *v1.Node) {
 
 // observe records whether the node is cordoned (nil new: deleted).
 func (cw *cordonWatch) observe(oldNode, newNode *v1.Node) {
-	if cw == nil {
-		return
-	}
 	cw.mu.Lock()
 	defer cw.mu.Unlock()
 	switch {
@@ -141,11 +138,8 @@ func (cw *cordonWatch) observe(oldNode, newNode *v1.Node) {
 }
 
 // cordonedNodes returns a copy of the cordoned nodes' names; nil when none
-// (the usual case) or without a watch.
+// (the usual case).
 func (cw *cordonWatch) cordonedNodes() sets.Set[string] {
-	if cw == nil {
-		return nil
-	}
 	cw.mu.Lock()
 	defer cw.mu.Unlock()
 	if cw.cordoned.Len() == 0 {
@@ -156,9 +150,6 @@ func (cw *cordonWatch) cordonedNodes() sets.Set[string] {
 
 // wait records a pod Filter rejected a node for.
 func (cw *cordonWatch) wait(pod *v1.Pod) {
-	if cw == nil {
-		return
-	}
 	cw.mu.Lock()
 	defer cw.mu.Unlock()
 	cw.waiting[pod.UID] = pod
@@ -166,9 +157,6 @@ func (cw *cordonWatch) wait(pod *v1.Pod) {
 
 // done forgets a pod that no longer waits (reserved, bound or deleted).
 func (cw *cordonWatch) done(pod *v1.Pod) {
-	if cw == nil {
-		return
-	}
 	cw.mu.Lock()
 	defer cw.mu.Unlock()
 	delete(cw.waiting, pod.UID)

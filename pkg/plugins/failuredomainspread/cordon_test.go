@@ -18,69 +18,79 @@ package failuredomainspread
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
-	"k8s.io/klog/v2"
+	fwk "k8s.io/kube-scheduler/framework"
+	"k8s.io/kubernetes/pkg/scheduler/backend/cache"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
 )
 
 // A cordon reaches no queueing hint (the scheduler reports no event for
-// it): the plugin's own node handler activates the replicas Filter rejected
-// nodes for, when the cordon changes their verdict.
+// it): the plugin's own node handler activates, through the framework
+// handle, the replicas Filter rejected nodes for, when the cordon changes
+// their verdict.
 func TestCordonActivatesWaitingReplicas(t *testing.T) {
-	// Host a holds a replica, host b none: the new replica waits for b.
+	// Host a holds a replica, host b none: a new replica waits for b.
 	nodes := []*v1.Node{cpVM("a1", "z1", "a").Obj(), cpVM("b1", "z1", "b").Obj(), vm("w1", "z1", "w").Obj()}
-	ctx, pl, infos := setup(t, nil, nodes, schedulers("a1"))
-	var activated []string
-	pl.cordons = newCordonWatch(klog.FromContext(ctx), func(_ klog.Logger, pods map[string]*v1.Pod) {
-		for k := range pods {
-			activated = append(activated, k)
-		}
-	})
+	bound := schedulers("a1")
 	waiting, placed := scheduler("waiting").Obj(), scheduler("placed").Obj()
-	if len(filterAll(t, ctx, pl, framework.NewCycleState(), waiting, infos)) == 0 {
-		t.Fatal("Filter rejected no node: the test needs a replica that waits")
+	// The API server has the pending replicas too; the scheduler's
+	// snapshot has the bound pods only, and keeps the nodes as they were.
+	c := startCluster(t, nil, cache.NewSnapshot(bound, nodes), nodes, append([]*v1.Pod{waiting, placed}, bound...))
+	infos, err := c.pl.lister.NodeInfos().List()
+	require.NoError(t, err)
+	aFull := map[string]*fwk.Status{"a1": rejected(hostIDKey, "kube-system/kube-scheduler", "b", 0)}
+	for _, pod := range []*v1.Pod{waiting, placed} {
+		if diff := cmp.Diff(aFull, filterAll(t, c.ctx, c.pl, framework.NewCycleState(), pod, infos)); diff != "" {
+			t.Fatalf("%s: rejected nodes (-want +got):\n%s", pod.Name, diff)
+		}
 	}
-	filterAll(t, ctx, pl, framework.NewCycleState(), placed, infos)
-	if s := pl.Reserve(ctx, framework.NewCycleState(), placed, "b1"); !s.IsSuccess() {
-		t.Fatal(s)
+	// placed is reserved on b1: it waits no more.
+	require.True(t, c.pl.Reserve(c.ctx, framework.NewCycleState(), placed, "b1").IsSuccess())
+
+	update := func(n *v1.Node) {
+		t.Helper()
+		_, err := c.client.CoreV1().Nodes().Update(c.ctx, n, metav1.UpdateOptions{})
+		require.NoError(t, err)
 	}
-	cordon := func(n *v1.Node) *v1.Node {
-		c := n.DeepCopy()
-		c.Spec.Unschedulable = true
-		return c
+	// Neither cordoning a worker the replica cannot use nor a label change
+	// activates anything; the cordon of the emptiest host's node does. The
+	// handler sees the updates in order, so the first activation is the
+	// last update's.
+	update(vm("w1", "z1", "w").Unschedulable(true).Obj())
+	update(cpVM("b1", "z1", "b").Label("x", "y").Obj())
+	update(cpVM("b1", "z1", "b").Label("x", "y").Unschedulable(true).Obj())
+	select {
+	case got := <-c.activated:
+		if diff := cmp.Diff([]string{"kube-system/waiting"}, got); diff != "" {
+			t.Errorf("activated (-want +got):\n%s", diff)
+		}
+	case <-time.After(wait):
+		t.Fatal("the cordon of b1 activated no pod")
 	}
-	for _, tt := range []struct {
-		name     string
-		old, new *v1.Node
-		want     []string
-	}{
-		{name: "a worker the replica cannot use", old: nodes[2], new: cordon(nodes[2])},
-		{name: "a label change", old: nodes[1], new: cpVM("b1", "z1", "b").Label("x", "y").Obj()},
-		{name: "the emptiest host's node", old: nodes[1], new: cordon(nodes[1]), want: []string{"kube-system/waiting"}},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			activated = nil
-			pl.nodeUpdated(tt.old, tt.new)
-			if diff := cmp.Diff(tt.want, activated); diff != "" {
-				t.Errorf("activated (-want +got):\n%s", diff)
-			}
-		})
-	}
+
 	// Until the informer shows the cordon to the scheduler's snapshot too,
 	// PreFilter takes it from the watch: host b is not eligible.
-	if got := filterAll(t, ctx, pl, framework.NewCycleState(), waiting, infos); len(got) != 0 {
+	if got := filterAll(t, c.ctx, c.pl, framework.NewCycleState(), waiting, infos); len(got) != 0 {
 		t.Errorf("rejected %v after b1 was cordoned, want none", sets.List(sets.KeySet(got)))
 	}
-	// A bound pod stops waiting.
-	bound := waiting.DeepCopy()
-	bound.Spec.NodeName = "a1"
-	pl.cordons.done(bound)
-	activated = nil
-	pl.nodeUpdated(nodes[0], cordon(nodes[0]))
-	if diff := cmp.Diff([]string(nil), activated); diff != "" {
-		t.Errorf("activated after the pod was bound (-want +got):\n%s", diff)
+
+	// The binding of the waiting pod ends its wait: a cordon no longer
+	// activates it.
+	boundNow := waiting.DeepCopy()
+	boundNow.Spec.NodeName = "a1"
+	_, err = c.client.CoreV1().Pods(boundNow.Namespace).Update(c.ctx, boundNow, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(c.pl.cordons.waitingPods()) == 0 }, wait, tick, "the bound pod stops waiting")
+	update(cpVM("a1", "z1", "a").Unschedulable(true).Obj())
+	select {
+	case got := <-c.activated:
+		t.Errorf("activated %v after the pod was bound, want nothing", got)
+	case <-time.After(100 * time.Millisecond):
 	}
 }

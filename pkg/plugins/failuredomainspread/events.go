@@ -142,12 +142,10 @@ func (pl *FailureDomainSpread) isSchedulableAfterNodeChange(logger klog.Logger, 
 // other goroutines and may not have seen it yet when the retried pod's
 // PreFilter runs (a new control-plane host would be missed as eligible).
 func (pl *FailureDomainSpread) trackNode(oldNode, newNode *v1.Node) {
-	if pl.roles != nil {
-		if newNode != nil {
-			pl.roles.Upsert(newNode)
-		} else if oldNode != nil {
-			pl.roles.Remove(oldNode)
-		}
+	if newNode != nil {
+		pl.roles.Upsert(newNode)
+	} else if oldNode != nil {
+		pl.roles.Remove(oldNode)
 	}
 	pl.cordons.observe(oldNode, newNode)
 }

@@ -18,25 +18,39 @@ package failuredomainspread
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"github.com/google/go-cmp/cmp"
+	"maps"
 	"slices"
-	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/client-go/informers"
+	clientsetfake "k8s.io/client-go/kubernetes/fake"
+	"k8s.io/klog/v2"
 	"k8s.io/klog/v2/ktesting"
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/backend/cache"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/defaultbinder"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/queuesort"
 	plugintesting "k8s.io/kubernetes/pkg/scheduler/framework/plugins/testing"
+	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 	"k8s.io/kubernetes/pkg/scheduler/metrics"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
+	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -54,6 +68,10 @@ var (
 const (
 	hostIDKey = policy.LabelHostID
 	zoneKey   = policy.LabelZone
+
+	// wait and tick bound the waits for informer handlers.
+	wait = 10 * time.Second
+	tick = 10 * time.Millisecond
 )
 
 // vm is a node on a physical host in a zone; "" leaves a label off.
@@ -80,31 +98,126 @@ func web(name string) *st.PodWrapper {
 	return st.MakePod().Namespace("shop").Name(name).UID(name).Label("app", "web")
 }
 
-func rawArgs(t testing.TB, args any) runtime.Object {
-	t.Helper()
-	raw, err := json.Marshal(args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}
+// userWorkloadsRequired is a policy whose user workloads are Required
+// groups, filtered like the control-plane components.
+func userWorkloadsRequired() *config.PolicyArgs {
+	return &config.PolicyArgs{UserWorkloads: &config.RuleArgs{Placement: policy.PlaceWorker, Spread: policy.SpreadRequired}}
 }
 
-// setup builds the plugin inside a real framework handle whose snapshot
-// holds the nodes and pods (pods are placed by spec.nodeName).
-func setup(t testing.TB, args runtime.Object, nodes []*v1.Node, pods []*v1.Pod) (context.Context, *FailureDomainSpread, []fwk.NodeInfo) {
+// policies returns the policies of a configuration whose profile "" (the
+// one plugintesting's framework runs) has the policy a, defaulted and
+// validated as the scheduler loads it; nil a: no HAPolicy entry, the
+// default policy.
+func policies(t testing.TB, a *config.PolicyArgs) config.Policies {
+	t.Helper()
+	if a == nil {
+		return config.Policies{}
+	}
+	c := *a
+	config.SetDefaultsPolicyArgs(&c)
+	require.Empty(t, validation.ValidatePolicyArgs(field.NewPath(config.PolicyName, "args"), &c), "the test's policy")
+	return config.Policies{"": &c}
+}
+
+// withUIDs returns the pods, each with a UID (its namespace/name when it
+// has none): the replica index follows pods by UID, as the API server
+// gives each one.
+func withUIDs(pods []*v1.Pod) []*v1.Pod {
+	out := make([]*v1.Pod, len(pods))
+	for i, p := range pods {
+		if p.UID == "" {
+			p = p.DeepCopy()
+			p.UID = types.UID(p.Namespace + "/" + p.Name)
+		}
+		out[i] = p
+	}
+	return out
+}
+
+func objects(nodes []*v1.Node, pods []*v1.Pod) []runtime.Object {
+	objs := make([]runtime.Object, 0, len(nodes)+len(pods))
+	for _, n := range nodes {
+		objs = append(objs, n)
+	}
+	for _, p := range pods {
+		objs = append(objs, p)
+	}
+	return objs
+}
+
+// setup builds the plugin with the policy a (nil: the default) inside a real
+// framework handle whose snapshot and informers hold the nodes and pods
+// (pods are placed by spec.nodeName), and waits until its informer handlers
+// have seen them.
+func setup(t testing.TB, a *config.PolicyArgs, nodes []*v1.Node, pods []*v1.Pod) (context.Context, *FailureDomainSpread, []fwk.NodeInfo) {
 	t.Helper()
 	_, ctx := ktesting.NewTestContext(t)
+	ctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	pods = withUIDs(pods)
 	snap := cache.NewSnapshot(pods, nodes)
-	pl := plugintesting.SetupPlugin(ctx, t, New, args, snap).(*FailureDomainSpread)
+	pl := plugintesting.SetupPluginWithInformers(ctx, t, New(policies(t, a)), nil, snap, objects(nodes, pods)).(*FailureDomainSpread)
+	waitForHandlers(t, pl, nodes)
 	infos, err := snap.NodeInfos().List()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return ctx, pl, infos
 }
 
+// waitForHandlers waits until the plugin's informer handlers have seen the
+// informers' initial lists: the replica index every pod, the role index
+// every control-plane and infra node of nodes. The informers' caches sync
+// before their handlers are done, and the handlers run on goroutines of
+// their own.
+func waitForHandlers(t testing.TB, pl *FailureDomainSpread, nodes []*v1.Node) {
+	t.Helper()
+	require.Eventually(t, pl.replicas.ready, wait, tick, "the replica index has seen every pod")
+	testutil.WaitForRoleIndex(t, pl.roles, nodes)
+}
+
+// activations records the pods the plugin activates through its handle
+// (the scheduling queue's Activate), each call as its sorted keys.
+type activations chan []string
+
+func (a activations) Activate(_ klog.Logger, pods map[string]*v1.Pod) {
+	a <- slices.Sorted(maps.Keys(pods))
+}
+
+// liveCluster is the plugin in a framework handle whose informers follow a
+// fake API server, for the tests that change the cluster under it.
+type liveCluster struct {
+	ctx       context.Context
+	pl        *FailureDomainSpread
+	client    *clientsetfake.Clientset
+	activated activations
+}
+
+// startCluster builds the plugin with the policy a (nil: the default) in a
+// handle whose snapshot is snap and whose API server holds the nodes and
+// pods, and waits until its informer handlers have seen them.
+func startCluster(t *testing.T, a *config.PolicyArgs, snap *cache.Snapshot, nodes []*v1.Node, pods []*v1.Pod) *liveCluster {
+	t.Helper()
+	_, ctx := ktesting.NewTestContext(t)
+	ctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	c := &liveCluster{ctx: ctx, client: clientsetfake.NewClientset(objects(nodes, withUIDs(pods))...), activated: make(activations, 16)}
+	factory := informers.NewSharedInformerFactory(c.client, 0)
+	fh, err := frameworkruntime.NewFramework(ctx, nil, nil,
+		frameworkruntime.WithInformerFactory(factory),
+		frameworkruntime.WithSnapshotSharedLister(snap),
+		frameworkruntime.WithPodActivator(c.activated))
+	require.NoError(t, err)
+	p, err := New(policies(t, a))(ctx, nil, fh)
+	require.NoError(t, err)
+	c.pl = p.(*FailureDomainSpread)
+	factory.Start(ctx.Done())
+	factory.WaitForCacheSync(ctx.Done())
+	waitForHandlers(t, c.pl, nodes)
+	return c
+}
+
 // filterAll runs PreFilter, then Filter on every node, as the framework
-// would. A skipped PreFilter passes every node.
+// would, and returns the statuses of the rejected nodes. A skipped PreFilter
+// passes every node.
 func filterAll(t testing.TB, ctx context.Context, pl *FailureDomainSpread, state fwk.CycleState, pod *v1.Pod, infos []fwk.NodeInfo) map[string]*fwk.Status {
 	t.Helper()
 	_, s := pl.PreFilter(ctx, state, pod, infos)
@@ -112,9 +225,7 @@ func filterAll(t testing.TB, ctx context.Context, pl *FailureDomainSpread, state
 	if s.IsSkip() {
 		return out
 	}
-	if !s.IsSuccess() {
-		t.Fatalf("PreFilter: %v", s)
-	}
+	require.True(t, s.IsSuccess(), "PreFilter: %v", s)
 	for _, ni := range infos {
 		if st := pl.Filter(ctx, state, pod, ni); !st.IsSuccess() {
 			out[ni.Node().Name] = st
@@ -140,12 +251,8 @@ func scoreAll(t testing.TB, ctx context.Context, pl *FailureDomainSpread, pod *v
 	}
 	for _, ni := range infos {
 		sc, s := pl.Score(ctx, state, pod, ni)
-		if !s.IsSuccess() {
-			t.Fatalf("Score(%s): %v", ni.Node().Name, s)
-		}
-		if sc < 0 || sc > fwk.MaxScore {
-			t.Fatalf("Score(%s) = %d, out of range", ni.Node().Name, sc)
-		}
+		require.True(t, s.IsSuccess(), "Score(%s): %v", ni.Node().Name, s)
+		require.True(t, sc >= 0 && sc <= fwk.MaxScore, "Score(%s) = %d, out of range", ni.Node().Name, sc)
 		out[ni.Node().Name] = sc
 	}
 	return out
@@ -161,11 +268,12 @@ func TestScore(t *testing.T) {
 	withZ3 := append(slices.Clone(topo), vm("e1", "z3", "e").Obj())
 	unlabelled := []*v1.Node{vm("u1", "", "").Obj(), vm("u2", "", "").Obj(), vm("u3", "", "").Obj()}
 	tests := []struct {
-		name  string
-		args  runtime.Object
-		pod   *v1.Pod
-		nodes []*v1.Node
-		pods  []*v1.Pod
+		name string
+		// policy is the profile's (nil: the default policy).
+		policy *config.PolicyArgs
+		pod    *v1.Pod
+		nodes  []*v1.Node
+		pods   []*v1.Pod
 		// order: node names from best to worst; nodes in one inner slice
 		// tie.
 		order [][]string
@@ -247,17 +355,17 @@ func TestScore(t *testing.T) {
 			order: [][]string{{"b1"}, {"a2"}, {"a1", "c1"}},
 		},
 		{
-			name:  "custom levels: host only",
-			args:  rawArgs(t, config.FailureDomainSpreadArgs{Levels: []string{hostIDKey}, RequiredLevels: []string{hostIDKey}}),
-			pod:   web("new").Obj(),
-			nodes: topo,
-			pods:  []*v1.Pod{web("r1").Node("a1").Obj(), web("r2").Node("c1").Obj(), web("r3").Node("c1").Obj()},
-			order: [][]string{{"b1", "d1"}, {"a1", "a2"}, {"c1", "c2"}},
+			name:   "custom levels: host only",
+			policy: &config.PolicyArgs{Levels: []string{hostIDKey}, RequiredLevels: []string{hostIDKey}},
+			pod:    web("new").Obj(),
+			nodes:  topo,
+			pods:   []*v1.Pod{web("r1").Node("a1").Obj(), web("r2").Node("c1").Obj(), web("r3").Node("c1").Obj()},
+			order:  [][]string{{"b1", "d1"}, {"a1", "a2"}, {"c1", "c2"}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx, pl, infos := setup(t, tt.args, tt.nodes, tt.pods)
+			ctx, pl, infos := setup(t, tt.policy, tt.nodes, tt.pods)
 			got := scoreAll(t, ctx, pl, tt.pod, infos)
 			prev := fwk.MaxScore + 1
 			for i, tie := range tt.order {
@@ -309,7 +417,7 @@ func TestScoreMonotoneWithManyTuples(t *testing.T) {
 }
 
 func TestTupleSaturates(t *testing.T) {
-	pl := &FailureDomainSpread{levels: policy.DefaultLevels}
+	_, pl, _ := setup(t, nil, nil, nil)
 	s := &preScoreState{bits: 2, counts: domainCounts{
 		{"z1": 3, "z2": 5}, {"a": 0, "b": 2}, {"n1": 1},
 	}}
@@ -326,33 +434,22 @@ func TestFilterRequired(t *testing.T) {
 	b1, b2 := cpVM("cp-b1", "z1", "b"), cpVM("cp-b2", "z1", "b")
 	fourVMs := []*v1.Node{a1.Obj(), a2.Obj(), b1.Obj(), b2.Obj()}
 	oneOnA := []*v1.Pod{scheduler("s1").Node("cp-a1").Obj()}
-	const aFull = "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.scs.community/host-id=b holds 0)"
-	hostA := map[string]string{hostIDKey: "a"}
-	rejectA := map[string]string{"cp-a1": aFull, "cp-a2": aFull}
-	tests := []struct {
-		name  string
-		args  runtime.Object
-		pod   *v1.Pod
-		nodes []*v1.Node
-		pods  []*v1.Pod
-		// want: rejected node → reason; every other node passes.
-		want map[string]string
-	}{
+	const kubeScheduler = "kube-system/kube-scheduler"
+	aFull := rejected(hostIDKey, kubeScheduler, "b", 0)
+	rejectA := map[string]*fwk.Status{"cp-a1": aFull, "cp-a2": aFull}
+	runFilterCases(t, []filterCase{
 		{
 			name:  "two VMs on one hypervisor: the other host first",
-			pod:   scheduler("new").Obj(),
 			nodes: fourVMs,
 			pods:  oneOnA,
 			want:  rejectA,
 		},
 		{
 			name:  "no replica yet: every node",
-			pod:   scheduler("new").Obj(),
 			nodes: fourVMs,
 		},
 		{
 			name:  "one replica per host: every node",
-			pod:   scheduler("new").Obj(),
 			nodes: fourVMs,
 			pods:  append(slices.Clone(oneOnA), scheduler("s2").Node("cp-b2").Obj()),
 		},
@@ -361,33 +458,29 @@ func TestFilterRequired(t *testing.T) {
 			pod:   st.MakePod().Namespace("kube-system").Name("new").Label("component", "kube-controller-manager").Obj(),
 			nodes: fourVMs,
 			pods:  []*v1.Pod{st.MakePod().Namespace("kube-system").Name("kcm-cp-b1").Label("component", "kube-controller-manager").Node("cp-b1").Obj()},
-			want: map[string]string{
-				"cp-b1": "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-controller-manager than the emptiest eligible one (topology.scs.community/host-id=a holds 0)",
-				"cp-b2": "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-controller-manager than the emptiest eligible one (topology.scs.community/host-id=a holds 0)",
+			want: map[string]*fwk.Status{
+				"cp-b1": rejected(hostIDKey, "kube-system/kube-controller-manager", "a", 0),
+				"cp-b2": rejected(hostIDKey, "kube-system/kube-controller-manager", "a", 0),
 			},
 		},
 		{
 			name:  "emptier host fully cordoned is not eligible",
-			pod:   scheduler("new").Obj(),
 			nodes: []*v1.Node{a1.Obj(), a2.Obj(), cpVM("cp-b1", "z1", "b").Unschedulable(true).Obj(), cpVM("cp-b2", "z1", "b").Unschedulable(true).Obj()},
 			pods:  oneOnA,
 		},
 		{
 			name:  "emptier host with one VM left is still eligible",
-			pod:   scheduler("new").Obj(),
 			nodes: []*v1.Node{a1.Obj(), a2.Obj(), cpVM("cp-b1", "z1", "b").Unschedulable(true).Obj(), b2.Obj()},
 			pods:  oneOnA,
 			want:  rejectA,
 		},
 		{
 			name:  "emptier host not ready or unreachable is not eligible",
-			pod:   scheduler("new").Obj(),
 			nodes: []*v1.Node{a1.Obj(), a2.Obj(), cpVM("cp-b1", "z1", "b").Taints([]v1.Taint{notReady}).Obj(), cpVM("cp-b2", "z1", "b").Taints([]v1.Taint{unreachable}).Obj()},
 			pods:  oneOnA,
 		},
 		{
 			name: "a PreferNoSchedule not-ready taint does not make a host ineligible",
-			pod:  scheduler("new").Obj(),
 			nodes: []*v1.Node{a1.Obj(), a2.Obj(),
 				cpVM("cp-b1", "z1", "b").Taints([]v1.Taint{{Key: v1.TaintNodeNotReady, Effect: v1.TaintEffectPreferNoSchedule}}).Obj(),
 				cpVM("cp-b2", "z1", "b").Taints([]v1.Taint{{Key: "dedicated", Effect: v1.TaintEffectNoSchedule}}).Obj()},
@@ -396,7 +489,7 @@ func TestFilterRequired(t *testing.T) {
 		},
 		{
 			name:  "nodeSelector restricted to host a: host b is not eligible",
-			pod:   scheduler("new").NodeSelector(hostA).Obj(),
+			pod:   scheduler("new").NodeSelector(map[string]string{hostIDKey: "a"}).Obj(),
 			nodes: fourVMs,
 			pods:  oneOnA,
 		},
@@ -408,25 +501,21 @@ func TestFilterRequired(t *testing.T) {
 		},
 		{
 			name:  "worker hosts are not eligible for a control-plane component",
-			pod:   scheduler("new").Obj(),
 			nodes: []*v1.Node{a1.Obj(), a2.Obj(), vm("w-c1", "z1", "c").Obj()},
 			pods:  oneOnA,
 		},
 		{
 			name:  "terminating replica is not counted",
-			pod:   scheduler("new").Obj(),
 			nodes: fourVMs,
 			pods:  []*v1.Pod{scheduler("s1").Node("cp-a1").Terminating().Obj()},
 		},
 		{
 			name:  "a pod of another namespace with the component's labels is not a replica",
-			pod:   scheduler("new").Obj(),
 			nodes: fourVMs,
 			pods:  []*v1.Pod{scheduler("fake").Namespace("default").Node("cp-a1").Obj()},
 		},
 		{
 			name:  "another component is another group",
-			pod:   scheduler("new").Obj(),
 			nodes: fourVMs,
 			pods:  []*v1.Pod{st.MakePod().Namespace("kube-system").Name("etcd-a1").Label("component", "etcd").Node("cp-a1").Obj()},
 		},
@@ -444,68 +533,111 @@ func TestFilterRequired(t *testing.T) {
 		},
 		{
 			name:  "nodes without host-id are their own host",
-			pod:   scheduler("new").Obj(),
 			nodes: []*v1.Node{cpVM("cp-1", "", "").Obj(), cpVM("cp-2", "", "").Obj(), cpVM("cp-3", "", "").Obj()},
 			pods:  []*v1.Pod{scheduler("s1").Node("cp-1").Obj(), scheduler("s2").Node("cp-2").Obj()},
-			want: map[string]string{
-				"cp-1": "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.scs.community/host-id=cp-3 holds 0)",
-				"cp-2": "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.scs.community/host-id=cp-3 holds 0)",
+			want: map[string]*fwk.Status{
+				"cp-1": rejected(hostIDKey, kubeScheduler, "cp-3", 0),
+				"cp-2": rejected(hostIDKey, kubeScheduler, "cp-3", 0),
 			},
 		},
 		{
-			name: "zone as an extra required level",
-			args: rawArgs(t, config.FailureDomainSpreadArgs{RequiredLevels: []string{zoneKey, hostIDKey}}),
-			pod:  scheduler("new").Obj(),
+			name:   "zone as an extra required level",
+			policy: zoneAndHost(),
 			nodes: []*v1.Node{
 				cpVM("cp-a1", "z1", "a").Obj(), cpVM("cp-b1", "z1", "b").Obj(), cpVM("cp-c1", "z2", "c").Obj(),
 			},
 			pods: oneOnA,
-			want: map[string]string{
-				"cp-a1": "node(s) whose topology.kubernetes.io/zone domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.kubernetes.io/zone=z2 holds 0)",
-				"cp-b1": "node(s) whose topology.kubernetes.io/zone domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.kubernetes.io/zone=z2 holds 0)",
+			want: map[string]*fwk.Status{
+				"cp-a1": rejected(zoneKey, kubeScheduler, "z2", 0),
+				"cp-b1": rejected(zoneKey, kubeScheduler, "z2", 0),
 			},
 		},
 		{
-			name:  "no required level: Required groups are only scored",
-			args:  &runtime.Unknown{Raw: []byte(`{"requiredLevels":[]}`), ContentType: runtime.ContentTypeJSON},
-			pod:   scheduler("new").Obj(),
-			nodes: fourVMs,
-			pods:  oneOnA,
+			name:   "no required level: Required groups are only scored",
+			policy: &config.PolicyArgs{RequiredLevels: []string{}},
+			nodes:  fourVMs,
+			pods:   oneOnA,
 		},
 		{
-			name: "user workloads configured Required",
-			args: rawArgs(t, map[string]any{"userWorkloads": map[string]any{"nodeRole": "Worker", "spread": "Required"}}),
-			pod:  web("new").Obj(),
+			name:   "user workloads configured Required",
+			policy: userWorkloadsRequired(),
+			pod:    web("new").Obj(),
 			nodes: []*v1.Node{
 				vm("w-a1", "z1", "a").Obj(), vm("w-a2", "z1", "a").Obj(), vm("w-b1", "z1", "b").Obj(), cpVM("cp-c1", "z1", "c").Obj(),
 			},
 			pods: []*v1.Pod{web("r1").Node("w-a1").Obj(), web("r2").Node("w-b1").Obj(), web("r3").Node("w-b1").Obj()},
-			want: map[string]string{
-				"w-b1": "node(s) whose topology.scs.community/host-id domain holds more replicas of shop/app=web than the emptiest eligible one (topology.scs.community/host-id=a holds 1)",
+			want: map[string]*fwk.Status{
+				"w-b1": rejected(hostIDKey, "shop/app=web", "a", 1),
 			},
 		},
+	})
+}
+
+// Filter's reasons are bounded: one per required level and cycle, naming
+// the group and the emptiest admitted domain, however many domains it
+// rejects; the scheduler then aggregates each over its nodes ("12 node(s)
+// whose ..."). A reason naming the node's own domain would be one per
+// domain, thousands in a large cluster.
+func TestFilterReasonsAreBounded(t *testing.T) {
+	// Zones z1 (hosts a: 3 replicas, b: 1, c: 0), z2 (d: 2, e: 2) and
+	// z3 (f: 1, g: 2), two VMs per host: z3 is the emptiest zone (3), f
+	// its emptiest host (1).
+	hosts := []struct {
+		zone, host string
+		replicas   int
+	}{
+		{"z1", "a", 3}, {"z1", "b", 1}, {"z1", "c", 0},
+		{"z2", "d", 2}, {"z2", "e", 2},
+		{"z3", "f", 1}, {"z3", "g", 2},
 	}
-	for _, tt := range tests {
+	var nodes []*v1.Node
+	var pods []*v1.Pod
+	for _, h := range hosts {
+		for i := range 2 {
+			nodes = append(nodes, cpVM(h.host+string(rune('1'+i)), h.zone, h.host).Obj())
+		}
+		for r := range h.replicas {
+			pods = append(pods, scheduler(h.host+"-s"+string(rune('0'+r))).Node(h.host+"1").Obj())
+		}
+	}
+	const group = "kube-system/kube-scheduler"
+	for _, tt := range []struct {
+		name   string
+		policy *config.PolicyArgs
+		// wantRejected is the number of rejected nodes; wantReasons every
+		// distinct status they get.
+		wantRejected int
+		wantReasons  []*fwk.Status
+	}{
+		{
+			name: "host only (the default): one reason for six fuller hosts",
+			// Every host but c holds more than c's 0.
+			wantRejected: 12,
+			wantReasons:  []*fwk.Status{rejected(hostIDKey, group, "c", 0)},
+		},
+		{
+			name:   "zone and host: one reason per level for two fuller zones and a fuller host",
+			policy: zoneAndHost(),
+			// z1 and z2 (10 nodes) at the zone level, g (2) at the host level.
+			wantRejected: 12,
+			wantReasons:  []*fwk.Status{rejected(zoneKey, group, "z3", 3), rejected(hostIDKey, group, "f", 1)},
+		},
+	} {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx, pl, infos := setup(t, tt.args, tt.nodes, tt.pods)
-			got := filterAll(t, ctx, pl, framework.NewCycleState(), tt.pod, infos)
-			for name, st := range got {
-				want, ok := tt.want[name]
-				if !ok {
-					t.Errorf("%s rejected: %v, want accepted", name, st)
-					continue
-				}
-				if st.Code() != fwk.Unschedulable {
-					t.Errorf("%s: code %v, want Unschedulable", name, st.Code())
-				}
-				if r := st.Reasons(); len(r) != 1 || r[0] != want {
-					t.Errorf("%s: reasons %q, want %q", name, r, want)
+			ctx, pl, infos := setup(t, tt.policy, nodes, pods)
+			got := filterAll(t, ctx, pl, framework.NewCycleState(), scheduler("new").Obj(), infos)
+			if diff := cmp.Diff(tt.wantRejected, len(got)); diff != "" {
+				t.Errorf("rejected nodes (-want +got):\n%s\n%v", diff, got)
+			}
+			var reasons []*fwk.Status
+			for _, s := range got {
+				if !slices.ContainsFunc(reasons, s.Equal) {
+					reasons = append(reasons, s)
 				}
 			}
-			for name := range tt.want {
-				if _, ok := got[name]; !ok {
-					t.Errorf("%s accepted, want rejected", name)
-				}
+			byMessage := cmpopts.SortSlices(func(a, b *fwk.Status) bool { return a.Message() < b.Message() })
+			if diff := cmp.Diff(tt.wantReasons, reasons, byMessage); diff != "" {
+				t.Errorf("distinct reasons (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -523,24 +655,22 @@ func TestAddRemovePod(t *testing.T) {
 	}
 	pod := scheduler("new").Obj()
 	state := framework.NewCycleState()
-	if _, s := pl.PreFilter(ctx, state, pod, infos); !s.IsSuccess() {
-		t.Fatal(s)
-	}
-	rejected := func(state fwk.CycleState) []string {
-		var out []string
+	_, s := pl.PreFilter(ctx, state, pod, infos)
+	require.True(t, s.IsSuccess(), "PreFilter: %v", s)
+	// filter runs Filter on every node, as PreFilter left it or as a dry
+	// run changed it.
+	filter := func(state fwk.CycleState) map[string]*fwk.Status {
+		out := map[string]*fwk.Status{}
 		for _, ni := range infos {
-			if !pl.Filter(ctx, state, pod, ni).IsSuccess() {
-				out = append(out, ni.Node().Name)
+			if s := pl.Filter(ctx, state, pod, ni); !s.IsSuccess() {
+				out[ni.Node().Name] = s
 			}
 		}
-		slices.Sort(out)
 		return out
 	}
 	podInfo := func(p *v1.Pod) fwk.PodInfo {
 		pi, err := framework.NewPodInfo(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return pi
 	}
 	step := func(state fwk.CycleState, add bool, p *v1.Pod, node string) {
@@ -551,38 +681,38 @@ func TestAddRemovePod(t *testing.T) {
 		} else {
 			s = pl.RemovePod(ctx, state, pod, podInfo(p), info[node])
 		}
-		if !s.IsSuccess() {
-			t.Fatal(s)
-		}
+		require.True(t, s.IsSuccess(), "dry run: %v", s)
 	}
-	want := func(state fwk.CycleState, nodes ...string) {
+	want := func(state fwk.CycleState, what string, want map[string]*fwk.Status) {
 		t.Helper()
-		if got := rejected(state); !slices.Equal(got, nodes) {
-			t.Fatalf("rejected %v, want %v", got, nodes)
+		if diff := cmp.Diff(want, filter(state)); diff != "" {
+			t.Errorf("%s: rejected nodes (-want +got):\n%s", what, diff)
 		}
 	}
+	const group = "kube-system/kube-scheduler"
+	bEmpty := rejected(hostIDKey, group, "b", 0)
+	aFull := map[string]*fwk.Status{"cp-a1": bEmpty, "cp-a2": bEmpty}
+	none := map[string]*fwk.Status{}
 
-	want(state, "cp-a1", "cp-a2")
+	want(state, "the cycle's state", aFull)
 
 	// Preempting the replica on host a frees it.
 	victim := state.Clone()
 	step(victim, false, onA, "cp-a1")
-	want(victim, nil...)
-	want(state, "cp-a1", "cp-a2")
+	want(victim, "victim on host a", none)
+	want(state, "the cycle's state after a dry run", aFull)
 
 	// A nominated replica on host b evens the hosts out, a second one tips
 	// them the other way.
 	nominated := state.Clone()
 	step(nominated, true, scheduler("s2").Obj(), "cp-b1")
-	want(nominated, nil...)
+	want(nominated, "one nominated replica on host b", none)
 	step(nominated, true, scheduler("s3").Obj(), "cp-b2")
-	want(nominated, "cp-b1", "cp-b2")
+	aHoldsOne := rejected(hostIDKey, group, "a", 1)
+	want(nominated, "two nominated replicas on host b", map[string]*fwk.Status{"cp-b1": aHoldsOne, "cp-b2": aHoldsOne})
 	step(nominated, false, onA, "cp-a1")
-	want(nominated, "cp-b1", "cp-b2")
-	wantStatus := fwk.NewStatus(fwk.Unschedulable, "node(s) whose topology.scs.community/host-id domain holds more replicas of kube-system/kube-scheduler than the emptiest eligible one (topology.scs.community/host-id=a holds 0)")
-	if diff := cmp.Diff(wantStatus, pl.Filter(ctx, nominated, pod, info["cp-b1"])); diff != "" {
-		t.Errorf("Filter on cp-b1 (-want +got):\n%s", diff)
-	}
+	aEmpty := rejected(hostIDKey, group, "a", 0)
+	want(nominated, "and the victim on host a", map[string]*fwk.Status{"cp-b1": aEmpty, "cp-b2": aEmpty})
 
 	// Pods of other groups, terminating replicas and DaemonSet pods change
 	// nothing.
@@ -590,7 +720,7 @@ func TestAddRemovePod(t *testing.T) {
 	step(other, true, st.MakePod().Namespace("kube-system").Name("etcd").Label("component", "etcd").Obj(), "cp-b1")
 	step(other, true, scheduler("dying").Terminating().Obj(), "cp-b1")
 	step(other, true, scheduler("ds").OwnerReference("ds", daemonSetGVK).Obj(), "cp-b1")
-	want(other, "cp-a1", "cp-a2")
+	want(other, "pods that are no replicas", aFull)
 }
 
 // groupMatcher must agree with policy.GroupOf, the one definition of a
@@ -633,12 +763,7 @@ func TestGroupMatcherAgreesWithGroupOf(t *testing.T) {
 
 func TestQueueingHints(t *testing.T) {
 	logger, _ := ktesting.NewTestContext(t)
-	_, ctx := ktesting.NewTestContext(t)
-	plugin, err := New(ctx, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl := plugin.(*FailureDomainSpread)
+	_, pl, _ := setup(t, nil, nil, nil)
 	pod := scheduler("new").Obj()
 	replica := scheduler("s1").Node("cp-a1").Obj()
 	relabelled := scheduler("s1").Node("cp-a1").Label("tier", "x").Obj()
@@ -661,8 +786,9 @@ func TestQueueingHints(t *testing.T) {
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				got, err := pl.isSchedulableAfterAssignedPodChange(logger, pod, asAny(tt.old), asAny(tt.new))
-				if err != nil || got != tt.want {
-					t.Errorf("hint = %v, %v; want %v", got, err, tt.want)
+				require.NoError(t, err)
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("hint (-want +got):\n%s", diff)
 				}
 			})
 		}
@@ -678,8 +804,9 @@ func TestQueueingHints(t *testing.T) {
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				got, err := pl.isSchedulableAfterTargetPodChange(logger, tt.old, tt.old, tt.new)
-				if err != nil || got != tt.want {
-					t.Errorf("hint = %v, %v; want %v", got, err, tt.want)
+				require.NoError(t, err)
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("hint (-want +got):\n%s", diff)
 				}
 			})
 		}
@@ -711,8 +838,9 @@ func TestQueueingHints(t *testing.T) {
 					p = tt.pod
 				}
 				got, err := pl.isSchedulableAfterNodeChange(logger, p, asAny(tt.old), asAny(tt.new))
-				if err != nil || got != tt.want {
-					t.Errorf("hint = %v, %v; want %v", got, err, tt.want)
+				require.NoError(t, err)
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("hint (-want +got):\n%s", diff)
 				}
 			})
 		}
@@ -727,67 +855,165 @@ func asAny[T any](p *T) any {
 	return p
 }
 
+// clusterEventCmpOpts compare the events and whether each has a queueing
+// hint (functions cannot be compared).
+var clusterEventCmpOpts = []cmp.Option{
+	cmpopts.EquateComparable(fwk.ClusterEvent{}),
+	cmp.Comparer(func(a, b fwk.QueueingHintFn) bool { return (a == nil) == (b == nil) }),
+}
+
+// hinted stands for a queueing hint in the events a test wants.
+func hinted(klog.Logger, *v1.Pod, any, any) (fwk.QueueingHint, error) { return fwk.Queue, nil }
+
 func TestEventsToRegister(t *testing.T) {
-	_, ctx := ktesting.NewTestContext(t)
-	pl, err := New(ctx, nil, nil)
-	if err != nil {
-		t.Fatal(err)
+	ctx, pl, _ := setup(t, nil, nil, nil)
+	got, err := pl.EventsToRegister(ctx)
+	require.NoError(t, err)
+	want := []fwk.ClusterEventWithHint{
+		{Event: fwk.ClusterEvent{Resource: fwk.AssignedPod, ActionType: fwk.Add | fwk.Update | fwk.Delete}, QueueingHintFn: hinted},
+		{Event: fwk.ClusterEvent{Resource: fwk.TargetPod, ActionType: fwk.UpdatePodLabel}, QueueingHintFn: hinted},
+		{Event: fwk.ClusterEvent{Resource: fwk.Node, ActionType: fwk.Add | fwk.Delete | fwk.UpdateNodeLabel | fwk.UpdateNodeTaint | fwk.UpdateNodeCondition}, QueueingHintFn: hinted},
 	}
-	events, err := pl.(*FailureDomainSpread).EventsToRegister(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range events {
-		if e.QueueingHintFn == nil {
-			t.Errorf("%v has no queueing hint", e.Event)
-		}
-		got = append(got, fmt.Sprintf("%s/%d", e.Event.Resource, e.Event.ActionType))
-	}
-	for _, want := range []fwk.ClusterEvent{
-		{Resource: fwk.AssignedPod, ActionType: fwk.Add | fwk.Update | fwk.Delete},
-		{Resource: fwk.Node, ActionType: fwk.Add | fwk.Delete | fwk.UpdateNodeLabel | fwk.UpdateNodeTaint | fwk.UpdateNodeCondition},
-	} {
-		if !slices.Contains(got, fmt.Sprintf("%s/%d", want.Resource, want.ActionType)) {
-			t.Errorf("events %v lack %v", got, want)
-		}
+	if diff := cmp.Diff(want, got, clusterEventCmpOpts...); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
 	}
 }
 
 func TestSignPod(t *testing.T) {
-	_, ctx := ktesting.NewTestContext(t)
-	plugin, err := New(ctx, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl := plugin.(*FailureDomainSpread)
+	ctx, pl, _ := setup(t, nil, nil, nil)
+	notSignable := fwk.NewStatus(fwk.Unschedulable, "pods spread by FailureDomainSpread are not signable")
 	for _, tt := range []struct {
-		name     string
-		pod      *v1.Pod
-		signable bool
+		name string
+		pod  *v1.Pod
+		want *fwk.Status
 	}{
-		{name: "spread user pod", pod: web("w").Obj()},
-		{name: "Required component", pod: scheduler("s").Obj()},
-		{name: "spread None component", pod: st.MakePod().Namespace("kube-system").Label("k8s-app", "kube-proxy").Obj(), signable: true},
-		{name: "DaemonSet pod", pod: web("w").OwnerReference("w", daemonSetGVK).Obj(), signable: true},
+		{name: "spread user pod", pod: web("w").Obj(), want: notSignable},
+		{name: "Required component", pod: scheduler("s").Obj(), want: notSignable},
+		{name: "spread None component", pod: st.MakePod().Namespace("kube-system").Label("k8s-app", "kube-proxy").Obj()},
+		{name: "DaemonSet pod", pod: web("w").OwnerReference("w", daemonSetGVK).Obj()},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			frags, s := pl.SignPod(ctx, tt.pod)
-			if tt.signable != s.IsSuccess() || len(frags) != 0 {
-				t.Errorf("SignPod = %v, %v; signable want %v", frags, s, tt.signable)
+			if diff := cmp.Diff([]fwk.SignFragment(nil), frags); diff != "" {
+				t.Errorf("fragments (-want +got):\n%s", diff)
 			}
-			if !tt.signable && s.Code() != fwk.Unschedulable {
-				t.Errorf("code %v, want Unschedulable", s.Code())
+			if diff := cmp.Diff(tt.want, s); diff != "" {
+				t.Errorf("status (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-func TestNewRejectsBadArgs(t *testing.T) {
+// The plugin takes no args: its levels are its profile's policy's. An
+// args object with a field makes New fail with an error on the args (what
+// the error says is pkg/apis/config/validation's to test).
+func TestNewRejectsArgs(t *testing.T) {
+	type fieldError struct {
+		Type  field.ErrorType
+		Field string
+	}
 	_, ctx := ktesting.NewTestContext(t)
-	_, err := New(ctx, &runtime.Unknown{Raw: []byte(`{"levels":["topology.kubernetes.io/zone"],"requiredLevels":["topology.scs.community/host-id"]}`)}, nil)
-	if err == nil || !strings.Contains(err.Error(), "FailureDomainSpread.args.requiredLevels[0]") {
-		t.Fatalf("err = %v, want one naming FailureDomainSpread.args.requiredLevels[0]", err)
+	fh, err := frameworkruntime.NewFramework(ctx, nil, nil,
+		frameworkruntime.WithInformerFactory(informers.NewSharedInformerFactory(clientsetfake.NewClientset(), 0)))
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		name string
+		args string
+		want []fieldError
+	}{
+		{
+			name: "levels, now the policy's",
+			args: `{"levels":["topology.kubernetes.io/zone"],"requiredLevels":["topology.kubernetes.io/zone"]}`,
+			want: []fieldError{{Type: field.ErrorTypeForbidden, Field: "FailureDomainSpread.args"}, {Type: field.ErrorTypeForbidden, Field: "FailureDomainSpread.args"}},
+		},
+		{
+			name: "an unknown field",
+			args: `{"bogus":true}`,
+			want: []fieldError{{Type: field.ErrorTypeForbidden, Field: "FailureDomainSpread.args"}},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(nil)(ctx, &runtime.Unknown{Raw: []byte(tt.args), ContentType: runtime.ContentTypeJSON}, fh)
+			var agg utilerrors.Aggregate
+			require.ErrorAs(t, err, &agg)
+			var got []fieldError
+			for _, e := range agg.Errors() {
+				var fe *field.Error
+				require.ErrorAs(t, e, &fe)
+				got = append(got, fieldError{Type: fe.Type, Field: fe.Field})
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("field errors (-want +got):\n%s\nerror: %v", diff, err)
+			}
+		})
+	}
+	for name, args := range map[string]runtime.Object{
+		"no args":               nil,
+		"an empty object":       &runtime.Unknown{Raw: []byte(`{}`), ContentType: runtime.ContentTypeJSON},
+		"only apiVersion, kind": &runtime.Unknown{Raw: []byte(`{"apiVersion":"kubescheduler.config.k8s.io/v1","kind":"FailureDomainSpreadArgs"}`), ContentType: runtime.ContentTypeJSON},
+	} {
+		t.Run(name+" is fine", func(t *testing.T) {
+			_, err := New(nil)(ctx, args, fh)
+			require.NoError(t, err)
+		})
+	}
+}
+
+// New fails on a profile policy the policy package cannot compile (the
+// scheduler loads policies defaulted and validated, so this is a bug).
+func TestNewRejectsAnUnloadedPolicy(t *testing.T) {
+	_, ctx := ktesting.NewTestContext(t)
+	fh, err := frameworkruntime.NewFramework(ctx, nil, nil,
+		frameworkruntime.WithInformerFactory(informers.NewSharedInformerFactory(clientsetfake.NewClientset(), 0)))
+	require.NoError(t, err)
+	_, err = New(config.Policies{"": &config.PolicyArgs{}})(ctx, nil, fh)
+	require.Error(t, err)
+	if diff := cmp.Diff(`FailureDomainSpread: profile "": otherTrustedPods: rule is not set`, err.Error()); diff != "" {
+		t.Errorf("error (-want +got):\n%s", diff)
+	}
+}
+
+// Each profile's plugin spreads over its own policy's levels; a profile
+// without a policy has the default ones.
+func TestNewTakesTheProfilesLevels(t *testing.T) {
+	_, ctx := ktesting.NewTestContext(t)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// z1 = host a (1 replica); z2 = hosts b (2 replicas) and c (none).
+	nodes := []*v1.Node{cpVM("a1", "z1", "a").Obj(), cpVM("b1", "z2", "b").Obj(), cpVM("c1", "z2", "c").Obj()}
+	pods := schedulers("a1", "b1", "b1")
+	factory := informers.NewSharedInformerFactory(clientsetfake.NewClientset(objects(nodes, pods)...), 0)
+	snap := cache.NewSnapshot(pods, nodes)
+	infos, err := snap.NodeInfos().List()
+	require.NoError(t, err)
+	ps := config.Policies{
+		"zones":      policies(t, zoneAndHost())[""],
+		"unfiltered": policies(t, &config.PolicyArgs{RequiredLevels: []string{}})[""],
+	}
+	const group = "kube-system/kube-scheduler"
+	for _, tt := range []struct {
+		profile string
+		want    map[string]*fwk.Status
+	}{
+		{profile: "zones", want: map[string]*fwk.Status{"b1": rejected(zoneKey, group, "z1", 1), "c1": rejected(zoneKey, group, "z1", 1)}},
+		{profile: "unfiltered", want: map[string]*fwk.Status{}},
+		{profile: "default-scheduler", want: map[string]*fwk.Status{"a1": rejected(hostIDKey, group, "c", 0), "b1": rejected(hostIDKey, group, "c", 0)}},
+	} {
+		t.Run(tt.profile, func(t *testing.T) {
+			fh, err := tf.NewFramework(ctx, []tf.RegisterPluginFunc{
+				tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
+				tf.RegisterBindPlugin(defaultbinder.Name, defaultbinder.New),
+			}, tt.profile,
+				frameworkruntime.WithInformerFactory(factory),
+				frameworkruntime.WithSnapshotSharedLister(snap))
+			require.NoError(t, err)
+			p, err := New(ps)(ctx, nil, fh)
+			require.NoError(t, err)
+			got := filterAll(t, ctx, p.(*FailureDomainSpread), framework.NewCycleState(), scheduler("new").Obj(), infos)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("rejected nodes (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -800,7 +1026,7 @@ func TestScoreDoesNotAllocate(t *testing.T) {
 	if s := pl.PreScore(ctx, state, pod, infos); !s.IsSuccess() {
 		t.Fatal(s)
 	}
-	if allocs := testing.AllocsPerRun(100, func() { _, _ = pl.Score(ctx, state, pod, infos[7]) }); allocs != 0 {
-		t.Errorf("Score allocates %v times per call", allocs)
+	if diff := cmp.Diff(0.0, testing.AllocsPerRun(100, func() { _, _ = pl.Score(ctx, state, pod, infos[7]) })); diff != "" {
+		t.Errorf("allocations per Score (-want +got):\n%s", diff)
 	}
 }

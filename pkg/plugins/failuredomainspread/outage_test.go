@@ -21,8 +21,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/klog/v2/ktesting"
 	fwk "k8s.io/kube-scheduler/framework"
@@ -39,8 +39,13 @@ import (
 var (
 	diskPressure       = v1.Taint{Key: v1.TaintNodeDiskPressure, Effect: v1.TaintEffectNoSchedule}
 	unschedulableTaint = v1.Taint{Key: v1.TaintNodeUnschedulable, Effect: v1.TaintEffectNoSchedule}
-	zoneAndHost        = config.FailureDomainSpreadArgs{RequiredLevels: []string{zoneKey, hostIDKey}}
 )
+
+// zoneAndHost is a policy that balances Required groups over zones, then
+// hosts within the emptiest zones.
+func zoneAndHost() *config.PolicyArgs {
+	return &config.PolicyArgs{RequiredLevels: []string{zoneKey, hostIDKey}}
+}
 
 // rejected is the status Filter gives a node of a domain fuller than the
 // emptiest eligible one at a required level.
@@ -58,15 +63,16 @@ func schedulers(nodes ...string) []*v1.Pod {
 	return out
 }
 
-// filterCase is one Filter run: the statuses of the rejected nodes (every
-// other node passes).
+// filterCase is one Filter run of a pod (nil: a new kube-scheduler
+// replica): the statuses of the rejected nodes (every other node passes).
 type filterCase struct {
-	name  string
-	args  runtime.Object
-	pod   *v1.Pod
-	nodes []*v1.Node
-	pods  []*v1.Pod
-	want  map[string]*fwk.Status
+	name string
+	// policy is the profile's (nil: the default policy).
+	policy *config.PolicyArgs
+	pod    *v1.Pod
+	nodes  []*v1.Node
+	pods   []*v1.Pod
+	want   map[string]*fwk.Status
 }
 
 func runFilterCases(t *testing.T, tests []filterCase) {
@@ -77,7 +83,7 @@ func runFilterCases(t *testing.T, tests []filterCase) {
 			if pod == nil {
 				pod = scheduler("new").Obj()
 			}
-			ctx, pl, infos := setup(t, tt.args, tt.nodes, tt.pods)
+			ctx, pl, infos := setup(t, tt.policy, tt.nodes, tt.pods)
 			got := filterAll(t, ctx, pl, framework.NewCycleState(), pod, infos)
 			want := tt.want
 			if want == nil {
@@ -105,22 +111,22 @@ func TestFilterRequiredLevelsAreOneLexicographicConstraint(t *testing.T) {
 	issuePods := schedulers("a1", "b1", "b1")
 	runFilterCases(t, []filterCase{
 		{
-			name:  "the emptiest zone's host passes although another zone has an emptier host",
-			args:  rawArgs(t, zoneAndHost),
-			nodes: issue,
-			pods:  issuePods,
-			want:  map[string]*fwk.Status{"b1": zoneFull("z1", 1), "c1": zoneFull("z1", 1)},
+			name:   "the emptiest zone's host passes although another zone has an emptier host",
+			policy: zoneAndHost(),
+			nodes:  issue,
+			pods:   issuePods,
+			want:   map[string]*fwk.Status{"b1": zoneFull("z1", 1), "c1": zoneFull("z1", 1)},
 		},
 		{
-			name:  "required levels listed narrowest first chain widest first",
-			args:  rawArgs(t, config.FailureDomainSpreadArgs{RequiredLevels: []string{hostIDKey, zoneKey}}),
-			nodes: issue,
-			pods:  issuePods,
-			want:  map[string]*fwk.Status{"b1": zoneFull("z1", 1), "c1": zoneFull("z1", 1)},
+			name:   "required levels listed narrowest first chain widest first",
+			policy: &config.PolicyArgs{RequiredLevels: []string{hostIDKey, zoneKey}},
+			nodes:  issue,
+			pods:   issuePods,
+			want:   map[string]*fwk.Status{"b1": zoneFull("z1", 1), "c1": zoneFull("z1", 1)},
 		},
 		{
-			name: "zones tie: the emptiest host of either",
-			args: rawArgs(t, zoneAndHost),
+			name:   "zones tie: the emptiest host of either",
+			policy: zoneAndHost(),
 			nodes: []*v1.Node{
 				cpVM("a1", "z1", "a").Obj(), cpVM("b1", "z1", "b").Obj(),
 				cpVM("c1", "z2", "c").Obj(), cpVM("e1", "z2", "e").Obj(),
@@ -130,8 +136,8 @@ func TestFilterRequiredLevelsAreOneLexicographicConstraint(t *testing.T) {
 			want: map[string]*fwk.Status{"a1": hostFull("b", 0), "c1": hostFull("b", 0), "f1": zoneFull("z1", 1)},
 		},
 		{
-			name: "the emptiest zone is dead: the emptiest host among the live zones",
-			args: rawArgs(t, zoneAndHost),
+			name:   "the emptiest zone is dead: the emptiest host among the live zones",
+			policy: zoneAndHost(),
 			nodes: []*v1.Node{
 				cpVM("a1", "z1", "a").Taints([]v1.Taint{unreachable}).Obj(),
 				cpVM("b1", "z2", "b").Obj(), cpVM("c1", "z2", "c").Obj(),
@@ -214,16 +220,16 @@ func TestFilterEligibilityFollowsTaintsAndTolerations(t *testing.T) {
 // With custom levels an unlabelled node is not a region of its own: the
 // labelled region that has no replica comes first.
 func TestScoreUnlabelledNodesShareACustomLevel(t *testing.T) {
-	args := rawArgs(t, config.FailureDomainSpreadArgs{
+	regions := &config.PolicyArgs{
 		Levels:         []string{policy.LabelRegion, zoneKey, hostIDKey, policy.LabelHostname},
 		RequiredLevels: []string{hostIDKey},
-	})
+	}
 	nodes := []*v1.Node{
 		vm("eu-1", "z1", "h1").Label(policy.LabelRegion, "eu").Obj(),
 		vm("plain-1", "z1", "h2").Obj(),
 		vm("plain-2", "z2", "h3").Obj(),
 	}
-	ctx, pl, infos := setup(t, args, nodes, []*v1.Pod{web("r1").Node("plain-1").Obj()})
+	ctx, pl, infos := setup(t, regions, nodes, []*v1.Pod{web("r1").Node("plain-1").Obj()})
 	got := scoreAll(t, ctx, pl, web("new").Obj(), infos)
 	// eu-1 (region 0) > plain-2 (region 1, zone 0) > plain-1 (1, 1).
 	want := map[string]int64{"eu-1": fwk.MaxScore, "plain-2": fwk.MaxScore / 2, "plain-1": 0}
@@ -235,12 +241,8 @@ func TestScoreUnlabelledNodesShareACustomLevel(t *testing.T) {
 // A Required replica waiting because a host is the emptiest must be retried
 // when that host is cordoned or tainted.
 func TestQueueingHintNodeOutage(t *testing.T) {
-	logger, ctx := ktesting.NewTestContext(t)
-	plugin, err := New(ctx, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl := plugin.(*FailureDomainSpread)
+	logger, _ := ktesting.NewTestContext(t)
+	_, pl, _ := setup(t, nil, nil, nil)
 	node := func() *st.NodeWrapper { return cpVM("cp-c1", "z1", "c") }
 	cordoned := node().Unschedulable(true)
 	for _, tt := range []struct {
@@ -289,9 +291,7 @@ func TestQueueingHintNodeOutage(t *testing.T) {
 				pod = scheduler("new").Obj()
 			}
 			got, err := pl.isSchedulableAfterNodeChange(logger, pod, asAny(tt.old), asAny(tt.new))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("hint (-want +got):\n%s", diff)
 			}
@@ -303,25 +303,17 @@ func TestQueueingHintNodeOutage(t *testing.T) {
 // plugin's own informer handler has indexed it: the hint indexes it, so the
 // next PreFilter counts the new host as eligible.
 func TestQueueingHintIndexesTheNode(t *testing.T) {
-	logger, ctx := ktesting.NewTestContext(t)
-	plugin, err := New(ctx, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl := plugin.(*FailureDomainSpread)
-	pl.roles = roleindex.New()
+	logger, _ := ktesting.NewTestContext(t)
+	// The informers hold no node: only the hint can index it.
+	_, pl, _ := setup(t, nil, nil, nil)
 	newNode := cpVM("cp-new", "z1", "new").Obj()
-	_, err = pl.isSchedulableAfterNodeChange(logger, scheduler("new").Obj(), nil, newNode)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, err := pl.isSchedulableAfterNodeChange(logger, scheduler("new").Obj(), nil, newNode)
+	require.NoError(t, err)
 	if diff := cmp.Diff([]string{"cp-new"}, sortedNames(pl.roles, policy.RoleControlPlane)); diff != "" {
 		t.Errorf("indexed control-plane nodes (-want +got):\n%s", diff)
 	}
 	_, err = pl.isSchedulableAfterNodeChange(logger, scheduler("new").Obj(), newNode, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if diff := cmp.Diff([]string(nil), sortedNames(pl.roles, policy.RoleControlPlane)); diff != "" {
 		t.Errorf("indexed control-plane nodes after deletion (-want +got):\n%s", diff)
 	}
@@ -341,7 +333,7 @@ func TestAddRemovePodKeepsRequiredLevelsChained(t *testing.T) {
 	// z1 = host a (1 replica); z2 = hosts b (1 replica) and c (none).
 	nodes := []*v1.Node{cpVM("a1", "z1", "a").Obj(), cpVM("b1", "z2", "b").Obj(), cpVM("c1", "z2", "c").Obj()}
 	existing := schedulers("a1", "b1")
-	ctx, pl, infos := setup(t, rawArgs(t, zoneAndHost), nodes, existing)
+	ctx, pl, infos := setup(t, zoneAndHost(), nodes, existing)
 	info := map[string]fwk.NodeInfo{}
 	for _, ni := range infos {
 		info[ni.Node().Name] = ni
@@ -353,9 +345,7 @@ func TestAddRemovePodKeepsRequiredLevelsChained(t *testing.T) {
 	}
 	podInfo := func(p *v1.Pod) fwk.PodInfo {
 		pi, err := framework.NewPodInfo(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return pi
 	}
 	type step struct {

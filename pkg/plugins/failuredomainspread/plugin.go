@@ -33,6 +33,7 @@ import (
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
 	plfeature "k8s.io/kubernetes/pkg/scheduler/framework/plugins/feature"
+	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
@@ -55,16 +56,16 @@ type FailureDomainSpread struct {
 	// the filtered ones, when PreFilter did not count (Preferred groups).
 	lister fwk.SharedLister
 	// parallelizer spreads the per-node counting over the scheduler's
-	// workers; nil runs it inline (unit tests without a handle).
+	// workers.
 	parallelizer fwk.Parallelizer
 	// replicas counts each group's replicas per node, fed by the pod
-	// informer and Reserve/Unreserve; nil without an informer factory.
+	// informer and Reserve/Unreserve.
 	replicas *replicaIndex
 	// roles narrows the eligible-domain search of control-plane and infra
-	// pods to those nodes; nil without an informer factory.
+	// pods to those nodes.
 	roles *roleindex.Index
 	// cordons requeues waiting replicas on a cordon, which the scheduler
-	// reports no event for; nil without an informer factory.
+	// reports no event for.
 	cordons *cordonWatch
 	// comparisonOps: tolerations may use Lt/Gt (feature
 	// TaintTolerationComparisonOperators), as for TaintToleration.
@@ -82,69 +83,71 @@ var (
 	_ fwk.ReservePlugin       = &FailureDomainSpread{}
 )
 
-// New builds the plugin from its args (nil: the default policy and levels).
-func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
-	args, err := validation.LoadFailureDomainSpreadArgs(obj, field.NewPath(Name, "args"))
-	if err != nil {
-		return nil, err
-	}
-	p, err := args.Policy()
-	if err != nil {
-		return nil, fmt.Errorf("%s args: %w", Name, err)
-	}
-	pl := &FailureDomainSpread{
-		policy:        p,
-		levels:        args.Levels,
-		comparisonOps: plfeature.NewSchedulerFeaturesFromGates(utilfeature.DefaultFeatureGate).EnableTaintTolerationComparisonOperators,
-	}
-	for _, r := range args.RequiredLevels {
-		for i, l := range args.Levels {
-			if l == r {
-				pl.required = append(pl.required, i)
-			}
+// New returns the plugin's factory. The plugin takes no args: it spreads
+// over the levels of its profile's policy, taken from policies.
+func New(policies config.Policies) frameworkruntime.PluginFactory {
+	return func(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
+		if err := validation.ValidateNoArgs(obj, field.NewPath(Name, "args")); err != nil {
+			return nil, err
 		}
-	}
-	// The required levels chain widest first, whatever order the config
-	// lists them in.
-	slices.Sort(pl.required)
-	if h != nil {
-		pl.lister = h.SnapshotSharedLister()
-		pl.parallelizer = h.Parallelizer()
-		if f := h.SharedInformerFactory(); f != nil {
+		args := policies.For(h.ProfileName())
+		p, err := args.Policy()
+		if err != nil {
+			return nil, fmt.Errorf("%s: profile %q: %w", Name, h.ProfileName(), err)
+		}
+		pl := &FailureDomainSpread{
+			policy:        p,
+			levels:        p.Levels,
+			required:      requiredIndexes(p),
+			lister:        h.SnapshotSharedLister(),
+			parallelizer:  h.Parallelizer(),
+			comparisonOps: plfeature.NewSchedulerFeaturesFromGates(utilfeature.DefaultFeatureGate).EnableTaintTolerationComparisonOperators,
 			// The framework gets its queue (PodActivator) after New;
 			// h.Activate looks it up when called.
-			pl.cordons = newCordonWatch(klog.FromContext(ctx), h.Activate)
-			if pl.replicas, err = sharedReplicaIndex(f, &args.PolicyArgs, p); err != nil {
-				return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
-			}
-			if pl.roles, err = roleindex.Shared(f); err != nil {
-				return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
-			}
-			if err := pl.watchCordons(f); err != nil {
-				return nil, fmt.Errorf("%s: watching cordons: %w", Name, err)
-			}
+			cordons: newCordonWatch(klog.FromContext(ctx), h.Activate),
+		}
+		f := h.SharedInformerFactory()
+		if f == nil {
+			return nil, fmt.Errorf("%s: the framework handle has no informer factory", Name)
+		}
+		if pl.replicas, err = sharedReplicaIndex(f, args, p); err != nil {
+			return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
+		}
+		if pl.roles, err = roleindex.Shared(f); err != nil {
+			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
+		}
+		if err := pl.watchCordons(f); err != nil {
+			return nil, fmt.Errorf("%s: watching cordons: %w", Name, err)
+		}
+		klog.FromContext(ctx).V(2).Info("Spread levels loaded", "plugin", Name, "profile", h.ProfileName(), "levels", p.Levels, "requiredLevels", p.RequiredLevels)
+		return pl, nil
+	}
+}
+
+// requiredIndexes returns the indexes in p.Levels of the required levels,
+// widest first whatever order the policy lists them in: they chain.
+func requiredIndexes(p *policy.Policy) []int {
+	var out []int
+	for i, l := range p.Levels {
+		if slices.Contains(p.RequiredLevels, l) {
+			out = append(out, i)
 		}
 	}
-	klog.FromContext(ctx).V(2).Info("Spread levels loaded", "plugin", Name, "levels", args.Levels, "requiredLevels", args.RequiredLevels)
-	return pl, nil
+	return out
 }
 
 // Reserve counts the pod on its node in the replica index before it is
 // bound, as the snapshot counts assumed pods: the next replica of the group,
 // scheduled before the binding lands, must see it.
 func (pl *FailureDomainSpread) Reserve(_ context.Context, _ fwk.CycleState, pod *v1.Pod, nodeName string) *fwk.Status {
-	if pl.replicas != nil {
-		pl.replicas.assume(pod, nodeName)
-	}
+	pl.replicas.assume(pod, nodeName)
 	pl.cordons.done(pod)
 	return nil
 }
 
 // Unreserve forgets a reserved pod that will not be bound.
 func (pl *FailureDomainSpread) Unreserve(_ context.Context, _ fwk.CycleState, pod *v1.Pod, _ string) {
-	if pl.replicas != nil {
-		pl.replicas.forget(pod)
-	}
+	pl.replicas.forget(pod)
 }
 
 // Name returns the plugin's name.
@@ -169,14 +172,7 @@ func (pl *FailureDomainSpread) classify(pod *v1.Pod) (policy.Class, bool) {
 	return c, c.Spread != policy.SpreadNone && !policy.IsDaemonSetPod(pod)
 }
 
-// until runs work for every piece, in parallel when the framework gave us
-// its parallelizer.
+// until runs work for every piece, in parallel on the scheduler's workers.
 func (pl *FailureDomainSpread) until(ctx context.Context, pieces int, work func(int)) {
-	if pl.parallelizer != nil {
-		pl.parallelizer.Until(ctx, pieces, work, Name)
-		return
-	}
-	for i := 0; i < pieces; i++ {
-		work(i)
-	}
+	pl.parallelizer.Until(ctx, pieces, work, Name)
 }

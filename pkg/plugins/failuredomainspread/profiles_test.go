@@ -17,8 +17,8 @@ limitations under the License.
 package failuredomainspread
 
 import (
+	"context"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -34,14 +34,20 @@ import (
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/queuesort"
 	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 )
 
-// Two profiles of one scheduler share the replica index: a replica that
-// one profile reserved, and that is not bound yet, counts at once for the
-// next replica the other profile schedules. With an index per profile the
-// second profile would put the next replica on the same host.
+// Two profiles of one scheduler with the same policy share the replica
+// index: a replica that one profile reserved, and that is not bound yet,
+// counts at once for the next replica the other profile schedules. With an
+// index per profile the second profile would put the next replica on the
+// same host. A profile with another policy, whose groups may be other
+// groups, has an index of its own.
 func TestProfilesShareAssumedReplicas(t *testing.T) {
 	_, ctx := ktesting.NewTestContext(t)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	nodes := []*v1.Node{cpVM("a1", "z1", "a").Obj(), cpVM("b1", "z1", "b").Obj()}
 	// One replica runs on host a; none on host b yet.
 	bound := scheduler("bound").UID("bound").Node("a1").Obj()
@@ -53,6 +59,12 @@ func TestProfilesShareAssumedReplicas(t *testing.T) {
 	factory := informers.NewSharedInformerFactory(clientsetfake.NewClientset(objs...), 0)
 	snap := cache.NewSnapshot([]*v1.Pod{bound}, nodes)
 
+	// "first" writes the default policy out, "second" has no HAPolicy
+	// entry: the same policy.
+	ps := config.Policies{
+		"first": policies(t, &config.PolicyArgs{})[""],
+		"other": policies(t, userWorkloadsRequired())[""],
+	}
 	plugin := func(profile string) *FailureDomainSpread {
 		fw, err := tf.NewFramework(ctx, []tf.RegisterPluginFunc{
 			tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
@@ -61,15 +73,16 @@ func TestProfilesShareAssumedReplicas(t *testing.T) {
 			frameworkruntime.WithInformerFactory(factory),
 			frameworkruntime.WithSnapshotSharedLister(snap))
 		require.NoError(t, err)
-		pl, err := New(ctx, nil, fw)
+		pl, err := New(ps)(ctx, nil, fw)
 		require.NoError(t, err)
 		return pl.(*FailureDomainSpread)
 	}
-	first, second := plugin("first"), plugin("second")
+	first, second, other := plugin("first"), plugin("second"), plugin("other")
 	factory.Start(ctx.Done())
 	factory.WaitForCacheSync(ctx.Done())
-	require.Eventually(t, first.replicas.ready, wait, tick, "replica index synced")
-	require.Same(t, first.replicas, second.replicas, "one replica index for both profiles")
+	waitForHandlers(t, first, nodes)
+	require.Same(t, first.replicas, second.replicas, "one replica index for both profiles of one policy")
+	require.NotSame(t, first.replicas, other.replicas, "one replica index per policy")
 
 	// The first profile reserves a replica on host b (assumed, not bound).
 	reserved := scheduler("reserved").UID("reserved").Obj()
@@ -84,8 +97,3 @@ func TestProfilesShareAssumedReplicas(t *testing.T) {
 		t.Errorf("second profile's Filter (-want +got):\n%s", diff)
 	}
 }
-
-const (
-	wait = 10 * time.Second
-	tick = 10 * time.Millisecond
-)

@@ -17,6 +17,8 @@ limitations under the License.
 package failuredomainspread
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"sync"
 
@@ -65,11 +67,12 @@ func newReplicaIndex(p *policy.Policy) *replicaIndex {
 // what a policy says it is, so profiles with different policies keep
 // different indexes; the args, defaulted and encoded, name the policy.
 func sharedReplicaIndex(f informers.SharedInformerFactory, args *config.PolicyArgs, p *policy.Policy) (*replicaIndex, error) {
-	fingerprint, err := json.Marshal(args)
+	encoded, err := json.Marshal(args)
 	if err != nil {
 		return nil, err
 	}
-	return shared.Get(f, "replicaindex/"+string(fingerprint), func() (*replicaIndex, error) {
+	fingerprint := sha256.Sum256(encoded)
+	return shared.Get(f, "replicaindex/"+hex.EncodeToString(fingerprint[:]), func() (*replicaIndex, error) {
 		ix := newReplicaIndex(p)
 		return ix, ix.watch(f)
 	})

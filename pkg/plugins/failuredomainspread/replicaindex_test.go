@@ -17,75 +17,86 @@ limitations under the License.
 package failuredomainspread
 
 import (
-	"fmt"
 	"slices"
 	"testing"
 
-	"k8s.io/apimachinery/pkg/types"
-	st "k8s.io/kubernetes/pkg/scheduler/testing"
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/kubernetes/pkg/scheduler/backend/cache"
+	"k8s.io/kubernetes/pkg/scheduler/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
 // The replica index must count exactly what the walk over every pod
 // counts, for every group, after the informer events of a busy cluster:
-// bound pods, terminating pods, DaemonSet pods, components, assumed pods.
+// bound pods, terminating pods, DaemonSet pods, components, pods deleted,
+// pods that start terminating, pods reserved and unreserved.
 func TestReplicaIndexAgreesWithWalk(t *testing.T) {
 	nodes, pods := benchCluster(60)
-	pods = append(pods,
+	pods = withUIDs(append(pods,
 		scheduler("sched-0").Node("node-00001").Obj(),
 		scheduler("sched-1").Node("node-00005").Obj(),
 		scheduler("sched-gone").Node("node-00009").Terminating().Obj(),
 		web("web-ds").Node("node-00002").OwnerReference("agent", daemonSetGVK).Obj(),
 		web("web-rs").Node("node-00003").OwnerReference("web-abc", replicaSetGVK).Obj(),
-	)
-	for _, p := range pods {
-		if p.UID == "" {
-			p.UID = types.UID(p.Namespace + "/" + p.Name)
+	))
+	deleted := web("web-deleted").Node("node-00010").Obj()
+	stopping := web("web-stopping").Node("node-00011").Obj()
+	pending := web("web-pending").Obj()
+	c := startCluster(t, nil, cache.NewSnapshot(nil, nodes), nodes, append(slices.Clone(pods), deleted, stopping, pending))
+	pl := c.pl
+
+	// Informer events: one pod deleted, one starts terminating; and the
+	// pending pod reserved on a node.
+	require.NoError(t, c.client.CoreV1().Pods(deleted.Namespace).Delete(c.ctx, deleted.Name, metav1.DeleteOptions{}))
+	now := metav1.Now()
+	stopped := stopping.DeepCopy()
+	stopped.DeletionTimestamp = &now
+	_, err := c.client.CoreV1().Pods(stopped.Namespace).Update(c.ctx, stopped, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	require.True(t, pl.Reserve(c.ctx, framework.NewCycleState(), pending, "node-00004").IsSuccess())
+
+	// The walk counts the cluster as it is now, with the reserved pod
+	// assumed on its node as the scheduler's snapshot has it.
+	assumed := pending.DeepCopy()
+	assumed.Spec.NodeName = "node-00004"
+	afterEvents := append(slices.Clone(pods), stopped, assumed)
+	probes := append(slices.Clone(afterEvents), web("probe").Label("app", "nothing-here").Obj())
+	// agrees compares, for the group of each probe, the index's counts with
+	// a walk over the pods of the cluster.
+	agrees := func(probes, cluster []*v1.Pod) func(c *assert.CollectT) {
+		walkInfos, err := cache.NewSnapshot(cluster, nodes).NodeInfos().List()
+		require.NoError(t, err)
+		return func(c *assert.CollectT) {
+			probed := map[string]bool{}
+			for _, probe := range probes {
+				class, _ := pl.classify(probe)
+				group := policy.GroupOf(probe, class)
+				if probed[group] {
+					continue
+				}
+				probed[group] = true
+				gotCounts, gotTotal := pl.countFromIndex(group)
+				wantCounts, wantTotal := pl.countReplicas(t.Context(), newGroupMatcher(pl.policy, probe, class), walkInfos)
+				assert.Equal(c, wantTotal, gotTotal, "group %s: replicas", group)
+				assert.Equal(c, wantCounts, gotCounts, "group %s: replicas per domain", group)
+			}
 		}
 	}
-	ctx, pl, infos := setup(t, nil, nodes, pods)
-	ix := newReplicaIndex(pl.policy)
-	ix.synced = func() bool { return true }
-	// Informer events: every pod added; one later deleted; one updated to
-	// terminating; one pending pod reserved on a node.
-	for _, p := range pods {
-		ix.observe(p)
-	}
-	pending := web("web-pending").UID("web-pending").Obj()
-	ix.observe(pending) // unbound: not counted
-	ix.assume(pending, "node-00004")
-	gone := web("web-deleted").UID("web-deleted").Node("node-00010").Obj()
-	ix.observe(gone)
-	ix.set(gone.UID, placement{})
-	pl.replicas = ix
+	require.EventuallyWithT(t, agrees(probes, afterEvents), wait, tick, "the index agrees with the walk")
 
-	walkPods := append(slices.Clone(pods), st.MakePod().Namespace("shop").Name("web-pending").UID("web-pending").Label("app", "web").Node("node-00004").Obj())
-	_, walkPl, walkInfos := setup(t, nil, nodes, walkPods)
-
-	// Probe every group the cluster has, and one it does not.
-	probed := map[string]bool{}
-	for _, probe := range append(walkPods, web("probe").Label("app", "nothing-here").Obj()) {
-		c, _ := pl.classify(probe)
-		m := newGroupMatcher(pl.policy, probe, c)
-		group := policy.GroupOf(probe, c)
-		if probed[group] {
-			continue
-		}
-		probed[group] = true
-		gotCounts, gotTotal := pl.countGroup(ctx, m, group, infos)
-		wantCounts, wantTotal := walkPl.countReplicas(ctx, m, walkInfos)
-		if gotTotal != wantTotal || fmt.Sprint(gotCounts) != fmt.Sprint(wantCounts) {
-			t.Errorf("group %s: index %d %v, walk %d %v", group, gotTotal, gotCounts, wantTotal, wantCounts)
-		}
-	}
-
-	// Unreserve forgets the assumed pod; a tombstone delete forgets a bound one.
-	ix.forget(pending)
-	deleted := scheduler("sched-0").Node("node-00001").Obj()
-	ix.set(deleted.UID, placement{}) // what DeleteFunc does
-	c, _ := pl.classify(scheduler("probe").Obj())
-	if _, total := pl.countFromIndex(policy.GroupOf(scheduler("probe").Obj(), c)); total != 1 {
-		t.Errorf("kube-scheduler replicas after delete = %d, want 1", total)
+	// Unreserve forgets the assumed pod; a deleted replica is forgotten.
+	pl.Unreserve(c.ctx, framework.NewCycleState(), pending, "node-00004")
+	sched0 := pods[slices.IndexFunc(pods, func(p *v1.Pod) bool { return p.Name == "sched-0" })]
+	require.NoError(t, c.client.CoreV1().Pods(sched0.Namespace).Delete(c.ctx, sched0.Name, metav1.DeleteOptions{}))
+	afterUnreserve := slices.DeleteFunc(slices.Clone(afterEvents), func(p *v1.Pod) bool { return p == assumed || p == sched0 })
+	require.EventuallyWithT(t, agrees([]*v1.Pod{scheduler("probe").Obj(), web("probe").Obj()}, afterUnreserve), wait, tick, "the index agrees with the walk after Unreserve and a delete")
+	_, total := pl.countFromIndex("kube-system/kube-scheduler")
+	if diff := cmp.Diff(1, total); diff != "" {
+		t.Errorf("kube-scheduler replicas, sched-1 alone (-want +got):\n%s", diff)
 	}
 }

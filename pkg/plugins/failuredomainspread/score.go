@@ -88,9 +88,6 @@ func (pl *FailureDomainSpread) PreScore(ctx context.Context, cycleState fwk.Cycl
 	if s, err := getPreFilterState(cycleState); err == nil {
 		counts, total = s.counts, s.total
 	} else {
-		if pl.lister == nil {
-			return fwk.AsStatus(fmt.Errorf("%s: no snapshot lister to count replicas", Name))
-		}
 		all, err := pl.lister.NodeInfos().List()
 		if err != nil {
 			return fwk.AsStatus(fmt.Errorf("getting all nodes: %w", err))

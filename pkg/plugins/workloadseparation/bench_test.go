@@ -22,13 +22,18 @@ import (
 	"testing"
 
 	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	fwk "k8s.io/kube-scheduler/framework"
-	"k8s.io/kubernetes/pkg/scheduler/apis/config"
+	schedconfig "k8s.io/kubernetes/pkg/scheduler/apis/config"
+	"k8s.io/kubernetes/pkg/scheduler/backend/cache"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/feature"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/nodeaffinity"
+	plugintesting "k8s.io/kubernetes/pkg/scheduler/framework/plugins/testing"
+	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -101,17 +106,10 @@ func schedulePod(ctx context.Context, pl filterPlugin, pod *v1.Pod, c benchClust
 
 // BenchmarkWorkloadSeparation reports the per-pod cost of the plugin for a
 // control-plane pod and a user pod, beside upstream NodeAffinity given the
-// equivalent required node affinity, on the same nodes in the same run.
+// equivalent required node affinity, on the same nodes in the same run. Each
+// plugin is built in a real framework handle; ours indexes the nodes from
+// its informer, as in a scheduler.
 func BenchmarkWorkloadSeparation(b *testing.B) {
-	ctx := context.Background()
-	ws, err := New(ctx, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	na, err := nodeaffinity.New(ctx, &config.NodeAffinityArgs{}, nil, feature.Features{})
-	if err != nil {
-		b.Fatal(err)
-	}
 	pods := map[string]struct {
 		ours, upstream *v1.Pod
 		feasible       func(n int) int
@@ -135,11 +133,22 @@ func BenchmarkWorkloadSeparation(b *testing.B) {
 			feasible: func(n int) int { return n - 6 },
 		},
 	}
+	na := frameworkruntime.FactoryAdapter(feature.Features{}, nodeaffinity.New)
 	for _, n := range []int{100, 1000, 5000} {
+		// klog's global logger at its default verbosity, as in a scheduler
+		// run without -v.
+		ctx, cancel := context.WithCancel(context.Background())
 		nodes := newBenchCluster(n)
+		objs := make([]runtime.Object, 0, n)
+		var all []*v1.Node
 		for _, ni := range nodes.nodes {
-			ws.(*WorkloadSeparation).roles.Upsert(ni.Node())
+			objs = append(objs, ni.Node())
+			all = append(all, ni.Node())
 		}
+		snap := cache.NewSnapshot(nil, all)
+		ws := plugintesting.SetupPluginWithInformers(ctx, b, New(nil), nil, snap, objs).(*WorkloadSeparation)
+		testutil.WaitForRoleIndex(b, ws.roles, all)
+		upstream := plugintesting.SetupPlugin(ctx, b, na, &schedconfig.NodeAffinityArgs{}, snap)
 		for _, kind := range []string{"control-plane", "user"} {
 			p := pods[kind]
 			for _, impl := range []struct {
@@ -147,8 +156,8 @@ func BenchmarkWorkloadSeparation(b *testing.B) {
 				pl   filterPlugin
 				pod  *v1.Pod
 			}{
-				{"WorkloadSeparation", ws.(filterPlugin), p.ours},
-				{"NodeAffinity", na.(filterPlugin), p.upstream},
+				{"WorkloadSeparation", ws, p.ours},
+				{"NodeAffinity", upstream.(filterPlugin), p.upstream},
 			} {
 				b.Run(fmt.Sprintf("nodes=%d/pod=%s/plugin=%s", n, kind, impl.name), func(b *testing.B) {
 					if got, want := schedulePod(ctx, impl.pl, impl.pod, nodes), p.feasible(n); got != want {
@@ -162,5 +171,6 @@ func BenchmarkWorkloadSeparation(b *testing.B) {
 				})
 			}
 		}
+		cancel()
 	}
 }

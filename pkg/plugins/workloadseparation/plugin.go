@@ -28,6 +28,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
+	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
@@ -53,24 +54,25 @@ var (
 	_ fwk.SignPlugin        = &WorkloadSeparation{}
 )
 
-// New builds the plugin from its args (nil: the default policy).
-func New(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
-	args, err := validation.LoadWorkloadSeparationArgs(obj, field.NewPath(Name, "args"))
-	if err != nil {
-		return nil, err
-	}
-	p, err := args.Policy()
-	if err != nil {
-		return nil, fmt.Errorf("%s args: %w", Name, err)
-	}
-	pl := &WorkloadSeparation{policy: p, roles: roleindex.New()}
-	if h != nil && h.SharedInformerFactory() != nil {
-		if pl.roles, err = roleindex.Shared(h.SharedInformerFactory()); err != nil {
+// New returns the plugin's factory. The plugin takes no args: it enforces
+// its profile's policy, taken from policies.
+func New(policies config.Policies) frameworkruntime.PluginFactory {
+	return func(ctx context.Context, obj runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
+		if err := validation.ValidateNoArgs(obj, field.NewPath(Name, "args")); err != nil {
+			return nil, err
+		}
+		args := policies.For(h.ProfileName())
+		p, err := args.Policy()
+		if err != nil {
+			return nil, fmt.Errorf("%s: profile %q: %w", Name, h.ProfileName(), err)
+		}
+		roles, err := roleindex.Shared(h.SharedInformerFactory())
+		if err != nil {
 			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
 		}
+		klog.FromContext(ctx).V(2).Info("Policy loaded", "plugin", Name, "profile", h.ProfileName(), "trustedNamespaces", args.TrustedNamespaces, "components", len(p.Components))
+		return &WorkloadSeparation{policy: p, roles: roles}, nil
 	}
-	klog.FromContext(ctx).V(2).Info("Policy loaded", "plugin", Name, "trustedNamespaces", args.TrustedNamespaces, "components", len(p.Components))
-	return pl, nil
 }
 
 // Name returns the plugin's name.

@@ -48,7 +48,7 @@ func reasonFor(pod *v1.Pod, c policy.Class, daemonSet bool, nodeRole policy.Node
 			reserved = ErrReasonInfraReserved
 		}
 		if daemonSet && c.IsUserWorkload() {
-			return fmt.Sprintf("%s; DaemonSet pods of untrusted namespace %q are kept off it (add the namespace to WorkloadSeparation args.trustedNamespaces to allow them)", reserved, pod.Namespace)
+			return fmt.Sprintf("%s; DaemonSet pods of untrusted namespace %q are kept off it (add the namespace to trustedNamespaces in the HAPolicy args to allow them)", reserved, pod.Namespace)
 		}
 		return reserved
 	}

@@ -18,20 +18,35 @@ package workloadseparation
 
 import (
 	"context"
-	"encoding/json"
-	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/client-go/informers"
+	clientsetfake "k8s.io/client-go/kubernetes/fake"
+	"k8s.io/klog/v2"
 	"k8s.io/klog/v2/ktesting"
 	fwk "k8s.io/kube-scheduler/framework"
+	"k8s.io/kubernetes/pkg/scheduler/backend/cache"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/defaultbinder"
+	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/queuesort"
+	plugintesting "k8s.io/kubernetes/pkg/scheduler/framework/plugins/testing"
+	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
+	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -40,6 +55,7 @@ var (
 	legacyMaster = st.MakeNode().Name("master-1").Label(policy.LabelMaster, "true").Obj()
 	infra        = st.MakeNode().Name("infra-1").Label(policy.LabelInfra, "").Obj()
 	worker       = st.MakeNode().Name("worker-1").Label("node-role.kubernetes.io/node", "").Obj()
+	allNodes     = []*v1.Node{controlPlane, legacyMaster, infra, worker}
 	daemonSetGVK = schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "DaemonSet"}
 )
 
@@ -47,251 +63,299 @@ func tolerateEverything(p *st.PodWrapper) *st.PodWrapper {
 	return p.Tolerations([]v1.Toleration{{Operator: v1.TolerationOpExists}})
 }
 
-func rawArgs(t *testing.T, args any) runtime.Object {
+// policies returns the policies of a configuration whose profile "" (the
+// one plugintesting's framework runs) has the policy a, defaulted and
+// validated as the scheduler loads it; nil a: no HAPolicy entry, the
+// default policy.
+func policies(t testing.TB, a *config.PolicyArgs) config.Policies {
 	t.Helper()
-	raw, err := json.Marshal(args)
-	if err != nil {
-		t.Fatal(err)
+	if a == nil {
+		return config.Policies{}
 	}
-	return &runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}
+	c := *a
+	config.SetDefaultsPolicyArgs(&c)
+	require.Empty(t, validation.ValidatePolicyArgs(field.NewPath(config.PolicyName, "args"), &c), "the test's policy")
+	return config.Policies{"": &c}
 }
 
-func newPlugin(t *testing.T, args runtime.Object) *WorkloadSeparation {
+// newPlugin builds the plugin with the policy a (nil: the default) in a
+// real framework handle whose informers hold the nodes, and waits until the
+// role index has seen them all.
+func newPlugin(t *testing.T, a *config.PolicyArgs, nodes ...*v1.Node) (context.Context, *WorkloadSeparation) {
 	t.Helper()
 	_, ctx := ktesting.NewTestContext(t)
-	pl, err := New(ctx, args, nil)
-	if err != nil {
-		t.Fatalf("New: %v", err)
+	ctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	objs := make([]runtime.Object, 0, len(nodes))
+	for _, n := range nodes {
+		objs = append(objs, n)
 	}
-	return pl.(*WorkloadSeparation)
+	pl := plugintesting.SetupPluginWithInformers(ctx, t, New(policies(t, a)), nil, cache.NewSnapshot(nil, nodes), objs).(*WorkloadSeparation)
+	testutil.WaitForRoleIndex(t, pl.roles, nodes)
+	return ctx, pl
 }
 
-// run runs PreFilter then Filter on one node, as the framework would, and
-// returns the status the node gets.
-func run(t *testing.T, pl *WorkloadSeparation, pod *v1.Pod, node *v1.Node, all ...*v1.Node) *fwk.Status {
-	t.Helper()
-	ctx := context.Background()
-	state := framework.NewCycleState()
-	var infos []fwk.NodeInfo
-	for _, n := range append(all, node) {
+func nodeInfos(nodes ...*v1.Node) []fwk.NodeInfo {
+	infos := make([]fwk.NodeInfo, 0, len(nodes))
+	for _, n := range nodes {
 		ni := framework.NewNodeInfo()
 		ni.SetNode(n)
 		infos = append(infos, ni)
 	}
-	res, st := pl.PreFilter(ctx, state, pod, infos)
-	if st.IsSkip() {
-		return nil
-	}
-	if !st.IsSuccess() {
-		return st
-	}
-	if !res.AllNodes() && !res.NodeNames.Has(node.Name) {
-		return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, "excluded by PreFilterResult")
-	}
-	return pl.Filter(ctx, state, pod, infos[len(infos)-1])
+	return infos
+}
+
+func reject(reason string) *fwk.Status {
+	return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, reason)
 }
 
 func TestFilter(t *testing.T) {
+	masters := &fwk.PreFilterResult{NodeNames: sets.New(controlPlane.Name, legacyMaster.Name)}
+	skip := fwk.NewStatus(fwk.Skip)
+	kubeScheduler := st.MakePod().Namespace("kube-system").Name("sched").Label("component", "kube-scheduler").Obj()
+	userPod := st.MakePod().Namespace("default").Name("web").Obj()
+	calico := st.MakePod().Namespace("calico-system").Name("calico-node-x").OwnerReference("calico-node", daemonSetGVK).Obj()
 	tests := []struct {
-		name       string
-		args       runtime.Object
-		pod        *v1.Pod
-		node       *v1.Node
-		wantCode   fwk.Code
-		wantReason string
+		name string
+		// policy is the profile's (nil: the default policy).
+		policy *config.PolicyArgs
+		pod    *v1.Pod
+		node   *v1.Node
+		// The framework runs Filter only after PreFilter succeeded; it
+		// skips it on a Skip status, and on a node the PreFilterResult
+		// excludes (which Filter rejects too, as the cases check).
+		wantPreFilterResult *fwk.PreFilterResult
+		wantPreFilterStatus *fwk.Status
+		wantStatus          *fwk.Status
 	}{
 		{
-			name:     "control-plane component on control-plane node",
-			pod:      st.MakePod().Namespace("kube-system").Name("sched").Label("component", "kube-scheduler").Obj(),
-			node:     controlPlane,
-			wantCode: fwk.Success,
+			name:                "control-plane component on control-plane node",
+			pod:                 kubeScheduler,
+			node:                controlPlane,
+			wantPreFilterResult: masters,
 		},
 		{
-			name:     "legacy master label counts as control-plane",
-			pod:      st.MakePod().Namespace("kube-system").Name("sched").Label("component", "kube-scheduler").Obj(),
-			node:     legacyMaster,
-			wantCode: fwk.Success,
+			name:                "legacy master label counts as control-plane",
+			pod:                 kubeScheduler,
+			node:                legacyMaster,
+			wantPreFilterResult: masters,
 		},
 		{
-			name:       "control-plane component on worker",
-			pod:        st.MakePod().Namespace("kube-system").Name("sched").Label("component", "kube-scheduler").Obj(),
-			node:       worker,
-			wantCode:   fwk.UnschedulableAndUnresolvable,
-			wantReason: "excluded by PreFilterResult",
+			name:                "control-plane component on worker",
+			pod:                 kubeScheduler,
+			node:                worker,
+			wantPreFilterResult: masters,
+			wantStatus:          reject(ErrReasonNotControlPlane),
+		},
+		{
+			name:                "control-plane component on infra",
+			pod:                 st.MakePod().Namespace("kube-system").Name("etcd-0").Label("app", "etcd").Obj(),
+			node:                infra,
+			wantPreFilterResult: masters,
+			wantStatus:          reject(ErrReasonInfraReserved),
 		},
 		{
 			name:       "user pod tolerating everything on control-plane",
 			pod:        tolerateEverything(st.MakePod().Namespace("default").Name("web")).NodeSelector(map[string]string{policy.LabelControlPlane: ""}).Obj(),
 			node:       controlPlane,
-			wantCode:   fwk.UnschedulableAndUnresolvable,
-			wantReason: ErrReasonControlPlaneReserved,
+			wantStatus: reject(ErrReasonControlPlaneReserved),
 		},
 		{
 			name:       "user pod spoofing kube-apiserver labels on control-plane",
 			pod:        tolerateEverything(st.MakePod().Namespace("default").Name("evil").Label("component", "kube-apiserver")).Obj(),
 			node:       controlPlane,
-			wantCode:   fwk.UnschedulableAndUnresolvable,
-			wantReason: ErrReasonControlPlaneReserved,
+			wantStatus: reject(ErrReasonControlPlaneReserved),
+		},
+		{
+			name:       "user pod on legacy master",
+			pod:        userPod,
+			node:       legacyMaster,
+			wantStatus: reject(ErrReasonControlPlaneReserved),
 		},
 		{
 			name:       "user pod on infra",
-			pod:        st.MakePod().Namespace("default").Name("web").Obj(),
+			pod:        userPod,
 			node:       infra,
-			wantCode:   fwk.UnschedulableAndUnresolvable,
-			wantReason: ErrReasonInfraReserved,
+			wantStatus: reject(ErrReasonInfraReserved),
 		},
 		{
-			name:     "user pod on worker",
-			pod:      st.MakePod().Namespace("default").Name("web").Obj(),
-			node:     worker,
-			wantCode: fwk.Success,
+			name: "user pod on worker",
+			pod:  userPod,
+			node: worker,
 		},
 		{
-			name:     "kube-proxy (Any) on control-plane",
-			pod:      st.MakePod().Namespace("kube-system").Name("kp").Label("k8s-app", "kube-proxy").Obj(),
-			node:     controlPlane,
-			wantCode: fwk.Success,
+			name:                "kube-proxy (Any) skips",
+			pod:                 st.MakePod().Namespace("kube-system").Name("kp").Label("k8s-app", "kube-proxy").Obj(),
+			node:                controlPlane,
+			wantPreFilterStatus: skip,
 		},
 		{
-			name:     "other trusted pod (Any) on infra",
-			pod:      st.MakePod().Namespace("kube-system").Name("misc").Obj(),
-			node:     infra,
-			wantCode: fwk.Success,
-		},
-		{
-			name:       "control-plane component on infra",
-			pod:        st.MakePod().Namespace("kube-system").Name("etcd-0").Label("app", "etcd").Obj(),
-			node:       infra,
-			wantCode:   fwk.UnschedulableAndUnresolvable,
-			wantReason: "excluded by PreFilterResult",
+			name:                "other trusted pod (Any) skips",
+			pod:                 st.MakePod().Namespace("kube-system").Name("misc").Obj(),
+			node:                infra,
+			wantPreFilterStatus: skip,
 		},
 		{
 			name:       "untrusted DaemonSet on control-plane names namespace and setting",
-			pod:        st.MakePod().Namespace("calico-system").Name("calico-node-x").OwnerReference("calico-node", daemonSetGVK).Obj(),
+			pod:        calico,
 			node:       controlPlane,
-			wantCode:   fwk.UnschedulableAndUnresolvable,
-			wantReason: ErrReasonControlPlaneReserved + `; DaemonSet pods of untrusted namespace "calico-system" are kept off it (add the namespace to WorkloadSeparation args.trustedNamespaces to allow them)`,
+			wantStatus: reject(ErrReasonControlPlaneReserved + `; DaemonSet pods of untrusted namespace "calico-system" are kept off it (add the namespace to trustedNamespaces in the HAPolicy args to allow them)`),
 		},
 		{
-			name:     "DaemonSet of a trusted namespace on control-plane",
-			args:     rawArgs(t, config.WorkloadSeparationArgs{PolicyArgs: config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "calico-system"}}}),
-			pod:      st.MakePod().Namespace("calico-system").Name("calico-node-x").OwnerReference("calico-node", daemonSetGVK).Obj(),
-			node:     controlPlane,
-			wantCode: fwk.Success,
+			name:       "untrusted DaemonSet on infra names namespace and setting",
+			pod:        calico,
+			node:       infra,
+			wantStatus: reject(ErrReasonInfraReserved + `; DaemonSet pods of untrusted namespace "calico-system" are kept off it (add the namespace to trustedNamespaces in the HAPolicy args to allow them)`),
 		},
 		{
-			name:     "compact cluster: user pod on control-plane",
-			args:     rawArgs(t, config.WorkloadSeparationArgs{PolicyArgs: config.PolicyArgs{AllowUserWorkloadsOnControlPlane: true}}),
-			pod:      st.MakePod().Namespace("default").Name("web").Obj(),
-			node:     controlPlane,
-			wantCode: fwk.Success,
+			name:                "DaemonSet of a trusted namespace (Any) skips",
+			policy:              &config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "calico-system"}},
+			pod:                 calico,
+			node:                controlPlane,
+			wantPreFilterStatus: skip,
+		},
+		{
+			name:   "compact cluster: user pod on control-plane",
+			policy: &config.PolicyArgs{AllowUserWorkloadsOnControlPlane: true},
+			pod:    userPod,
+			node:   controlPlane,
 		},
 		{
 			name:       "compact cluster: user pod still kept off infra",
-			args:       rawArgs(t, config.WorkloadSeparationArgs{PolicyArgs: config.PolicyArgs{AllowUserWorkloadsOnControlPlane: true}}),
-			pod:        st.MakePod().Namespace("default").Name("web").Obj(),
+			policy:     &config.PolicyArgs{AllowUserWorkloadsOnControlPlane: true},
+			pod:        userPod,
 			node:       infra,
-			wantCode:   fwk.UnschedulableAndUnresolvable,
-			wantReason: ErrReasonInfraReserved,
+			wantStatus: reject(ErrReasonInfraReserved),
 		},
 		{
-			name: "custom infra component only on infra",
-			args: rawArgs(t, map[string]any{"components": []map[string]any{{
-				"name": "ingress", "nodeRole": "Infra",
-				"selectors": []map[string]any{{"matchLabels": map[string]string{"app": "ingress"}}},
-			}}}),
-			pod:        st.MakePod().Namespace("kube-system").Name("ingress-1").Label("app", "ingress").Obj(),
-			node:       controlPlane,
-			wantCode:   fwk.UnschedulableAndUnresolvable,
-			wantReason: "excluded by PreFilterResult",
+			name:                "custom infra component on control-plane",
+			policy:              &config.PolicyArgs{Components: []config.ComponentArgs{ingress}},
+			pod:                 st.MakePod().Namespace("kube-system").Name("ingress-1").Label("app", "ingress").Obj(),
+			node:                controlPlane,
+			wantPreFilterResult: &fwk.PreFilterResult{NodeNames: sets.New(infra.Name)},
+			wantStatus:          reject(ErrReasonControlPlaneReserved),
+		},
+		{
+			name:                "custom infra component on worker",
+			policy:              &config.PolicyArgs{Components: []config.ComponentArgs{ingress}},
+			pod:                 st.MakePod().Namespace("kube-system").Name("ingress-1").Label("app", "ingress").Obj(),
+			node:                worker,
+			wantPreFilterResult: &fwk.PreFilterResult{NodeNames: sets.New(infra.Name)},
+			wantStatus:          reject(ErrReasonNotInfra),
+		},
+		{
+			name:                "custom infra component on infra",
+			policy:              &config.PolicyArgs{Components: []config.ComponentArgs{ingress}},
+			pod:                 st.MakePod().Namespace("kube-system").Name("ingress-1").Label("app", "ingress").Obj(),
+			node:                infra,
+			wantPreFilterResult: &fwk.PreFilterResult{NodeNames: sets.New(infra.Name)},
+		},
+		{
+			name:                "a trusted pod the policy keeps on control-plane nodes, on a worker",
+			policy:              &config.PolicyArgs{OtherTrustedPods: &config.RuleArgs{Placement: policy.PlaceControlPlane}},
+			pod:                 st.MakePod().Namespace("kube-system").Name("misc").Obj(),
+			node:                worker,
+			wantPreFilterResult: masters,
+			wantStatus:          reject(ErrReasonNotControlPlane),
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl := newPlugin(t, tt.args)
-			got := run(t, pl, tt.pod, tt.node, controlPlane, legacyMaster, infra, worker)
-			if got.Code() != tt.wantCode {
-				t.Fatalf("code = %v (%v), want %v", got.Code(), got.Reasons(), tt.wantCode)
+			ctx, pl := newPlugin(t, tt.policy, allNodes...)
+			state := framework.NewCycleState()
+			infos := nodeInfos(allNodes...)
+			gotResult, gotStatus := pl.PreFilter(ctx, state, tt.pod, infos)
+			if diff := cmp.Diff(tt.wantPreFilterStatus, gotStatus); diff != "" {
+				t.Errorf("PreFilter status (-want +got):\n%s", diff)
 			}
-			if tt.wantReason != "" && (len(got.Reasons()) != 1 || got.Reasons()[0] != tt.wantReason) {
-				t.Errorf("reasons = %q, want %q", got.Reasons(), tt.wantReason)
+			if diff := cmp.Diff(tt.wantPreFilterResult, gotResult); diff != "" {
+				t.Errorf("PreFilterResult (-want +got):\n%s", diff)
+			}
+			if !gotStatus.IsSuccess() {
+				return
+			}
+			if diff := cmp.Diff(tt.wantStatus, pl.Filter(ctx, state, tt.pod, nodeInfos(tt.node)[0])); diff != "" {
+				t.Errorf("Filter status (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-func TestPreFilterNarrowsToRole(t *testing.T) {
-	pl := newPlugin(t, nil)
-	nodes := []*v1.Node{controlPlane, legacyMaster, infra, worker}
-	for _, n := range nodes {
-		pl.roles.Upsert(n)
-	}
+// ingress is a custom component kept on infra nodes.
+var ingress = config.ComponentArgs{
+	Name:      "ingress",
+	Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "ingress"}}},
+	RuleArgs:  config.RuleArgs{Placement: policy.PlaceInfra},
+}
+
+func TestPreFilter(t *testing.T) {
 	tests := []struct {
-		name string
-		pod  *v1.Pod
-		want sets.Set[string] // nil: all nodes
-		skip bool
+		name   string
+		policy *config.PolicyArgs
+		// indexed are the nodes the informers hold; nodes those the
+		// framework passes PreFilter (the index may lag the snapshot).
+		indexed, nodes []*v1.Node
+		pod            *v1.Pod
+		wantResult     *fwk.PreFilterResult
+		wantStatus     *fwk.Status
 	}{
-		{name: "control-plane component", pod: st.MakePod().Namespace("kube-system").Label("component", "etcd").Obj(), want: sets.New("cp-1", "master-1")},
-		{name: "user pod is not narrowed", pod: st.MakePod().Namespace("default").Obj()},
-		{name: "Any pod skips the plugin", pod: st.MakePod().Namespace("kube-system").Label("k8s-app", "kube-proxy").Obj(), skip: true},
+		{
+			name:       "a control-plane component narrows to the indexed control-plane nodes",
+			indexed:    allNodes,
+			nodes:      allNodes,
+			pod:        st.MakePod().Namespace("kube-system").Label("component", "etcd").Obj(),
+			wantResult: &fwk.PreFilterResult{NodeNames: sets.New(controlPlane.Name, legacyMaster.Name)},
+		},
+		{
+			name:    "a user pod is not narrowed",
+			indexed: allNodes,
+			nodes:   allNodes,
+			pod:     st.MakePod().Namespace("default").Obj(),
+		},
+		{
+			name:       "a pod any node may run skips the plugin",
+			indexed:    allNodes,
+			nodes:      allNodes,
+			pod:        st.MakePod().Namespace("kube-system").Label("k8s-app", "kube-proxy").Obj(),
+			wantStatus: fwk.NewStatus(fwk.Skip),
+		},
+		{
+			name:       "the index has no control-plane node yet: the framework's nodes",
+			nodes:      []*v1.Node{controlPlane, worker},
+			pod:        st.MakePod().Namespace("kube-system").Label("component", "kube-scheduler").Obj(),
+			wantResult: &fwk.PreFilterResult{NodeNames: sets.New(controlPlane.Name)},
+		},
+		{
+			name:       "no control-plane node: the component says so",
+			indexed:    []*v1.Node{worker},
+			nodes:      []*v1.Node{worker},
+			pod:        st.MakePod().Namespace("kube-system").Name("kube-scheduler-abc").Label("component", "kube-scheduler").Obj(),
+			wantStatus: reject("kube-system/kube-scheduler must run on a control-plane node; there is none"),
+		},
+		{
+			name:       "no infra node: a pod that is no component is named by its name",
+			policy:     &config.PolicyArgs{OtherTrustedPods: &config.RuleArgs{Placement: policy.PlaceInfra}},
+			indexed:    []*v1.Node{controlPlane, worker},
+			nodes:      []*v1.Node{controlPlane, worker},
+			pod:        st.MakePod().Namespace("kube-system").Name("misc").Obj(),
+			wantStatus: reject("kube-system/misc must run on an infra node; there is none"),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, status := pl.PreFilter(context.Background(), framework.NewCycleState(), tt.pod, nil)
-			if tt.skip {
-				if !status.IsSkip() {
-					t.Fatalf("status = %v, want Skip", status)
-				}
-				return
+			ctx, pl := newPlugin(t, tt.policy, tt.indexed...)
+			gotResult, gotStatus := pl.PreFilter(ctx, framework.NewCycleState(), tt.pod, nodeInfos(tt.nodes...))
+			if diff := cmp.Diff(tt.wantStatus, gotStatus); diff != "" {
+				t.Errorf("PreFilter status (-want +got):\n%s", diff)
 			}
-			if !status.IsSuccess() {
-				t.Fatalf("status = %v", status)
-			}
-			if tt.want == nil {
-				if !res.AllNodes() {
-					t.Fatalf("result = %v, want all nodes", res.NodeNames)
-				}
-				return
-			}
-			if res.AllNodes() || !res.NodeNames.Equal(tt.want) {
-				t.Fatalf("result = %v, want %v", res, sets.List(tt.want))
+			if diff := cmp.Diff(tt.wantResult, gotResult); diff != "" {
+				t.Errorf("PreFilterResult (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-func TestPreFilterNoNodeOfRole(t *testing.T) {
-	pl := newPlugin(t, nil)
-	pod := st.MakePod().Namespace("kube-system").Name("kube-scheduler-abc").Label("component", "kube-scheduler").Obj()
-	workerInfo := framework.NewNodeInfo()
-	workerInfo.SetNode(worker)
-	_, status := pl.PreFilter(context.Background(), framework.NewCycleState(), pod, []fwk.NodeInfo{workerInfo})
-	if status.Code() != fwk.UnschedulableAndUnresolvable {
-		t.Fatalf("code = %v, want UnschedulableAndUnresolvable", status.Code())
-	}
-	want := "kube-system/kube-scheduler must run on a control-plane node; there is none"
-	if status.Message() != want {
-		t.Errorf("message = %q, want %q", status.Message(), want)
-	}
-}
-
-// The index may lag the snapshot: PreFilter must still find a control-plane
-// node the framework passes in.
-func TestPreFilterFallsBackToNodesWhenIndexEmpty(t *testing.T) {
-	pl := newPlugin(t, nil)
-	pod := st.MakePod().Namespace("kube-system").Label("component", "kube-scheduler").Obj()
-	cp := framework.NewNodeInfo()
-	cp.SetNode(controlPlane)
-	res, status := pl.PreFilter(context.Background(), framework.NewCycleState(), pod, []fwk.NodeInfo{cp})
-	if !status.IsSuccess() || res.AllNodes() || !res.NodeNames.Equal(sets.New("cp-1")) {
-		t.Fatalf("got %v, %v; want {cp-1}", res, status)
 	}
 }
 
 func TestQueueingHint(t *testing.T) {
-	pl := newPlugin(t, nil)
-	logger, _ := ktesting.NewTestContext(t)
 	cpPod := st.MakePod().Namespace("kube-system").Label("component", "kube-scheduler").Obj()
 	userPod := st.MakePod().Namespace("default").Obj()
 	promoted := worker.DeepCopy()
@@ -313,16 +377,16 @@ func TestQueueingHint(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			_, pl := newPlugin(t, nil)
+			logger, _ := ktesting.NewTestContext(t)
 			var oldObj any
 			if tt.old != nil {
 				oldObj = tt.old
 			}
 			got, err := pl.isSchedulableAfterNodeChange(logger, tt.pod, oldObj, tt.new)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("hint = %v, want %v", got, tt.want)
+			require.NoError(t, err)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("hint (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -331,28 +395,166 @@ func TestQueueingHint(t *testing.T) {
 // The hint feeds the role index, so a pod requeued by a node change finds
 // the node even before the plugin's own informer handler has run.
 func TestQueueingHintFeedsRoleIndex(t *testing.T) {
-	pl := newPlugin(t, nil)
+	ctx, pl := newPlugin(t, nil)
 	logger, _ := ktesting.NewTestContext(t)
 	promoted := worker.DeepCopy()
 	promoted.Labels[policy.LabelControlPlane] = ""
 	pod := st.MakePod().Namespace("kube-system").Label("component", "kube-scheduler").Obj()
-	if _, err := pl.isSchedulableAfterNodeChange(logger, pod, worker, promoted); err != nil {
-		t.Fatal(err)
+	_, err := pl.isSchedulableAfterNodeChange(logger, pod, worker, promoted)
+	require.NoError(t, err)
+	// PreFilter is given no node: only the index can know the new master.
+	got, status := pl.PreFilter(ctx, framework.NewCycleState(), pod, nil)
+	if diff := cmp.Diff((*fwk.Status)(nil), status); diff != "" {
+		t.Errorf("PreFilter status (-want +got):\n%s", diff)
 	}
-	if got := pl.roles.Names(policy.RoleControlPlane); !got.Equal(sets.New(worker.Name)) {
-		t.Errorf("control-plane index = %v, want [%s]", sets.List(got), worker.Name)
+	if diff := cmp.Diff(&fwk.PreFilterResult{NodeNames: sets.New(worker.Name)}, got); diff != "" {
+		t.Errorf("PreFilterResult (-want +got):\n%s", diff)
 	}
 }
 
-func TestNewRejectsBadArgs(t *testing.T) {
-	_, ctx := ktesting.NewTestContext(t)
-	_, err := New(ctx, &runtime.Unknown{Raw: []byte(`{"trustedNamespaces":["kube-system","kube-system"],"bogus":true}`)}, nil)
-	if err == nil {
-		t.Fatal("New accepted bad args")
+// clusterEventCmpOpts compare the events and whether each has a queueing
+// hint (functions cannot be compared).
+var clusterEventCmpOpts = []cmp.Option{
+	cmpopts.EquateComparable(fwk.ClusterEvent{}),
+	cmp.Comparer(func(a, b fwk.QueueingHintFn) bool { return (a == nil) == (b == nil) }),
+}
+
+// hinted stands for a queueing hint in the events a test wants.
+func hinted(klog.Logger, *v1.Pod, any, any) (fwk.QueueingHint, error) { return fwk.Queue, nil }
+
+func TestEventsToRegister(t *testing.T) {
+	ctx, pl := newPlugin(t, nil)
+	got, err := pl.EventsToRegister(ctx)
+	require.NoError(t, err)
+	want := []fwk.ClusterEventWithHint{
+		{Event: fwk.ClusterEvent{Resource: fwk.Node, ActionType: fwk.Add | fwk.UpdateNodeLabel}, QueueingHintFn: hinted},
 	}
-	for _, want := range []string{`WorkloadSeparation.args.trustedNamespaces[1]: Duplicate value: "kube-system"`, `unknown field "bogus"`} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not contain %q", err, want)
-		}
+	if diff := cmp.Diff(want, got, clusterEventCmpOpts...); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// Each profile's plugin enforces that profile's policy; a profile without
+// one has the default.
+func TestNewTakesTheProfilesPolicy(t *testing.T) {
+	_, ctx := ktesting.NewTestContext(t)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	factory := informers.NewSharedInformerFactory(clientsetfake.NewClientset(controlPlane), 0)
+	compact := policies(t, &config.PolicyArgs{AllowUserWorkloadsOnControlPlane: true})[""]
+	ps := config.Policies{"compact": compact}
+	userPod := st.MakePod().Namespace("default").Name("web").Obj()
+	for _, tt := range []struct {
+		profile string
+		want    *fwk.Status
+	}{
+		{profile: "compact"},
+		{profile: "default-scheduler", want: reject(ErrReasonControlPlaneReserved)},
+	} {
+		t.Run(tt.profile, func(t *testing.T) {
+			fh, err := tf.NewFramework(ctx, []tf.RegisterPluginFunc{
+				tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
+				tf.RegisterBindPlugin(defaultbinder.Name, defaultbinder.New),
+			}, tt.profile,
+				frameworkruntime.WithInformerFactory(factory),
+				frameworkruntime.WithSnapshotSharedLister(cache.NewSnapshot(nil, []*v1.Node{controlPlane})))
+			require.NoError(t, err)
+			p, err := New(ps)(ctx, nil, fh)
+			require.NoError(t, err)
+			pl := p.(*WorkloadSeparation)
+			state := framework.NewCycleState()
+			_, status := pl.PreFilter(ctx, state, userPod, nodeInfos(controlPlane))
+			require.True(t, status.IsSuccess(), "PreFilter: %v", status)
+			if diff := cmp.Diff(tt.want, pl.Filter(ctx, state, userPod, nodeInfos(controlPlane)[0])); diff != "" {
+				t.Errorf("Filter status (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestNewRejects(t *testing.T) {
+	type fieldError struct {
+		Type  field.ErrorType
+		Field string
+	}
+	tests := []struct {
+		name     string
+		policies config.Policies
+		args     runtime.Object
+		// noInformers builds the handle without an informer factory.
+		noInformers bool
+		// wantFieldErrors: the error is the field errors of the args;
+		// wantErr: its whole text.
+		wantFieldErrors []fieldError
+		wantErr         string
+	}{
+		{
+			name:            "a policy field in the args: the policy is the profile's now",
+			args:            &runtime.Unknown{Raw: []byte(`{"trustedNamespaces":["kube-system"]}`), ContentType: runtime.ContentTypeJSON},
+			wantFieldErrors: []fieldError{{Type: field.ErrorTypeForbidden, Field: "WorkloadSeparation.args"}},
+		},
+		{
+			name:            "an unknown field in the args",
+			args:            &runtime.Unknown{Raw: []byte(`{"bogus":true}`), ContentType: runtime.ContentTypeJSON},
+			wantFieldErrors: []fieldError{{Type: field.ErrorTypeForbidden, Field: "WorkloadSeparation.args"}},
+		},
+		{
+			name:     "a profile policy that was not loaded (not defaulted)",
+			policies: config.Policies{"": &config.PolicyArgs{}},
+			wantErr:  `WorkloadSeparation: profile "": otherTrustedPods: rule is not set`,
+		},
+		{
+			name:        "a handle without an informer factory",
+			noInformers: true,
+			wantErr:     `WorkloadSeparation: watching nodes: shared state "roleindex": the framework handle has no informer factory`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ctx := ktesting.NewTestContext(t)
+			var opts []frameworkruntime.Option
+			if !tt.noInformers {
+				opts = append(opts, frameworkruntime.WithInformerFactory(informers.NewSharedInformerFactory(clientsetfake.NewClientset(), 0)))
+			}
+			fh, err := frameworkruntime.NewFramework(ctx, nil, nil, opts...)
+			require.NoError(t, err)
+			_, err = New(tt.policies)(ctx, tt.args, fh)
+			require.Error(t, err)
+			if tt.wantFieldErrors != nil {
+				var agg utilerrors.Aggregate
+				require.ErrorAs(t, err, &agg)
+				var got []fieldError
+				for _, e := range agg.Errors() {
+					var fe *field.Error
+					require.ErrorAs(t, e, &fe)
+					got = append(got, fieldError{Type: fe.Type, Field: fe.Field})
+				}
+				if diff := cmp.Diff(tt.wantFieldErrors, got); diff != "" {
+					t.Errorf("field errors (-want +got):\n%s\nerror: %v", diff, err)
+				}
+				return
+			}
+			if diff := cmp.Diff(tt.wantErr, err.Error()); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// No args, or args holding nothing but apiVersion and kind, are fine.
+func TestNewAcceptsEmptyArgs(t *testing.T) {
+	for name, args := range map[string]runtime.Object{
+		"nil":          nil,
+		"empty object": &runtime.Unknown{Raw: []byte(`{}`), ContentType: runtime.ContentTypeJSON},
+		"type only":    &runtime.Unknown{Raw: []byte(`{"apiVersion":"kubescheduler.config.k8s.io/v1","kind":"WorkloadSeparationArgs"}`), ContentType: runtime.ContentTypeJSON},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, ctx := ktesting.NewTestContext(t)
+			fh, err := frameworkruntime.NewFramework(ctx, nil, nil,
+				frameworkruntime.WithInformerFactory(informers.NewSharedInformerFactory(clientsetfake.NewClientset(), 0)))
+			require.NoError(t, err)
+			_, err = New(nil)(ctx, args, fh)
+			require.NoError(t, err)
+		})
 	}
 }

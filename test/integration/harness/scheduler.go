@@ -38,15 +38,14 @@ type Scheduler struct {
 // ConfigEdit changes a parsed KubeSchedulerConfiguration.
 type ConfigEdit func(cfg map[string]any)
 
-// SetPolicyArg sets one policy field in the args of every ha-scheduler
-// plugin of every profile, as an operator must (the plugins of a profile
-// share one policy).
+// SetPolicyArg sets one field of every profile's policy (the HAPolicy
+// entry), as an operator does: one line per profile.
 func SetPolicyArg(key string, value any) ConfigEdit {
-	return SetPluginArg(key, value, "WorkloadSeparation", "FailureDomainSpread", "DisruptionGuard")
+	return SetPluginArg(key, value, "HAPolicy")
 }
 
-// SetPluginArg sets one field in the args of the named plugins of every
-// profile.
+// SetPluginArg sets one field in the args of the named pluginConfig entries
+// of every profile.
 func SetPluginArg(key string, value any, plugins ...string) ConfigEdit {
 	return func(cfg map[string]any) {
 		profiles, _ := cfg["profiles"].([]any)

@@ -18,12 +18,25 @@ package validation
 
 import (
 	"errors"
+	"fmt"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 )
+
+// policyFields are the JSON names of PolicyArgs' fields. Before the policy
+// had its own pluginConfig entry each plugin's args carried it: one of
+// these names in a plugin's args gets an error that says where it moved.
+var policyFields = []string{
+	"trustedNamespaces", "components", "otherTrustedPods", "userWorkloads",
+	"allowUserWorkloadsOnControlPlane", "levels", "requiredLevels",
+}
+
+// movedHint is appended to an unknown-field error about a policy field.
+var movedHint = fmt.Sprintf("the policy is written once per profile, as the args of the pluginConfig entry named %s (docs/policy.md)", config.PolicyName)
 
 // load decodes args strictly, defaults and validates them. Every error names
 // its field under path.
@@ -37,9 +50,7 @@ func load[T any](obj runtime.Object, path *field.Path, setDefaults func(*T), val
 		}
 		// Unknown fields were skipped, the rest decoded: report them along
 		// with whatever else is wrong.
-		for _, e := range strict.Errs {
-			errs = append(errs, field.Forbidden(path, e.Error()))
-		}
+		errs = append(errs, strictErrors(path, strict)...)
 	}
 	setDefaults(args)
 	errs = append(errs, validate(path, args)...)
@@ -49,45 +60,46 @@ func load[T any](obj runtime.Object, path *field.Path, setDefaults func(*T), val
 	return args, nil
 }
 
-func loadErr[T any](args *T, errs field.ErrorList) (*T, error) {
+func strictErrors(path *field.Path, strict *config.StrictError) field.ErrorList {
+	var errs field.ErrorList
+	for _, e := range strict.Errs {
+		msg := e.Error()
+		// Only a top-level unknown field: a duplicate "levels" in HAPolicy
+		// is not a field that moved.
+		for _, f := range policyFields {
+			if msg == fmt.Sprintf("unknown field %q", f) {
+				msg += ": " + movedHint
+				break
+			}
+		}
+		errs = append(errs, field.Forbidden(path, msg))
+	}
+	return errs
+}
+
+// LoadPolicyArgs decodes, defaults and validates the args of a profile's
+// HAPolicy entry (nil: the default policy).
+func LoadPolicyArgs(obj runtime.Object, path *field.Path) (*config.PolicyArgs, error) {
+	args, errs := load(obj, path, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
 	return args, errs.ToAggregate()
-}
-
-// LoadWorkloadSeparationArgs decodes, defaults and validates the args.
-func LoadWorkloadSeparationArgs(obj runtime.Object, path *field.Path) (*config.WorkloadSeparationArgs, error) {
-	return loadErr(load(obj, path, config.SetDefaultsWorkloadSeparationArgs, ValidateWorkloadSeparationArgs))
-}
-
-// LoadFailureDomainSpreadArgs decodes, defaults and validates the args.
-func LoadFailureDomainSpreadArgs(obj runtime.Object, path *field.Path) (*config.FailureDomainSpreadArgs, error) {
-	return loadErr(load(obj, path, config.SetDefaultsFailureDomainSpreadArgs, ValidateFailureDomainSpreadArgs))
 }
 
 // LoadDisruptionGuardArgs decodes, defaults and validates the args.
 func LoadDisruptionGuardArgs(obj runtime.Object, path *field.Path) (*config.DisruptionGuardArgs, error) {
-	return loadErr(load(obj, path, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs))
+	args, errs := load(obj, path, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
+	return args, errs.ToAggregate()
 }
 
-// loadPolicyArgs loads the args of one of our plugins and returns the policy
-// part. known is false for a plugin that is not ours.
-func loadPolicyArgs(pluginName string, obj runtime.Object, path *field.Path) (pa *config.PolicyArgs, known bool, errs field.ErrorList) {
-	switch pluginName {
-	case config.WorkloadSeparationName:
-		a, errs := load(obj, path, config.SetDefaultsWorkloadSeparationArgs, ValidateWorkloadSeparationArgs)
-		return policyOf(a, func(a *config.WorkloadSeparationArgs) *config.PolicyArgs { return &a.PolicyArgs }), true, errs
-	case config.FailureDomainSpreadName:
-		a, errs := load(obj, path, config.SetDefaultsFailureDomainSpreadArgs, ValidateFailureDomainSpreadArgs)
-		return policyOf(a, func(a *config.FailureDomainSpreadArgs) *config.PolicyArgs { return &a.PolicyArgs }), true, errs
-	case config.DisruptionGuardName:
-		a, errs := load(obj, path, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
-		return policyOf(a, func(a *config.DisruptionGuardArgs) *config.PolicyArgs { return &a.PolicyArgs }), true, errs
-	}
-	return nil, false, nil
+// ValidateNoArgs is for the plugins that take nothing but the profile's
+// policy (WorkloadSeparation, FailureDomainSpread): no args, or an empty
+// object, is fine; any field is an error, and a policy field says where the
+// policy is written now.
+func ValidateNoArgs(obj runtime.Object, path *field.Path) error {
+	return loadNoArgs(obj, path).ToAggregate()
 }
 
-func policyOf[T any](a *T, get func(*T) *config.PolicyArgs) *config.PolicyArgs {
-	if a == nil {
-		return nil
-	}
-	return get(a)
+// loadNoArgs decodes args that may hold nothing but apiVersion and kind.
+func loadNoArgs(obj runtime.Object, path *field.Path) field.ErrorList {
+	_, errs := load(obj, path, func(*metav1.TypeMeta) {}, func(*field.Path, *metav1.TypeMeta) field.ErrorList { return nil })
+	return errs
 }

@@ -21,16 +21,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
+	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 )
-
-// ignoreDetail compares errors by type, field and value: the detail is
-// prose for operators.
-var ignoreDetail = cmpopts.IgnoreFields(field.Error{}, "Detail")
 
 func TestValidatePolicyArgsRejectsWhatWouldHurtTheControlPlane(t *testing.T) {
 	path := field.NewPath("args")
@@ -47,17 +43,17 @@ func TestValidatePolicyArgsRejectsWhatWouldHurtTheControlPlane(t *testing.T) {
 		{
 			name: "no trusted namespace: kube-proxy, the CNI and CoreDNS would become user workloads",
 			args: config.PolicyArgs{TrustedNamespaces: []string{}},
-			want: field.ErrorList{field.Required(path.Child("trustedNamespaces"), "")},
+			want: field.ErrorList{field.Required(path.Child("trustedNamespaces"), noNamespaceDetail)},
 		},
 		{
 			name: "a component name that would collide with a label group's key",
 			args: config.PolicyArgs{Components: []config.ComponentArgs{component("app=web")}},
-			want: field.ErrorList{field.Invalid(path.Child("components").Index(0).Child("name"), "app=web", "")},
+			want: invalid(path.Child("components").Index(0).Child("name"), "app=web", utilvalidation.IsDNS1123Subdomain("app=web")),
 		},
 		{
 			name: "a component name that would collide with a controller's key",
 			args: config.PolicyArgs{Components: []config.ComponentArgs{component("Deployment/web")}},
-			want: field.ErrorList{field.Invalid(path.Child("components").Index(0).Child("name"), "Deployment/web", "")},
+			want: invalid(path.Child("components").Index(0).Child("name"), "Deployment/web", utilvalidation.IsDNS1123Subdomain("Deployment/web")),
 		},
 		{
 			name: "a DNS subdomain is a valid component name",
@@ -69,7 +65,7 @@ func TestValidatePolicyArgsRejectsWhatWouldHurtTheControlPlane(t *testing.T) {
 			a := tt.args
 			config.SetDefaultsPolicyArgs(&a)
 			got := ValidatePolicyArgs(path, &a)
-			if diff := cmp.Diff(tt.want, got, ignoreDetail); diff != "" {
+			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
@@ -85,14 +81,16 @@ func TestDefaultingIsIdempotent(t *testing.T) {
 		`{}`,
 		`{"components": []}`,
 		`{"requiredLevels": []}`,
+		`{"allowUserWorkloadsOnControlPlane": true, "userWorkloads": {"nodeRole": "Any", "disruption": {}}}`,
 		`{"trustedNamespaces": ["kube-system", "calico-system"], "requiredLevels": ["topology.kubernetes.io/zone", "topology.scs.community/host-id"]}`,
+		`{"levels": ["topology.kubernetes.io/region", "kubernetes.io/hostname"], "requiredLevels": ["kubernetes.io/hostname"]}`,
 	} {
 		t.Run(in, func(t *testing.T) {
-			first, err := LoadFailureDomainSpreadArgs(raw(in), path)
+			first, err := LoadPolicyArgs(raw(in), path)
 			require.NoError(t, err)
 			encoded, err := json.Marshal(first)
 			require.NoError(t, err)
-			second, err := LoadFailureDomainSpreadArgs(raw(string(encoded)), path)
+			second, err := LoadPolicyArgs(raw(string(encoded)), path)
 			require.NoError(t, err, "re-loading %s", encoded)
 			if diff := cmp.Diff(first, second); diff != "" {
 				t.Errorf("args changed by encoding and loading again (-first +second):\n%s", diff)
@@ -101,17 +99,36 @@ func TestDefaultingIsIdempotent(t *testing.T) {
 	}
 }
 
-// TestEmptyTrustedNamespacesStayRejected: decoded args keep an explicit
-// empty list when encoded again, so the error does not turn into the
-// default policy on the way through a re-encoding.
-func TestEmptyTrustedNamespacesStayRejected(t *testing.T) {
+// TestEmptyListsStayRejected: decoded args keep an explicit empty list when
+// encoded again, so the error does not turn into the default policy on the
+// way through a re-encoding.
+func TestEmptyListsStayRejected(t *testing.T) {
 	path := field.NewPath("args")
-	var decoded config.WorkloadSeparationArgs
-	require.NoError(t, config.DecodeStrict(raw(`{"trustedNamespaces": []}`), &decoded))
-	encoded, err := json.Marshal(&decoded)
-	require.NoError(t, err)
-	for _, in := range []string{`{"trustedNamespaces": []}`, string(encoded)} {
-		_, err := LoadWorkloadSeparationArgs(raw(in), path)
-		require.ErrorContains(t, err, "args.trustedNamespaces: Required value", "loading %s", in)
+	tests := []struct {
+		in   string
+		want field.ErrorList
+	}{
+		{
+			in:   `{"trustedNamespaces": []}`,
+			want: field.ErrorList{field.Required(path.Child("trustedNamespaces"), noNamespaceDetail)},
+		},
+		{
+			in:   `{"levels": [], "requiredLevels": []}`,
+			want: field.ErrorList{field.Required(path.Child("levels"), "at least one topology key")},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var decoded config.PolicyArgs
+			require.NoError(t, config.DecodeStrict(raw(tt.in), &decoded))
+			encoded, err := json.Marshal(&decoded)
+			require.NoError(t, err)
+			for _, in := range []string{tt.in, string(encoded)} {
+				_, err := LoadPolicyArgs(raw(in), path)
+				if diff := cmp.Diff(tt.want.ToAggregate(), err); diff != "" {
+					t.Errorf("loading %s: error (-want +got):\n%s", in, diff)
+				}
+			}
+		})
 	}
 }

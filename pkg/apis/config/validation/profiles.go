@@ -17,9 +17,6 @@ limitations under the License.
 package validation
 
 import (
-	"fmt"
-
-	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	schedconfig "k8s.io/kubernetes/pkg/scheduler/apis/config"
 
@@ -32,57 +29,58 @@ const DefaultPreemptionName = "DefaultPreemption"
 
 // ValidateSchedulerConfiguration checks what the plugin factories cannot, or
 // not early enough (they run after the scheduler has built its clients):
-//   - the args of our plugins, strictly, with the full field path;
-//   - DisruptionGuard and DefaultPreemption are not both enabled in a profile
-//     (a factory cannot see the rest of its profile);
-//   - our plugins in one profile share one policy.
-//
-// cfg is the defaulted configuration from options.LoadConfigFromFile.
+// see LoadPolicies.
 func ValidateSchedulerConfiguration(cfg *schedconfig.KubeSchedulerConfiguration) error {
-	var errs field.ErrorList
-	for i := range cfg.Profiles {
-		errs = append(errs, validateProfile(field.NewPath("profiles").Index(i), &cfg.Profiles[i])...)
-	}
-	return errs.ToAggregate()
+	_, err := LoadPolicies(cfg)
+	return err
 }
 
-func validateProfile(path *field.Path, prof *schedconfig.KubeSchedulerProfile) field.ErrorList {
+// LoadPolicies returns the policy of every profile of a configuration and
+// checks, with the full field path of each problem:
+//   - each profile's HAPolicy entry, strictly (a profile without one has the
+//     default policy);
+//   - the args of our plugins: DisruptionGuard's, and none for
+//     WorkloadSeparation and FailureDomainSpread (a policy field there says
+//     where the policy is written now);
+//   - DisruptionGuard and DefaultPreemption are not both enabled in a profile
+//     (a factory cannot see the rest of its profile).
+//
+// cfg is the defaulted configuration from options.LoadConfigFromFile.
+func LoadPolicies(cfg *schedconfig.KubeSchedulerConfiguration) (config.Policies, error) {
+	policies := config.Policies{}
 	var errs field.ErrorList
-	var first *config.PolicyArgs
-	var firstName string
+	for i := range cfg.Profiles {
+		prof := &cfg.Profiles[i]
+		pa, profErrs := loadProfile(field.NewPath("profiles").Index(i), prof)
+		errs = append(errs, profErrs...)
+		policies[prof.SchedulerName] = pa
+	}
+	if len(errs) > 0 {
+		return nil, errs.ToAggregate()
+	}
+	return policies, nil
+}
+
+func loadProfile(path *field.Path, prof *schedconfig.KubeSchedulerProfile) (*config.PolicyArgs, field.ErrorList) {
+	var errs field.ErrorList
+	var pa *config.PolicyArgs
 	for j := range prof.PluginConfig {
 		pc := &prof.PluginConfig[j]
 		argsPath := path.Child("pluginConfig").Index(j).Child("args")
-		pa, known, argErrs := loadPolicyArgs(pc.Name, pc.Args, argsPath)
-		if !known {
-			continue
+		var argErrs field.ErrorList
+		switch pc.Name {
+		case config.PolicyName:
+			pa, argErrs = load(pc.Args, argsPath, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
+		case config.WorkloadSeparationName, config.FailureDomainSpreadName:
+			argErrs = loadNoArgs(pc.Args, argsPath)
+		case config.DisruptionGuardName:
+			_, argErrs = load(pc.Args, argsPath, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
 		}
-		if len(argErrs) > 0 {
-			errs = append(errs, argErrs...)
-			continue
-		}
-		if first == nil {
-			first, firstName = pa, pc.Name
-		} else if !equality.Semantic.DeepEqual(first, pa) {
-			errs = append(errs, field.Invalid(argsPath, pc.Name, fmt.Sprintf(
-				"the policy (trustedNamespaces, components, otherTrustedPods, userWorkloads, allowUserWorkloadsOnControlPlane) differs from %s's in the same profile; give every ha-scheduler plugin of a profile the same policy", firstName)))
-		}
+		errs = append(errs, argErrs...)
 	}
-	// An enabled plugin without pluginConfig runs with the default policy:
-	// it must agree too.
-	configured := map[string]bool{}
-	for j := range prof.PluginConfig {
-		configured[prof.PluginConfig[j].Name] = true
-	}
-	for _, name := range ourPluginsEnabled(prof.Plugins) {
-		if configured[name] || first == nil {
-			continue
-		}
-		pa, _, _ := loadPolicyArgs(name, nil, path)
-		if !equality.Semantic.DeepEqual(first, pa) {
-			errs = append(errs, field.Required(path.Child("pluginConfig"), fmt.Sprintf(
-				"%s is enabled without args and so runs with the default policy, which differs from %s's; give it the same policy", name, firstName)))
-		}
+	if pa == nil {
+		pa = &config.PolicyArgs{}
+		config.SetDefaultsPolicyArgs(pa)
 	}
 	if prof.Plugins != nil {
 		postFilter := enabledAt(prof.Plugins.MultiPoint, prof.Plugins.PostFilter)
@@ -91,7 +89,7 @@ func validateProfile(path *field.Path, prof *schedconfig.KubeSchedulerProfile) f
 				"DisruptionGuard replaces DefaultPreemption: disable DefaultPreemption in this profile (plugins.multiPoint.disabled or plugins.postFilter.disabled)"))
 		}
 	}
-	return errs
+	return pa, errs
 }
 
 // enabledAt returns the plugins the framework runs at one extension point:
@@ -117,26 +115,4 @@ func enabledAt(multi, point schedconfig.PluginSet) map[string]bool {
 		}
 	}
 	return enabled
-}
-
-// ourPluginsEnabled lists the ha-scheduler plugins enabled anywhere in the
-// profile.
-func ourPluginsEnabled(plugins *schedconfig.Plugins) []string {
-	if plugins == nil {
-		return nil
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, set := range []schedconfig.PluginSet{plugins.MultiPoint, plugins.PreFilter, plugins.Filter, plugins.PostFilter, plugins.PreScore, plugins.Score} {
-		for _, p := range set.Enabled {
-			switch p.Name {
-			case config.WorkloadSeparationName, config.FailureDomainSpreadName, config.DisruptionGuardName:
-				if !seen[p.Name] {
-					seen[p.Name] = true
-					out = append(out, p.Name)
-				}
-			}
-		}
-	}
-	return out
 }

@@ -19,126 +19,248 @@ package validation
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/klog/v2"
 	"k8s.io/kubernetes/cmd/kube-scheduler/app/options"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-func TestValidateSchedulerConfiguration(t *testing.T) {
+const dgReplacesDP = "DisruptionGuard replaces DefaultPreemption: disable DefaultPreemption in this profile (plugins.multiPoint.disabled or plugins.postFilter.disabled)"
+
+// TestLoadPolicies loads configurations as the binary does (the file, then
+// LoadPolicies) and compares the policies of every profile, or the whole
+// error.
+func TestLoadPolicies(t *testing.T) {
 	const header = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n"
+	profile := func(i int) *field.Path { return field.NewPath("profiles").Index(i) }
+	args := func(i, j int) *field.Path { return profile(i).Child("pluginConfig").Index(j).Child("args") }
+	vault := config.ComponentArgs{
+		Name:      "vault",
+		Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "vault"}}},
+		RuleArgs:  config.RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &config.DisruptionArgs{Quorum: true}},
+	}
 	tests := []struct {
-		name    string
-		config  string
-		wantErr string
+		name     string
+		config   string
+		want     config.Policies
+		wantErrs field.ErrorList
 	}{
 		{
-			name: "DisruptionGuard replacing DefaultPreemption",
-			config: `- schedulerName: ha-scheduler
+			name:   "no ha-scheduler plugin: the default policy",
+			config: "- schedulerName: default-scheduler\n",
+			want:   config.Policies{"default-scheduler": defaultArgs(nil)},
+		},
+		{
+			name: "plugins without HAPolicy: the default policy",
+			config: `- schedulerName: ha
   plugins:
     multiPoint:
-      enabled: [{name: DisruptionGuard}]
+      enabled: [{name: WorkloadSeparation}, {name: FailureDomainSpread}, {name: DisruptionGuard}]
       disabled: [{name: DefaultPreemption}]
 `,
+			want: config.Policies{"ha": defaultArgs(nil)},
 		},
 		{
-			name: "DisruptionGuard and DefaultPreemption both enabled",
-			config: `- schedulerName: ha-scheduler
+			name: "each profile its own policy, defaults for the one without HAPolicy",
+			config: `- schedulerName: default-scheduler
+- schedulerName: ha
   plugins:
     multiPoint:
-      enabled: [{name: DisruptionGuard}]
+      enabled: [{name: WorkloadSeparation}, {name: FailureDomainSpread}, {name: DisruptionGuard}]
+      disabled: [{name: DefaultPreemption}]
+  pluginConfig:
+  - name: WorkloadSeparation
+  - name: FailureDomainSpread
+    args: {}
+  - name: HAPolicy
+    args:
+      trustedNamespaces: [kube-system, vault]
+      components:
+      - name: vault
+        selectors: [{matchLabels: {app: vault}}]
+        nodeRole: ControlPlane
+        spread: Required
+        disruption: {quorum: true}
+      requiredLevels: [topology.kubernetes.io/zone, topology.scs.community/host-id]
+  - name: DisruptionGuard
+    args: {mode: BestEffort}
+- schedulerName: compact
+  plugins:
+    multiPoint:
+      enabled: [{name: WorkloadSeparation}]
+  pluginConfig:
+  - name: HAPolicy
+    args:
+      allowUserWorkloadsOnControlPlane: true
+      levels: [kubernetes.io/hostname]
+      requiredLevels: []
 `,
-			wantErr: "profiles[0].plugins: Invalid value: \"ha-scheduler\": DisruptionGuard replaces DefaultPreemption",
+			want: config.Policies{
+				"default-scheduler": defaultArgs(nil),
+				"ha": defaultArgs(func(a *config.PolicyArgs) {
+					a.TrustedNamespaces = []string{"kube-system", "vault"}
+					a.Components = []config.ComponentArgs{vault}
+					a.RequiredLevels = []string{policy.LabelZone, policy.LabelHostID}
+				}),
+				"compact": defaultArgs(func(a *config.PolicyArgs) {
+					a.AllowUserWorkloadsOnControlPlane = true
+					a.Levels = []string{policy.LabelHostname}
+					a.RequiredLevels = []string{}
+				}),
+			},
 		},
 		{
-			name: "DefaultPreemption disabled at postFilter only",
-			config: `- schedulerName: ha-scheduler
+			name: "DisruptionGuard replacing DefaultPreemption at postFilter only",
+			config: `- schedulerName: ha
   plugins:
     postFilter:
       enabled: [{name: DisruptionGuard}]
       disabled: [{name: "*"}]
 `,
+			want: config.Policies{"ha": defaultArgs(nil)},
 		},
 		{
-			name: "both in the second profile",
+			name: "DisruptionGuard and DefaultPreemption both enabled",
+			config: `- schedulerName: ha
+  plugins:
+    multiPoint:
+      enabled: [{name: DisruptionGuard}]
+`,
+			wantErrs: field.ErrorList{field.Invalid(profile(0).Child("plugins"), "ha", dgReplacesDP)},
+		},
+		{
+			name: "both in the second profile, enabled at postFilter",
 			config: `- schedulerName: default-scheduler
-- schedulerName: ha-scheduler
+- schedulerName: ha
   plugins:
     postFilter:
       enabled: [{name: DisruptionGuard}]
 `,
-			wantErr: "profiles[1].plugins",
+			wantErrs: field.ErrorList{field.Invalid(profile(1).Child("plugins"), "ha", dgReplacesDP)},
 		},
 		{
-			name: "same policy in two plugins",
-			config: `- schedulerName: ha-scheduler
+			name: "the old shape: the policy in each plugin's args",
+			config: `- schedulerName: ha
   plugins:
     multiPoint:
-      enabled: [{name: WorkloadSeparation}, {name: FailureDomainSpread}]
+      enabled: [{name: WorkloadSeparation}, {name: FailureDomainSpread}, {name: DisruptionGuard}]
+      disabled: [{name: DefaultPreemption}]
   pluginConfig:
   - name: WorkloadSeparation
     args: {trustedNamespaces: [kube-system, calico-system]}
   - name: FailureDomainSpread
-    args: {trustedNamespaces: [kube-system, calico-system], requiredLevels: [topology.kubernetes.io/zone]}
+    args:
+      trustedNamespaces: [kube-system, calico-system]
+      levels: [topology.kubernetes.io/zone, kubernetes.io/hostname]
+      requiredLevels: [kubernetes.io/hostname]
+  - name: DisruptionGuard
+    args: {trustedNamespaces: [kube-system, calico-system], mode: Strict}
 `,
+			wantErrs: field.ErrorList{
+				field.Forbidden(args(0, 0), `unknown field "trustedNamespaces"`+wantMovedHint),
+				field.Forbidden(args(0, 1), `unknown field "levels"`+wantMovedHint),
+				field.Forbidden(args(0, 1), `unknown field "requiredLevels"`+wantMovedHint),
+				field.Forbidden(args(0, 1), `unknown field "trustedNamespaces"`+wantMovedHint),
+				field.Forbidden(args(0, 2), `unknown field "trustedNamespaces"`+wantMovedHint),
+			},
 		},
 		{
-			name: "different policies in one profile",
-			config: `- schedulerName: ha-scheduler
+			name: "bad HAPolicy args: the field path",
+			config: `- schedulerName: ha
+  pluginConfig:
+  - name: HAPolicy
+    args: {levels: [""], userWorkloads: {nodeRole: Master}}
+`,
+			wantErrs: field.ErrorList{
+				field.NotSupported(args(0, 0).Child("userWorkloads", "nodeRole"), policy.Placement("Master"), policy.Placements),
+				field.Required(args(0, 0).Child("levels").Index(0), "topology key must not be empty"),
+				field.Invalid(args(0, 0).Child("requiredLevels").Index(0), policy.LabelHostID, "must be one of levels"),
+			},
+		},
+		{
+			name: "bad DisruptionGuard args",
+			config: `- schedulerName: ha
   plugins:
     multiPoint:
-      enabled: [{name: WorkloadSeparation}, {name: FailureDomainSpread}]
+      enabled: [{name: DisruptionGuard}]
+      disabled: [{name: DefaultPreemption}]
   pluginConfig:
-  - name: WorkloadSeparation
-    args: {trustedNamespaces: [kube-system, calico-system]}
-  - name: FailureDomainSpread
-    args: {trustedNamespaces: [kube-system]}
+  - name: DisruptionGuard
+    args: {mode: Lenient}
 `,
-			wantErr: "profiles[0].pluginConfig[1].args: Invalid value: \"FailureDomainSpread\": the policy",
+			wantErrs: field.ErrorList{field.NotSupported(args(0, 0).Child("mode"), config.DisruptionGuardMode("Lenient"), []config.DisruptionGuardMode{"Strict", "BestEffort"})},
 		},
 		{
-			name: "enabled without args differs from configured policy",
-			config: `- schedulerName: ha-scheduler
+			name: "every profile's problems, in order",
+			config: `- schedulerName: one
   plugins:
     multiPoint:
-      enabled: [{name: WorkloadSeparation}, {name: FailureDomainSpread}]
+      enabled: [{name: DisruptionGuard}]
   pluginConfig:
+  - name: HAPolicy
+    args: {trustedNamespaces: []}
+- schedulerName: two
+  pluginConfig:
+  - name: DefaultPreemption
+    args: {minCandidateNodesAbsolute: 5}
   - name: WorkloadSeparation
-    args: {trustedNamespaces: [kube-system, calico-system]}
+    args: {components: []}
 `,
-			wantErr: "FailureDomainSpread is enabled without args",
-		},
-		{
-			name: "bad args of a plugin",
-			config: `- schedulerName: ha-scheduler
-  pluginConfig:
-  - name: FailureDomainSpread
-    args: {levels: [""]}
-`,
-			wantErr: "profiles[0].pluginConfig[0].args.levels[0]: Required value",
+			wantErrs: field.ErrorList{
+				field.Required(args(0, 0).Child("trustedNamespaces"), noNamespaceDetail),
+				field.Invalid(profile(0).Child("plugins"), "one", dgReplacesDP),
+				field.Forbidden(args(1, 1), `unknown field "components"`+wantMovedHint),
+			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "config.yaml")
-			if err := os.WriteFile(path, []byte(header+tt.config), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(path, []byte(header+tt.config), 0o600))
 			cfg, err := options.LoadConfigFromFile(klog.Background(), path)
-			if err != nil {
-				t.Fatalf("loading: %v", err)
+			require.NoError(t, err)
+
+			got, err := LoadPolicies(cfg)
+			if diff := cmp.Diff(tt.wantErrs.ToAggregate(), err); diff != "" {
+				t.Fatalf("error (-want +got):\n%s", diff)
 			}
-			err = ValidateSchedulerConfiguration(cfg)
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("policies (-want +got):\n%s", diff)
 			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
+			// ValidateSchedulerConfiguration is the same check.
+			if diff := cmp.Diff(tt.wantErrs.ToAggregate(), ValidateSchedulerConfiguration(cfg)); diff != "" {
+				t.Errorf("ValidateSchedulerConfiguration error (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestLoadPoliciesSharesNothing: the default policies of two profiles are
+// two values; a plugin that changed its profile's would not change the
+// other's.
+func TestLoadPoliciesSharesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+- schedulerName: a
+- schedulerName: b
+`), 0o600))
+	cfg, err := options.LoadConfigFromFile(klog.Background(), path)
+	require.NoError(t, err)
+	got, err := LoadPolicies(cfg)
+	require.NoError(t, err)
+	require.NotSame(t, got["a"], got["b"])
+	got["a"].Levels[0] = "changed"
+	got["a"].Components[0].Name = "changed"
+	if diff := cmp.Diff(defaultArgs(nil), got["b"]); diff != "" {
+		t.Errorf("profile b's policy (-want +got):\n%s", diff)
 	}
 }

@@ -86,6 +86,7 @@ func ValidatePolicyArgs(path *field.Path, a *config.PolicyArgs) field.ErrorList 
 	}
 	errs = append(errs, validateRuleRequired(path.Child("otherTrustedPods"), a.OtherTrustedPods)...)
 	errs = append(errs, validateRuleRequired(path.Child("userWorkloads"), a.UserWorkloads)...)
+	errs = append(errs, validateLevels(path, a)...)
 	return errs
 }
 
@@ -120,14 +121,9 @@ func validateRule(path *field.Path, r *config.RuleArgs) field.ErrorList {
 	return errs
 }
 
-// ValidateWorkloadSeparationArgs validates defaulted args.
-func ValidateWorkloadSeparationArgs(path *field.Path, a *config.WorkloadSeparationArgs) field.ErrorList {
-	return ValidatePolicyArgs(path, &a.PolicyArgs)
-}
-
-// ValidateFailureDomainSpreadArgs validates defaulted args.
-func ValidateFailureDomainSpreadArgs(path *field.Path, a *config.FailureDomainSpreadArgs) field.ErrorList {
-	errs := ValidatePolicyArgs(path, &a.PolicyArgs)
+// validateLevels validates the failure-domain levels of a policy.
+func validateLevels(path *field.Path, a *config.PolicyArgs) field.ErrorList {
+	var errs field.ErrorList
 	levels := sets.New[string]()
 	if len(a.Levels) == 0 {
 		errs = append(errs, field.Required(path.Child("levels"), "at least one topology key"))
@@ -166,7 +162,7 @@ func validateTopologyKey(p *field.Path, key string, seen sets.Set[string]) field
 
 // ValidateDisruptionGuardArgs validates defaulted args.
 func ValidateDisruptionGuardArgs(path *field.Path, a *config.DisruptionGuardArgs) field.ErrorList {
-	errs := ValidatePolicyArgs(path, &a.PolicyArgs)
+	var errs field.ErrorList
 	if a.Mode != config.ModeStrict && a.Mode != config.ModeBestEffort {
 		errs = append(errs, field.NotSupported(path.Child("mode"), a.Mode, []config.DisruptionGuardMode{config.ModeStrict, config.ModeBestEffort}))
 	}

@@ -21,8 +21,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
+	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
@@ -32,192 +39,512 @@ func raw(s string) runtime.Object {
 	return &runtime.Unknown{Raw: []byte(s), ContentType: runtime.ContentTypeJSON}
 }
 
-func TestLoadWorkloadSeparationArgs(t *testing.T) {
+func rawYAML(s string) runtime.Object {
+	return &runtime.Unknown{Raw: []byte(s), ContentType: runtime.ContentTypeYAML}
+}
+
+// defaultArgs is the default policy as args (SetDefaultsPolicyArgs is
+// tested field by field in package config), changed by edit.
+func defaultArgs(edit func(*config.PolicyArgs)) *config.PolicyArgs {
+	a := &config.PolicyArgs{}
+	config.SetDefaultsPolicyArgs(a)
+	if edit != nil {
+		edit(a)
+	}
+	return a
+}
+
+// invalid is one Invalid error per message, as a validation function of
+// apimachinery returns them.
+func invalid(p *field.Path, value any, msgs []string) field.ErrorList {
+	var errs field.ErrorList
+	for _, m := range msgs {
+		errs = append(errs, field.Invalid(p, value, m))
+	}
+	return errs
+}
+
+// wantMovedHint is what an unknown policy field in a plugin's args is told.
+const wantMovedHint = ": the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)"
+
+// The details of the errors ValidatePolicyArgs writes itself.
+const (
+	noNamespaceDetail  = "at least one namespace: with none, kube-proxy, the CNI and CoreDNS become user workloads kept off control-plane nodes; leave the field out for the default [kube-system]"
+	nodeRoleDetail     = `one of "ControlPlane", "Infra", "Worker", "Any"`
+	minAvailableDetail = "must be at least 1; leave disruption unset for a group that is not disruption-controlled"
+)
+
+func TestLoadPolicyArgs(t *testing.T) {
 	path := field.NewPath("args")
+	comp := path.Child("components").Index(0)
+	vault := config.ComponentArgs{
+		Name:      "vault",
+		Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "vault"}}, {MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "tier", Operator: metav1.LabelSelectorOpExists}}}},
+		RuleArgs:  config.RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &config.DisruptionArgs{Quorum: true}},
+	}
+	badOperator := &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "a", Operator: "Near"}}}
+	badKey := &metav1.LabelSelector{MatchLabels: map[string]string{"bad key": "b"}}
 	tests := []struct {
-		name    string
-		args    runtime.Object
-		wantErr []string // substrings, each must appear; empty: valid
+		name     string
+		args     runtime.Object
+		want     *config.PolicyArgs
+		wantErrs field.ErrorList
 	}{
-		{name: "nil args are the default policy", args: nil},
-		{name: "empty object", args: raw(`{}`)},
-		{name: "compact cluster", args: raw(`{"allowUserWorkloadsOnControlPlane": true}`)},
-		{name: "unknown field", args: raw(`{"noSuchField": 1}`), wantErr: []string{`args: Forbidden: unknown field "noSuchField"`}},
-		{name: "unknown nested field", args: raw(`{"userWorkloads": {"nodeRole": "Worker", "x": 1}}`), wantErr: []string{`unknown field "userWorkloads.x"`}},
-		{name: "wrong type", args: raw(`{"trustedNamespaces": "kube-system"}`), wantErr: []string{`args: Invalid value`, "cannot unmarshal"}},
-		{name: "empty namespace", args: raw(`{"trustedNamespaces": [""]}`), wantErr: []string{`args.trustedNamespaces[0]: Required value`}},
-		{name: "duplicate namespace", args: raw(`{"trustedNamespaces": ["a", "a"]}`), wantErr: []string{`args.trustedNamespaces[1]: Duplicate value: "a"`}},
-		{name: "invalid namespace", args: raw(`{"trustedNamespaces": ["Kube_System"]}`), wantErr: []string{`args.trustedNamespaces[0]: Invalid value: "Kube_System"`}},
-		{name: "unknown nodeRole", args: raw(`{"components": [{"name": "x", "nodeRole": "Master", "selectors": [{"matchLabels": {"a": "b"}}]}]}`),
-			wantErr: []string{`args.components[0].nodeRole: Unsupported value: "Master"`}},
-		{name: "missing nodeRole", args: raw(`{"components": [{"name": "x", "selectors": [{"matchLabels": {"a": "b"}}]}]}`),
-			wantErr: []string{`args.components[0].nodeRole: Required value`}},
-		{name: "unknown spread", args: raw(`{"userWorkloads": {"nodeRole": "Worker", "spread": "Sometimes"}}`),
-			wantErr: []string{`args.userWorkloads.spread: Unsupported value: "Sometimes"`}},
-		{name: "bad selector operator", args: raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{"matchExpressions": [{"key": "a", "operator": "Near"}]}]}]}`),
-			wantErr: []string{`args.components[0].selectors[0].matchExpressions[0].operator`}},
-		{name: "bad label key", args: raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{"matchLabels": {"bad key": "b"}}]}]}`),
-			wantErr: []string{`args.components[0].selectors[0].matchLabels`}},
-		{name: "empty selector", args: raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{}]}]}`),
-			wantErr: []string{`args.components[0].selectors[0]: Invalid value`, "would match every pod"}},
-		{name: "no selectors", args: raw(`{"components": [{"name": "x", "nodeRole": "Any"}]}`),
-			wantErr: []string{`args.components[0].selectors: Required value`}},
-		{name: "duplicate component", args: raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{"matchLabels": {"a": "b"}}]}, {"name": "x", "nodeRole": "Any", "selectors": [{"matchLabels": {"a": "c"}}]}]}`),
-			wantErr: []string{`args.components[1].name: Duplicate value: "x"`}},
-		{name: "quorum and minAvailable", args: raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{"matchLabels": {"a": "b"}}], "disruption": {"quorum": true, "minAvailable": 2}}]}`),
-			wantErr: []string{`args.components[0].disruption.minAvailable: Invalid value: 2`}},
-		{name: "minAvailable zero", args: raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{"matchLabels": {"a": "b"}}], "disruption": {"minAvailable": 0}}]}`),
-			wantErr: []string{`args.components[0].disruption.minAvailable: Invalid value: 0`}},
-		{name: "every problem at once", args: raw(`{"noSuchField": 1, "trustedNamespaces": [""], "userWorkloads": {"nodeRole": "Nowhere"}}`),
-			wantErr: []string{`unknown field "noSuchField"`, `trustedNamespaces[0]: Required value`, `userWorkloads.nodeRole: Unsupported value: "Nowhere"`}},
+		{name: "nil args are the default policy", args: nil, want: defaultArgs(nil)},
+		{name: "empty object", args: raw(`{}`), want: defaultArgs(nil)},
+		{name: "empty raw args", args: raw(``), want: defaultArgs(nil)},
+		{
+			name: "YAML, as a scheduler configuration holds it",
+			args: rawYAML("trustedNamespaces: [kube-system, calico-system]\nallowUserWorkloadsOnControlPlane: true\n"),
+			want: defaultArgs(func(a *config.PolicyArgs) {
+				a.TrustedNamespaces = []string{"kube-system", "calico-system"}
+				a.AllowUserWorkloadsOnControlPlane = true
+			}),
+		},
+		{
+			name: "a custom component replaces the table",
+			args: raw(`{"trustedNamespaces": ["kube-system", "vault"], "components": [{"name": "vault", "nodeRole": "ControlPlane", "spread": "Required", "disruption": {"quorum": true},
+				"selectors": [{"matchLabels": {"app": "vault"}}, {"matchExpressions": [{"key": "tier", "operator": "Exists"}]}]}]}`),
+			want: defaultArgs(func(a *config.PolicyArgs) {
+				a.TrustedNamespaces = []string{"kube-system", "vault"}
+				a.Components = []config.ComponentArgs{vault}
+			}),
+		},
+		{
+			name: "levels of their own, the zone required too",
+			args: raw(`{"levels": ["topology.kubernetes.io/region", "topology.kubernetes.io/zone", "kubernetes.io/hostname"], "requiredLevels": ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]}`),
+			want: defaultArgs(func(a *config.PolicyArgs) {
+				a.Levels = []string{"topology.kubernetes.io/region", "topology.kubernetes.io/zone", "kubernetes.io/hostname"}
+				a.RequiredLevels = []string{"topology.kubernetes.io/zone", "kubernetes.io/hostname"}
+			}),
+		},
+		{
+			name: "no required level",
+			args: raw(`{"requiredLevels": []}`),
+			want: defaultArgs(func(a *config.PolicyArgs) { a.RequiredLevels = []string{} }),
+		},
+		{
+			name: "no components",
+			args: raw(`{"components": []}`),
+			want: defaultArgs(func(a *config.PolicyArgs) { a.Components = []config.ComponentArgs{} }),
+		},
+		{
+			name:     "unknown field",
+			args:     raw(`{"noSuchField": 1}`),
+			wantErrs: field.ErrorList{field.Forbidden(path, `unknown field "noSuchField"`)},
+		},
+		{
+			name:     "duplicate field: no hint that it moved",
+			args:     raw(`{"levels": ["kubernetes.io/hostname"], "levels": ["kubernetes.io/hostname"], "requiredLevels": []}`),
+			wantErrs: field.ErrorList{field.Forbidden(path, `duplicate field "levels"`)},
+		},
+		{
+			name:     "unknown nested field",
+			args:     raw(`{"userWorkloads": {"nodeRole": "Worker", "x": 1}}`),
+			wantErrs: field.ErrorList{field.Forbidden(path, `unknown field "userWorkloads.x"`)},
+		},
+		{
+			name:     "a policy field's name nested elsewhere is just unknown",
+			args:     raw(`{"userWorkloads": {"nodeRole": "Worker", "levels": []}}`),
+			wantErrs: field.ErrorList{field.Forbidden(path, `unknown field "userWorkloads.levels"`)},
+		},
+		{
+			name:     "DisruptionGuard's field in the policy",
+			args:     raw(`{"mode": "BestEffort"}`),
+			wantErrs: field.ErrorList{field.Forbidden(path, `unknown field "mode"`)},
+		},
+		{
+			name:     "wrong type",
+			args:     raw(`{"trustedNamespaces": "kube-system"}`),
+			wantErrs: field.ErrorList{field.Invalid(path, field.OmitValueType{}, "json: cannot unmarshal string into Go struct field PolicyArgs.trustedNamespaces of type []string")},
+		},
+		{
+			name:     "not an object",
+			args:     raw(`[1, 2]`),
+			wantErrs: field.ErrorList{field.Invalid(path, field.OmitValueType{}, "json: cannot unmarshal array into Go value of type config.PolicyArgs")},
+		},
+		{
+			name:     "no trusted namespace",
+			args:     raw(`{"trustedNamespaces": []}`),
+			wantErrs: field.ErrorList{field.Required(path.Child("trustedNamespaces"), noNamespaceDetail)},
+		},
+		{
+			name:     "empty namespace",
+			args:     raw(`{"trustedNamespaces": [""]}`),
+			wantErrs: field.ErrorList{field.Required(path.Child("trustedNamespaces").Index(0), "namespace name must not be empty")},
+		},
+		{
+			name:     "duplicate namespace",
+			args:     raw(`{"trustedNamespaces": ["a", "a"]}`),
+			wantErrs: field.ErrorList{field.Duplicate(path.Child("trustedNamespaces").Index(1), "a")},
+		},
+		{
+			name:     "invalid namespace",
+			args:     raw(`{"trustedNamespaces": ["Kube_System"]}`),
+			wantErrs: invalid(path.Child("trustedNamespaces").Index(0), "Kube_System", utilvalidation.IsDNS1123Label("Kube_System")),
+		},
+		{
+			name:     "unknown nodeRole",
+			args:     raw(`{"components": [{"name": "x", "nodeRole": "Master", "selectors": [{"matchLabels": {"a": "b"}}]}]}`),
+			wantErrs: field.ErrorList{field.NotSupported(comp.Child("nodeRole"), policy.Placement("Master"), policy.Placements)},
+		},
+		{
+			name:     "missing nodeRole",
+			args:     raw(`{"components": [{"name": "x", "selectors": [{"matchLabels": {"a": "b"}}]}]}`),
+			wantErrs: field.ErrorList{field.Required(comp.Child("nodeRole"), nodeRoleDetail)},
+		},
+		{
+			name:     "unknown spread",
+			args:     raw(`{"userWorkloads": {"nodeRole": "Worker", "spread": "Sometimes"}}`),
+			wantErrs: field.ErrorList{field.NotSupported(path.Child("userWorkloads", "spread"), policy.Spread("Sometimes"), policy.Spreads)},
+		},
+		{
+			name:     "missing nodeRole of other trusted pods",
+			args:     raw(`{"otherTrustedPods": {"spread": "None"}}`),
+			wantErrs: field.ErrorList{field.Required(path.Child("otherTrustedPods", "nodeRole"), nodeRoleDetail)},
+		},
+		{
+			name: "bad selector operator: the selector's errors, under its path",
+			args: raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{"matchExpressions": [{"key": "a", "operator": "Near"}]}]}]}`),
+			wantErrs: metav1validation.ValidateLabelSelector(badOperator, metav1validation.LabelSelectorValidationOptions{},
+				comp.Child("selectors").Index(0)),
+		},
+		{
+			name: "bad label key",
+			args: raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{"matchLabels": {"bad key": "b"}}]}]}`),
+			wantErrs: metav1validation.ValidateLabelSelector(badKey, metav1validation.LabelSelectorValidationOptions{},
+				comp.Child("selectors").Index(0)),
+		},
+		{
+			name: "empty selector",
+			args: raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{}]}]}`),
+			wantErrs: field.ErrorList{field.Invalid(comp.Child("selectors").Index(0), &metav1.LabelSelector{},
+				"an empty selector would match every pod of the trusted namespaces")},
+		},
+		{
+			name:     "no selectors",
+			args:     raw(`{"components": [{"name": "x", "nodeRole": "Any"}]}`),
+			wantErrs: field.ErrorList{field.Required(comp.Child("selectors"), "at least one label selector must match the component's pods")},
+		},
+		{
+			name:     "no name",
+			args:     raw(`{"components": [{"nodeRole": "Any", "selectors": [{"matchLabels": {"a": "b"}}]}]}`),
+			wantErrs: field.ErrorList{field.Required(comp.Child("name"), "component name must not be empty")},
+		},
+		{
+			name:     "duplicate component",
+			args:     raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{"matchLabels": {"a": "b"}}]}, {"name": "x", "nodeRole": "Any", "selectors": [{"matchLabels": {"a": "c"}}]}]}`),
+			wantErrs: field.ErrorList{field.Duplicate(path.Child("components").Index(1).Child("name"), "x")},
+		},
+		{
+			name:     "quorum and minAvailable",
+			args:     raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{"matchLabels": {"a": "b"}}], "disruption": {"quorum": true, "minAvailable": 2}}]}`),
+			wantErrs: field.ErrorList{field.Invalid(comp.Child("disruption", "minAvailable"), int32(2), "set either quorum or minAvailable, not both")},
+		},
+		{
+			name:     "minAvailable zero",
+			args:     raw(`{"components": [{"name": "x", "nodeRole": "Any", "selectors": [{"matchLabels": {"a": "b"}}], "disruption": {"minAvailable": 0}}]}`),
+			wantErrs: field.ErrorList{field.Invalid(comp.Child("disruption", "minAvailable"), int32(0), minAvailableDetail)},
+		},
+		{
+			name: "no levels",
+			args: raw(`{"levels": []}`),
+			wantErrs: field.ErrorList{
+				field.Required(path.Child("levels"), "at least one topology key"),
+				// The default required level is not among no levels.
+				field.Invalid(path.Child("requiredLevels").Index(0), policy.LabelHostID, "must be one of levels"),
+			},
+		},
+		{
+			name:     "empty level",
+			args:     raw(`{"levels": ["topology.kubernetes.io/zone", "topology.scs.community/host-id", ""]}`),
+			wantErrs: field.ErrorList{field.Required(path.Child("levels").Index(2), "topology key must not be empty")},
+		},
+		{
+			name:     "duplicate level",
+			args:     raw(`{"levels": ["topology.scs.community/host-id", "topology.scs.community/host-id"]}`),
+			wantErrs: field.ErrorList{field.Duplicate(path.Child("levels").Index(1), "topology.scs.community/host-id")},
+		},
+		{
+			name:     "invalid level",
+			args:     raw(`{"levels": ["not a key", "topology.scs.community/host-id"]}`),
+			wantErrs: invalid(path.Child("levels").Index(0), "not a key", utilvalidation.IsQualifiedName("not a key")),
+		},
+		{
+			name:     "required level that is not a level",
+			args:     raw(`{"levels": ["kubernetes.io/hostname"], "requiredLevels": ["topology.kubernetes.io/zone"]}`),
+			wantErrs: field.ErrorList{field.Invalid(path.Child("requiredLevels").Index(0), "topology.kubernetes.io/zone", "must be one of levels")},
+		},
+		{
+			name:     "duplicate required level",
+			args:     raw(`{"requiredLevels": ["topology.scs.community/host-id", "topology.scs.community/host-id"]}`),
+			wantErrs: field.ErrorList{field.Duplicate(path.Child("requiredLevels").Index(1), "topology.scs.community/host-id")},
+		},
+		{
+			name:     "empty required level",
+			args:     raw(`{"requiredLevels": [""]}`),
+			wantErrs: field.ErrorList{field.Required(path.Child("requiredLevels").Index(0), "topology key must not be empty")},
+		},
+		{
+			name: "every problem at once, unknown fields first",
+			args: raw(`{"noSuchField": 1, "trustedNamespaces": [""], "userWorkloads": {"nodeRole": "Nowhere"}, "levels": ["a", "a"], "requiredLevels": ["b"]}`),
+			wantErrs: field.ErrorList{
+				field.Forbidden(path, `unknown field "noSuchField"`),
+				field.Required(path.Child("trustedNamespaces").Index(0), "namespace name must not be empty"),
+				field.NotSupported(path.Child("userWorkloads", "nodeRole"), policy.Placement("Nowhere"), policy.Placements),
+				field.Duplicate(path.Child("levels").Index(1), "a"),
+				field.Invalid(path.Child("requiredLevels").Index(0), "b", "must be one of levels"),
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := LoadWorkloadSeparationArgs(tt.args, path)
-			if len(tt.wantErr) == 0 {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				if _, err := got.Policy(); err != nil {
-					t.Fatalf("valid args do not build a policy: %v", err)
-				}
-				return
+			got, err := LoadPolicyArgs(tt.args, path)
+			if diff := cmp.Diff(tt.wantErrs.ToAggregate(), err); diff != "" {
+				t.Fatalf("error (-want +got):\n%s", diff)
 			}
-			if err == nil {
-				t.Fatalf("no error, want %q", tt.wantErr)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("args (-want +got):\n%s", diff)
 			}
-			for _, w := range tt.wantErr {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
+			if got != nil {
+				_, err := got.Policy()
+				require.NoError(t, err, "valid args must build a policy")
 			}
 		})
 	}
 }
 
+// selectorsByString compares label selectors by what they select, written
+// out: their implementations have unexported fields.
+var selectorsByString = cmp.Comparer(func(a, b labels.Selector) bool { return a.String() == b.String() })
+
+// TestDefaultsAreTheSpecTable: the policy of no args is policy.Default(),
+// the table of SPEC §3 that the checker and the tests use.
 func TestDefaultsAreTheSpecTable(t *testing.T) {
-	a, err := LoadWorkloadSeparationArgs(nil, field.NewPath("args"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, err := LoadPolicyArgs(nil, field.NewPath("args"))
+	require.NoError(t, err)
 	p, err := a.Policy()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !p.TrustedNamespaces.Has("kube-system") || p.TrustedNamespaces.Len() != 1 {
-		t.Errorf("trusted namespaces = %v, want [kube-system]", p.TrustedNamespaces.UnsortedList())
-	}
-	if len(p.Components) != len(policy.DefaultComponents()) {
-		t.Errorf("components = %d, want %d", len(p.Components), len(policy.DefaultComponents()))
-	}
-	want := policy.Default()
-	for i := range want.Components {
-		if p.Components[i].Name != want.Components[i].Name || p.Components[i].Rule != want.Components[i].Rule {
-			t.Errorf("component %d = %s %+v, want %s %+v", i, p.Components[i].Name, p.Components[i].Rule, want.Components[i].Name, want.Components[i].Rule)
-		}
-	}
-	if p.UserWorkloads != want.UserWorkloads || p.OtherTrusted != want.OtherTrusted {
-		t.Errorf("rules = %+v / %+v, want %+v / %+v", p.UserWorkloads, p.OtherTrusted, want.UserWorkloads, want.OtherTrusted)
-	}
-}
-
-func TestLoadFailureDomainSpreadArgs(t *testing.T) {
-	path := field.NewPath("args")
-	tests := []struct {
-		name    string
-		args    string
-		wantErr string
-	}{
-		{name: "defaults", args: `{}`},
-		{name: "zone required too", args: `{"requiredLevels": ["topology.kubernetes.io/zone", "topology.scs.community/host-id"]}`},
-		{name: "empty levels", args: `{"levels": []}`, wantErr: "args.levels: Required value"},
-		{name: "empty key", args: `{"levels": ["topology.kubernetes.io/zone", ""]}`, wantErr: "args.levels[1]: Required value"},
-		{name: "duplicate key", args: `{"levels": ["a", "a"]}`, wantErr: `args.levels[1]: Duplicate value: "a"`},
-		{name: "invalid key", args: `{"levels": ["not a key"]}`, wantErr: `args.levels[0]: Invalid value: "not a key"`},
-		{name: "required not a level", args: `{"levels": ["a"], "requiredLevels": ["b"]}`, wantErr: `args.requiredLevels[0]: Invalid value: "b": must be one of levels`},
-		{name: "duplicate required", args: `{"requiredLevels": ["topology.scs.community/host-id", "topology.scs.community/host-id"]}`, wantErr: `args.requiredLevels[1]: Duplicate value`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a, err := LoadFailureDomainSpreadArgs(raw(tt.args), path)
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				if len(a.Levels) == 0 || len(a.RequiredLevels) == 0 {
-					t.Errorf("defaults not applied: %+v", a)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
-			}
-		})
+	require.NoError(t, err)
+	if diff := cmp.Diff(policy.Default(), p, selectorsByString); diff != "" {
+		t.Errorf("default policy (-policy.Default() +loaded):\n%s", diff)
 	}
 }
 
 func TestLoadDisruptionGuardArgs(t *testing.T) {
 	path := field.NewPath("args")
-	a, err := LoadDisruptionGuardArgs(nil, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Mode != config.ModeStrict || *a.MinCandidateNodesPercentage != 10 || *a.MinCandidateNodesAbsolute != 100 {
-		t.Errorf("defaults = %s %d %d", a.Mode, *a.MinCandidateNodesPercentage, *a.MinCandidateNodesAbsolute)
-	}
-	for args, want := range map[string]string{
-		`{"mode": "Lenient"}`:                                                `args.mode: Unsupported value: "Lenient"`,
-		`{"minCandidateNodesPercentage": 101}`:                               `args.minCandidateNodesPercentage: Invalid value: 101`,
-		`{"minCandidateNodesAbsolute": -1}`:                                  `args.minCandidateNodesAbsolute: Invalid value: -1`,
-		`{"minCandidateNodesPercentage": 0, "minCandidateNodesAbsolute": 0}`: "cannot be zero at the same time",
-	} {
-		if _, err := LoadDisruptionGuardArgs(raw(args), path); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: error = %v, want it to contain %q", args, err, want)
+	defaults := func(edit func(*config.DisruptionGuardArgs)) *config.DisruptionGuardArgs {
+		a := &config.DisruptionGuardArgs{Mode: "Strict", MinCandidateNodesPercentage: ptr.To[int32](10), MinCandidateNodesAbsolute: ptr.To[int32](100)}
+		if edit != nil {
+			edit(a)
 		}
+		return a
+	}
+	tests := []struct {
+		name     string
+		args     runtime.Object
+		want     *config.DisruptionGuardArgs
+		wantErrs field.ErrorList
+	}{
+		{name: "nil args: Strict, DefaultPreemption's candidate limits", args: nil, want: defaults(nil)},
+		{name: "empty object", args: raw(`{}`), want: defaults(nil)},
+		{
+			name: "every field set",
+			args: rawYAML("mode: BestEffort\nminCandidateNodesPercentage: 0\nminCandidateNodesAbsolute: 3\n"),
+			want: &config.DisruptionGuardArgs{Mode: "BestEffort", MinCandidateNodesPercentage: ptr.To[int32](0), MinCandidateNodesAbsolute: ptr.To[int32](3)},
+		},
+		{
+			name:     "unknown mode",
+			args:     raw(`{"mode": "Lenient"}`),
+			wantErrs: field.ErrorList{field.NotSupported(path.Child("mode"), config.DisruptionGuardMode("Lenient"), []config.DisruptionGuardMode{"Strict", "BestEffort"})},
+		},
+		{
+			name:     "percentage over 100",
+			args:     raw(`{"minCandidateNodesPercentage": 101}`),
+			wantErrs: field.ErrorList{field.Invalid(path.Child("minCandidateNodesPercentage"), int32(101), "not in valid range [0, 100]")},
+		},
+		{
+			name:     "negative absolute",
+			args:     raw(`{"minCandidateNodesAbsolute": -1}`),
+			wantErrs: field.ErrorList{field.Invalid(path.Child("minCandidateNodesAbsolute"), int32(-1), "not in valid range [0, inf)")},
+		},
+		{
+			name:     "both limits zero",
+			args:     raw(`{"minCandidateNodesPercentage": 0, "minCandidateNodesAbsolute": 0}`),
+			wantErrs: field.ErrorList{field.Invalid(path.Child("minCandidateNodesAbsolute"), 0, "cannot be zero at the same time as minCandidateNodesPercentage")},
+		},
+		{
+			name:     "an unknown field that is not the policy's",
+			args:     raw(`{"noSuchField": 1}`),
+			wantErrs: field.ErrorList{field.Forbidden(path, `unknown field "noSuchField"`)},
+		},
+		{
+			name: "the policy where it was written before: each field says where it moved",
+			args: rawYAML(`
+trustedNamespaces: [kube-system]
+components: []
+otherTrustedPods: {nodeRole: Any}
+userWorkloads: {nodeRole: Worker}
+allowUserWorkloadsOnControlPlane: true
+levels: [kubernetes.io/hostname]
+requiredLevels: []
+mode: Lenient
+`),
+			// YAML is converted to JSON with its keys sorted.
+			wantErrs: field.ErrorList{
+				field.Forbidden(path, `unknown field "allowUserWorkloadsOnControlPlane"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "components"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "levels"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "otherTrustedPods"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "requiredLevels"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "trustedNamespaces"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "userWorkloads"`+wantMovedHint),
+				field.NotSupported(path.Child("mode"), config.DisruptionGuardMode("Lenient"), []config.DisruptionGuardMode{"Strict", "BestEffort"}),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := LoadDisruptionGuardArgs(tt.args, path)
+			if diff := cmp.Diff(tt.wantErrs.ToAggregate(), err); diff != "" {
+				t.Fatalf("error (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("args (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
-// FuzzLoadPolicyArgs: any input either fails with field errors or yields
-// args that build a policy; nothing panics. The seed corpus runs in
-// `make test`.
-func FuzzLoadPolicyArgs(f *testing.F) {
+// TestValidateNoArgs: WorkloadSeparation and FailureDomainSpread take no
+// args; the policy fields they took before say where the policy is now.
+func TestValidateNoArgs(t *testing.T) {
+	path := field.NewPath("profiles").Index(0).Child("pluginConfig").Index(1).Child("args")
+	tests := []struct {
+		name     string
+		args     runtime.Object
+		wantErrs field.ErrorList
+	}{
+		{name: "no args", args: nil},
+		{name: "empty raw args", args: raw(``)},
+		{name: "empty object", args: raw(`{}`)},
+		{name: "empty YAML object", args: rawYAML(`{}`)},
+		{name: "apiVersion and kind only", args: raw(`{"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "WorkloadSeparationArgs"}`)},
+		{
+			name:     "a field that never was",
+			args:     raw(`{"weight": 3}`),
+			wantErrs: field.ErrorList{field.Forbidden(path, `unknown field "weight"`)},
+		},
+		{
+			name:     "DisruptionGuard's field",
+			args:     raw(`{"mode": "Strict"}`),
+			wantErrs: field.ErrorList{field.Forbidden(path, `unknown field "mode"`)},
+		},
+		{
+			name:     "trusted namespaces",
+			args:     rawYAML("trustedNamespaces: [kube-system, calico-system]\n"),
+			wantErrs: field.ErrorList{field.Forbidden(path, `unknown field "trustedNamespaces"`+wantMovedHint)},
+		},
+		{
+			name: "FailureDomainSpread's old levels",
+			args: rawYAML("levels: [topology.kubernetes.io/zone, kubernetes.io/hostname]\nrequiredLevels: [kubernetes.io/hostname]\n"),
+			wantErrs: field.ErrorList{
+				field.Forbidden(path, `unknown field "levels"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "requiredLevels"`+wantMovedHint),
+			},
+		},
+		{
+			name: "the whole old policy, and a field that never was",
+			args: raw(`{"components": [], "otherTrustedPods": {}, "userWorkloads": {}, "allowUserWorkloadsOnControlPlane": true, "weight": 3}`),
+			wantErrs: field.ErrorList{
+				field.Forbidden(path, `unknown field "components"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "otherTrustedPods"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "userWorkloads"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "allowUserWorkloadsOnControlPlane"`+wantMovedHint),
+				field.Forbidden(path, `unknown field "weight"`),
+			},
+		},
+		{
+			name:     "not an object",
+			args:     raw(`"kube-system"`),
+			wantErrs: field.ErrorList{field.Invalid(path, field.OmitValueType{}, "json: cannot unmarshal string into Go value of type v1.TypeMeta")},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ValidateNoArgs(tt.args, path)
+			if diff := cmp.Diff(tt.wantErrs.ToAggregate(), err); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// loaders are the three kinds of args a profile's pluginConfig holds for
+// ha-scheduler, as LoadPolicies loads them.
+var loaders = []struct {
+	name string
+	load func(runtime.Object, *field.Path) (any, field.ErrorList)
+}{
+	{config.PolicyName, func(o runtime.Object, p *field.Path) (any, field.ErrorList) {
+		return load(o, p, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
+	}},
+	{config.DisruptionGuardName, func(o runtime.Object, p *field.Path) (any, field.ErrorList) {
+		return load(o, p, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
+	}},
+	{config.WorkloadSeparationName, func(o runtime.Object, p *field.Path) (any, field.ErrorList) {
+		return nil, loadNoArgs(o, p)
+	}},
+}
+
+// FuzzLoadArgs: any input either fails with errors under the args' path or
+// yields args that load again to the same value (defaulting is idempotent)
+// and, for the policy, build a policy; nothing panics. The seed corpus runs
+// in `make test`.
+func FuzzLoadArgs(f *testing.F) {
 	seeds := []string{
 		`{}`, `null`, `{"noSuchField":1}`,
 		`{"trustedNamespaces":["kube-system","calico-system"],"allowUserWorkloadsOnControlPlane":true}`,
 		`{"components":[{"name":"etcd","nodeRole":"ControlPlane","spread":"Required","selectors":[{"matchLabels":{"component":"etcd"}},{"matchExpressions":[{"key":"app","operator":"In","values":["etcd"]}]}],"disruption":{"quorum":true}}]}`,
 		`{"components":[{"name":"x","nodeRole":"Any","selectors":[{"matchExpressions":[{"key":"a","operator":"Exists","values":["v"]}]}]}]}`,
 		`{"userWorkloads":{"nodeRole":"Worker","spread":"None","disruption":{"minAvailable":2}}}`,
-		`{"levels":["a","b"],"requiredLevels":["b"],"mode":"BestEffort"}`,
+		`{"levels":["a","b"],"requiredLevels":["b"]}`, `{"levels":["a","b"],"requiredLevels":["b"],"mode":"BestEffort"}`,
+		`{"mode":"BestEffort","minCandidateNodesPercentage":0,"minCandidateNodesAbsolute":1}`,
+		`{"apiVersion":"v1","kind":"X"}`,
 		`{"components":[]}`, `[1,2]`, `{"trustedNamespaces":[""]}`,
 	}
 	for _, s := range seeds {
-		f.Add(s, uint8(0))
-	}
-	names := []string{config.WorkloadSeparationName, config.FailureDomainSpreadName, config.DisruptionGuardName}
-	f.Fuzz(func(t *testing.T, data string, which uint8) {
-		name := names[int(which)%len(names)]
-		pa, known, errs := loadPolicyArgs(name, raw(data), field.NewPath("args"))
-		if !known {
-			t.Fatalf("%s not known", name)
+		for i := range loaders {
+			f.Add(s, uint8(i))
 		}
+	}
+	f.Fuzz(func(t *testing.T, data string, which uint8) {
+		l := loaders[int(which)%len(loaders)]
+		path := field.NewPath("args")
+		args, errs := l.load(raw(data), path)
 		if len(errs) > 0 {
 			for _, e := range errs {
-				if !strings.HasPrefix(e.Field, "args") {
-					t.Fatalf("error without a field path: %v", e)
+				if e.Field != "args" && !strings.HasPrefix(e.Field, "args.") && !strings.HasPrefix(e.Field, "args[") {
+					t.Fatalf("%s: error without the args' path: %v", l.name, e)
 				}
 			}
 			return
 		}
-		if _, err := pa.Policy(); err != nil {
-			t.Fatalf("validated args do not build a policy: %v (input %s)", err, data)
+		if pa, ok := args.(*config.PolicyArgs); ok {
+			if _, err := pa.Policy(); err != nil {
+				t.Fatalf("validated args do not build a policy: %v (input %s)", err, data)
+			}
 		}
-		// Defaulting is idempotent: encoding and loading again gives the same.
-		again, err := json.Marshal(pa)
-		if err != nil {
-			t.Fatal(err)
+		if args == nil {
+			return
 		}
-		if _, _, errs := loadPolicyArgs(config.WorkloadSeparationName, raw(string(again)), field.NewPath("args")); len(errs) > 0 {
-			t.Fatalf("defaulted args do not load again: %v (%s)", errs, again)
+		encoded, err := json.Marshal(args)
+		require.NoError(t, err)
+		again, errs := l.load(raw(string(encoded)), path)
+		if len(errs) > 0 {
+			t.Fatalf("%s: defaulted args do not load again: %v (%s)", l.name, errs, encoded)
+		}
+		if diff := cmp.Diff(args, again); diff != "" {
+			t.Fatalf("%s: args changed by encoding and loading again (-first +second):\n%s", l.name, diff)
 		}
 	})
 }

@@ -17,9 +17,11 @@ limitations under the License.
 package cyclestate
 
 import (
-	"strings"
+	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
 )
@@ -36,13 +38,33 @@ func TestRead(t *testing.T) {
 	cs := framework.NewCycleState()
 	cs.Write("a", &stateA{n: 7})
 	cs.Write("b", &stateB{})
-	if got, err := Read[*stateA](cs, "a"); err != nil || got.n != 7 {
-		t.Fatalf("Read a = %v, %v", got, err)
+
+	got, err := Read[*stateA](cs, "a")
+	require.NoError(t, err)
+	if diff := cmp.Diff(7, got.n); diff != "" {
+		t.Errorf("state a (-want +got):\n%s", diff)
 	}
-	if _, err := Read[*stateA](cs, "b"); err == nil || !strings.Contains(err.Error(), `"b" holds *cyclestate.stateB`) {
-		t.Errorf("wrong type: err = %v", err)
-	}
-	if _, err := Read[*stateA](cs, "missing"); err == nil || !strings.Contains(err.Error(), `reading "missing"`) {
-		t.Errorf("missing key: err = %v", err)
+
+	for _, tt := range []struct {
+		name    string
+		key     fwk.StateKey
+		wantErr string
+		// notFound: the error wraps fwk.ErrNotFound.
+		notFound bool
+	}{
+		{name: "another type under the key", key: "b", wantErr: `cycleState "b" holds *cyclestate.stateB, want *cyclestate.stateA`},
+		{name: "no state under the key", key: "missing", wantErr: `reading "missing" from cycleState: not found`, notFound: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Read[*stateA](cs, tt.key)
+			require.Error(t, err)
+			require.Nil(t, got)
+			if diff := cmp.Diff(tt.wantErr, err.Error()); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.notFound, errors.Is(err, fwk.ErrNotFound)); diff != "" {
+				t.Errorf("wraps fwk.ErrNotFound (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -47,6 +47,10 @@ var (
 // the first time (build registers its informer handlers). A build error is
 // not remembered: the next plugin to ask tries again.
 func Get[T any](factory informers.SharedInformerFactory, name string, build func() (T, error)) (T, error) {
+	if factory == nil {
+		var zero T
+		return zero, fmt.Errorf("shared state %q: the framework handle has no informer factory", name)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	k := key{factory: factory, name: name}

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes/fake"
@@ -57,4 +58,16 @@ func TestGetBuildsOncePerFactoryAndName(t *testing.T) {
 	require.ErrorIs(t, err, failed)
 	_, err = Get(f2, "z", build)
 	require.NoError(t, err, "a failed build is not remembered")
+}
+
+// Without an informer factory there is nothing to share state over (nor to
+// feed it): Get fails, naming the state, and builds nothing.
+func TestGetWithoutFactory(t *testing.T) {
+	built := false
+	_, err := Get(nil, "x", func() (*int, error) { built = true; return new(int), nil })
+	require.Error(t, err)
+	if diff := cmp.Diff(`shared state "x": the framework handle has no informer factory`, err.Error()); diff != "" {
+		t.Errorf("error (-want +got):\n%s", diff)
+	}
+	require.False(t, built, "built a value without a factory")
 }
