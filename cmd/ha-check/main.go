@@ -160,7 +160,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ha-check: reading the cluster at %s: %v\n", conn.host, err)
 		return exitError
 	}
-	report := checker.Analyze(src.policy, cluster)
+	report := checker.Analyze(src.policy, cluster, checker.Options{})
 
 	write := writeText
 	if o.output == "json" {

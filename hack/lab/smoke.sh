@@ -15,7 +15,8 @@
 # limitations under the License.
 
 # make test-lab: the lab's smoke test. Creates the lab (hack/lab/up.sh),
-# asserts that the checker passes (exit 0), that no user pod (outside
+# asserts that the checker passes (exit 0) with the policy of the lab's
+# scheduler configuration (found in the cluster), that no user pod (outside
 # kube-system) sits on a control-plane node and that shop/sneaky stays
 # Pending, then removes the lab, pass or fail.
 set -euo pipefail
@@ -51,6 +52,15 @@ if [ -e "$LAB_KUBECONFIG" ]; then
     fail=1
   else
     echo "ok: no user pod on a control-plane node ($(echo "$cp_nodes" | paste -sd ' '))"
+  fi
+  # The checker found the scheduler's configuration in the cluster.
+  source_line=$(bin/ha-check policy --kubeconfig "$LAB_KUBECONFIG" | head -1 || true)
+  want_source="# Effective policy: ConfigMap kube-system/ha-scheduler-config, profile default-scheduler."
+  if [ "$source_line" = "$want_source" ]; then
+    echo "ok: ha-check policy: ${source_line#\# }"
+  else
+    echo "FAIL: ha-check policy should read the lab's ConfigMap; first line: $source_line"
+    fail=1
   fi
   sneaky=$(kubectl -n shop get pod sneaky -o go-template='{{.status.phase}} {{or .spec.nodeName "-"}}' 2>/dev/null || echo "missing -")
   why=$(kubectl -n shop get pod sneaky -o jsonpath='{.status.conditions[?(@.type=="PodScheduled")].message}' 2>/dev/null || true)

@@ -87,6 +87,13 @@ kubectl apply -f "$MANIFESTS/nodes.yaml" | indent
 kubectl wait --for=condition=Ready node --all --timeout=120s >/dev/null
 info "all nodes Ready"
 
+step "publishing the scheduler configuration (ConfigMap kube-system/ha-scheduler-config)"
+# As manifests/secondary does, with the labels ha-check looks for: the
+# checker then audits with the policy the lab's scheduler runs, no flags.
+kubectl -n kube-system create configmap ha-scheduler-config --from-file=config.yaml="$SCHEDULER_CONFIG" --dry-run=client -o yaml |
+  kubectl label --local -f - -o yaml app.kubernetes.io/part-of=ha-scheduler app.kubernetes.io/component=scheduler-config |
+  kubectl apply -f - | indent
+
 step "creating the workloads (kube-system components, shop/web, shop/sneaky)"
 kubectl apply -f "$MANIFESTS/namespaces.yaml" | indent
 # Pods are refused until their namespace's default ServiceAccount exists.

@@ -40,7 +40,7 @@ import (
 // It runs in phases, each a function that fills its part of the report
 // and reads only what the earlier ones produced; the findings come out in
 // phase order (nodes, workload separation, disruption, survival).
-func Analyze(p *policy.Policy, c Cluster) *Report {
+func Analyze(p *policy.Policy, c Cluster, o Options) *Report {
 	if p == nil {
 		p = policy.Default()
 	}

@@ -365,7 +365,7 @@ func TestAnalyze(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := Analyze(tc.policy, tc.cluster)
+			r := Analyze(tc.policy, tc.cluster, Options{})
 			want := append([]string{}, tc.want...)
 			sort.Strings(want)
 			if got := ids(r.Findings); !slices.Equal(got, want) {
@@ -464,7 +464,7 @@ func TestFindingSubjects(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := Analyze(nil, tc.cluster)
+			r := Analyze(nil, tc.cluster, Options{})
 			if diff := cmp.Diff(tc.want, findingsOf(r, tc.id)); diff != "" {
 				t.Errorf("%s findings (-want +got):\n%s", tc.id, diff)
 			}
@@ -477,7 +477,7 @@ func TestFindingSubjects(t *testing.T) {
 // whose fields TestJSONSchema pins (here: which rows there are).
 func TestJSONOutput(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, WriteJSON(&b, Analyze(nil, Cluster{})))
+	require.NoError(t, WriteJSON(&b, Analyze(nil, Cluster{}, Options{})))
 	wantEmpty := `{
   "verdict": "FAIL",
   "fails": 1,
@@ -515,7 +515,7 @@ func TestJSONOutput(t *testing.T) {
 	}
 
 	b.Reset()
-	require.NoError(t, WriteJSON(&b, Analyze(nil, haCluster().without("kube-scheduler-cp-b", "kube-scheduler-cp-c"))))
+	require.NoError(t, WriteJSON(&b, Analyze(nil, haCluster().without("kube-scheduler-cp-b", "kube-scheduler-cp-c"), Options{})))
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(b.Bytes(), &got))
 	var groups []any
@@ -696,7 +696,7 @@ Verdict: FAIL (10 fail, 1 warn)
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, text(t, Analyze(nil, tc.cluster))); diff != "" {
+			if diff := cmp.Diff(tc.want, text(t, Analyze(nil, tc.cluster, Options{}))); diff != "" {
 				t.Errorf("text report (-want +got):\n%s", diff)
 			}
 		})
@@ -734,7 +734,7 @@ func TestComponentOffRole(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := Analyze(policy.Default(), haCluster().with(tt.pod))
+			r := Analyze(policy.Default(), haCluster().with(tt.pod), Options{})
 			if diff := cmp.Diff(tt.want, findingsOf(r, IDComponentOffRole)); diff != "" {
 				t.Errorf("%s findings (-want +got):\n%s", IDComponentOffRole, diff)
 			}

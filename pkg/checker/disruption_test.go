@@ -113,7 +113,7 @@ func TestDisruptionNoReplicaToSpare(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := Analyze(tc.policy, tc.cluster)
+			r := Analyze(tc.policy, tc.cluster, Options{})
 			if diff := cmp.Diff(tc.want, r.Findings, ignoreMessages); diff != "" {
 				t.Errorf("findings (-want +got):\n%s\n%s", diff, text(t, r))
 			}
@@ -154,7 +154,7 @@ func TestPDBSelectorCoverage(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := Analyze(nil, tc.cluster)
+			r := Analyze(nil, tc.cluster, Options{})
 			if diff := cmp.Diff(tc.want, r.Findings, ignoreMessages); diff != "" {
 				t.Errorf("findings (-want +got):\n%s\n%s", diff, text(t, r))
 			}

@@ -31,7 +31,7 @@ import (
 func TestJSONSchema(t *testing.T) {
 	c := etcdEvents(haCluster(), statefulSet("kube-system", "etcd-events", 5), "cp-a", "cp-b", "cp-c").withNodes(nodeNotReady("cp-c"))
 	var b bytes.Buffer
-	if err := WriteJSON(&b, Analyze(nil, c)); err != nil {
+	if err := WriteJSON(&b, Analyze(nil, c, Options{})); err != nil {
 		t.Fatal(err)
 	}
 	var got struct {

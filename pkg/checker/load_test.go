@@ -117,7 +117,7 @@ func TestLoad(t *testing.T) {
 			if diff := cmp.Diff(tc.want, loadedOf(got)); diff != "" {
 				t.Errorf("loaded (-want +got):\n%s", diff)
 			}
-			if r := Analyze(nil, got); r.Verdict != VerdictPass {
+			if r := Analyze(nil, got, Options{}); r.Verdict != VerdictPass {
 				t.Errorf("verdict %s of the loaded HA cluster:\n%s", r.Verdict, text(t, r))
 			}
 		})

@@ -174,7 +174,7 @@ func TestFindingMessages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := Analyze(nil, tc.cluster)
+			r := Analyze(nil, tc.cluster, Options{})
 			if diff := cmp.Diff(tc.want, findingsOf(r, tc.id)); diff != "" {
 				t.Errorf("%s findings (-want +got):\n%s", tc.id, diff)
 			}

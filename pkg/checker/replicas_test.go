@@ -180,7 +180,7 @@ func TestReplicaRows(t *testing.T) {
 			if prefix == "" {
 				prefix = "kube-system/etcd"
 			}
-			r := Analyze(nil, tc.cluster)
+			r := Analyze(nil, tc.cluster, Options{})
 			var got []ComponentReplica
 			for _, row := range r.Replicas {
 				if strings.HasPrefix(row.Group, prefix) {

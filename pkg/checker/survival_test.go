@@ -171,7 +171,7 @@ func TestSurvivalCountsAvailableAgainstDesired(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := Analyze(nil, tc.cluster)
+			r := Analyze(nil, tc.cluster, Options{})
 			if diff := cmp.Diff(tc.want, r.Findings, ignoreMessages); diff != "" {
 				t.Errorf("findings (-want +got):\n%s\n%s", diff, text(t, r))
 			}
@@ -195,7 +195,7 @@ func TestSurvivalRowsUseDesiredSize(t *testing.T) {
 		{Level: "host", Domain: "h2", QuorumLost: loss},
 		{Level: "host", Domain: "h3", QuorumLost: loss},
 	}
-	r := Analyze(nil, c)
+	r := Analyze(nil, c, Options{})
 	if diff := cmp.Diff(want, r.Survival); diff != "" {
 		t.Errorf("survival (-want +got):\n%s", diff)
 	}

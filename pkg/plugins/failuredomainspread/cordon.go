@@ -26,6 +26,8 @@ import (
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
 	fwk "k8s.io/kube-scheduler/framework"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/shared"
 )
 
 // cordonWatch requeues the replicas waiting on a Required spread when a node
@@ -39,32 +41,47 @@ import (
 // follows cordons with its own node informer handler and activates the
 // waiting pods itself.
 //
+// One watch serves the plugin of every profile (one node and one pod
+// handler per informer factory): each waiting pod remembers the plugin
+// whose Filter rejected it, whose policy decides whether the cordon helps
+// and whose handle requeues it.
+//
 // The scheduler's handler and ours run on different goroutines, so the pod
 // may be retried before the scheduler's snapshot shows the cordon; PreFilter
 // therefore also treats the nodes this watch saw cordoned as cordoned.
 type cordonWatch struct {
-	logger   klog.Logger
-	activate func(klog.Logger, map[string]*v1.Pod)
+	logger klog.Logger
 
 	mu sync.Mutex
 	// waiting are the pods Filter rejected a node for, until they are
 	// reserved, bound or deleted.
-	waiting map[types.UID]*v1.Pod
+	waiting map[types.UID]waiter
 	// cordoned are the nodes the informer shows cordoned.
 	cordoned sets.Set[string]
 }
 
-func newCordonWatch(logger klog.Logger, activate func(klog.Logger, map[string]*v1.Pod)) *cordonWatch {
-	return &cordonWatch{logger: logger, activate: activate, waiting: map[types.UID]*v1.Pod{}, cordoned: sets.New[string]()}
+// waiter is a pod waiting for a domain, and the plugin (profile) that
+// rejected it.
+type waiter struct {
+	pod *v1.Pod
+	pl  *FailureDomainSpread
 }
 
-// watchCordons registers the handlers: nodes for cordons, pods to forget
-// the ones that stop waiting.
-func (pl *FailureDomainSpread) watchCordons(factory informers.SharedInformerFactory) error {
-	cw := pl.cordons
+// sharedCordonWatch returns the cordon watch of the informer factory,
+// registering its handlers the first time.
+func sharedCordonWatch(logger klog.Logger, factory informers.SharedInformerFactory) (*cordonWatch, error) {
+	return shared.Get(factory, "cordonwatch", func() (*cordonWatch, error) {
+		cw := &cordonWatch{logger: logger, waiting: map[types.UID]waiter{}, cordoned: sets.New[string]()}
+		return cw, cw.watch(factory)
+	})
+}
+
+// watch registers the handlers: nodes for cordons, pods to forget the ones
+// that stop waiting.
+func (cw *cordonWatch) watch(factory informers.SharedInformerFactory) error {
 	if _, err := factory.Core().V1().Nodes().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(obj any) { cw.observe(nil, asNode(obj)) },
-		UpdateFunc: func(oldObj, newObj any) { pl.nodeUpdated(asNode(oldObj), asNode(newObj)) },
+		UpdateFunc: func(oldObj, newObj any) { cw.nodeUpdated(asNode(oldObj), asNode(newObj)) },
 		DeleteFunc: func(obj any) { cw.observe(asNode(obj), nil) },
 	}); err != nil {
 		return err
@@ -101,25 +118,24 @@ func asNode(obj any) *v1.Node {
 }
 
 // nodeUpdated activates the waiting pods for which the cordon of the node
-// changes the spread's verdict (the queueing hint says so).
-func (pl *FailureDomainSpread) nodeUpdated(oldNode, newNode *v1.Node) {
-	cw := pl.cordons
+// changes the spread's verdict (their plugin's queueing hint says so).
+func (cw *cordonWatch) nodeUpdated(oldNode, newNode *v1.Node) {
 	cw.observe(oldNode, newNode)
 	if oldNode == nil || newNode == nil || oldNode.Spec.Unschedulable || !newNode.Spec.Unschedulable {
 		return
 	}
-	var pods map[string]*v1.Pod
-	for _, pod := range cw.waitingPods() {
-		if hint, err := pl.isSchedulableAfterNodeChange(cw.logger, pod, oldNode, newNode); err == nil && hint == fwk.Queue {
-			if pods == nil {
-				pods = map[string]*v1.Pod{}
+	byPlugin := map[*FailureDomainSpread]map[string]*v1.Pod{}
+	for _, w := range cw.waiters() {
+		if hint, err := w.pl.isSchedulableAfterNodeChange(cw.logger, w.pod, oldNode, newNode); err == nil && hint == fwk.Queue {
+			if byPlugin[w.pl] == nil {
+				byPlugin[w.pl] = map[string]*v1.Pod{}
 			}
-			pods[pod.Namespace+"/"+pod.Name] = pod
+			byPlugin[w.pl][w.pod.Namespace+"/"+w.pod.Name] = w.pod
 		}
 	}
-	if len(pods) > 0 {
+	for pl, pods := range byPlugin {
 		cw.logger.V(3).Info("Node cordoned: retrying the replicas waiting for its domain", "plugin", Name, "node", klog.KObj(newNode), "pods", len(pods))
-		cw.activate(cw.logger, pods)
+		pl.activate(cw.logger, pods)
 	}
 }
 
@@ -148,11 +164,11 @@ func (cw *cordonWatch) cordonedNodes() sets.Set[string] {
 	return cw.cordoned.Clone()
 }
 
-// wait records a pod Filter rejected a node for.
-func (cw *cordonWatch) wait(pod *v1.Pod) {
+// wait records a pod the plugin's Filter rejected a node for.
+func (cw *cordonWatch) wait(pl *FailureDomainSpread, pod *v1.Pod) {
 	cw.mu.Lock()
 	defer cw.mu.Unlock()
-	cw.waiting[pod.UID] = pod
+	cw.waiting[pod.UID] = waiter{pod: pod, pl: pl}
 }
 
 // done forgets a pod that no longer waits (reserved, bound or deleted).
@@ -162,12 +178,20 @@ func (cw *cordonWatch) done(pod *v1.Pod) {
 	delete(cw.waiting, pod.UID)
 }
 
-func (cw *cordonWatch) waitingPods() []*v1.Pod {
+func (cw *cordonWatch) waiters() []waiter {
 	cw.mu.Lock()
 	defer cw.mu.Unlock()
-	out := make([]*v1.Pod, 0, len(cw.waiting))
-	for _, p := range cw.waiting {
-		out = append(out, p)
+	out := make([]waiter, 0, len(cw.waiting))
+	for _, w := range cw.waiting {
+		out = append(out, w)
+	}
+	return out
+}
+
+func (cw *cordonWatch) waitingPods() []*v1.Pod {
+	var out []*v1.Pod
+	for _, w := range cw.waiters() {
+		out = append(out, w.pod)
 	}
 	return out
 }

@@ -94,3 +94,40 @@ func TestCordonActivatesWaitingReplicas(t *testing.T) {
 	case <-time.After(100 * time.Millisecond):
 	}
 }
+
+// One cordon watch serves every profile: a replica that waits in the second
+// profile is requeued through that profile's handle, by the one node
+// handler, and not through the first profile's.
+func TestCordonWatchIsSharedByProfiles(t *testing.T) {
+	nodes := []*v1.Node{cpVM("a1", "z1", "a").Obj(), cpVM("b1", "z1", "b").Obj()}
+	bound := schedulers("a1")
+	waiting := scheduler("waiting").Obj()
+	snap := cache.NewSnapshot(bound, nodes)
+	c := startCluster(t, nil, snap, nodes, append([]*v1.Pod{waiting}, bound...))
+	secondActivated := make(activations, 16)
+	second := c.addProfile(t, c.factory, "second", nil, snap, secondActivated)
+	require.Same(t, c.pl.cordons, second.cordons, "the profiles share one cordon watch")
+
+	infos, err := second.lister.NodeInfos().List()
+	require.NoError(t, err)
+	want := map[string]*fwk.Status{"a1": rejected(hostIDKey, "kube-system/kube-scheduler", "b", 0)}
+	if diff := cmp.Diff(want, filterAll(t, c.ctx, second, framework.NewCycleState(), waiting, infos)); diff != "" {
+		t.Fatalf("rejected nodes in the second profile (-want +got):\n%s", diff)
+	}
+
+	_, err = c.client.CoreV1().Nodes().Update(c.ctx, cpVM("b1", "z1", "b").Unschedulable(true).Obj(), metav1.UpdateOptions{})
+	require.NoError(t, err)
+	select {
+	case got := <-secondActivated:
+		if diff := cmp.Diff([]string{"kube-system/waiting"}, got); diff != "" {
+			t.Errorf("activated by the second profile (-want +got):\n%s", diff)
+		}
+	case <-time.After(wait):
+		t.Fatal("the cordon of b1 activated no pod in the second profile")
+	}
+	select {
+	case got := <-c.activated:
+		t.Errorf("the first profile activated %v, want nothing: the pod waits in the second", got)
+	case <-time.After(100 * time.Millisecond):
+	}
+}

@@ -43,6 +43,7 @@ import (
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/defaultbinder"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/queuesort"
 	plugintesting "k8s.io/kubernetes/pkg/scheduler/framework/plugins/testing"
+	schedconfig "k8s.io/kubernetes/pkg/scheduler/apis/config"
 	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 	"k8s.io/kubernetes/pkg/scheduler/metrics"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
@@ -188,6 +189,7 @@ type liveCluster struct {
 	ctx       context.Context
 	pl        *FailureDomainSpread
 	client    *clientsetfake.Clientset
+	factory   informers.SharedInformerFactory
 	activated activations
 }
 
@@ -200,19 +202,26 @@ func startCluster(t *testing.T, a *config.PolicyArgs, snap *cache.Snapshot, node
 	ctx, cancel := context.WithCancel(ctx)
 	t.Cleanup(cancel)
 	c := &liveCluster{ctx: ctx, client: clientsetfake.NewClientset(objects(nodes, withUIDs(pods))...), activated: make(activations, 16)}
-	factory := informers.NewSharedInformerFactory(c.client, 0)
-	fh, err := frameworkruntime.NewFramework(ctx, nil, nil,
-		frameworkruntime.WithInformerFactory(factory),
-		frameworkruntime.WithSnapshotSharedLister(snap),
-		frameworkruntime.WithPodActivator(c.activated))
-	require.NoError(t, err)
-	p, err := New(policies(t, a))(ctx, nil, fh)
-	require.NoError(t, err)
-	c.pl = p.(*FailureDomainSpread)
-	factory.Start(ctx.Done())
-	factory.WaitForCacheSync(ctx.Done())
+	c.factory = informers.NewSharedInformerFactory(c.client, 0)
+	c.pl = c.addProfile(t, c.factory, "", a, snap, c.activated)
+	c.factory.Start(ctx.Done())
+	c.factory.WaitForCacheSync(ctx.Done())
 	waitForHandlers(t, c.pl, nodes)
 	return c
+}
+
+// addProfile builds the plugin of one more profile over the same informer
+// factory, with its own pod activator.
+func (c *liveCluster) addProfile(t *testing.T, factory informers.SharedInformerFactory, profile string, a *config.PolicyArgs, snap *cache.Snapshot, activator activations) *FailureDomainSpread {
+	t.Helper()
+	fh, err := frameworkruntime.NewFramework(c.ctx, nil, &schedconfig.KubeSchedulerProfile{SchedulerName: profile},
+		frameworkruntime.WithInformerFactory(factory),
+		frameworkruntime.WithSnapshotSharedLister(snap),
+		frameworkruntime.WithPodActivator(activator))
+	require.NoError(t, err)
+	p, err := New(config.Policies{profile: policies(t, a).For(profile)})(c.ctx, nil, fh)
+	require.NoError(t, err)
+	return p.(*FailureDomainSpread)
 }
 
 // filterAll runs PreFilter, then Filter on every node, as the framework

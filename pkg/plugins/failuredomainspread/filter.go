@@ -153,7 +153,7 @@ func (pl *FailureDomainSpread) Filter(ctx context.Context, cycleState fwk.CycleS
 					"pod", klog.KObj(pod), "node", klog.KObj(node), "group", s.group, "level", r.key, "domain", d, "replicas", c, "emptiest", r.minDomain, "min", r.min)
 			}
 			if s.waiting.CompareAndSwap(false, true) {
-				pl.cordons.wait(pod)
+				pl.cordons.wait(pl, pod)
 			}
 			return fwk.NewStatus(fwk.Unschedulable, r.reason)
 		}

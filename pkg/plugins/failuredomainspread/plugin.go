@@ -65,8 +65,10 @@ type FailureDomainSpread struct {
 	// pods to those nodes.
 	roles *roleindex.Index
 	// cordons requeues waiting replicas on a cordon, which the scheduler
-	// reports no event for.
+	// reports no event for; shared by the profiles.
 	cordons *cordonWatch
+	// activate requeues pods through the profile's handle.
+	activate func(klog.Logger, map[string]*v1.Pod)
 	// comparisonOps: tolerations may use Lt/Gt (feature
 	// TaintTolerationComparisonOperators), as for TaintToleration.
 	comparisonOps bool
@@ -104,7 +106,7 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 			comparisonOps: plfeature.NewSchedulerFeaturesFromGates(utilfeature.DefaultFeatureGate).EnableTaintTolerationComparisonOperators,
 			// The framework gets its queue (PodActivator) after New;
 			// h.Activate looks it up when called.
-			cordons: newCordonWatch(klog.FromContext(ctx), h.Activate),
+			activate: h.Activate,
 		}
 		f := h.SharedInformerFactory()
 		if f == nil {
@@ -116,7 +118,7 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		if pl.roles, err = roleindex.Shared(f); err != nil {
 			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
 		}
-		if err := pl.watchCordons(f); err != nil {
+		if pl.cordons, err = sharedCordonWatch(klog.FromContext(ctx), f); err != nil {
 			return nil, fmt.Errorf("%s: watching cordons: %w", Name, err)
 		}
 		klog.FromContext(ctx).V(2).Info("Spread levels loaded", "plugin", Name, "profile", h.ProfileName(), "levels", p.Levels, "requiredLevels", p.RequiredLevels)
