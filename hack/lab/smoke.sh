@@ -62,6 +62,27 @@ if [ -e "$LAB_KUBECONFIG" ]; then
     echo "FAIL: ha-check policy should read the lab's ConfigMap; first line: $source_line"
     fail=1
   fi
+  # A component added to the scheduler's configuration (in the ConfigMap)
+  # is audited by the checker, no flag: lab-dns, put before kube-dns.
+  base=$(kubectl -n kube-system get configmap ha-scheduler-config -o jsonpath='{.data.config\.yaml}')
+  {
+    sed -n '1,/^  pluginConfig:$/p' <<<"$base"
+    bin/ha-check policy --kubeconfig "$LAB_KUBECONFIG" | grep -v '^#' | tail -n +2 |
+      awk '{ print "  " $0 }
+           /^    components:$/ { print "      - name: lab-dns\n        selectors: [{matchLabels: {k8s-app: kube-dns}}]\n        nodeRole: ControlPlane\n        spread: Required" }'
+    printf '  - name: DisruptionGuard\n    args:\n      mode: Strict\n'
+  } >"$LAB_DIR/custom-config.yaml"
+  kubectl -n kube-system create configmap ha-scheduler-config --from-file=config.yaml="$LAB_DIR/custom-config.yaml" --dry-run=client -o yaml |
+    kubectl label --local -f - -o yaml app.kubernetes.io/part-of=ha-scheduler app.kubernetes.io/component=scheduler-config |
+    kubectl apply -f - >/dev/null
+  custom_row=$(bin/ha-check --kubeconfig "$LAB_KUBECONFIG" 2>&1 | grep -E '^  kube-system/lab-dns +ControlPlane +Required ' || true)
+  if [ -n "$custom_row" ]; then
+    echo "ok: a component added to the scheduler's configuration is audited without a flag:"
+    echo "$custom_row"
+  else
+    echo "FAIL: ha-check does not report the component lab-dns added to the ConfigMap's policy ($LAB_DIR/custom-config.yaml)"
+    fail=1
+  fi
   sneaky=$(kubectl -n shop get pod sneaky -o go-template='{{.status.phase}} {{or .spec.nodeName "-"}}' 2>/dev/null || echo "missing -")
   why=$(kubectl -n shop get pod sneaky -o jsonpath='{.status.conditions[?(@.type=="PodScheduled")].message}' 2>/dev/null || true)
   if [ "$sneaky" = "Pending -" ] && [[ $why == *"reserved for control-plane components"* ]]; then
