@@ -12,7 +12,9 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-# ha-scheduler image: `make image` (docker or podman). Multi-stage: the
+# ha-scheduler image with docker or podman: `make image-docker`, the
+# alternative to `make image` (hack/image, no container engine; same binary
+# path, entrypoint and user, checked by its test). Multi-stage: the
 # binary is built exactly as `make build` builds it (CGO_ENABLED=0, the
 # version stamped by ldflags), then copied alone onto distroless/static,
 # which runs it as the nonroot user 65532.

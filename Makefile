@@ -36,9 +36,10 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
-build: ## Build bin/ha-scheduler and bin/ha-check
+build: ## Build bin/ha-scheduler and bin/ha-check (and bin/kubectl-ha, the kubectl plugin: a link to ha-check)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN_DIR)/ha-scheduler ./cmd/scheduler
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN_DIR)/ha-check ./cmd/ha-check
+	ln -sf ha-check $(BIN_DIR)/kubectl-ha
 
 .PHONY: binaries
 binaries: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl from the pinned modules (cached)
@@ -48,8 +49,9 @@ binaries: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl fro
 test: test-unit test-integration test-lab ## Run every test (unit, integration, lab smoke test): the test command
 
 .PHONY: test-unit
-test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora)
+test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the image, hack/image)
 	$(GO) test ./pkg/... ./cmd/... ./test/manifests/...
+	cd hack/image && $(GO) test -timeout 60m ./...
 
 .PHONY: test-integration
 test-integration: build ## Integration tests: real etcd, kube-apiserver and the ha-scheduler binary
@@ -87,6 +89,7 @@ verify: $(GOLANGCI_LINT) $(LOGCHECK) ## gofmt, go vet, golangci-lint, license he
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GOLANGCI_LINT) run ./...
+	cd hack/image && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
 	@$(MAKE) --no-print-directory -k verify-boilerplate verify-logging
 
 .PHONY: verify-boilerplate
@@ -103,24 +106,48 @@ verify-logging: $(LOGCHECK) ## Structured, contextual logging (logcheck, sigs.k8
 clean: ## Remove built binaries (keeps the cached Kubernetes binaries in _output)
 	rm -rf $(BIN_DIR)
 
-# Container image (Dockerfile): docker or podman, whichever is installed.
-IMAGE            ?= ha-scheduler
-# A tag cannot hold "+": v1.37.2-ha.0.1.0 for version v1.37.2+ha.0.1.0.
-IMAGE_TAG        ?= $(KUBE_VERSION)-ha.$(HA_RELEASE)
-CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
+# Container image without a container engine (hack/image, go-containerregistry):
+# ha-scheduler cross-compiled as `make build` builds it, for linux/amd64 and
+# linux/arm64, each binary alone in an image with no base (user 65532), both
+# in one OCI index: the OCI layout _output/image and the same as one file,
+# _output/ha-scheduler-image.tar. The reference is
+# <REGISTRY>/ha-scheduler:<version>, by default ghcr.io/ha-scheduler, the one
+# the manifests name (hack/image's test checks they agree). SOURCE_DATE_EPOCH
+# sets the image's timestamps (default: 1970).
+REGISTRY   ?=
+IMAGE_TOOL  = cd hack/image && $(GO) run . -root ../.. -go "$(GO)" -registry "$(REGISTRY)"
 
 .PHONY: image
-image: ## Build the container image ha-scheduler:<version> with docker or podman (IMAGE=, IMAGE_TAG= to override)
+image: ## Build the image (linux/amd64 + linux/arm64, no docker needed) into _output/image and _output/ha-scheduler-image.tar (REGISTRY= names another registry)
+	$(IMAGE_TOOL)
+
+.PHONY: image-push
+image-push: ## Build the image and push it to REGISTRY/ha-scheduler:<version> (REGISTRY= required; credentials of docker login)
+	@if [ -z "$(REGISTRY)" ]; then \
+	  echo "make image-push: set REGISTRY, e.g. make image-push REGISTRY=registry.example.com/platform" >&2; \
+	  exit 1; \
+	fi
+	$(IMAGE_TOOL) -push
+
+# The same image from the Dockerfile, with docker or podman (one platform,
+# the engine's; distroless/static:nonroot as base), tagged with the same
+# reference.
+CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
+
+.PHONY: image-docker
+image-docker: ## Alternative: build the image from the Dockerfile with docker or podman (REGISTRY= as for image)
 	@if [ -z "$(CONTAINER_ENGINE)" ]; then \
-	  echo "make image: neither docker nor podman is installed here; install one, or set CONTAINER_ENGINE=<command>" >&2; \
+	  echo "make image-docker: neither docker nor podman is installed here; use make image, install one, or set CONTAINER_ENGINE=<command>" >&2; \
 	  exit 1; \
 	fi
 	@if ! $(CONTAINER_ENGINE) info >/dev/null 2>&1; then \
-	  echo "make image: $(CONTAINER_ENGINE) is installed but cannot build here (is its daemon/service running?)" >&2; \
+	  echo "make image-docker: $(CONTAINER_ENGINE) is installed but cannot build here (is its daemon/service running?)" >&2; \
 	  exit 1; \
 	fi
-	$(CONTAINER_ENGINE) build -t $(IMAGE):$(IMAGE_TAG) .
-	@echo "built $(IMAGE):$(IMAGE_TAG) with $(CONTAINER_ENGINE)"
+	@ref=$$($(IMAGE_TOOL) -print-ref) && \
+	  echo "$(CONTAINER_ENGINE) build -t $$ref ." && \
+	  $(CONTAINER_ENGINE) build -t "$$ref" . && \
+	  echo "built $$ref with $(CONTAINER_ENGINE)"
 
 # Scale benchmark (test/scale, docs/performance.md): data items, placement
 # files and the log go to SCALE_OUT; SCALE_BENCH picks workloads (a -bench

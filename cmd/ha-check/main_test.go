@@ -19,6 +19,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -26,6 +27,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,19 +38,23 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
 // fakeAPI is what apiServer serves: the lists ha-check reads, and the
 // paths it answers 403 Forbidden, as an API server does where RBAC denies
-// the list.
+// the list. Every request is handed to seen, when set.
 type fakeAPI struct {
 	nodes        []v1.Node
 	pods         []v1.Pod
 	statefulSets []appsv1.StatefulSet
 	configMaps   []v1.ConfigMap
 	forbidden    []string
+	seen         func(*http.Request)
+	// tls serves HTTPS: clients send credentials over HTTPS only.
+	tls bool
 }
 
 const (
@@ -57,7 +63,8 @@ const (
 	configMapsPath   = "/api/v1/configmaps"
 )
 
-// apiServer serves the lists ha-check reads.
+// apiServer serves the lists ha-check reads, ConfigMaps of one namespace
+// too.
 func apiServer(t *testing.T, api fakeAPI) *httptest.Server {
 	t.Helper()
 	lists := map[string]any{
@@ -69,7 +76,18 @@ func apiServer(t *testing.T, api fakeAPI) *httptest.Server {
 		replicaSetsPath:  &appsv1.ReplicaSetList{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "ReplicaSetList"}},
 		configMapsPath:   &v1.ConfigMapList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMapList"}, Items: api.configMaps},
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	for _, cm := range api.configMaps {
+		path := "/api/v1/namespaces/" + cm.Namespace + "/configmaps"
+		if lists[path] == nil {
+			lists[path] = &v1.ConfigMapList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMapList"}}
+		}
+		l := lists[path].(*v1.ConfigMapList)
+		l.Items = append(l.Items, cm)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if api.seen != nil {
+			api.seen(r)
+		}
 		w.Header().Set("Content-Type", "application/json")
 		if slices.Contains(api.forbidden, r.URL.Path) {
 			w.WriteHeader(http.StatusForbidden)
@@ -80,19 +98,89 @@ func apiServer(t *testing.T, api fakeAPI) *httptest.Server {
 			})
 			return
 		}
-		if r.URL.Path == configMapsPath && r.URL.Query().Get("labelSelector") != ConfigSelector {
+		if strings.HasSuffix(r.URL.Path, "/configmaps") && r.URL.Query().Get("labelSelector") != ConfigSelector {
 			http.Error(w, "unexpected label selector "+r.URL.Query().Get("labelSelector"), http.StatusBadRequest)
 			return
 		}
 		l, ok := lists[r.URL.Path]
 		if !ok {
-			http.NotFound(w, r)
-			return
+			if strings.HasSuffix(r.URL.Path, "/configmaps") {
+				l = &v1.ConfigMapList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMapList"}}
+			} else {
+				http.NotFound(w, r)
+				return
+			}
 		}
 		_ = json.NewEncoder(w).Encode(l)
 	}))
+	if api.tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// cluster is what ha-check reads from api.
+func (api fakeAPI) cluster() checker.Cluster {
+	var c checker.Cluster
+	for i := range api.nodes {
+		c.Nodes = append(c.Nodes, &api.nodes[i])
+	}
+	for i := range api.pods {
+		c.Pods = append(c.Pods, &api.pods[i])
+	}
+	if slices.Contains(api.forbidden, statefulSetsPath) {
+		c.Forbidden = append(c.Forbidden, checker.ForbiddenStatefulSets)
+	} else {
+		for i := range api.statefulSets {
+			c.StatefulSets = append(c.StatefulSets, &api.statefulSets[i])
+		}
+	}
+	if slices.Contains(api.forbidden, replicaSetsPath) {
+		c.Forbidden = append(c.Forbidden, checker.ForbiddenReplicaSets)
+	}
+	return c
+}
+
+// defaultPolicy is the default policy, adjusted.
+func defaultPolicy(t *testing.T, adjust func(*config.PolicyArgs)) *policy.Policy {
+	t.Helper()
+	args := &config.PolicyArgs{}
+	if adjust != nil {
+		adjust(args)
+	}
+	config.SetDefaultsPolicyArgs(args)
+	p, err := args.Policy()
+	require.NoError(t, err)
+	return p
+}
+
+// analyze is the report of api's cluster under p, as ha-check makes it.
+func analyze(api fakeAPI, p *policy.Policy) *checker.Report {
+	return checker.Analyze(p, api.cluster(), checker.Options{SCSRevision: checker.SCSRevisionCurrent})
+}
+
+// textOf is the text report of api's cluster under p, the policy from
+// source.
+func textOf(t *testing.T, source string, api fakeAPI, p *policy.Policy) string {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, writeText(&b, newReportObject(source, analyze(api, p))))
+	return b.String()
+}
+
+// output is a run's exit code and what it wrote.
+type output struct {
+	Code           int
+	Stdout, Stderr string
+}
+
+func runOutput(args ...string) output {
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return output{Code: code, Stdout: stdout.String(), Stderr: stderr.String()}
 }
 
 func kubeconfigFor(t *testing.T, server string) string {
@@ -147,106 +235,273 @@ func etcdStatefulSet(replicas int32) appsv1.StatefulSet {
 
 func TestRun(t *testing.T) {
 	nodes := []v1.Node{cpNode("cp-a", "a", "h1"), cpNode("cp-b", "b", "h2"), cpNode("cp-c", "c", "h3")}
-	good := apiServer(t, fakeAPI{nodes: nodes})
-	userOnMaster := apiServer(t, fakeAPI{nodes: nodes, pods: []v1.Pod{{
+	goodAPI := fakeAPI{nodes: nodes}
+	good := apiServer(t, goodAPI)
+	userOnMasterAPI := fakeAPI{nodes: nodes, pods: []v1.Pod{{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "logging", Name: "agent"},
 		Spec:       v1.PodSpec{NodeName: "cp-a"},
 		Status:     v1.PodStatus{Phase: v1.PodRunning},
-	}}})
+	}}}
+	userOnMaster := apiServer(t, userOnMasterAPI)
 	// An etcd StatefulSet of five with three members, one per zone: any
 	// zone's failure leaves two of five.
 	etcd := []v1.Pod{etcdMember("etcd-0", "cp-a"), etcdMember("etcd-1", "cp-b"), etcdMember("etcd-2", "cp-c")}
-	etcdOfFive := apiServer(t, fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)}})
+	etcdOfFiveAPI := fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)}}
+	etcdOfFive := apiServer(t, etcdOfFiveAPI)
 	// The same where the checker may not list StatefulSets or ReplicaSets:
 	// it sizes etcd by its three pods, passes, and says what it could not
 	// read.
-	etcdForbidden := apiServer(t, fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)},
-		forbidden: []string{statefulSetsPath, replicaSetsPath}})
+	etcdForbiddenAPI := fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)},
+		forbidden: []string{statefulSetsPath, replicaSetsPath}}
+	etcdForbidden := apiServer(t, etcdForbiddenAPI)
 	// A list other than the controllers' forbidden is an error.
 	podsForbidden := apiServer(t, fakeAPI{nodes: nodes, forbidden: []string{"/api/v1/pods"}})
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
 
+	const noConfig = "default policy (no ha-scheduler configuration found)"
+	defaults := defaultPolicy(t, nil)
+	// The etcd finding the checker must name (pkg/checker tests every
+	// message; this one shows the whole cluster was read).
+	require.Contains(t, textOf(t, noConfig, etcdOfFiveAPI, defaults),
+		`FAIL  survival.zone-loses-quorum: if zone "a" failed, kube-system/etcd (StatefulSet etcd) would keep 2 of 5 members (3 available now) and lose its quorum (needs 3)`)
+	require.Contains(t, textOf(t, noConfig, etcdForbiddenAPI, defaults),
+		"WARN  survival.desired-size-unknown: listing statefulsets.apps and replicasets.apps is forbidden")
+
 	tests := []struct {
-		name       string
-		args       []string
-		want       int
-		wantStdout string
-		wantStderr string
+		name string
+		args []string
+		want output
+		// stderrPrefix, when set, is the start of stderr (the rest names
+		// a port), and want.Stderr is not compared.
+		stderrPrefix string
 	}{
-		{name: "help", args: []string{"-h"}, want: 0, wantStderr: "Usage: ha-check"},
-		{name: "bad flag", args: []string{"--nope"}, want: 1, wantStderr: "not defined"},
-		{name: "stray argument", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "extra"}, want: 1, wantStderr: "unexpected arguments"},
-		{name: "bad output", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "--output", "yaml"}, want: 1, wantStderr: "text or json"},
-		{name: "missing kubeconfig", args: []string{"--kubeconfig", "/nonexistent/kubeconfig"}, want: 1, wantStderr: "kubeconfig"},
-		{name: "unknown context", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "--context", "prod"}, want: 1, wantStderr: "prod"},
-		// The policy is resolved first: without --config, from the cluster.
-		{name: "unreachable cluster", args: []string{"--kubeconfig", kubeconfigFor(t, closed.URL), "--timeout", "5s"}, want: 1, wantStderr: "listing ConfigMaps"},
 		{
-			name: "unreachable cluster, policy from --config",
-			args: []string{"--kubeconfig", kubeconfigFor(t, closed.URL), "--timeout", "5s", "--config", "../../manifests/secondary/config.yaml"},
-			want: 1, wantStderr: "ha-check: reading the cluster at " + closed.URL + ": listing nodes",
+			name: "bad flag", args: []string{"--nope"},
+			want: output{Code: exitError, Stderr: "ha-check: unknown flag: --nope\nSee 'ha-check --help' for usage.\n"},
 		},
-		{name: "pass", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL)}, want: 0, wantStdout: "Verdict: PASS"},
-		{name: "fail", args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL)}, want: 2, wantStdout: "Verdict: FAIL"},
-		{name: "fail as JSON", args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL), "-o", "json"}, want: 2, wantStdout: `"verdict": "FAIL"`},
+		{
+			name: "stray argument", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "extra"},
+			want: output{Code: exitError, Stderr: "ha-check: unknown command \"extra\"\nSee 'ha-check --help' for usage.\n"},
+		},
+		{
+			name: "a mistyped command", args: []string{"polcy"},
+			want: output{Code: exitError, Stderr: "ha-check: unknown command \"polcy\"; did you mean policy?\nSee 'ha-check --help' for usage.\n"},
+		},
+		{
+			name: "bad output", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "--output", "xml"},
+			want: output{Code: exitError, Stderr: "ha-check: --output must be text, wide, json, yaml, jsonpath=..., jsonpath-file=..., go-template=... or go-template-file=..., not \"xml\"\n" +
+				"See 'ha-check --help' for usage.\n"},
+		},
+		{
+			name: "bad --fail-on", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "--fail-on", "error"},
+			want: output{Code: exitError, Stderr: "ha-check: --fail-on must be fail or warn, not \"error\"\nSee 'ha-check --help' for usage.\n"},
+		},
+		{
+			name: "bad --scs-revision", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "--scs-revision", "v1"},
+			want: output{Code: exitError, Stderr: "ha-check: --scs-revision: unknown SCS revision \"v1\": valid revisions of scs-0214 are " + scsRevisionsHelp() + "\n" +
+				"See 'ha-check --help' for usage.\n"},
+		},
+		{
+			name: "missing kubeconfig", args: []string{"--kubeconfig", "/nonexistent/kubeconfig"},
+			want: output{Code: exitError, Stderr: "ha-check: loading kubeconfig: stat /nonexistent/kubeconfig: no such file or directory\n"},
+		},
+		{
+			name: "unknown context", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "--context", "prod"},
+			want: output{Code: exitError, Stderr: "ha-check: loading kubeconfig: context \"prod\" does not exist\n"},
+		},
+		// The policy is resolved first: without --config, from the cluster.
+		{
+			name: "unreachable cluster", args: []string{"--kubeconfig", kubeconfigFor(t, closed.URL), "--timeout", "5s"},
+			want:         output{Code: exitError},
+			stderrPrefix: "ha-check: listing ConfigMaps (" + ConfigSelector + "): Get \"" + closed.URL + "/api/v1/configmaps?",
+		},
+		{
+			name:         "unreachable cluster, policy from --config",
+			args:         []string{"--kubeconfig", kubeconfigFor(t, closed.URL), "--timeout", "5s", "--config", "../../manifests/secondary/config.yaml"},
+			want:         output{Code: exitError},
+			stderrPrefix: "ha-check: reading the cluster at " + closed.URL + ": listing nodes: Get \"" + closed.URL + "/api/v1/nodes?limit=500\": ",
+		},
+		{
+			name: "pass", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL)},
+			want: output{Code: exitPass, Stdout: textOf(t, noConfig, goodAPI, defaults)},
+		},
+		{
+			name: "fail", args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL)},
+			want: output{Code: exitFail, Stdout: textOf(t, noConfig, userOnMasterAPI, defaults)},
+		},
 		{
 			name: "etcd StatefulSet of five with three members fails",
 			args: []string{"--kubeconfig", kubeconfigFor(t, etcdOfFive.URL)},
-			want: 2, wantStdout: `FAIL  survival.zone-loses-quorum: if zone "a" failed, kube-system/etcd (StatefulSet etcd) would keep 2 of 5 members (3 available now) and lose its quorum (needs 3)`,
+			want: output{Code: exitFail, Stdout: textOf(t, noConfig, etcdOfFiveAPI, defaults)},
 		},
 		{
 			name: "controllers forbidden: a warning, not an error",
 			args: []string{"--kubeconfig", kubeconfigFor(t, etcdForbidden.URL)},
-			want: 0, wantStdout: "WARN  survival.desired-size-unknown: listing statefulsets.apps and replicasets.apps is forbidden",
+			want: output{Code: exitPass, Stdout: textOf(t, noConfig, etcdForbiddenAPI, defaults)},
 		},
 		{
 			name: "pods forbidden: an error",
 			args: []string{"--kubeconfig", kubeconfigFor(t, podsForbidden.URL)},
-			want: 1, wantStderr: "listing pods: forbidden",
+			want: output{Code: exitError, Stderr: "ha-check: reading the cluster at " + podsForbidden.URL +
+				": listing pods: forbidden: User \"checker\" cannot list resource at the cluster scope\n"},
 		},
 		{
 			name: "trusted namespace",
 			args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL), "--trusted-namespace", "logging"},
-			want: 0, wantStdout: "Verdict: PASS",
+			want: output{Code: exitPass, Stdout: textOf(t, noConfig, userOnMasterAPI, defaultPolicy(t, func(a *config.PolicyArgs) {
+				a.TrustedNamespaces = []string{"kube-system", "logging"}
+			}))},
+		},
+		{
+			name: "empty trusted namespace",
+			args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL), "--trusted-namespace="},
+			want: output{Code: exitError, Stderr: "ha-check: --trusted-namespace: empty namespace\n"},
 		},
 		{
 			name: "compact cluster",
 			args: []string{"--kubeconfig", kubeconfigFor(t, userOnMaster.URL), "--allow-user-workloads-on-control-plane"},
-			want: 0, wantStdout: "Verdict: PASS",
+			want: output{Code: exitPass, Stdout: textOf(t, noConfig, userOnMasterAPI, defaultPolicy(t, func(a *config.PolicyArgs) {
+				a.AllowUserWorkloadsOnControlPlane = true
+			}))},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			if got := run(tc.args, &stdout, &stderr); got != tc.want {
-				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tc.want, stdout.String(), stderr.String())
+			got := runOutput(tc.args...)
+			if tc.stderrPrefix != "" {
+				require.True(t, strings.HasPrefix(got.Stderr, tc.stderrPrefix), "stderr:\n%s\nwant it to start with:\n%s", got.Stderr, tc.stderrPrefix)
+				got.Stderr = ""
 			}
-			if !strings.Contains(stdout.String(), tc.wantStdout) {
-				t.Errorf("stdout lacks %q:\n%s", tc.wantStdout, stdout.String())
-			}
-			if !strings.Contains(stderr.String(), tc.wantStderr) {
-				t.Errorf("stderr lacks %q:\n%s", tc.wantStderr, stderr.String())
-			}
-			if tc.want == 1 && tc.name != "help" && stdout.Len() > 0 {
-				t.Errorf("an error printed a report:\n%s", stdout.String())
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("run (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
 // With no kubeconfig anywhere (and not in a pod) the command fails with a
-// reason, it does not guess a server.
+// reason, it does not guess a server (kubectl would try localhost:8080).
 func TestRunNoKubeconfig(t *testing.T) {
 	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "absent"))
 	t.Setenv("HOME", t.TempDir())
 	t.Setenv("KUBERNETES_SERVICE_HOST", "")
-	var stdout, stderr bytes.Buffer
-	if got := run(nil, &stdout, &stderr); got != 1 {
-		t.Errorf("exit code %d, want 1; stderr:\n%s", got, stderr.String())
+	want := output{Code: exitError, Stderr: "ha-check: loading kubeconfig: no kubeconfig found ($KUBECONFIG, ~/.kube/config) and not running in a pod: pass --kubeconfig, or --server and credentials\n"}
+	if diff := cmp.Diff(want, runOutput()); diff != "" {
+		t.Errorf("run (-want +got):\n%s", diff)
 	}
-	if !strings.HasPrefix(stderr.String(), "ha-check: ") {
-		t.Errorf("stderr: %q", stderr.String())
+}
+
+// kubectl's connection flags reach the client: --server and --token
+// without a kubeconfig (with --certificate-authority or
+// --insecure-skip-tls-verify), --context and --user of a kubeconfig, and
+// --namespace narrows the search for the scheduler's ConfigMap.
+func TestConnectionFlags(t *testing.T) {
+	nodes := []v1.Node{cpNode("cp-a", "a", "h1"), cpNode("cp-b", "b", "h2"), cpNode("cp-c", "c", "h3")}
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	api := fakeAPI{nodes: nodes, configMaps: []v1.ConfigMap{
+		configMap("kube-system", "ha-scheduler-config-abc", vaultConfig, time.Now()),
+		configMap("tools", "ha-scheduler-config-tools", shippedPlugins, time.Now()),
+	}, seen: func(r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, r.Header.Get("Authorization")+" "+r.URL.Path)
+	}, tls: true}
+	srv := apiServer(t, api)
+	ca := filepath.Join(t.TempDir(), "ca.crt")
+	require.NoError(t, os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600))
+	requests := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		defer func() { seen = nil }()
+		return seen
+	}
+	every := func(auth string, configMaps string) []string {
+		var want []string
+		for _, path := range []string{configMaps, "/api/v1/nodes", "/api/v1/pods", "/apis/policy/v1/poddisruptionbudgets", statefulSetsPath, replicaSetsPath} {
+			want = append(want, auth+" "+path)
+		}
+		return want
+	}
+	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "absent"))
+	t.Setenv("HOME", t.TempDir())
+	// A kubeconfig of two users, the current one without credentials.
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	require.NoError(t, os.WriteFile(kubeconfig, []byte(`apiVersion: v1
+kind: Config
+clusters:
+- name: lab
+  cluster: {server: `+srv.URL+`, certificate-authority: `+ca+`}
+contexts:
+- name: lab
+  context: {cluster: lab, user: nobody}
+- name: admin
+  context: {cluster: lab, user: admin}
+current-context: lab
+users:
+- name: nobody
+  user: {}
+- name: admin
+  user: {token: admin-token}
+`), 0o600))
+
+	tests := []struct {
+		name         string
+		args         []string
+		wantRequests []string
+		wantSource   string
+	}{
+		{
+			name:         "--server and --token without a kubeconfig",
+			args:         []string{"--server", srv.URL, "--token", "secret", "--certificate-authority", ca},
+			wantRequests: every("Bearer secret", configMapsPath),
+			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found, kube-system preferred, then the newest; not used: tools/ha-scheduler-config-tools)",
+		},
+		{
+			name:         "-s and --token",
+			args:         []string{"-s", srv.URL, "--token", "secret", "--insecure-skip-tls-verify"},
+			wantRequests: every("Bearer secret", configMapsPath),
+			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found, kube-system preferred, then the newest; not used: tools/ha-scheduler-config-tools)",
+		},
+		{
+			name:         "--context",
+			args:         []string{"--kubeconfig", kubeconfig, "--context", "admin"},
+			wantRequests: every("Bearer admin-token", configMapsPath),
+			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found, kube-system preferred, then the newest; not used: tools/ha-scheduler-config-tools)",
+		},
+		{
+			name:         "--user",
+			args:         []string{"--kubeconfig", kubeconfig, "--user", "admin"},
+			wantRequests: every("Bearer admin-token", configMapsPath),
+			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found, kube-system preferred, then the newest; not used: tools/ha-scheduler-config-tools)",
+		},
+		{
+			name:         "--namespace: the ConfigMap of that namespace",
+			args:         []string{"--kubeconfig", kubeconfig, "--context", "admin", "--namespace", "tools"},
+			wantRequests: every("Bearer admin-token", "/api/v1/namespaces/tools/configmaps"),
+			wantSource:   "ConfigMap tools/ha-scheduler-config-tools, profile ha-scheduler",
+		},
+		{
+			name:         "-n: a namespace without one",
+			args:         []string{"--kubeconfig", kubeconfig, "--context", "admin", "-n", "default"},
+			wantRequests: every("Bearer admin-token", "/api/v1/namespaces/default/configmaps"),
+			wantSource:   "default policy (no ha-scheduler configuration found in namespace default)",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := runOutput(append(tc.args, "-o", "jsonpath={.policySource}")...)
+			require.Empty(t, got.Stderr)
+			if diff := cmp.Diff(tc.wantSource, got.Stdout); diff != "" {
+				t.Errorf("policy source (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantRequests, requests()); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -335,12 +590,9 @@ func runJSON(t *testing.T, args []string) outcome {
 		require.Empty(t, text.String(), "an error printed a report")
 		return got
 	}
-	var report struct {
-		PolicySource string          `json:"policySource"`
-		Verdict      checker.Verdict `json:"verdict"`
-		Findings     []checker.Finding
-	}
+	var report reportObject
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &report), "stdout:\n%s", stdout.String())
+	require.Equal(t, "ha-check.ha-scheduler.io/v1alpha1 Report", report.APIVersion+" "+report.Kind)
 	got.PolicySource, got.Verdict = report.PolicySource, report.Verdict
 	for _, f := range report.Findings {
 		got.Findings = append(got.Findings, fmt.Sprintf("%s %s", f.Severity, f.ID))

@@ -18,168 +18,70 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"slices"
 	"strings"
 
-	v1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation/field"
-	"k8s.io/client-go/kubernetes"
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
-	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
-	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
-// The ConfigMap the manifests install holds the scheduler configuration
-// under ConfigKey; ConfigSelector finds it (manifests/secondary's
-// configMapGenerator sets both labels).
-const (
-	ConfigSelector = "app.kubernetes.io/part-of=ha-scheduler,app.kubernetes.io/component=scheduler-config"
-	ConfigKey      = "config.yaml"
-	// preferredNamespace is where the manifests install the scheduler.
-	preferredNamespace = "kube-system"
-)
+// newPolicyCommand is `ha-check policy`: it prints the policy the checker
+// would audit with (the scheduler's), every default filled in, as the
+// HAPolicy entry of a profile's pluginConfig, ready to be edited and
+// written back.
+func newPolicyCommand(c *common) *cobra.Command {
+	return &cobra.Command{
+		Use:   "policy",
+		Short: "Print the effective policy, every default filled in",
+		Long: `Print the policy the check audits with, every default filled in, as the
+HAPolicy entry of the profile's pluginConfig (docs/policy.md): from --config
+(and --profile), else the ha-scheduler configuration ConfigMap in the
+cluster, else the default policy that --trusted-namespace and
+--allow-user-workloads-on-control-plane adjust. A comment above it says
+which.
 
-// policySource is the policy the cluster is audited with, as written (args,
-// every default filled in) and compiled, and where it came from, in words.
-type policySource struct {
-	args   *config.PolicyArgs
-	policy *policy.Policy
-	text   string
-}
+Exit code 0, or 1 on error.`,
+		Example: `  # The policy of a configuration file
+  ha-check policy --config manifests/secondary/config.yaml
 
-// resolvePolicy returns the policy to audit with: --config's, else the
-// ha-scheduler ConfigMap's, else the default adjusted by the default-policy
-// flags. The cluster is contacted only for the ConfigMap.
-func resolvePolicy(ctx context.Context, o *options, conn *connection) (*policySource, error) {
-	defaultPolicyFlags := len(o.trusted) > 0 || o.allowCP
-	if o.configFile != "" {
-		if defaultPolicyFlags {
-			return nil, errors.New("--trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy; with --config the policy is the configuration's: set them there")
-		}
-		data, err := os.ReadFile(o.configFile)
-		if err != nil {
-			return nil, fmt.Errorf("--config: %w", err)
-		}
-		res, err := policysource.Load(data, o.profile)
-		if err != nil {
-			return nil, fmt.Errorf("--config %s: %w", o.configFile, err)
-		}
-		return &policySource{args: res.Args, policy: res.Policy, text: fmt.Sprintf("file %s, profile %s", o.configFile, res.Profile)}, nil
-	}
-	cs, err := conn.client()
-	if err != nil {
-		return nil, err
-	}
-	src, err := findConfigMap(ctx, cs, o.profile)
-	if err != nil {
-		return nil, err
-	}
-	if src.args != nil {
-		if defaultPolicyFlags {
-			return nil, fmt.Errorf("--trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy, but the policy is the scheduler's (%s): set them in its configuration", src.text)
-		}
-		return src, nil
-	}
-	args := &config.PolicyArgs{AllowUserWorkloadsOnControlPlane: o.allowCP}
-	config.SetDefaultsPolicyArgs(args)
-	for _, ns := range o.trusted {
-		if !slices.Contains(args.TrustedNamespaces, ns) {
-			args.TrustedNamespaces = append(args.TrustedNamespaces, ns)
-		}
-	}
-	if err := validation.ValidatePolicyArgs(field.NewPath("--trusted-namespace"), args).ToAggregate(); err != nil {
-		return nil, err
-	}
-	if src.policy, err = args.Policy(); err != nil {
-		return nil, err
-	}
-	src.args = args
-	return src, nil
-}
-
-// findConfigMap looks for the ha-scheduler configuration in the cluster. It
-// returns a source without policy, saying why, when listing ConfigMaps is
-// forbidden or none carries the configuration: the caller uses the default
-// policy. A configuration that does not load is an error, as it is for the
-// scheduler.
-func findConfigMap(ctx context.Context, cs kubernetes.Interface, profile string) (*policySource, error) {
-	list, err := cs.CoreV1().ConfigMaps(metav1.NamespaceAll).List(ctx, metav1.ListOptions{LabelSelector: ConfigSelector})
-	if apierrors.IsForbidden(err) {
-		if profile != "" {
-			return nil, fmt.Errorf("--profile %s: listing ConfigMaps is forbidden, no ha-scheduler configuration to take it from; pass --config", profile)
-		}
-		return &policySource{text: "default policy (listing ConfigMaps is forbidden: the ha-scheduler configuration could not be read)"}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("listing ConfigMaps (%s): %w", ConfigSelector, err)
-	}
-	var found []*v1.ConfigMap
-	for i := range list.Items {
-		if _, ok := list.Items[i].Data[ConfigKey]; ok {
-			found = append(found, &list.Items[i])
-		}
-	}
-	if len(found) == 0 {
-		if profile != "" {
-			return nil, fmt.Errorf("--profile %s: no ha-scheduler configuration found (no ConfigMap labelled %s with %s); pass --config", profile, ConfigSelector, ConfigKey)
-		}
-		return &policySource{text: "default policy (no ha-scheduler configuration found)"}, nil
-	}
-	// kube-system first, then the newest, then by name.
-	slices.SortStableFunc(found, func(a, b *v1.ConfigMap) int {
-		if ak, bk := a.Namespace == preferredNamespace, b.Namespace == preferredNamespace; ak != bk {
-			if ak {
-				return -1
+  # The policy of the scheduler running in the cluster
+  ha-check policy --context prod`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, cancel := context.WithTimeout(cmd.Context(), c.timeout)
+			defer cancel()
+			src, err := resolvePolicy(ctx, c)
+			if err != nil {
+				return err
 			}
-			return 1
-		}
-		if c := b.CreationTimestamp.Compare(a.CreationTimestamp.Time); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Namespace+"/"+a.Name, b.Namespace+"/"+b.Name)
-	})
-	cm := found[0]
-	name := cm.Namespace + "/" + cm.Name
-	res, err := policysource.Load([]byte(cm.Data[ConfigKey]), profile)
+			out, err := policyYAML(src)
+			if err != nil {
+				return err
+			}
+			_, err = io.WriteString(c.streams.Out, out)
+			return err
+		},
+	}
+}
+
+// policyYAML writes the policy as it is written in a configuration, under a
+// comment that names its source.
+func policyYAML(src *policySource) (string, error) {
+	data, err := yaml.Marshal(src.args)
 	if err != nil {
-		return nil, fmt.Errorf("ConfigMap %s, key %s: %w", name, ConfigKey, err)
+		return "", err
 	}
-	text := fmt.Sprintf("ConfigMap %s, profile %s", name, res.Profile)
-	if len(found) > 1 {
-		var others []string
-		for _, o := range found[1:] {
-			others = append(others, o.Namespace+"/"+o.Name)
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Effective policy: %s.\n", src.text)
+	b.WriteString("# Every default is filled in. This is the HAPolicy entry of the profile's\n# pluginConfig (docs/policy.md).\n")
+	fmt.Fprintf(&b, "pluginConfig:\n- name: %s\n  args:\n", config.PolicyName)
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		if line != "" {
+			b.WriteString("    " + line)
 		}
-		text += fmt.Sprintf(" (of %d found, %s preferred, then the newest; not used: %s)", len(found), preferredNamespace, strings.Join(others, ", "))
 	}
-	return &policySource{args: res.Args, policy: res.Policy, text: text}, nil
-}
-
-// jsonReport is the report with its policy source.
-type jsonReport struct {
-	PolicySource string `json:"policySource"`
-	*checker.Report
-}
-
-func writeJSON(w io.Writer, source string, r *checker.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(jsonReport{PolicySource: source, Report: r})
-}
-
-func writeText(w io.Writer, source string, r *checker.Report) error {
-	if _, err := fmt.Fprintf(w, "Policy: %s\n", source); err != nil {
-		return err
-	}
-	return checker.WriteText(w, r)
+	return b.String(), nil
 }

@@ -26,8 +26,10 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-// Analyze checks the cluster against the policy (policy.Default() when nil)
-// and returns the report.
+// Analyze checks the cluster against the policy (policy.Default() when nil),
+// and its node distribution against the revision of scs-0214 the options
+// name (the current one when empty or unknown; the report names the one
+// applied), and returns the report.
 //
 // What it counts: finished pods (Succeeded, Failed) never count. Workload
 // separation looks at the active pods (not terminating) bound to a node
@@ -45,7 +47,7 @@ func Analyze(p *policy.Policy, c Cluster, o Options) *Report {
 		p = policy.Default()
 	}
 	r := &Report{Replicas: []ComponentReplica{}, Survival: []DomainSurvival{}, Findings: []Finding{}}
-	topo := summarizeNodes(r, c.Nodes)
+	topo := summarizeNodes(r, c.Nodes, o.SCSRevision.orCurrent())
 	groups := classify(r, p, c, topo.nodes)
 	assessed := replicaTable(r, groups, topo.nodes)
 	checkDisruption(r, c, groups)

@@ -24,16 +24,19 @@ import (
 
 // checkDisruption is the disruption phase: every disruption-controlled
 // group, in key order, checked for a replica to spare by design and now,
-// and for PodDisruptionBudgets over its evictable replicas. The groups are
+// for PodDisruptionBudgets over its evictable replicas, and for budgets
+// that let evictions take it below its minimum. The groups are
 // all of them, not only the assessed ones: a disruption-controlled
 // component that runs on every node is still one no eviction may take
 // below its minimum.
 func checkDisruption(r *Report, c Cluster, groups []*group) {
 	r.Summary.PodDisruptionBudgets = len(c.PDBs)
 	pdbs := compilePDBs(c)
+	budgets := newBudgetIndex(c)
 	for _, g := range groups {
 		if g.class.Disruption.Controlled() {
 			r.Findings = append(r.Findings, disruptionFindings(g, pdbs)...)
+			r.Findings = append(r.Findings, budgets.weakerFindings(g)...)
 		}
 	}
 }

@@ -24,12 +24,24 @@ import (
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/pager"
 )
 
 // pageSize bounds one list call; large clusters are read in pages.
 const pageSize = 500
+
+// LoadOptions are the choices of Load that do not change what it reads.
+type LoadOptions struct {
+	// Progress, when set, is called after every page Load reads with the
+	// resource (plural, as in "nodes", "PodDisruptionBudgets") and how many
+	// of its objects have been read so far, and once more with done set
+	// when the resource is read. It is called from Load's goroutine.
+	Progress func(resource string, listed int, done bool)
+}
 
 // Load lists the nodes, the unfinished pods of all namespaces, the policy/v1
 // PodDisruptionBudgets, and the StatefulSets and ReplicaSets that size the
@@ -37,55 +49,38 @@ const pageSize = 500
 // Cluster.Forbidden, not an error: the report is still worth having, with a
 // warning where a size may be understated.
 func Load(ctx context.Context, cs kubernetes.Interface) (Cluster, error) {
+	return LoadWith(ctx, cs, LoadOptions{})
+}
+
+// LoadWith is Load with options. Every list is read with client-go's pager,
+// pageSize objects a call: a large cluster is read in pages, and a list whose
+// continue token expires while it is read (the API server compacted the
+// revision the first page was read at) is read again whole, not failed.
+func LoadWith(ctx context.Context, cs kubernetes.Interface, o LoadOptions) (Cluster, error) {
 	var c Cluster
-	err := pages(ctx, metav1.ListOptions{}, cs.CoreV1().Nodes().List, func(l *v1.NodeList) {
-		for i := range l.Items {
-			c.Nodes = append(c.Nodes, &l.Items[i])
-		}
-	})
-	if err != nil {
+	var err error
+	if c.Nodes, err = listAll[*v1.Node](ctx, o, "nodes", metav1.ListOptions{}, cs.CoreV1().Nodes().List); err != nil {
 		return c, fmt.Errorf("listing nodes: %w", err)
 	}
 	// Finished pods never count; leave them on the server.
 	unfinished := metav1.ListOptions{FieldSelector: "status.phase!=" + string(v1.PodSucceeded) + ",status.phase!=" + string(v1.PodFailed)}
-	err = pages(ctx, unfinished, cs.CoreV1().Pods(metav1.NamespaceAll).List, func(l *v1.PodList) {
-		for i := range l.Items {
-			c.Pods = append(c.Pods, &l.Items[i])
-		}
-	})
-	if err != nil {
+	if c.Pods, err = listAll[*v1.Pod](ctx, o, "pods", unfinished, cs.CoreV1().Pods(metav1.NamespaceAll).List); err != nil {
 		return c, fmt.Errorf("listing pods: %w", err)
 	}
-	err = pages(ctx, metav1.ListOptions{}, cs.PolicyV1().PodDisruptionBudgets(metav1.NamespaceAll).List, func(l *policyv1.PodDisruptionBudgetList) {
-		for i := range l.Items {
-			c.PDBs = append(c.PDBs, &l.Items[i])
-		}
-	})
+	c.PDBs, err = listAll[*policyv1.PodDisruptionBudget](ctx, o, "PodDisruptionBudgets", metav1.ListOptions{}, cs.PolicyV1().PodDisruptionBudgets(metav1.NamespaceAll).List)
 	if err != nil {
 		return c, fmt.Errorf("listing PodDisruptionBudgets: %w", err)
 	}
 
-	err = pages(ctx, metav1.ListOptions{}, cs.AppsV1().StatefulSets(metav1.NamespaceAll).List, func(l *appsv1.StatefulSetList) {
-		for i := range l.Items {
-			c.StatefulSets = append(c.StatefulSets, &l.Items[i])
-		}
-	})
+	// A forbidden list leaves its slice nil: a partial list would size some
+	// groups and not others.
+	c.StatefulSets, err = listAll[*appsv1.StatefulSet](ctx, o, "StatefulSets", metav1.ListOptions{}, cs.AppsV1().StatefulSets(metav1.NamespaceAll).List)
 	if err = c.forbidden(err, ForbiddenStatefulSets); err != nil {
 		return c, fmt.Errorf("listing StatefulSets: %w", err)
 	}
-	if c.hasForbidden(ForbiddenStatefulSets) {
-		c.StatefulSets = nil // a partial list would size some groups and not others
-	}
-	err = pages(ctx, metav1.ListOptions{}, cs.AppsV1().ReplicaSets(metav1.NamespaceAll).List, func(l *appsv1.ReplicaSetList) {
-		for i := range l.Items {
-			c.ReplicaSets = append(c.ReplicaSets, &l.Items[i])
-		}
-	})
+	c.ReplicaSets, err = listAll[*appsv1.ReplicaSet](ctx, o, "ReplicaSets", metav1.ListOptions{}, cs.AppsV1().ReplicaSets(metav1.NamespaceAll).List)
 	if err = c.forbidden(err, ForbiddenReplicaSets); err != nil {
 		return c, fmt.Errorf("listing ReplicaSets: %w", err)
-	}
-	if c.hasForbidden(ForbiddenReplicaSets) {
-		c.ReplicaSets = nil
 	}
 	return c, nil
 }
@@ -100,27 +95,48 @@ func (c *Cluster) forbidden(err error, resource string) error {
 	return err
 }
 
-func (c *Cluster) hasForbidden(resource string) bool {
-	for _, r := range c.Forbidden {
-		if r == resource {
-			return true
-		}
-	}
-	return false
-}
-
-// pages calls list page by page (pageSize items each) and hands each page
-// to each.
-func pages[L metav1.ListInterface](ctx context.Context, opts metav1.ListOptions, list func(context.Context, metav1.ListOptions) (L, error), each func(L)) error {
-	opts.Limit = pageSize
-	for {
+// listAll reads every object of a list with client-go's pager (pageSize
+// objects a call, following the continue tokens; a list whose token
+// expires is read again whole) and returns its items, T being the item
+// type of list's L. It tells o.Progress after each page and when done.
+func listAll[T runtime.Object, L runtime.Object](ctx context.Context, o LoadOptions, resource string, opts metav1.ListOptions,
+	list func(context.Context, metav1.ListOptions) (L, error)) ([]T, error) {
+	listed := 0
+	p := pager.New(func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 		l, err := list(ctx, opts)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		each(l)
-		if opts.Continue = l.GetContinue(); opts.Continue == "" {
-			return nil
+		if opts.Continue == "" {
+			// The first page, or the whole list read again after an
+			// expired continue token.
+			listed = 0
 		}
+		listed += meta.LenList(l)
+		if o.Progress != nil {
+			o.Progress(resource, listed, false)
+		}
+		return l, nil
+	})
+	p.PageSize = pageSize
+	obj, _, err := p.List(ctx, opts)
+	if err != nil {
+		return nil, err
 	}
+	var items []T
+	err = meta.EachListItem(obj, func(item runtime.Object) error {
+		t, ok := item.(T)
+		if !ok {
+			return fmt.Errorf("a %T in the list of %s", item, resource)
+		}
+		items = append(items, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if o.Progress != nil {
+		o.Progress(resource, len(items), true)
+	}
+	return items, nil
 }

@@ -31,8 +31,8 @@ import (
 // follows.
 const StandardSCSNodeDistribution = "scs-0214-v2"
 
-// scsLabels are the labels the SCS standard requires on every node, widest
-// first, in the order the SCS check compares them.
+// scsLabels are the labels the draft of the SCS standard requires on every
+// node, widest first, in the order its check compares them.
 var scsLabels = []string{policy.LabelRegion, policy.LabelZone, policy.LabelHostID}
 
 // shortLabel is the last path element of a label key ("zone", "host-id").
@@ -52,11 +52,12 @@ type topology struct {
 }
 
 // summarizeNodes is the first phase of Analyze: the node half of the
-// summary, the node-distribution section and the nodes that are not Ready.
+// summary, the node-distribution section (by the scs-0214 revision rev) and
+// the nodes that are not Ready.
 // It needs nothing but the nodes, and returns the topology the later phases
 // place pods in: whether a pod's node exists and is up, and which zone and
 // host each replica would fail with.
-func summarizeNodes(r *Report, nodes []*v1.Node) topology {
+func summarizeNodes(r *Report, nodes []*v1.Node, rev SCSRevision) topology {
 	t := topology{nodes: make(map[string]*v1.Node, len(nodes)), zones: sets.New[string](), hosts: sets.New[string]()}
 	regions := sets.New[string]()
 	for _, n := range nodes {
@@ -82,7 +83,7 @@ func summarizeNodes(r *Report, nodes []*v1.Node) topology {
 	r.Summary.Regions, r.Summary.Zones, r.Summary.Hosts = regions.Len(), t.zones.Len(), t.hosts.Len()
 
 	var findings []Finding
-	r.NodeDistribution, findings = checkNodeDistribution(nodes)
+	r.NodeDistribution, findings = checkNodeDistribution(nodes, rev)
 	r.Findings = append(r.Findings, findings...)
 	if f, ok := notReadyNodes(nodes); ok {
 		r.Findings = append(r.Findings, f)
@@ -90,10 +91,15 @@ func summarizeNodes(r *Report, nodes []*v1.Node) topology {
 	return t
 }
 
-// checkNodeDistribution implements the SCS node-distribution rules.
+// checkNodeDistribution judges the nodes by the rules of an scs-0214
+// revision (scs.go; docs/checker.md lists them) and adds the warnings of
+// ha-scheduler's own that hold whatever the revision: nodes without a
+// host-id, a host-id on nodes of two zones (which the SCS test data has in
+// a passing case), an even number of control-plane nodes.
 //
-// Our reading of scs-0214-v2 and of its conformance check
-// (k8s-node-distribution-check.py, 2024), whose verdict this one agrees with:
+// On the draft (SCSRevisionV2Draft) the rules are those of its conformance
+// check (k8s-node-distribution-check.py, 2024, since retired), whose
+// verdict this one agrees with:
 //
 //   - Every node MUST carry topology.kubernetes.io/region,
 //     topology.kubernetes.io/zone and topology.scs.community/host-id; a
@@ -115,85 +121,35 @@ func summarizeNodes(r *Report, nodes []*v1.Node) topology {
 //     former, the rest of this project knows both.
 //   - Worker distribution is only RECOMMENDED: a warning.
 //
-// A host-id on nodes of two zones (which the SCS test data has in a passing
-// case) and an even number of control-plane nodes are warnings on top.
-func checkNodeDistribution(nodes []*v1.Node) (NodeDistribution, []Finding) {
-	nd := NodeDistribution{Standard: StandardSCSNodeDistribution, ControlPlane: []NodeInfo{}}
+// The later revisions drop host-id from the required labels and are judged
+// from their texts; what the cluster cannot show (the physical machines
+// under control-plane nodes without a host-id) is left to confirm by hand.
+func checkNodeDistribution(nodes []*v1.Node, rev SCSRevision) (NodeDistribution, []Finding) {
+	nd := NodeDistribution{Standard: StandardSCSNodeDistribution, Revision: rev, ControlPlane: []NodeInfo{}}
 	var findings []Finding
+	nd.Rules, nd.Outcome, findings = judgeSCS(rev, nodes)
+	nd.Pass = nd.Outcome != SCSRuleFail
 
-	// Labels on every node.
-	for _, key := range scsLabels {
-		var missing []string
-		for _, n := range nodes {
-			if _, ok := n.Labels[key]; !ok {
-				missing = append(missing, n.Name)
-			}
-		}
-		if len(missing) > 0 {
-			sort.Strings(missing)
-			findings = append(findings, Finding{
-				ID:       IDLabelsMissing,
-				Severity: SeverityFail,
-				Message: fmt.Sprintf("%d of %d nodes lack the label %s, which the SCS standard requires on every node: %s",
-					len(missing), len(nodes), key, nameList(missing)),
-				Subjects: missing,
-			})
-		}
-	}
-
-	var cp, others []*v1.Node
+	var cp []*v1.Node
 	for _, n := range nodes {
 		if policy.RoleOf(n.Labels) == policy.RoleControlPlane {
 			cp = append(cp, n)
 			nd.ControlPlane = append(nd.ControlPlane, nodeInfo(n))
-		} else {
-			others = append(others, n)
 		}
 	}
 	sort.Slice(nd.ControlPlane, func(i, j int) bool { return nd.ControlPlane[i].Name < nd.ControlPlane[j].Name })
-
-	// Control-plane distribution.
-	considered, what := cp, "control-plane nodes"
+	considered := cp
 	if len(cp) == 0 {
-		considered, what = nodes, "nodes (no control-plane node is visible, so all nodes are checked, as the SCS check does)"
+		considered = nodes
 	}
-	switch {
-	case len(considered) < 2:
-		findings = append(findings, Finding{
-			ID:       IDControlPlaneNotDistributed,
-			Severity: SeverityFail,
-			Message: fmt.Sprintf("%d %s: the control plane must be distributed over multiple physical machines and failure zones, which needs at least two",
-				len(considered), what),
-			Subjects: names(considered),
-		})
-	default:
+	if len(considered) >= 2 {
 		nd.DistributedBy = distributedBy(considered)
-		if nd.DistributedBy == "" {
-			findings = append(findings, Finding{
-				ID:       IDControlPlaneNotDistributed,
-				Severity: SeverityFail,
-				Message: fmt.Sprintf("the %d %s are not distributed: they share %s",
-					len(considered), what, sharedLabels(considered)),
-				Subjects: names(considered),
-			})
-		}
-	}
-	nd.Pass = nd.DistributedBy != ""
-	for _, f := range findings {
-		if f.Severity == SeverityFail {
-			nd.Pass = false
-		}
 	}
 
-	// Worker distribution: recommended only.
-	if len(cp) > 0 && len(others) >= 2 && distributedBy(others) == "" {
-		findings = append(findings, Finding{
-			ID:       IDWorkersNotDistributed,
-			Severity: SeverityWarn,
-			Message: fmt.Sprintf("the %d non-control-plane nodes share %s; the SCS standard recommends distributing worker nodes over zones",
-				len(others), sharedLabels(others)),
-			Subjects: names(others),
-		})
+	// Nodes without a host-id: ha-scheduler's own finding, whatever the
+	// revision requires.
+	if f, ok := hostIDMissing(nodes); ok {
+		findings = append(findings, f)
 	}
 
 	// A physical host in two zones.
@@ -236,6 +192,31 @@ func checkNodeDistribution(nodes []*v1.Node) (NodeDistribution, []Finding) {
 		})
 	}
 	return nd, findings
+}
+
+// hostIDMissing reports the nodes without a (non-empty) host-id label. It
+// is not an SCS finding: ha-scheduler reads host-id as the physical machine
+// under a VM, and takes a node without one for a machine of its own
+// (policy.DomainOf), so its host spreading, and the host survival of this
+// report, may hold apart two VMs that share a hypervisor.
+func hostIDMissing(nodes []*v1.Node) (Finding, bool) {
+	var missing []string
+	for _, n := range nodes {
+		if n.Labels[policy.LabelHostID] == "" {
+			missing = append(missing, n.Name)
+		}
+	}
+	if len(missing) == 0 {
+		return Finding{}, false
+	}
+	sort.Strings(missing)
+	return Finding{
+		ID:       IDHostIDMissing,
+		Severity: SeverityWarn,
+		Message: fmt.Sprintf("%d of %d nodes lack the label %s: ha-scheduler's host spreading (and the host survival here) takes each of them for a physical machine of its own, so VMs that share a hypervisor may hold replicas it believes apart: %s",
+			len(missing), len(nodes), policy.LabelHostID, nameList(missing)),
+		Subjects: missing,
+	}, true
 }
 
 // distributedBy returns the first SCS label, widest first, with more than one

@@ -47,24 +47,22 @@ func WriteText(w io.Writer, r *Report) error {
 		count(s.Pods, "active pod"), count(s.PodDisruptionBudgets, "PodDisruptionBudget"))
 
 	nd := r.NodeDistribution
-	verdict := "FAIL"
-	if nd.Pass {
-		verdict = "PASS"
-	}
-	var why []string
-	if nd.DistributedBy != "" {
-		why = append(why, "control plane distributed over more than one "+shortLabel(nd.DistributedBy))
-	} else {
-		why = append(why, "control plane not distributed")
-	}
-	for _, f := range r.Findings {
-		if f.ID == IDLabelsMissing {
-			why = append(why, "labels missing")
-			break
+	fmt.Fprintf(b, "\nNode distribution (%s, revision %s): %s\n", nd.Standard, nd.Revision, stateWord(nd.Outcome))
+	toConfirm := 0
+	if len(nd.Rules) > 0 {
+		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+		for _, rule := range nd.Rules {
+			if rule.State == SCSRuleConfirmByHand {
+				toConfirm++
+			}
+			detail := ""
+			if rule.Detail != "" {
+				detail = ": " + rule.Detail
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", stateWord(rule.State), rule.Level, rule.Rule, detail)
 		}
+		_ = tw.Flush()
 	}
-	by := strings.Join(why, "; ")
-	fmt.Fprintf(b, "\nNode distribution (%s): %s (%s)\n", nd.Standard, verdict, by)
 	if len(nd.ControlPlane) > 0 {
 		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  NODE\tREGION\tZONE\tHOST-ID")
@@ -123,9 +121,25 @@ func WriteText(w io.Writer, r *Report) error {
 		fmt.Fprintf(b, "  %s  %s: %s\n", strings.ToUpper(string(f.Severity)), f.ID, f.Message)
 	}
 
-	fmt.Fprintf(b, "\nVerdict: %s (%d fail, %d warn)\n", r.Verdict, r.Fails, r.Warnings)
+	confirm := ""
+	if toConfirm > 0 {
+		confirm = fmt.Sprintf(", %d to confirm by hand", toConfirm)
+	}
+	fmt.Fprintf(b, "\nVerdict: %s (%d fail, %d warn%s)\n", r.Verdict, r.Fails, r.Warnings, confirm)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// stateWord renders an SCS rule's state, or the node distribution's
+// outcome, for people: PASS, FAIL, WARN, CONFIRM BY HAND, N/A.
+func stateWord(s SCSRuleState) string {
+	switch s {
+	case SCSRuleConfirmByHand:
+		return "CONFIRM BY HAND"
+	case SCSRuleNotApplicable:
+		return "N/A"
+	}
+	return strings.ToUpper(string(s))
 }
 
 // replicasCell renders a row's REPLICAS: the desired size when every

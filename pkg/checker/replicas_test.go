@@ -25,6 +25,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
@@ -46,7 +48,8 @@ func etcdRow(edit func(*ComponentReplica)) ComponentReplica {
 }
 
 // etcdEvents adds an events etcd StatefulSet beside the static etcd, its
-// pods on the given nodes (in order), with a PodDisruptionBudget.
+// pods on the given nodes (in order), with a PodDisruptionBudget that keeps
+// its quorum.
 func etcdEvents(c Cluster, sts *appsv1.StatefulSet, nodes ...string) Cluster {
 	for i, n := range nodes {
 		c = c.with(pod("kube-system", "etcd-events-"+string(rune('0'+i)), n, lbl("app", "etcd", "cluster", "events"), ownedBy("StatefulSet", "etcd-events")))
@@ -54,7 +57,10 @@ func etcdEvents(c Cluster, sts *appsv1.StatefulSet, nodes ...string) Cluster {
 	if sts != nil {
 		c.StatefulSets = append(slices.Clone(c.StatefulSets), sts)
 	}
-	c.PDBs = append(slices.Clone(c.PDBs), pdb("kube-system", "etcd-events", lbl("cluster", "events")))
+	// 51% keeps a quorum of any size up to 49 (rounded up, as upstream does).
+	quorum := pdb("kube-system", "etcd-events", lbl("cluster", "events"))
+	quorum.Spec.MinAvailable = ptr.To(intstr.FromString("51%"))
+	c.PDBs = append(slices.Clone(c.PDBs), quorum)
 	return c
 }
 

@@ -15,7 +15,8 @@ limitations under the License.
 */
 
 // Package checker analyses a cluster's placement for high availability
-// (SPEC §6): node distribution as the SCS standard scs-0214-v2 requires, the
+// (SPEC §6): node distribution as a revision of the SCS standard
+// scs-0214-v2 requires (Options.SCSRevision, the current one by default), the
 // control-plane replicas per zone and physical host, user workloads on
 // control-plane and infra nodes, disruption-controlled components that
 // cannot lose a replica or are without protection, and what a single zone
@@ -85,15 +86,33 @@ const (
 
 // Finding ids. They are stable: scripts may match on them.
 const (
-	// IDLabelsMissing (fail): nodes without one of the SCS topology labels
-	// (region, zone, host-id). One finding per label.
+	// IDLabelsMissing (fail): nodes without one of the topology labels the
+	// SCS revision requires (region and zone; host-id too on the draft).
+	// One finding per label.
 	IDLabelsMissing = "node-distribution.labels-missing"
 	// IDControlPlaneNotDistributed (fail): fewer than two control-plane
-	// nodes, or all of them share region, zone and host-id.
+	// nodes; on the draft, or all of them share region, zone and host-id;
+	// on the later revisions, or all of them carry one host-id in one zone
+	// (one physical machine).
 	IDControlPlaneNotDistributed = "node-distribution.control-plane-not-distributed"
+	// IDZoneWithoutControlPlane (fail, revision v2-2024-11): zones with
+	// nodes but no control-plane node; that revision wants one in each
+	// failure zone the cluster uses.
+	IDZoneWithoutControlPlane = "node-distribution.zone-without-control-plane"
+	// IDControlPlaneInOneZone (warn, revision v2-2026-04): every
+	// control-plane node in one zone (or none with a zone label); that
+	// revision says the control plane should be over multiple zones.
+	IDControlPlaneInOneZone = "node-distribution.control-plane-in-one-zone"
 	// IDWorkersNotDistributed (warn): two or more non-control-plane nodes,
-	// all in one region, zone and host (the standard only recommends it).
+	// all in one zone; on the draft, all in one region, zone and host (the
+	// standard only recommends it).
 	IDWorkersNotDistributed = "node-distribution.workers-not-distributed"
+	// IDHostIDMissing (warn, whatever the SCS revision): nodes without a
+	// topology.scs.community/host-id label. Not an SCS finding but
+	// ha-scheduler's: it takes each such node for a physical machine of its
+	// own, so host spreading (and host survival) may hold apart two VMs on
+	// one hypervisor.
+	IDHostIDMissing = "topology.host-id-missing"
 	// IDHostIDInMultipleZones (warn): one physical host-id on nodes of
 	// several zones; one machine cannot be in two failure zones.
 	IDHostIDInMultipleZones = "node-distribution.host-id-in-multiple-zones"
@@ -130,6 +149,14 @@ const (
 	// PodDisruptionBudget selects. Static (mirror) pods are exempt: nothing
 	// evicts them.
 	IDNoPDB = "disruption.no-pdb"
+	// IDPDBWeakerThanPolicy (warn): a PodDisruptionBudget selects replicas
+	// of a disruption-controlled group but lets evictions leave fewer
+	// available than the policy's minimum (minAvailable or maxUnavailable,
+	// percentages of the group's desired size rounded up as upstream does;
+	// pods it selects outside the group count as healthy ones). One finding
+	// per group and budget, naming both numbers. GeneratePDBs makes the
+	// budget that keeps the minimum.
+	IDPDBWeakerThanPolicy = "disruption.pdb-weaker-than-policy"
 
 	// IDZoneLosesComponent / IDHostLosesComponent: the failure of one zone
 	// (host) would take every available replica of a component. Fail for
@@ -221,15 +248,26 @@ type Summary struct {
 	PodDisruptionBudgets int `json:"podDisruptionBudgets"`
 }
 
-// NodeDistribution is the node-distribution part of the report, the part
-// that agrees with the SCS k8s-node-distribution-check.
+// NodeDistribution is the node-distribution part of the report: the rules
+// of the SCS standard scs-0214 as the applied revision states them (on the
+// draft, they agree with its retired k8s-node-distribution-check).
 type NodeDistribution struct {
 	Standard string `json:"standard"`
-	// Pass is the verdict on node distribution alone.
+	// Revision is the revision of the standard applied (Options.SCSRevision,
+	// the current one by default).
+	Revision SCSRevision `json:"revision"`
+	// Pass is the verdict on node distribution alone: no rule failed. Rules
+	// to confirm by hand do not fail it; Outcome tells them apart.
 	Pass bool `json:"pass"`
+	// Outcome is "fail" when a rule failed, else "confirm-by-hand" when a
+	// rule is left to confirm by hand, else "pass".
+	Outcome SCSRuleState `json:"outcome"`
+	// Rules are the revision's rules, each with its state.
+	Rules []SCSRule `json:"rules"`
 	// DistributedBy is the first label, widest first (region, zone,
-	// host-id), over which the control-plane nodes differ; empty when they
-	// are not distributed.
+	// host-id), over which the control-plane nodes (all nodes where none is
+	// visible) differ, as the retired SCS check compared them; empty when
+	// they do not.
 	DistributedBy string `json:"distributedBy,omitempty"`
 	// ControlPlane lists the control-plane nodes (policy.RoleOf).
 	ControlPlane []NodeInfo `json:"controlPlane"`

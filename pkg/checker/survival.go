@@ -90,7 +90,8 @@ func domainFailures(r *Report, assessed []*group, zones, hosts sets.Set[string])
 				if in == 0 {
 					continue
 				}
-				if in == avail {
+				impact := failureOf(g, avail, in)
+				if impact.lostAll {
 					ds.Lost = append(ds.Lost, g.key)
 					sev, why := SeverityWarn, ""
 					switch {
@@ -108,24 +109,17 @@ func domainFailures(r *Report, assessed []*group, zones, hosts sets.Set[string])
 					})
 					continue
 				}
-				if !g.class.Disruption.Quorum {
-					continue
-				}
-				// A majority of the desired size: members that are
-				// pending or down now count against the quorum as much as
-				// those the failure would take.
-				size, quorum := g.desired(), g.minAvailable()
-				if survivors := avail - in; survivors < quorum {
-					ds.QuorumLost = append(ds.QuorumLost, QuorumLoss{Group: g.key, Members: size, Survivors: survivors, Quorum: quorum})
+				if q := impact.quorumLost; q != nil {
+					ds.QuorumLost = append(ds.QuorumLost, *q)
 					now := ""
-					if avail < size {
+					if avail < q.Members {
 						now = fmt.Sprintf(" (%d available now)", avail)
 					}
 					r.Findings = append(r.Findings, Finding{
 						ID:       lvl.quorumID,
 						Severity: SeverityFail,
 						Message: fmt.Sprintf("if %s %q failed, %s would keep %d of %d members%s and lose its quorum (needs %d)",
-							lvl.name, d, g.key, survivors, size, now, quorum),
+							lvl.name, d, g.key, q.Survivors, q.Members, now, q.Quorum),
 						Subjects: []string{d, g.key},
 					})
 				}
@@ -133,6 +127,45 @@ func domainFailures(r *Report, assessed []*group, zones, hosts sets.Set[string])
 			r.Survival = append(r.Survival, ds)
 		}
 	}
+}
+
+// failureImpact is what a failure leaves of one group: whether it takes
+// every available replica, or (a quorum group) leaves fewer than a
+// majority of the group's desired size, or (another disruption-controlled
+// group) fewer than its minimum. Each loss is reported once, the widest
+// first: a group that loses every replica is not also below its quorum or
+// minimum.
+type failureImpact struct {
+	lostAll bool
+	// quorumLost is set for a quorum group left with some members, but
+	// fewer than its quorum.
+	quorumLost *QuorumLoss
+	// belowMinimum is set for a disruption-controlled group, not a quorum
+	// one, left with some replicas, but fewer than its minimum.
+	belowMinimum *MinimumLoss
+}
+
+// failureOf assesses a failure that takes in of the group's avail replicas
+// available now (in > 0). A quorum and a minimum are taken of the desired
+// size: members that are pending or down now count against them as much as
+// those the failure would take. The survival phase (each single zone and
+// host) and WhatIf (one zone, host or node) both assess with it.
+func failureOf(g *group, avail, in int) failureImpact {
+	survivors := avail - in
+	switch {
+	case survivors <= 0:
+		return failureImpact{lostAll: true}
+	case !g.class.Disruption.Controlled():
+		return failureImpact{}
+	}
+	size, keep := g.desired(), g.minAvailable()
+	if survivors >= keep {
+		return failureImpact{}
+	}
+	if g.class.Disruption.Quorum {
+		return failureImpact{quorumLost: &QuorumLoss{Group: g.key, Members: size, Survivors: survivors, Quorum: keep}}
+	}
+	return failureImpact{belowMinimum: &MinimumLoss{Group: g.key, Desired: size, Survivors: survivors, MinAvailable: keep}}
 }
 
 // notAssessed says why a level is skipped: every node in one domain, or,

@@ -37,14 +37,18 @@ import (
 // configMapGenerator of manifests/secondary sets them).
 const schedulerConfigSelector = "app.kubernetes.io/part-of=ha-scheduler,app.kubernetes.io/component=scheduler-config"
 
-// policyReport is ha-check's JSON report with its policy source.
+// policyReport is ha-check's -o json report: a versioned object (kind
+// Report of ha-check.ha-scheduler.io/v1alpha1, docs/checker.md), the
+// checker's report with its policy source.
 type policyReport struct {
+	APIVersion   string `json:"apiVersion"`
+	Kind         string `json:"kind"`
 	PolicySource string `json:"policySource"`
 	checker.Report
 }
 
 // runCheckerArgs runs the real ha-check binary with extra flags and returns
-// its exit code and JSON report.
+// its exit code and -o json report.
 func runCheckerArgs(t *testing.T, args ...string) (int, policyReport) {
 	t.Helper()
 	bin, err := harness.Binary("HA_CHECK_BIN", "bin/ha-check", "make build")
@@ -66,6 +70,9 @@ func runCheckerArgs(t *testing.T, args ...string) (int, policyReport) {
 	var report policyReport
 	if err := json.Unmarshal(out, &report); err != nil {
 		t.Fatalf("ha-check output is not a JSON report (exit %d): %v\n%s\nstderr:\n%s", code, err, out, stderr)
+	}
+	if report.APIVersion != "ha-check.ha-scheduler.io/v1alpha1" || report.Kind != "Report" {
+		t.Fatalf("ha-check report is apiVersion %q, kind %q; want ha-check.ha-scheduler.io/v1alpha1, Report", report.APIVersion, report.Kind)
 	}
 	return code, report
 }

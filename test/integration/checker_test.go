@@ -18,13 +18,9 @@ package integration
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	v1 "k8s.io/api/core/v1"
@@ -40,29 +36,11 @@ import (
 )
 
 // runChecker runs the real ha-check binary against the test cluster and
-// returns its exit code and JSON report.
+// returns its exit code and report (runCheckerArgs).
 func runChecker(t *testing.T) (int, checker.Report) {
 	t.Helper()
-	bin, err := harness.Binary("HA_CHECK_BIN", "bin/ha-check", "make build")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--kubeconfig", cluster.KubeconfigPath, "-o", "json")
-	out, err := cmd.Output()
-	code := 0
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		code = exitErr.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running ha-check: %v", err)
-	}
-	var report checker.Report
-	if err := json.Unmarshal(out, &report); err != nil {
-		t.Fatalf("ha-check output is not a JSON report (exit %d): %v\n%s", code, err, out)
-	}
-	return code, report
+	code, r := runCheckerArgs(t)
+	return code, r.Report
 }
 
 func withRegion(n harness.NodeSpec) harness.NodeSpec {

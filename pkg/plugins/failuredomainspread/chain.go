@@ -17,8 +17,7 @@ limitations under the License.
 package failuredomainspread
 
 import (
-	"slices"
-	"strings"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
 // requiredLevel is the state of one required level: the fewest replicas on
@@ -40,65 +39,23 @@ type requiredLevel struct {
 }
 
 // eligiblePaths are the distinct domain tuples (one domain per required
-// level, widest first) of the nodes eligible for the pod. Several nodes of
-// one host share a path, so there are as many as eligible hosts, not
-// nodes. Built once in PreFilter and shared, read-only, by every clone.
+// level, widest first) of the nodes eligible for the pod
+// (policy.DomainPaths). Built once in PreFilter and shared, read-only, by
+// every clone.
 type eligiblePaths [][]string
 
-// pathSet collects eligible paths without duplicates; insert copies the
-// path, so callers may reuse theirs.
-type pathSet struct {
-	seen  map[string]struct{}
-	paths eligiblePaths
-}
-
-func (ps *pathSet) insert(path []string) {
-	key := path[0]
-	if len(path) > 1 {
-		key = strings.Join(path, "\x00")
-	}
-	if _, ok := ps.seen[key]; ok {
-		return
-	}
-	if ps.seen == nil {
-		ps.seen = map[string]struct{}{}
-	}
-	ps.seen[key] = struct{}{}
-	ps.paths = append(ps.paths, slices.Clone(path))
-}
-
-// chain finds the minimum at each required level, widest first, among the
-// paths the wider levels admit: the zones with the fewest replicas, then
-// within them the hosts with the fewest. The levels form one lexicographic
-// constraint, so an eligible node on a path at every minimum always passes;
-// minima taken over the whole cluster at each level independently can
-// exclude each other (the emptiest zone need not hold the emptiest host),
-// and then no node would pass. O(levels × paths); run in PreFilter and
+// chain finds the emptiest domain at each required level, widest first,
+// among the paths the wider levels admit (policy.ChainEmptiest, the rule the
+// checker explains with too), and the level's reason. Run in PreFilter and
 // again when a dry run (AddPod/RemovePod) changes the group's counts.
 func (s *preFilterState) chain(group string) {
-	admitted := s.paths
-	for i := range s.required {
-		r := &s.required[i]
-		r.min, r.minDomain, r.reason = 0, "", ""
-		counts := s.counts[r.level]
-		for _, p := range admitted {
-			d := p[i]
-			if c := counts[d]; r.minDomain == "" || c < r.min || (c == r.min && d < r.minDomain) {
-				r.min, r.minDomain = c, d
+	policy.ChainEmptiest(len(s.required), s.paths,
+		func(i int) map[string]int { return s.counts[s.required[i].level] },
+		func(i int, e policy.Emptiest) {
+			r := &s.required[i]
+			r.min, r.minDomain, r.reason = e.Replicas, e.Domain, ""
+			if e.Domain != "" {
+				r.reason = spreadReason(group, r.key, e.Domain, e.Replicas)
 			}
-		}
-		if r.minDomain == "" {
-			continue
-		}
-		r.reason = spreadReason(group, r.key, r.minDomain, r.min)
-		if i+1 < len(s.required) {
-			next := make(eligiblePaths, 0, len(admitted))
-			for _, p := range admitted {
-				if counts[p[i]] == r.min {
-					next = append(next, p)
-				}
-			}
-			admitted = next
-		}
-	}
+		})
 }

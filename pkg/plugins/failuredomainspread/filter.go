@@ -74,10 +74,10 @@ func (pl *FailureDomainSpread) PreFilter(ctx context.Context, cycleState fwk.Cyc
 	counts, total := pl.countGroup(ctx, m, group, nodes)
 	s := &preFilterState{group: group, matcher: m, counts: counts, total: total, waiting: &atomic.Bool{}}
 	e := pl.eligibilityOf(logger, pod, c)
-	e.cordoned = pl.cordons.cordonedNodes()
+	e.Cordoned = pl.cordons.cordonedNodes()
 	// Only nodes of a role the pod may use can make a domain eligible: for a
 	// control-plane pod that is the few masters, not every node.
-	var paths pathSet
+	var paths policy.DomainPaths
 	path := make([]string, len(pl.required))
 	for _, ni := range pl.roleCandidates(c, nodes) {
 		node := ni.Node()
@@ -87,9 +87,9 @@ func (pl *FailureDomainSpread) PreFilter(ctx context.Context, cycleState fwk.Cyc
 		for i, l := range pl.required {
 			path[i] = policy.DomainOf(node.Name, node.Labels, pl.levels[l])
 		}
-		paths.insert(path)
+		paths.Insert(path)
 	}
-	s.paths = paths.paths
+	s.paths = paths.Paths()
 	for _, l := range pl.required {
 		s.required = append(s.required, requiredLevel{level: l, key: pl.levels[l]})
 	}

@@ -148,7 +148,7 @@ func TestPolicyErrors(t *testing.T) {
 		{
 			name: "unexpected argument",
 			args: []string{"policy", "extra"},
-			want: "ha-check policy: unexpected arguments: extra\n",
+			want: "ha-check policy: unexpected arguments: extra\nSee 'ha-check policy --help' for usage.\n",
 		},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,137 @@
+/*
+Copyright The ha-scheduler Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+)
+
+// --fail-on values.
+const (
+	failOnFail = "fail"
+	failOnWarn = "warn"
+)
+
+// checkOptions are the flags of the check, the root command, beside the
+// common ones.
+type checkOptions struct {
+	*common
+	print       *genericclioptions.PrintFlags
+	failOn      string
+	scsRevision string
+}
+
+// newCheckCommand is the check: the root command, ha-check itself.
+func newCheckCommand(c *common) *cobra.Command {
+	o := &checkOptions{common: c, print: genericclioptions.NewPrintFlags("").WithDefaultOutput(outputText), failOn: failOnFail}
+	cmd := &cobra.Command{
+		Use:   defaultName,
+		Short: "Check a cluster's high-availability placement",
+		Long: `Check a cluster's high-availability placement against the ha-scheduler
+policy: SCS node distribution (scs-0214), control-plane replicas per zone
+and host, user workloads on control-plane and infra nodes, unprotected
+disruption-controlled components, and what a single zone or host failure
+would take down, etcd quorum included (docs/checker.md).
+
+The policy is the scheduler's: --config (and --profile), else the
+ha-scheduler configuration ConfigMap in the cluster, else the default
+policy; the report says which. It connects as kubectl does (the same
+flags, $KUBECONFIG, ~/.kube/config, or in a pod its service account).
+
+Exit code 0 pass, 2 fail (with --fail-on=warn also on any warning), 1 error.`,
+		Example: `  # Check the cluster of the current kubeconfig context
+  ha-check
+
+  # Another context; the versioned report as YAML
+  ha-check --context prod -o yaml
+
+  # Audit with the policy of a scheduler configuration; fail on warnings too
+  ha-check --config manifests/secondary/config.yaml --fail-on=warn
+
+  # Only the verdict
+  ha-check -o jsonpath='{.verdict}'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return o.run(cmd)
+		},
+	}
+	o.print.AddFlags(cmd)
+	cmd.Flags().Lookup("output").Usage = "Output format: text, wide (text, the counts it leaves out and every pod's placement), json or yaml (the report as a versioned object, kind Report), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"
+	// The report has no managed fields to show.
+	_ = cmd.Flags().MarkHidden("show-managed-fields")
+	cmd.Flags().StringVar(&o.failOn, "fail-on", o.failOn, "Exit 2 on fail findings (fail), or on fail and warn findings (warn)")
+	cmd.Flags().StringVar(&o.scsRevision, "scs-revision", "", "Revision of the SCS node distribution standard scs-0214 to judge the node distribution by: "+scsRevisionsHelp())
+	return cmd
+}
+
+func (o *checkOptions) run(cmd *cobra.Command) error {
+	// Every flag is checked before the cluster is contacted.
+	write, err := o.printer(cmd)
+	if err != nil {
+		return usageError{err}
+	}
+	if o.failOn != failOnFail && o.failOn != failOnWarn {
+		return usageError{fmt.Errorf("--fail-on must be %s or %s, not %q", failOnFail, failOnWarn, o.failOn)}
+	}
+	revision, err := checker.ParseSCSRevision(o.scsRevision)
+	if err != nil {
+		return usageError{fmt.Errorf("--scs-revision: %w", err)}
+	}
+
+	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
+	defer cancel()
+	src, err := resolvePolicy(ctx, o.common)
+	if err != nil {
+		return err
+	}
+	cs, host, err := o.client()
+	if err != nil {
+		return err
+	}
+	p := newProgress(o.streams.ErrOut, time.Now)
+	cluster, err := checker.LoadWith(ctx, cs, checker.LoadOptions{Progress: p.report})
+	if err != nil {
+		return fmt.Errorf("reading the cluster at %s: %w", host, err)
+	}
+	report := checker.Analyze(src.policy, cluster, checker.Options{SCSRevision: revision})
+	obj := newReportObject(src.text, report)
+	obj.Placement = checker.Placement(src.policy, cluster)
+	if err := write(obj); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if report.Verdict == checker.VerdictFail || (o.failOn == failOnWarn && report.Warnings > 0) {
+		return exitStatus(exitFail)
+	}
+	return nil
+}
+
+// scsRevisionsHelp lists the revisions --scs-revision takes.
+func scsRevisionsHelp() string {
+	var parts []string
+	for _, r := range checker.SCSRevisions() {
+		parts = append(parts, fmt.Sprintf("%s (%s)", r, r.Description()))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,216 @@
+/*
+Copyright The ha-scheduler Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+)
+
+// outputFlag is the -o of the commands that print one answer (explain,
+// what-if): text, or the answer as a versioned object in JSON or YAML.
+type outputFlag string
+
+func (o outputFlag) check() error {
+	switch o {
+	case outputText, "json", "yaml":
+		return nil
+	}
+	return usageError{fmt.Errorf("--output must be text, json or yaml, not %q", string(o))}
+}
+
+// writeObject writes v as a versioned object: apiVersion, kind and
+// policySource beside v's own fields.
+func writeObject(w io.Writer, format outputFlag, kind, source string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	fields := map[string]any{}
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return err
+	}
+	fields["apiVersion"] = reportGroupVersion.String()
+	fields["kind"] = kind
+	fields["policySource"] = source
+	if format == "yaml" {
+		out, err := yaml.Marshal(fields)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(out)
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "    ")
+	return enc.Encode(fields)
+}
+
+// loadCluster resolves the policy and reads the cluster, as the check does.
+func loadCluster(ctx context.Context, c *common) (*policySource, checker.Cluster, error) {
+	src, err := resolvePolicy(ctx, c)
+	if err != nil {
+		return nil, checker.Cluster{}, err
+	}
+	cs, host, err := c.client()
+	if err != nil {
+		return nil, checker.Cluster{}, err
+	}
+	p := newProgress(c.streams.ErrOut, time.Now)
+	cluster, err := checker.LoadWith(ctx, cs, checker.LoadOptions{Progress: p.report})
+	if err != nil {
+		return nil, checker.Cluster{}, fmt.Errorf("reading the cluster at %s: %w", host, err)
+	}
+	return src, cluster, nil
+}
+
+// newExplainCommand is `ha-check explain NAMESPACE/NAME`.
+func newExplainCommand(c *common) *cobra.Command {
+	output := outputFlag(outputText)
+	cmd := &cobra.Command{
+		Use:   "explain NAMESPACE/NAME",
+		Short: "Explain why a pod is pending, or placed where it is, under the policy",
+		Long: `Explain one pod under the policy the check audits with: its class
+(component, other trusted pod or user workload, the node roles it may use,
+its spread and disruption rule), its group and the group's replicas per
+zone, host and node, for a pending pod which of the ha-scheduler rules
+rejects which node (WorkloadSeparation, FailureDomainSpread, nodes that
+cannot take pods), and what protects it from preemption (its group's
+minimum, the PodDisruptionBudgets that cover it, the trusted-namespace
+rule). Upstream filters (resources, affinity) are not evaluated: the
+scheduler's own message is shown beside ours.
+
+The pod is NAMESPACE/NAME (the namespace is always written: --namespace
+narrows where the scheduler's configuration is looked for, as for every
+command).
+
+Exit code 0, or 1 on error.`,
+		Example: `  # Why is shop/web-0 pending?
+  ha-check explain shop/web-0
+
+  # As YAML
+  ha-check explain kube-system/etcd-0 -o yaml`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError{fmt.Errorf("want one pod, NAMESPACE/NAME; got %d arguments", len(args))}
+			}
+			if ns, name, ok := strings.Cut(args[0], "/"); !ok || ns == "" || name == "" || strings.Contains(name, "/") {
+				return usageError{fmt.Errorf("pod %q: write it NAMESPACE/NAME", args[0])}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := output.check(); err != nil {
+				return err
+			}
+			ns, name, _ := strings.Cut(args[0], "/")
+			ctx, cancel := context.WithTimeout(cmd.Context(), c.timeout)
+			defer cancel()
+			src, cluster, err := loadCluster(ctx, c)
+			if err != nil {
+				return err
+			}
+			e, err := checker.Explain(src.policy, cluster, ns, name)
+			if err != nil {
+				return err
+			}
+			if output != outputText {
+				return writeObject(c.streams.Out, output, "Explanation", src.text, e)
+			}
+			if _, err := fmt.Fprintf(c.streams.Out, "Policy: %s\n", src.text); err != nil {
+				return err
+			}
+			return checker.WriteExplainText(c.streams.Out, e)
+		},
+	}
+	cmd.Flags().StringVarP((*string)(&output), "output", "o", string(output), "Output format: text, json or yaml (a versioned object, kind Explanation)")
+	return cmd
+}
+
+// newWhatIfCommand is `ha-check what-if --zone Z | --host H | --node N`.
+func newWhatIfCommand(c *common) *cobra.Command {
+	output := outputFlag(outputText)
+	var f checker.Failure
+	cmd := &cobra.Command{
+		Use:   "what-if (--zone ZONE | --host HOST | --node NODE)",
+		Short: "Show what the failure of one zone, host or node would take down",
+		Long: `Show what the failure of one zone, physical host (host-id) or node would
+take down, for capacity and maintenance planning: the nodes lost,
+components left without an available replica, disruption-controlled groups
+falling below their minimum, etcd losing quorum, user groups losing every
+replica. Replicas are counted as the check counts them: available now,
+against the group's desired size.
+
+Exit code 0 when everything survives, 2 when something is lost, 1 on error.`,
+		Example: `  # Maintenance of hypervisor hv-3
+  ha-check what-if --host hv-3
+
+  # Losing zone-a
+  ha-check what-if --zone zone-a -o yaml`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := output.check(); err != nil {
+				return err
+			}
+			set := 0
+			for _, v := range []string{f.Zone, f.Host, f.Node} {
+				if v != "" {
+					set++
+				}
+			}
+			if set != 1 {
+				return usageError{fmt.Errorf("give exactly one of --zone, --host, --node")}
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), c.timeout)
+			defer cancel()
+			src, cluster, err := loadCluster(ctx, c)
+			if err != nil {
+				return err
+			}
+			r, err := checker.WhatIf(src.policy, cluster, f)
+			if err != nil {
+				return err
+			}
+			if output != outputText {
+				err = writeObject(c.streams.Out, output, "WhatIf", src.text, r)
+			} else if _, err = fmt.Fprintf(c.streams.Out, "Policy: %s\n", src.text); err == nil {
+				err = checker.WriteWhatIfText(c.streams.Out, r)
+			}
+			if err != nil {
+				return err
+			}
+			if !r.Survives() {
+				return exitStatus(exitFail)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&f.Zone, "zone", "", "The zone (topology.kubernetes.io/zone) that fails")
+	cmd.Flags().StringVar(&f.Host, "host", "", "The physical host (topology.scs.community/host-id) that fails")
+	cmd.Flags().StringVar(&f.Node, "node", "", "The node that fails")
+	cmd.Flags().StringVarP((*string)(&output), "output", "o", string(output), "Output format: text, json or yaml (a versioned object, kind WhatIf)")
+	return cmd
+}

@@ -1,0 +1,74 @@
+/*
+Copyright The ha-scheduler Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+)
+
+// newPDBsCommand is `ha-check pdbs`: the PodDisruptionBudgets that give
+// every disruption-controlled group the policy's minimum against drains.
+func newPDBsCommand(c *common) *cobra.Command {
+	output := outputFlag("yaml")
+	cmd := &cobra.Command{
+		Use:   "pdbs",
+		Short: "Generate the PodDisruptionBudgets that make drains keep the policy's minimums",
+		Long: `Generate one PodDisruptionBudget per disruption-controlled group (etcd: the
+quorum of its desired size; kube-scheduler and kube-controller-manager:
+their minAvailable), so that kubectl drain and every other eviction keep
+what the policy keeps from preemption. The YAML is ready for kubectl apply;
+comments name each group, the groups skipped and why (static pods, a
+budget that already selects them, no selector that selects exactly the
+group), and budgets ha-check made earlier that nothing generates now.
+The numbers are fixed when generated: generate again after scaling.
+
+Exit code 0, or 1 on error.`,
+		Example: `  # Review, then apply
+  ha-check pdbs > pdbs.yaml
+  kubectl apply -f pdbs.yaml
+
+  # The plan, with the skipped groups, as JSON
+  ha-check pdbs -o json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if output != "yaml" && output != "json" {
+				return usageError{fmt.Errorf("--output must be yaml or json, not %q", string(output))}
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), c.timeout)
+			defer cancel()
+			src, cluster, err := loadCluster(ctx, c)
+			if err != nil {
+				return err
+			}
+			plan := checker.GeneratePDBs(src.policy, cluster)
+			if output == "json" {
+				return writeObject(c.streams.Out, output, "PDBPlan", src.text, plan)
+			}
+			if _, err := fmt.Fprintf(c.streams.Out, "# Policy: %s\n", src.text); err != nil {
+				return err
+			}
+			return checker.WritePDBsYAML(c.streams.Out, plan)
+		},
+	}
+	cmd.Flags().StringVarP((*string)(&output), "output", "o", string(output), "Output format: yaml (PodDisruptionBudgets for kubectl apply) or json (the plan as a versioned object, kind PDBPlan)")
+	return cmd
+}

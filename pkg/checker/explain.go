@@ -1,0 +1,804 @@
+/*
+Copyright The ha-scheduler Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package checker
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/klog/v2"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// ErrPodNotFound is wrapped by Explain's error for a pod the cluster does
+// not have (or has only as a finished pod, which Load does not read).
+var ErrPodNotFound = errors.New("not found among the cluster's unfinished pods")
+
+// Kinds of PodClass.Kind.
+const (
+	ClassComponent    = "component"
+	ClassOtherTrusted = "other-trusted"
+	ClassUserWorkload = "user-workload"
+)
+
+// States of Explanation.State and GroupMember.State: whether the pod is an
+// available replica now, and if not, why (the checker's podState).
+const (
+	PodAvailable    = "available"
+	PodTerminating  = "terminating"
+	PodPending      = "pending"
+	PodNodeGone     = "node-gone"
+	PodNodeNotReady = "node-not-ready"
+	PodNotReady     = "not-ready"
+)
+
+// Rules of Rejection.Rule.
+const (
+	// RuleWorkloadSeparation: the node's role is not one the pod's class
+	// allows.
+	RuleWorkloadSeparation = "WorkloadSeparation"
+	// RuleFailureDomainSpread: the node's domain, at a required level,
+	// holds more replicas of the pod's Required group than the emptiest
+	// eligible one.
+	RuleFailureDomainSpread = "FailureDomainSpread"
+	// RuleNodeUnusable: the node is not Ready, cordoned, or has a
+	// NoSchedule/NoExecute taint the pod does not tolerate (upstream's
+	// NodeUnschedulable and TaintToleration; FailureDomainSpread does not
+	// count such a node's domain as eligible).
+	RuleNodeUnusable = "NodeUnusable"
+)
+
+// Values of Protection.PreemptibleBy: which preemptors rule 3 of
+// DisruptionGuard lets take the pod (all of them need a higher priority).
+const (
+	// PreemptibleByNobody: a static (mirror) pod, never a victim.
+	PreemptibleByNobody = "nobody"
+	// PreemptibleByComponents: a component of a trusted namespace; only
+	// other components may preempt it.
+	PreemptibleByComponents = "components"
+	// PreemptibleByTrusted: a pod of a trusted namespace that is no
+	// component; only pods of trusted namespaces may preempt it.
+	PreemptibleByTrusted = "trusted-namespaces"
+	// PreemptibleByAny: a user workload; any pod of higher priority.
+	PreemptibleByAny = "any"
+)
+
+// Explanation is what the policy says about one pod: its class, its group
+// and where the group's replicas are, why it is pending (which of the
+// policy's rules reject which nodes) and what protects it from preemption.
+type Explanation struct {
+	// Pod is namespace/name.
+	Pod           string `json:"pod"`
+	SchedulerName string `json:"schedulerName"`
+	// State is one of PodAvailable, PodPending, ...
+	State string `json:"state"`
+	// Node, Zone and Host are where the pod is bound; empty when pending.
+	Node string `json:"node,omitempty"`
+	Zone string `json:"zone,omitempty"`
+	Host string `json:"host,omitempty"`
+	// NominatedNode is the node preemption made room on, if any.
+	NominatedNode string `json:"nominatedNode,omitempty"`
+	// SchedulerMessage is the message of the pod's PodScheduled condition
+	// when it is False: what the scheduler said on its last attempt.
+	SchedulerMessage string   `json:"schedulerMessage,omitempty"`
+	Class            PodClass `json:"class"`
+	// Group is the pod's group, as the checker sizes it (a row of the
+	// replica table, with the available replicas per node too).
+	Group ExplainedGroup `json:"group"`
+	// PlacementFindings are the workload-separation findings about the
+	// pod on its node (a user workload on a control-plane node), as
+	// Analyze reports them.
+	PlacementFindings []Finding `json:"placementFindings,omitempty"`
+	// Spread is, for a pending pod of a spread group, the group's replicas
+	// per domain at each level as FailureDomainSpread counts them, and at
+	// the required levels of a Required group the emptiest eligible domain.
+	Spread []SpreadLevel `json:"spread,omitempty"`
+	// Nodes is, for a pending pod, every node and the policy's rules that
+	// reject it there.
+	Nodes      []NodeVerdict `json:"nodes,omitempty"`
+	Protection Protection    `json:"protection"`
+}
+
+// PodClass is what the policy's classification says about a pod.
+type PodClass struct {
+	// Kind is ClassComponent, ClassOtherTrusted or ClassUserWorkload.
+	Kind string `json:"kind"`
+	// Component is the matching component rule; empty for the others.
+	Component        string `json:"component,omitempty"`
+	TrustedNamespace bool   `json:"trustedNamespace"`
+	// NodeRole is the rule's nodeRole; AllowedRoles the node roles the pod
+	// may use ("control-plane", "infra", "worker"), which for a user
+	// workload include control-plane under allowUserWorkloadsOnControlPlane.
+	NodeRole     policy.Placement `json:"nodeRole"`
+	AllowedRoles []string         `json:"allowedRoles"`
+	Spread       policy.Spread    `json:"spread"`
+	// NotSpread says why the spread does not apply to this pod: DaemonSet
+	// pods are never spread (one per node by construction).
+	NotSpread string `json:"notSpread,omitempty"`
+	// DisruptionControlled, Quorum and MinAvailable are the rule's
+	// disruption setting.
+	DisruptionControlled bool  `json:"disruptionControlled"`
+	Quorum               bool  `json:"quorum,omitempty"`
+	MinAvailable         int32 `json:"minAvailable,omitempty"`
+	DaemonSet            bool  `json:"daemonSet,omitempty"`
+	Mirror               bool  `json:"mirror,omitempty"`
+}
+
+// ExplainedGroup is the pod's group: its replica-table row (desired,
+// available, per zone and host), the available replicas per node, and its
+// members.
+type ExplainedGroup struct {
+	ComponentReplica
+	PerNode map[string]int `json:"perNode"`
+	Members []GroupMember  `json:"members"`
+}
+
+// GroupMember is one pod of a group, where it is, and whether it is
+// available now.
+type GroupMember struct {
+	Pod   string `json:"pod"`
+	Node  string `json:"node,omitempty"`
+	State string `json:"state"`
+}
+
+// SpreadLevel is the group's replicas on the domains of one level, as
+// FailureDomainSpread counts them: bound to a node that exists, not
+// terminating, not DaemonSet pods, Ready or not.
+type SpreadLevel struct {
+	Level    string         `json:"level"`
+	Replicas map[string]int `json:"replicas"`
+	// Required: a level at which a Required group is filtered.
+	Required bool `json:"required,omitempty"`
+	// Emptiest is, at a required level, the first by name of the eligible
+	// domains (among those the wider required levels admit) with the
+	// fewest replicas; nil at other levels, and when no domain is eligible
+	// (nothing to balance against: the level rejects no node).
+	Emptiest *DomainReplicas `json:"emptiest,omitempty"`
+}
+
+// DomainReplicas is a domain and the group's replicas on it.
+type DomainReplicas struct {
+	Domain   string `json:"domain"`
+	Replicas int    `json:"replicas"`
+}
+
+// NodeVerdict is one node for a pending pod.
+type NodeVerdict struct {
+	Node string `json:"node"`
+	Role string `json:"role"`
+	Zone string `json:"zone"`
+	Host string `json:"host"`
+	// Rejections are the policy's rules that reject the node; none: they
+	// let the pod run there.
+	Rejections []Rejection `json:"rejections,omitempty"`
+}
+
+// Rejection is one rule that rejects a node.
+type Rejection struct {
+	// Rule is RuleWorkloadSeparation, RuleFailureDomainSpread or
+	// RuleNodeUnusable.
+	Rule   string `json:"rule"`
+	Reason string `json:"reason"`
+}
+
+// Protection is what keeps the pod from being a preemption victim.
+type Protection struct {
+	// Priority: only pods of a higher priority can preempt it at all.
+	Priority int32 `json:"priority"`
+	// PreemptibleBy is one of PreemptibleByNobody, ...Components,
+	// ...Trusted, ...Any (rule 3 of DisruptionGuard, and static pods).
+	PreemptibleBy string `json:"preemptibleBy"`
+	// Group is the pod's disruption-controlled group (rule 2); nil when it
+	// has none.
+	Group *GroupBudget `json:"group,omitempty"`
+	// PDBs are the PodDisruptionBudgets that select the pod (rule 1).
+	PDBs []PDBBudget `json:"podDisruptionBudgets,omitempty"`
+}
+
+// GroupBudget is the minimum of a disruption-controlled group and how many
+// of its replicas preemption may take now.
+type GroupBudget struct {
+	Group        string `json:"group"`
+	Desired      int    `json:"desired"`
+	MinAvailable int    `json:"minAvailable"`
+	Available    int    `json:"available"`
+	// MayGo is Available - MinAvailable, not below 0.
+	MayGo int `json:"mayGo"`
+}
+
+// PDBBudget is a PodDisruptionBudget that selects the pod.
+type PDBBudget struct {
+	// Name is namespace/name.
+	Name string `json:"name"`
+	// Spec is "minAvailable 2" or "maxUnavailable 25%".
+	Spec string `json:"spec"`
+	// MayGo is the status's disruptionsAllowed, or 0 when the status was
+	// not computed for the current spec (Stale), as the eviction API and
+	// DisruptionGuard read it.
+	MayGo int32 `json:"mayGo"`
+	Stale bool  `json:"stale,omitempty"`
+}
+
+// Explain says what the policy (policy.Default() when nil) makes of the pod
+// namespace/name in the cluster: its class, its group (sized as Analyze
+// sizes it) and where the group's replicas are, what protects it from
+// preemption and, for a pending pod, which nodes the policy's rules reject
+// and why.
+//
+// Only the policy's rules are evaluated: WorkloadSeparation (the node's
+// role), FailureDomainSpread (a Required group's balance at the required
+// levels, naming the emptiest eligible domain) and whether the node is
+// usable at all (Ready, not cordoned, no NoSchedule/NoExecute taint the pod
+// does not tolerate). Upstream's other filters (resources, node selector and
+// affinity, ports, volumes) are not: a node no rule rejects may still not
+// fit. The pod's required node affinity does decide, as in
+// FailureDomainSpread, which domains are eligible to balance against.
+func Explain(p *policy.Policy, c Cluster, namespace, name string) (*Explanation, error) {
+	if p == nil {
+		p = policy.Default()
+	}
+	var target *v1.Pod
+	for _, pod := range c.Pods {
+		if pod.Namespace == namespace && pod.Name == name && !isFinished(pod) {
+			target = pod
+			break
+		}
+	}
+	if target == nil {
+		return nil, fmt.Errorf("pod %s/%s: %w", namespace, name, ErrPodNotFound)
+	}
+	nodes := nodesByName(c.Nodes)
+	class := p.Classify(target)
+	state := stateOf(target, nodes)
+	g := groupOf(podGroups(p, c, nodes), target)
+
+	e := &Explanation{
+		Pod:           namespace + "/" + name,
+		SchedulerName: target.Spec.SchedulerName,
+		State:         state.token(),
+		Node:          target.Spec.NodeName,
+		NominatedNode: target.Status.NominatedNodeName,
+		Class:         podClass(target, class),
+		Group:         explainGroup(g, nodes),
+		Protection:    protectionOf(p, c, target, class, g),
+	}
+	if n := nodes[target.Spec.NodeName]; n != nil {
+		e.Zone = policy.DomainOf(n.Name, n.Labels, policy.LabelZone)
+		e.Host = policy.DomainOf(n.Name, n.Labels, policy.LabelHostID)
+	}
+	for _, cond := range target.Status.Conditions {
+		if cond.Type == v1.PodScheduled && cond.Status == v1.ConditionFalse {
+			e.SchedulerMessage = cond.Message
+		}
+	}
+	if state != stateTerminating {
+		if f, ok := placementFinding(target, class, nodes[target.Spec.NodeName]); ok {
+			e.PlacementFindings = []Finding{f}
+		}
+	}
+	if state == statePending {
+		e.Spread, e.Nodes = pendingVerdicts(p, c, target, class)
+	}
+	return e, nil
+}
+
+func nodesByName(nodes []*v1.Node) map[string]*v1.Node {
+	out := make(map[string]*v1.Node, len(nodes))
+	for _, n := range nodes {
+		out[n.Name] = n
+	}
+	return out
+}
+
+// podGroups sorts every unfinished pod of the cluster into its group, as
+// the classify phase sorts the components' pods (groupSet): a
+// disruption-controlled group per owner, the others by policy.GroupOf.
+// Unlike the classify phase it keeps the pods that are no component too:
+// user workloads and the other pods of trusted namespaces.
+func podGroups(p *policy.Policy, c Cluster, nodes map[string]*v1.Node) []*group {
+	gs := newGroupSet(p, newControllers(c))
+	for _, pod := range sortedPods(c.Pods) {
+		if isFinished(pod) {
+			continue
+		}
+		gs.add(pod, p.Classify(pod), stateOf(pod, nodes))
+	}
+	return gs.sorted()
+}
+
+// groupOf returns the group the pod is a member of.
+func groupOf(groups []*group, pod *v1.Pod) *group {
+	for _, g := range groups {
+		if _, ok := g.state[pod]; ok {
+			return g
+		}
+	}
+	return nil // unreachable: every unfinished pod is in a group
+}
+
+// token is the state as Explanation.State writes it.
+func (s podState) token() string {
+	return [...]string{
+		stateAvailable:    PodAvailable,
+		stateTerminating:  PodTerminating,
+		statePending:      PodPending,
+		stateNodeGone:     PodNodeGone,
+		stateNodeNotReady: PodNodeNotReady,
+		statePodNotReady:  PodNotReady,
+	}[s]
+}
+
+func podClass(pod *v1.Pod, c policy.Class) PodClass {
+	pc := PodClass{
+		Kind:                 ClassUserWorkload,
+		Component:            c.Component,
+		TrustedNamespace:     c.Trusted,
+		NodeRole:             c.Placement,
+		Spread:               c.Spread,
+		DisruptionControlled: c.Disruption.Controlled(),
+		Quorum:               c.Disruption.Quorum,
+		MinAvailable:         c.Disruption.MinAvailable,
+		DaemonSet:            policy.IsDaemonSetPod(pod),
+		Mirror:               policy.IsMirrorPod(pod),
+		AllowedRoles:         []string{},
+	}
+	switch {
+	case c.Component != "":
+		pc.Kind = ClassComponent
+	case c.Trusted:
+		pc.Kind = ClassOtherTrusted
+	}
+	for _, r := range []policy.NodeRole{policy.RoleControlPlane, policy.RoleInfra, policy.RoleWorker} {
+		if c.Roles.Allows(r) {
+			pc.AllowedRoles = append(pc.AllowedRoles, r.String())
+		}
+	}
+	if c.Spread != policy.SpreadNone && pc.DaemonSet {
+		pc.NotSpread = "DaemonSet pod"
+	}
+	return pc
+}
+
+// explainGroup is the group's replica-table row (replicaRow, as Analyze
+// counts it), with its available replicas per node and its members.
+func explainGroup(g *group, nodes map[string]*v1.Node) ExplainedGroup {
+	eg := ExplainedGroup{ComponentReplica: g.replicaRow(nodes), PerNode: map[string]int{}, Members: []GroupMember{}}
+	for _, pod := range g.members {
+		s := g.state[pod]
+		if s == stateAvailable {
+			eg.PerNode[pod.Spec.NodeName]++
+		}
+		eg.Members = append(eg.Members, GroupMember{Pod: pod.Namespace + "/" + pod.Name, Node: pod.Spec.NodeName, State: s.token()})
+	}
+	return eg
+}
+
+// protectionOf says what keeps the pod from being a victim, by the rules of
+// DisruptionGuard: static pods never are; rule 3 (who may preempt whom);
+// rule 2 (its disruption-controlled group's minimum, of the group as the
+// checker sizes it); rule 1 (the PodDisruptionBudgets that select it,
+// policy/v1 selectors through policy.PDBSelector).
+func protectionOf(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Class, g *group) Protection {
+	pr := Protection{Priority: podPriority(pod), PreemptibleBy: PreemptibleByAny}
+	switch {
+	case policy.IsMirrorPod(pod):
+		pr.PreemptibleBy = PreemptibleByNobody
+	case class.Component != "":
+		pr.PreemptibleBy = PreemptibleByComponents
+	case p.IsTrustedNamespace(pod.Namespace):
+		pr.PreemptibleBy = PreemptibleByTrusted
+	}
+	if g.dg != nil {
+		avail, keep := g.available(), g.minAvailable()
+		pr.Group = &GroupBudget{Group: g.key, Desired: g.desired(), MinAvailable: keep, Available: avail, MayGo: max(avail-keep, 0)}
+	}
+	for _, pdb := range c.PDBs {
+		if pdb.Namespace != pod.Namespace {
+			continue
+		}
+		sel, err := policy.PDBSelector(pdb)
+		if err != nil || !sel.Matches(labels.Set(pod.Labels)) {
+			continue
+		}
+		b := PDBBudget{Name: pdb.Namespace + "/" + pdb.Name, MayGo: max(pdb.Status.DisruptionsAllowed, 0)}
+		switch {
+		case pdb.Spec.MinAvailable != nil:
+			b.Spec = "minAvailable " + pdb.Spec.MinAvailable.String()
+		case pdb.Spec.MaxUnavailable != nil:
+			b.Spec = "maxUnavailable " + pdb.Spec.MaxUnavailable.String()
+		}
+		if pdb.Status.ObservedGeneration < pdb.Generation {
+			b.Stale, b.MayGo = true, 0
+		}
+		pr.PDBs = append(pr.PDBs, b)
+	}
+	sort.Slice(pr.PDBs, func(i, j int) bool { return pr.PDBs[i].Name < pr.PDBs[j].Name })
+	return pr
+}
+
+// podPriority is the pod's priority as the scheduler reads it (0 when the
+// admission plugin did not set one).
+func podPriority(pod *v1.Pod) int32 {
+	if pod.Spec.Priority != nil {
+		return *pod.Spec.Priority
+	}
+	return 0
+}
+
+// comparisonOperators: tolerations with Lt/Gt operators (feature gate
+// TaintTolerationComparisonOperators, alpha and off by default in 1.37)
+// tolerate nothing, as in a scheduler with the default gates.
+const comparisonOperators = false
+
+// nodeCheck is what the policy's rules make of one node for a pending pod,
+// apart from the spread: its role, whether it is usable, and whether it
+// makes its domains eligible for the spread (policy.Eligibility, as
+// FailureDomainSpread decides it: role, required node affinity, usable).
+type nodeCheck struct {
+	node       *v1.Node
+	rejections []Rejection
+	roleOK     bool
+	eligible   bool
+}
+
+// pendingVerdicts checks every node for a pending pod, in name order, and
+// for a spread group counts its replicas per domain.
+func pendingVerdicts(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Class) ([]SpreadLevel, []NodeVerdict) {
+	elig := policy.NewEligibility(klog.Background(), pod, class.Roles, comparisonOperators)
+	daemonSet := policy.IsDaemonSetPod(pod)
+
+	nodes := append([]*v1.Node(nil), c.Nodes...)
+	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })
+	checks := make([]nodeCheck, 0, len(nodes))
+	for _, n := range nodes {
+		nc := nodeCheck{node: n, roleOK: elig.RoleAllows(n), eligible: elig.Eligible(n)}
+		if !nc.roleOK {
+			nc.rejections = append(nc.rejections, Rejection{Rule: RuleWorkloadSeparation, Reason: roleReason(pod, class, daemonSet, policy.RoleOf(n.Labels))})
+		}
+		// Not Ready, cordoned, untolerated taints: upstream's
+		// NodeUnschedulable and TaintToleration.
+		for _, why := range elig.Unusable(n) {
+			nc.rejections = append(nc.rejections, Rejection{Rule: RuleNodeUnusable, Reason: why})
+		}
+		checks = append(checks, nc)
+	}
+
+	var spread []SpreadLevel
+	if class.Spread != policy.SpreadNone && !daemonSet {
+		spread = spreadLevels(p, c, pod, class, checks)
+	}
+	verdicts := make([]NodeVerdict, 0, len(checks))
+	for _, nc := range checks {
+		n := nc.node
+		v := NodeVerdict{
+			Node: n.Name,
+			Role: policy.RoleOf(n.Labels).String(),
+			Zone: policy.DomainOf(n.Name, n.Labels, policy.LabelZone),
+			Host: policy.DomainOf(n.Name, n.Labels, policy.LabelHostID),
+		}
+		v.Rejections = nc.rejections
+		if nc.roleOK {
+			if r, ok := spreadRejection(spread, n, policy.GroupOf(pod, class)); ok {
+				v.Rejections = append(v.Rejections, r)
+			}
+		}
+		verdicts = append(verdicts, v)
+	}
+	return spread, verdicts
+}
+
+// roleReason says why WorkloadSeparation rejects a node of the role, in the
+// words of its Filter reasons.
+func roleReason(pod *v1.Pod, c policy.Class, daemonSet bool, role policy.NodeRole) string {
+	switch role {
+	case policy.RoleControlPlane, policy.RoleInfra:
+		why := fmt.Sprintf("%s node, reserved for %s components", role, role)
+		if daemonSet && c.IsUserWorkload() {
+			why += fmt.Sprintf("; DaemonSet pods of untrusted namespace %q are kept off it (add the namespace to trustedNamespaces to allow them)", pod.Namespace)
+		}
+		return why
+	}
+	switch {
+	case c.Roles.Allows(policy.RoleControlPlane):
+		return fmt.Sprintf("worker node; nodeRole %s keeps the pod on control-plane nodes", c.Placement)
+	case c.Roles.Allows(policy.RoleInfra):
+		return fmt.Sprintf("worker node; nodeRole %s keeps the pod on infra nodes", c.Placement)
+	}
+	return fmt.Sprintf("worker node; nodeRole %s keeps the pod off workers", c.Placement)
+}
+
+// spreadLevels counts the group's replicas per domain at each level, as
+// FailureDomainSpread does (bound to a node that exists, not terminating,
+// not DaemonSet pods, of the pod's policy.GroupOf group), and for a
+// Required group chains the required levels, widest first: at each, the
+// emptiest of the domains the wider levels admit, among the eligible
+// nodes' domains.
+func spreadLevels(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Class, checks []nodeCheck) []SpreadLevel {
+	nodes := nodesByName(c.Nodes)
+	key := policy.GroupOf(pod, class)
+	levels := make([]SpreadLevel, len(p.Levels))
+	for i, l := range p.Levels {
+		levels[i] = SpreadLevel{Level: l, Replicas: map[string]int{}}
+	}
+	for _, o := range c.Pods {
+		if isFinished(o) || policy.IsTerminating(o) || policy.IsDaemonSetPod(o) || o.Namespace != pod.Namespace {
+			continue
+		}
+		n := nodes[o.Spec.NodeName]
+		if n == nil || policy.GroupOf(o, p.Classify(o)) != key {
+			continue
+		}
+		for i := range levels {
+			levels[i].Replicas[policy.DomainOf(n.Name, n.Labels, levels[i].Level)]++
+		}
+	}
+	if class.Spread != policy.SpreadRequired {
+		return levels
+	}
+	var required []int
+	for i, l := range p.Levels {
+		if slices.Contains(p.RequiredLevels, l) {
+			required = append(required, i)
+			levels[i].Required = true
+		}
+	}
+	if len(required) == 0 {
+		return levels
+	}
+	// The eligible nodes' paths: one domain per required level.
+	var paths policy.DomainPaths
+	path := make([]string, len(required))
+	for _, nc := range checks {
+		if !nc.eligible {
+			continue
+		}
+		for j, l := range required {
+			path[j] = policy.DomainOf(nc.node.Name, nc.node.Labels, p.Levels[l])
+		}
+		paths.Insert(path)
+	}
+	policy.ChainEmptiest(len(required), paths.Paths(),
+		func(j int) map[string]int { return levels[required[j]].Replicas },
+		func(j int, e policy.Emptiest) {
+			if e.Domain != "" {
+				levels[required[j]].Emptiest = &DomainReplicas{Domain: e.Domain, Replicas: e.Replicas}
+			}
+		})
+	return levels
+}
+
+// spreadRejection is FailureDomainSpread's Filter for one node: rejected at
+// the first required level, widest first, where the node's domain holds
+// more replicas than the emptiest eligible one. No eligible domain at a
+// level: nothing to balance against.
+func spreadRejection(levels []SpreadLevel, n *v1.Node, group string) (Rejection, bool) {
+	for _, l := range levels {
+		if !l.Required {
+			continue
+		}
+		if l.Emptiest == nil {
+			return Rejection{}, false
+		}
+		d := policy.DomainOf(n.Name, n.Labels, l.Level)
+		if c := l.Replicas[d]; c > l.Emptiest.Replicas {
+			return Rejection{Rule: RuleFailureDomainSpread, Reason: fmt.Sprintf("%s %s holds %s of %s, more than the emptiest eligible one (%s holds %d)",
+				l.Level, d, count(c, "replica"), group, l.Emptiest.Domain, l.Emptiest.Replicas)}, true
+		}
+	}
+	return Rejection{}, false
+}
+
+// WriteExplainText writes the explanation for people.
+func WriteExplainText(w io.Writer, e *Explanation) error {
+	b := &strings.Builder{}
+	where := stateText(e.State)
+	switch {
+	case e.State == PodNodeGone:
+		where = fmt.Sprintf("bound to node %s, which no longer exists", e.Node)
+	case e.Node != "":
+		where += fmt.Sprintf("; bound to node %s (zone %s, host %s)", e.Node, e.Zone, e.Host)
+	}
+	fmt.Fprintf(b, "Pod %s: %s; scheduler %s\n", e.Pod, where, orDash(e.SchedulerName))
+	if e.NominatedNode != "" {
+		fmt.Fprintf(b, "  nominated node (preemption): %s\n", e.NominatedNode)
+	}
+	if e.SchedulerMessage != "" {
+		fmt.Fprintf(b, "  the scheduler says: %s\n", e.SchedulerMessage)
+	}
+
+	c := e.Class
+	var who string
+	switch c.Kind {
+	case ClassComponent:
+		who = "component " + c.Component
+	case ClassOtherTrusted:
+		who = "other pod of a trusted namespace (no component rule matches)"
+	default:
+		who = "user workload (namespace not trusted)"
+	}
+	var extra []string
+	if c.DaemonSet {
+		extra = append(extra, "DaemonSet pod")
+	}
+	if c.Mirror {
+		extra = append(extra, "static pod")
+	}
+	if len(extra) > 0 {
+		who += " (" + strings.Join(extra, ", ") + ")"
+	}
+	fmt.Fprintf(b, "\nClass: %s\n", who)
+	fmt.Fprintf(b, "  nodeRole %s: may run on %s nodes\n", c.NodeRole, orNone(strings.Join(c.AllowedRoles, ", ")))
+	spread := string(c.Spread)
+	if c.NotSpread != "" {
+		spread += " (not applied: " + c.NotSpread + ")"
+	}
+	fmt.Fprintf(b, "  spread %s\n", spread)
+	fmt.Fprintf(b, "  disruption: %s\n", disruptionRule(c))
+
+	g := e.Group
+	fmt.Fprintf(b, "\nGroup %s: %d desired, %d placed, %d available", g.Group, g.Desired, g.Placed, g.Available)
+	if g.DisruptionControlled {
+		fmt.Fprintf(b, ", must keep %d available", g.MinAvailable)
+	}
+	fmt.Fprintln(b)
+	fmt.Fprintf(b, "  available per zone: %s\n  available per host: %s\n  available per node: %s\n",
+		counts(g.PerZone), counts(g.PerHost), counts(g.PerNode))
+	for _, m := range g.Members {
+		at := ""
+		if m.Node != "" {
+			at = " on " + m.Node
+		}
+		me := ""
+		if m.Pod == e.Pod {
+			me = " (this pod)"
+		}
+		fmt.Fprintf(b, "  %s%s: %s%s\n", m.Pod, at, stateText(m.State), me)
+	}
+	for _, f := range e.PlacementFindings {
+		fmt.Fprintf(b, "\n%s  %s: %s\n", strings.ToUpper(string(f.Severity)), f.ID, f.Message)
+	}
+
+	if len(e.Spread) > 0 {
+		fmt.Fprintf(b, "\nSpread (the group's replicas as FailureDomainSpread counts them):\n")
+		for _, l := range e.Spread {
+			line := fmt.Sprintf("  %s: %s", l.Level, counts(l.Replicas))
+			if l.Required {
+				if l.Emptiest != nil {
+					line += fmt.Sprintf("; required: emptiest eligible %s (%d)", l.Emptiest.Domain, l.Emptiest.Replicas)
+				} else {
+					line += "; required: no eligible domain"
+				}
+			}
+			fmt.Fprintln(b, line)
+		}
+	}
+	if e.State == PodPending {
+		writeNodeVerdicts(b, e.Nodes)
+	}
+
+	pr := e.Protection
+	fmt.Fprintf(b, "\nProtection from preemption:\n")
+	fmt.Fprintf(b, "  priority %d: only pods of a higher priority can preempt it\n", pr.Priority)
+	switch pr.PreemptibleBy {
+	case PreemptibleByNobody:
+		fmt.Fprintf(b, "  static (mirror) pod: never a victim\n")
+	case PreemptibleByComponents:
+		fmt.Fprintf(b, "  component of a trusted namespace: only components preempt it\n")
+	case PreemptibleByTrusted:
+		fmt.Fprintf(b, "  pod of a trusted namespace: only pods of trusted namespaces preempt it\n")
+	default:
+		fmt.Fprintf(b, "  user workload: any pod of a higher priority may preempt it\n")
+	}
+	switch {
+	case e.State == PodPending:
+		fmt.Fprintf(b, "  it is pending: preemption takes only pods on nodes\n")
+	case e.State != PodAvailable && pr.PreemptibleBy != PreemptibleByNobody && (pr.Group != nil || len(pr.PDBs) > 0):
+		fmt.Fprintf(b, "  it is not available now: taking it costs its group and budgets nothing\n")
+	}
+	if gb := pr.Group; gb != nil {
+		fmt.Fprintf(b, "  group %s keeps %d of %d available (%d available now): %s\n",
+			gb.Group, gb.MinAvailable, gb.Desired, gb.Available, mayGo(gb.MayGo))
+	} else {
+		fmt.Fprintf(b, "  no disruption-controlled group\n")
+	}
+	if len(pr.PDBs) == 0 {
+		fmt.Fprintf(b, "  no PodDisruptionBudget selects it\n")
+	}
+	for _, pdb := range pr.PDBs {
+		stale := ""
+		if pdb.Stale {
+			stale = " (status not computed for the current spec)"
+		}
+		fmt.Fprintf(b, "  PodDisruptionBudget %s (%s): %s%s\n", pdb.Name, pdb.Spec, mayGo(int(pdb.MayGo)), stale)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeNodeVerdicts lists the nodes that pass and, per rule and reason,
+// the nodes it rejects: on a large cluster many nodes share a reason.
+func writeNodeVerdicts(b *strings.Builder, verdicts []NodeVerdict) {
+	fmt.Fprintf(b, "\nNodes, by the policy's rules (upstream filters such as resources and node affinity are not evaluated):\n")
+	if len(verdicts) == 0 {
+		fmt.Fprintf(b, "  (no nodes)\n")
+		return
+	}
+	var pass []string
+	type key struct{ rule, reason string }
+	var order []key
+	byReason := map[key][]string{}
+	for _, v := range verdicts {
+		if len(v.Rejections) == 0 {
+			pass = append(pass, v.Node)
+		}
+		for _, r := range v.Rejections {
+			k := key{r.Rule, r.Reason}
+			if byReason[k] == nil {
+				order = append(order, k)
+			}
+			byReason[k] = append(byReason[k], v.Node)
+		}
+	}
+	fmt.Fprintf(b, "  %d of %d pass: %s\n", len(pass), len(verdicts), orNone(nameList(pass)))
+	for _, k := range order {
+		fmt.Fprintf(b, "  %s rejects %s: %s\n", k.rule, nameList(byReason[k]), k.reason)
+	}
+}
+
+func disruptionRule(c PodClass) string {
+	switch {
+	case c.Quorum:
+		return "quorum (a majority of the group's desired size stays available)"
+	case c.DisruptionControlled:
+		return fmt.Sprintf("minAvailable %d", c.MinAvailable)
+	}
+	return "not controlled (PodDisruptionBudgets only)"
+}
+
+func mayGo(n int) string {
+	if n <= 0 {
+		return "none may go now"
+	}
+	return fmt.Sprintf("%d may go now", n)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// stateText says a state token in words.
+func stateText(token string) string {
+	switch token {
+	case PodNodeGone:
+		return "bound to a node that no longer exists"
+	case PodNodeNotReady:
+		return "on a node that is not Ready"
+	case PodNotReady:
+		return "not Ready"
+	}
+	return token
+}

@@ -1,0 +1,536 @@
+/*
+Copyright The ha-scheduler Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package checker
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	appsv1 "k8s.io/api/apps/v1"
+	v1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/yaml"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
+// selectingSTS is a StatefulSet of replicas whose selector is sel.
+func selectingSTS(name string, replicas int32, sel map[string]string) *appsv1.StatefulSet {
+	s := statefulSet("kube-system", name, replicas)
+	s.Spec.Selector = &metav1.LabelSelector{MatchLabels: sel}
+	return s
+}
+
+// stsMembers are the pods 0..n-1 of a StatefulSet, one per control-plane
+// node in turn, with the labels given.
+func stsMembers(sts string, n int, podLabels map[string]string, opts ...podOpt) []*v1.Pod {
+	nodes := []string{"cp-a", "cp-b", "cp-c"}
+	var out []*v1.Pod
+	for i := range n {
+		o := append([]podOpt{ownedBy("StatefulSet", sts)}, opts...)
+		out = append(out, pod("kube-system", sts+"-"+string(rune('0'+i)), nodes[i%3], podLabels, o...))
+	}
+	return out
+}
+
+// noStaticEtcd is haCluster without its static etcd members.
+func noStaticEtcd() Cluster { return haCluster().without("etcd-cp-a", "etcd-cp-b", "etcd-cp-c") }
+
+// withSTS adds a StatefulSet and its pods.
+func (c Cluster) withSTS(sts *appsv1.StatefulSet, pods ...*v1.Pod) Cluster {
+	out := c.with(pods...)
+	out.StatefulSets = append(slices.Clone(c.StatefulSets), sts)
+	return out
+}
+
+func (c Cluster) withPDBs(pdbs ...*policyv1.PodDisruptionBudget) Cluster {
+	out := c
+	out.PDBs = append(slices.Clone(c.PDBs), pdbs...)
+	return out
+}
+
+// genPDB is a budget as GeneratePDBs writes it.
+func genPDB(name string, sel map[string]string, minAvailable int32) policyv1.PodDisruptionBudget {
+	return policyv1.PodDisruptionBudget{
+		TypeMeta: metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
+		ObjectMeta: metav1.ObjectMeta{
+			Namespace: "kube-system", Name: name,
+			Labels: map[string]string{"app.kubernetes.io/managed-by": "ha-check"},
+		},
+		Spec: policyv1.PodDisruptionBudgetSpec{
+			MinAvailable:               ptr.To(intstr.FromInt32(minAvailable)),
+			Selector:                   &metav1.LabelSelector{MatchLabels: sel},
+			UnhealthyPodEvictionPolicy: ptr.To(policyv1.AlwaysAllow),
+		},
+	}
+}
+
+// budgetSpec is an existing budget with the spec edit gives it.
+func budgetSpec(name string, sel map[string]string, edit func(*policyv1.PodDisruptionBudgetSpec)) *policyv1.PodDisruptionBudget {
+	p := pdb("kube-system", name, sel)
+	p.Spec.MinAvailable = nil
+	edit(&p.Spec)
+	return p
+}
+
+func minAvail(v intstr.IntOrString) func(*policyv1.PodDisruptionBudgetSpec) {
+	return func(s *policyv1.PodDisruptionBudgetSpec) { s.MinAvailable = &v }
+}
+
+func maxUnavail(v intstr.IntOrString) func(*policyv1.PodDisruptionBudgetSpec) {
+	return func(s *policyv1.PodDisruptionBudgetSpec) { s.MaxUnavailable = &v }
+}
+
+// staticSkips are the skips of haCluster's static control plane.
+var staticSkips = []SkippedGroup{
+	{Group: "kube-system/etcd", Reason: staticReason},
+	{Group: "kube-system/kube-controller-manager", Reason: staticReason},
+	{Group: "kube-system/kube-scheduler", Reason: staticReason},
+}
+
+const staticReason = "static pods only: the kubelet owns them; kubectl drain skips mirror pods and deleting one stops nothing, so no budget can protect them or needs to"
+
+func TestGeneratePDBs(t *testing.T) {
+	main := lbl("component", "etcd", "etcd-cluster", "main")
+	events := lbl("component", "etcd", "etcd-cluster", "events")
+	etcd3 := noStaticEtcd().withSTS(selectingSTS("etcd", 3, main), stsMembers("etcd", 3, main)...)
+	staticEtcdSkipped := []SkippedGroup{staticSkips[1], staticSkips[2]}
+
+	// kube-scheduler as a Deployment, its ReplicaSet's selector and pods
+	// carrying pod-template-hash as the Deployment controller sets them.
+	schedRS := replicaSet("kube-system", "ha-sched-5d", 2, "ha-sched", 2)
+	schedLabels := lbl("component", "kube-scheduler", "app", "ha-sched", "pod-template-hash", "5d")
+	schedRS.Spec.Selector = &metav1.LabelSelector{MatchLabels: lbl("app", "ha-sched", "pod-template-hash", "5d")}
+	sched := func(c Cluster, podLabels map[string]string) Cluster {
+		c = c.with(
+			pod("kube-system", "ha-sched-5d-x", "cp-a", podLabels, ownedBy("ReplicaSet", "ha-sched-5d")),
+			pod("kube-system", "ha-sched-5d-y", "cp-b", podLabels, ownedBy("ReplicaSet", "ha-sched-5d")),
+		)
+		c.ReplicaSets = append(slices.Clone(c.ReplicaSets), schedRS)
+		return c
+	}
+
+	mine := genPDB("ha-etcd", main, 2)
+	minePtr := func(edit func(*policyv1.PodDisruptionBudget)) *policyv1.PodDisruptionBudget {
+		p := mine.DeepCopy()
+		p.Spec.MinAvailable = ptr.To(intstr.FromInt32(1)) // stale: generated when etcd had 1 member
+		edit(p)
+		return p
+	}
+
+	tests := []struct {
+		name    string
+		policy  *policy.Policy
+		cluster Cluster
+		want    PDBPlan
+	}{
+		{
+			name:    "kubeadm: static pods only, nothing to generate",
+			cluster: haCluster(),
+			want:    PDBPlan{Skipped: staticSkips},
+		},
+		{
+			// etcd's component matches component=etcd or app=etcd, which no
+			// label selector says: the StatefulSet's selector does.
+			name:    "etcd StatefulSet of 3: its selector, minAvailable the quorum 2",
+			cluster: etcd3,
+			want: PDBPlan{
+				PDBs:    []GeneratedPDB{{Group: "kube-system/etcd (StatefulSet etcd)", PodDisruptionBudget: genPDB("ha-etcd", main, 2)}},
+				Skipped: staticEtcdSkipped,
+			},
+		},
+		{
+			name:    "etcd StatefulSet of 5 with 3 members: the quorum of 5",
+			cluster: noStaticEtcd().withSTS(selectingSTS("etcd", 5, main), stsMembers("etcd", 3, main)...),
+			want: PDBPlan{
+				PDBs:    []GeneratedPDB{{Group: "kube-system/etcd (StatefulSet etcd)", PodDisruptionBudget: genPDB("ha-etcd", main, 3)}},
+				Skipped: staticEtcdSkipped,
+			},
+		},
+		{
+			name: "a terminating member is still one: the selector keeps it",
+			cluster: noStaticEtcd().withSTS(selectingSTS("etcd", 3, main),
+				append(stsMembers("etcd", 2, main), stsMembers("etcd", 3, main, func(p *v1.Pod) { p.DeletionTimestamp = &metav1.Time{} })[2])...),
+			want: PDBPlan{
+				PDBs:    []GeneratedPDB{{Group: "kube-system/etcd (StatefulSet etcd)", PodDisruptionBudget: genPDB("ha-etcd", main, 2)}},
+				Skipped: staticEtcdSkipped,
+			},
+		},
+		{
+			name: "two etcd clusters in one namespace: one budget each, named by owner",
+			cluster: etcd3.withSTS(selectingSTS("etcd-events", 5, events), stsMembers("etcd-events", 5, events)...).
+				withSTS(selectingSTS("etcd-x", 3, events), stsMembers("etcd-x", 0, events)...),
+			want: PDBPlan{
+				PDBs:    []GeneratedPDB{{Group: "kube-system/etcd (StatefulSet etcd)", PodDisruptionBudget: genPDB("ha-etcd-etcd", main, 2)}, {Group: "kube-system/etcd (StatefulSet etcd-events)", PodDisruptionBudget: genPDB("ha-etcd-etcd-events", events, 3)}},
+				Skipped: staticEtcdSkipped,
+			},
+		},
+		{
+			name:    "static etcd beside an events StatefulSet: the static group is skipped, the name has the owner",
+			cluster: haCluster().withSTS(selectingSTS("etcd-events", 3, events), stsMembers("etcd-events", 3, events)...),
+			want: PDBPlan{
+				PDBs:    []GeneratedPDB{{Group: "kube-system/etcd (StatefulSet etcd-events)", PodDisruptionBudget: genPDB("ha-etcd-etcd-events", events, 2)}},
+				Skipped: staticSkips,
+			},
+		},
+		{
+			name:    "kube-scheduler Deployment in place of the static ones: the component's selector",
+			cluster: sched(haCluster().without("kube-scheduler-cp-a", "kube-scheduler-cp-b", "kube-scheduler-cp-c"), schedLabels),
+			want: PDBPlan{
+				PDBs:    []GeneratedPDB{{Group: "kube-system/kube-scheduler (Deployment ha-sched)", PodDisruptionBudget: genPDB("ha-kube-scheduler", lbl("component", "kube-scheduler"), 1)}},
+				Skipped: staticSkips[:2],
+			},
+		},
+		{
+			// component=kube-scheduler takes in the static ones too; the
+			// ReplicaSet's selector less pod-template-hash does not.
+			name:    "kube-scheduler Deployment beside the static ones: the Deployment's selector",
+			cluster: sched(haCluster(), schedLabels),
+			want: PDBPlan{
+				PDBs:    []GeneratedPDB{{Group: "kube-system/kube-scheduler (Deployment ha-sched)", PodDisruptionBudget: genPDB("ha-kube-scheduler-ha-sched", lbl("app", "ha-sched"), 1)}},
+				Skipped: staticSkips,
+			},
+		},
+		{
+			name: "no exact selector: skipped, saying what each candidate selects",
+			cluster: func() Cluster {
+				c := sched(haCluster(), lbl("component", "kube-scheduler", "pod-template-hash", "5d"))
+				rs := schedRS.DeepCopy()
+				rs.Spec.Selector = &metav1.LabelSelector{MatchLabels: lbl("component", "kube-scheduler", "pod-template-hash", "5d")}
+				c.ReplicaSets = []*appsv1.ReplicaSet{rs}
+				return c
+			}(),
+			want: PDBPlan{Skipped: []SkippedGroup{
+				staticSkips[0], staticSkips[1], staticSkips[2],
+				{
+					Group: "kube-system/kube-scheduler (Deployment ha-sched)",
+					Reason: `no label selector selects exactly its pods: the component's selector "component=kube-scheduler" also selects ` +
+						"kube-system/kube-scheduler-cp-a, kube-system/kube-scheduler-cp-b, kube-system/kube-scheduler-cp-c; give its pods a label of their own",
+				},
+			}},
+		},
+		{
+			name:    "an administrator's budget that keeps the quorum: none generated",
+			cluster: etcd3.withPDBs(budgetSpec("etcd-quorum", main, maxUnavail(intstr.FromInt32(1)))),
+			want: PDBPlan{Skipped: []SkippedGroup{
+				{
+					Group: "kube-system/etcd (StatefulSet etcd)",
+					Reason: "its pods are selected by PodDisruptionBudget kube-system/etcd-quorum (maxUnavailable: 1), which keeps the policy's minimum; " +
+						"a second budget over the same pods would make every eviction of them fail, so ha-check generates none",
+				},
+				staticSkips[1], staticSkips[2],
+			}},
+		},
+		{
+			name:    "an administrator's budget weaker than the policy: none generated, the reason says what to change",
+			cluster: etcd3.withPDBs(budgetSpec("etcd", lbl("etcd-cluster", "main"), maxUnavail(intstr.FromString("50%")))),
+			want: PDBPlan{Skipped: []SkippedGroup{
+				{
+					Group: "kube-system/etcd (StatefulSet etcd)",
+					Reason: "its pods are selected by PodDisruptionBudget kube-system/etcd (maxUnavailable: 50%), which lets evictions leave 1 of the 2 it must keep (disruption.pdb-weaker-than-policy): " +
+						"give that budget minAvailable: 2, or delete it and apply ha-etcd; a second budget over the same pods would make every eviction of them fail, so ha-check generates none",
+				},
+				staticSkips[1], staticSkips[2],
+			}},
+		},
+		{
+			name: "ha-check's own budgets: the current one regenerated, one no group needs obsolete",
+			cluster: etcd3.withPDBs(
+				minePtr(func(*policyv1.PodDisruptionBudget) {}),
+				minePtr(func(p *policyv1.PodDisruptionBudget) { p.Name = "ha-etcd-old" }),
+			),
+			want: PDBPlan{
+				PDBs:     []GeneratedPDB{{Group: "kube-system/etcd (StatefulSet etcd)", PodDisruptionBudget: genPDB("ha-etcd", main, 2)}},
+				Skipped:  staticEtcdSkipped,
+				Obsolete: []string{"kube-system/ha-etcd-old"},
+			},
+		},
+		{
+			name:    "an administrator's budget of the generated name over other pods is not replaced",
+			cluster: etcd3.withPDBs(pdb("kube-system", "ha-etcd", lbl("app", "other"))),
+			want: PDBPlan{Skipped: []SkippedGroup{
+				{
+					Group:  "kube-system/etcd (StatefulSet etcd)",
+					Reason: "its budget would be kube-system/ha-etcd, but a PodDisruptionBudget of that name that ha-check did not generate exists, and applying would replace it",
+				},
+				staticSkips[1], staticSkips[2],
+			}},
+		},
+		{
+			name: "a component of minAvailable 2 matched by one selector",
+			policy: func() *policy.Policy {
+				p := policy.Default()
+				p.Components = append([]policy.Component{policy.CompileComponent(policy.ComponentSpec{
+					Name: "ingress", MatchLabels: []map[string]string{{"app": "ingress"}},
+					Rule: policy.Rule{Placement: policy.PlaceAny, Spread: policy.SpreadPreferred, Disruption: policy.Disruption{MinAvailable: 2}},
+				})}, p.Components...)
+				return p
+			}(),
+			cluster: haCluster().with(
+				pod("kube-system", "ingress-1", "w-a", lbl("app", "ingress", "pod-template-hash", "7c"), ownedBy("ReplicaSet", "ingress-7c")),
+				pod("kube-system", "ingress-2", "w-b", lbl("app", "ingress", "pod-template-hash", "7c"), ownedBy("ReplicaSet", "ingress-7c")),
+				pod("kube-system", "ingress-3", "w-c", lbl("app", "ingress", "pod-template-hash", "7c"), ownedBy("ReplicaSet", "ingress-7c")),
+			),
+			want: PDBPlan{
+				PDBs:    []GeneratedPDB{{Group: "kube-system/ingress (ReplicaSet ingress-7c)", PodDisruptionBudget: genPDB("ha-ingress", lbl("app", "ingress"), 2)}},
+				Skipped: staticSkips,
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := GeneratePDBs(tc.policy, tc.cluster)
+			if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("plan (-want +got):\n%s", diff)
+			}
+			for _, p := range got.Budgets() {
+				if errs := validation.IsDNS1123Subdomain(p.Name); len(errs) > 0 {
+					t.Errorf("name %q: %v", p.Name, errs)
+				}
+			}
+		})
+	}
+}
+
+// A budget weaker than the policy is reported with both numbers:
+// minAvailable and maxUnavailable, integers and percentages of the group's
+// desired size (rounded up as upstream does), pods it selects outside the
+// group counted as healthy.
+func TestPDBWeakerThanPolicy(t *testing.T) {
+	const etcd = "kube-system/etcd (StatefulSet etcd)"
+	main := lbl("component", "etcd", "etcd-cluster", "main")
+	sel := lbl("etcd-cluster", "main")
+	etcdOf := func(replicas int32, members int) Cluster {
+		return noStaticEtcd().withSTS(selectingSTS("etcd", replicas, main), stsMembers("etcd", members, main)...)
+	}
+	weaker := func(group, pdb, msg string) []Finding {
+		return []Finding{{ID: IDPDBWeakerThanPolicy, Severity: SeverityWarn, Message: msg, Subjects: []string{group, pdb}}}
+	}
+	bare := noStaticEtcd().with(
+		pod("kube-system", "etcd-a", "cp-a", main), pod("kube-system", "etcd-b", "cp-b", main), pod("kube-system", "etcd-c", "cp-c", main))
+
+	tests := []struct {
+		name    string
+		cluster Cluster
+		want    []Finding
+	}{
+		{name: "minAvailable 2 of 3 keeps the quorum", cluster: etcdOf(3, 3).withPDBs(budgetSpec("b", sel, minAvail(intstr.FromInt32(2))))},
+		{
+			name:    "minAvailable 1 of 3",
+			cluster: etcdOf(3, 3).withPDBs(budgetSpec("b", sel, minAvail(intstr.FromInt32(1)))),
+			want: weaker(etcd, "kube-system/b",
+				"kube-system/etcd (StatefulSet etcd) must keep 2 (quorum) of its 3 replicas available, but PodDisruptionBudget kube-system/b (minAvailable: 1) lets evictions leave 1: a drain can take it below its minimum; give the budget minAvailable: 2 (ha-check pdbs)"),
+		},
+		{name: "maxUnavailable 1 of 3", cluster: etcdOf(3, 3).withPDBs(budgetSpec("b", sel, maxUnavail(intstr.FromInt32(1))))},
+		{
+			name:    "maxUnavailable 2 of 5 with 3 members: the desired size counts",
+			cluster: etcdOf(5, 3).withPDBs(budgetSpec("b", sel, maxUnavail(intstr.FromInt32(2)))),
+		},
+		{
+			name:    "minAvailable 2 of 5 with 3 members: the quorum is of 5",
+			cluster: etcdOf(5, 3).withPDBs(budgetSpec("b", sel, minAvail(intstr.FromInt32(2)))),
+			want: weaker(etcd, "kube-system/b",
+				"kube-system/etcd (StatefulSet etcd) must keep 3 (quorum) of its 5 replicas available, but PodDisruptionBudget kube-system/b (minAvailable: 2) lets evictions leave 2: a drain can take it below its minimum; give the budget minAvailable: 3 (ha-check pdbs)"),
+		},
+		{name: "minAvailable 50% of 3 rounds up to 2", cluster: etcdOf(3, 3).withPDBs(budgetSpec("b", sel, minAvail(intstr.FromString("50%"))))},
+		{
+			name:    "minAvailable 50% of 4 is 2, the quorum 3",
+			cluster: etcdOf(4, 4).withPDBs(budgetSpec("b", sel, minAvail(intstr.FromString("50%")))),
+			want: weaker(etcd, "kube-system/b",
+				"kube-system/etcd (StatefulSet etcd) must keep 3 (quorum) of its 4 replicas available, but PodDisruptionBudget kube-system/b (minAvailable: 50%) lets evictions leave 2: a drain can take it below its minimum; give the budget minAvailable: 3 (ha-check pdbs)"),
+		},
+		{name: "minAvailable 51% of 4 rounds up to 3", cluster: etcdOf(4, 4).withPDBs(budgetSpec("b", sel, minAvail(intstr.FromString("51%"))))},
+		{
+			name:    "maxUnavailable 50% of 3 rounds up to 2 unavailable",
+			cluster: etcdOf(3, 3).withPDBs(budgetSpec("b", sel, maxUnavail(intstr.FromString("50%")))),
+			want: weaker(etcd, "kube-system/b",
+				"kube-system/etcd (StatefulSet etcd) must keep 2 (quorum) of its 3 replicas available, but PodDisruptionBudget kube-system/b (maxUnavailable: 50%) lets evictions leave 1: a drain can take it below its minimum; give the budget minAvailable: 2 (ha-check pdbs)"),
+		},
+		{
+			name:    "neither field: it keeps nothing",
+			cluster: etcdOf(3, 3).withPDBs(budgetSpec("b", sel, func(*policyv1.PodDisruptionBudgetSpec) {})),
+			want: weaker(etcd, "kube-system/b",
+				"kube-system/etcd (StatefulSet etcd) must keep 2 (quorum) of its 3 replicas available, but PodDisruptionBudget kube-system/b (neither minAvailable nor maxUnavailable) lets evictions leave 0: a drain can take it below its minimum; give the budget minAvailable: 2 (ha-check pdbs)"),
+		},
+		{
+			// The other pods of kube-system may be the healthy ones it counts.
+			name: "selector {} over the namespace: the other pods stand in for the group's",
+			cluster: etcdOf(3, 3).withPDBs(func() *policyv1.PodDisruptionBudget {
+				p := budgetSpec("all", nil, minAvail(intstr.FromInt32(4)))
+				p.Spec.Selector = &metav1.LabelSelector{}
+				return p
+			}()),
+			want: weaker(etcd, "kube-system/all",
+				"kube-system/etcd (StatefulSet etcd) must keep 2 (quorum) of its 3 replicas available, but PodDisruptionBudget kube-system/all (minAvailable: 4, also selecting 17 pods outside the group) lets evictions leave 0: a drain can take it below its minimum; give the budget minAvailable: 2 (ha-check pdbs)"),
+		},
+		{
+			name: "maxUnavailable 1 over the namespace still leaves at most one out",
+			cluster: etcdOf(3, 3).withPDBs(func() *policyv1.PodDisruptionBudget {
+				p := budgetSpec("all", nil, maxUnavail(intstr.FromInt32(1)))
+				p.Spec.Selector = &metav1.LabelSelector{}
+				return p
+			}()),
+		},
+		{
+			// Upstream counts the expected pods of maxUnavailable by their
+			// controllers; bare pods have none.
+			name:    "maxUnavailable 1 over bare pods keeps none",
+			cluster: bare.withPDBs(budgetSpec("b", sel, maxUnavail(intstr.FromInt32(1)))),
+			want: weaker("kube-system/etcd", "kube-system/b",
+				"kube-system/etcd must keep 2 (quorum) of its 3 replicas available, but PodDisruptionBudget kube-system/b (maxUnavailable: 1) lets evictions leave 0: a drain can take it below its minimum; give the budget minAvailable: 2 (ha-check pdbs)"),
+		},
+		{name: "minAvailable 2 over bare pods", cluster: bare.withPDBs(budgetSpec("b", sel, minAvail(intstr.FromInt32(2))))},
+		{
+			name:    "a budget over static pods only: nothing to evict, nothing to say",
+			cluster: haCluster().withPDBs(budgetSpec("b", lbl("component", "etcd"), minAvail(intstr.FromInt32(1)))),
+		},
+		{
+			name:    "a budget of another namespace",
+			cluster: etcdOf(3, 3).withPDBs(func() *policyv1.PodDisruptionBudget { p := pdb("shop", "b", sel); return p }()),
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Analyze(nil, tc.cluster, Options{})
+			var got []Finding
+			for _, f := range r.Findings {
+				if f.ID == IDPDBWeakerThanPolicy {
+					got = append(got, f)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// The budgets GeneratePDBs writes are never weaker than the policy, and
+// once applied, the group gets no disruption.no-pdb either.
+func TestGeneratedPDBsKeepThePolicy(t *testing.T) {
+	main := lbl("component", "etcd", "etcd-cluster", "main")
+	events := lbl("component", "etcd", "etcd-cluster", "events")
+	for _, replicas := range []int32{3, 4, 5, 7} {
+		c := haCluster().
+			withSTS(selectingSTS("etcd-main", replicas, main), stsMembers("etcd-main", int(replicas), main)...).
+			withSTS(selectingSTS("etcd-events", replicas+2, events), stsMembers("etcd-events", int(replicas), events)...)
+		plan := GeneratePDBs(nil, c)
+		if len(plan.PDBs) != 2 {
+			t.Fatalf("%d replicas: %d budgets, want 2: %+v", replicas, len(plan.PDBs), plan)
+		}
+		for _, p := range plan.Budgets() {
+			c.PDBs = append(c.PDBs, &p)
+		}
+		for _, f := range Analyze(nil, c, Options{}).Findings {
+			if f.ID == IDPDBWeakerThanPolicy || f.ID == IDNoPDB {
+				t.Errorf("%d replicas: %s %s", replicas, f.ID, f.Message)
+			}
+		}
+		if again := GeneratePDBs(nil, c); !cmp.Equal(plan, again) {
+			t.Errorf("%d replicas: generating again with the budgets applied changes the plan:\n%s", replicas, cmp.Diff(plan, again))
+		}
+	}
+}
+
+func TestPDBNames(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"ha-etcd", "ha-etcd"},
+		{"ha-etcd-etcd-events", "ha-etcd-etcd-events"},
+		{"ha-vault.example.com", "ha-vault.example.com"},
+		{"ha-Vault_x", "ha-vault-x-0ad301d0"},
+		{"ha-a-." + strings.Repeat("b", 10), "ha-a--bbbbbbbbbb-cf13112f"},
+		{"ha-" + strings.Repeat("x", 260), "ha-" + strings.Repeat("x", 241) + "-ac5d210d"},
+	}
+	for _, tc := range tests {
+		got := dnsSubdomain(tc.in)
+		if got != tc.want {
+			t.Errorf("dnsSubdomain(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if errs := validation.IsDNS1123Subdomain(got); len(errs) > 0 {
+			t.Errorf("dnsSubdomain(%q) = %q: %v", tc.in, got, errs)
+		}
+	}
+}
+
+// Owners of different kinds that share a name get their kind in the name.
+func TestPDBNamesOfOwnersSharingAName(t *testing.T) {
+	c := haCluster().without("etcd-cp-a", "etcd-cp-b", "etcd-cp-c").with(
+		pod("kube-system", "etcd-s", "cp-a", lbl("component", "etcd", "kind", "sts"), ownedBy("StatefulSet", "etcd")),
+		pod("kube-system", "etcd-r", "cp-b", lbl("component", "etcd", "kind", "rs"), ownedBy("ReplicaSet", "etcd")),
+	)
+	var names []string
+	for _, p := range GeneratePDBs(nil, c).Budgets() {
+		names = append(names, p.Name)
+	}
+	if want := []string{"ha-etcd-replicaset-etcd", "ha-etcd-statefulset-etcd"}; !slices.Equal(names, want) {
+		t.Errorf("names %v, want %v", names, want)
+	}
+}
+
+// The YAML applies as it is: kind and apiVersion, no status, no
+// creationTimestamp, and a comment per skipped group and obsolete budget.
+func TestWritePDBsYAML(t *testing.T) {
+	plan := PDBPlan{
+		PDBs:     []GeneratedPDB{{Group: "kube-system/etcd (StatefulSet etcd)", PodDisruptionBudget: genPDB("ha-etcd", lbl("etcd-cluster", "main"), 2)}},
+		Skipped:  []SkippedGroup{{Group: "kube-system/kube-scheduler", Reason: "static pods only"}},
+		Obsolete: []string{"kube-system/ha-etcd-old"},
+	}
+	var buf bytes.Buffer
+	if err := WritePDBsYAML(&buf, plan); err != nil {
+		t.Fatal(err)
+	}
+	want := `# PodDisruptionBudgets that give the disruption-controlled groups the
+# policy's minimum against evictions (kubectl drain). Generated by ha-check.
+# Skipped kube-system/kube-scheduler: static pods only.
+# Obsolete: kube-system/ha-etcd-old was generated by ha-check and is no longer: kubectl delete pdb -n kube-system ha-etcd-old
+---
+# kube-system/etcd (StatefulSet etcd): keep 2 available
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: ha-check
+  name: ha-etcd
+  namespace: kube-system
+spec:
+  minAvailable: 2
+  selector:
+    matchLabels:
+      etcd-cluster: main
+  unhealthyPodEvictionPolicy: AlwaysAllow
+`
+	if diff := cmp.Diff(want, buf.String()); diff != "" {
+		t.Errorf("YAML (-want +got):\n%s", diff)
+	}
+	// Each document reads back as the budget.
+	docs := strings.Split(buf.String(), "\n---\n")
+	var back policyv1.PodDisruptionBudget
+	if err := yaml.UnmarshalStrict([]byte(docs[1]), &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(plan.PDBs[0].PodDisruptionBudget, back); diff != "" {
+		t.Errorf("read back (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,86 @@
+/*
+Copyright The ha-scheduler Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package checker
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Placement lists every unfinished pod under the group Analyze puts it in
+// (components by policy component, the others by policy.GroupOf), pending
+// pods first and the others by node, with the node's role, zone and host;
+// a DaemonSet's pods are one line with their count per node role.
+func TestPlacement(t *testing.T) {
+	c := haCluster()
+	c.Nodes = append(c.Nodes, node("infra-a", infra, "r1", "a", ""))
+	c = c.with(
+		pod("kube-system", "kube-proxy-infra-a", "infra-a", lbl("k8s-app", "kube-proxy"), ownedBy("DaemonSet", "kube-proxy")),
+		// A DaemonSet pod not yet bound counts, on no role.
+		pod("kube-system", "kube-proxy-new", "", lbl("k8s-app", "kube-proxy"), ownedBy("DaemonSet", "kube-proxy")),
+		pod("shop", "sneaky", "", lbl("app", "sneaky")),
+		pod("shop", "web-gone", "w-gone", lbl("app", "web"), ownedBy("ReplicaSet", "web-7f")),
+		pod("shop", "web-done", "w-a", lbl("app", "web"), ownedBy("ReplicaSet", "web-7f"), phase("Succeeded")),
+		pod("shop", "batch", "infra-a", nil),
+	)
+	cpPod := func(name, n, zone, host string) PlacedPod {
+		return PlacedPod{Pod: "kube-system/" + name + "-" + n, Node: n, Role: "control-plane", Zone: zone, Host: host}
+	}
+	static := func(component string) PlacementGroup {
+		return PlacementGroup{Group: "kube-system/" + component, Component: component, Pods: []PlacedPod{
+			cpPod(component, "cp-a", "a", "h1"), cpPod(component, "cp-b", "b", "h2"), cpPod(component, "cp-c", "c", "h3"),
+		}}
+	}
+	want := &PlacementTable{
+		Groups: []PlacementGroup{
+			static("etcd"),
+			static("kube-apiserver"),
+			static("kube-controller-manager"),
+			{Group: "kube-system/kube-dns", Component: "kube-dns", Pods: []PlacedPod{
+				{Pod: "kube-system/coredns-1", Node: "cp-a", Role: "control-plane", Zone: "a", Host: "h1"},
+				{Pod: "kube-system/coredns-2", Node: "cp-b", Role: "control-plane", Zone: "b", Host: "h2"},
+			}},
+			static("kube-scheduler"),
+			{Group: "shop/app=sneaky", Pods: []PlacedPod{{Pod: "shop/sneaky"}}},
+			{Group: "shop/app=web", Pods: []PlacedPod{
+				{Pod: "shop/web-0", Node: "w-a", Role: "worker", Zone: "a", Host: "h4"},
+				{Pod: "shop/web-1", Node: "w-b", Role: "worker", Zone: "b", Host: "h5"},
+				{Pod: "shop/web-2", Node: "w-c", Role: "worker", Zone: "c", Host: "h6"},
+				{Pod: "shop/web-gone", Node: "w-gone"},
+			}},
+			// Without a label or owner, a pod is its own group.
+			{Group: "shop/pod/batch", Pods: []PlacedPod{
+				{Pod: "shop/batch", Node: "infra-a", Role: "infra", Zone: "a"},
+			}},
+		},
+		DaemonSets: []DaemonSetPlacement{
+			{DaemonSet: "kube-system/kube-proxy", Pods: 8, PerRole: map[string]int{"control-plane": 3, "infra": 1, "worker": 3}},
+		},
+	}
+	if diff := cmp.Diff(want, Placement(nil, c)); diff != "" {
+		t.Errorf("Placement (-want +got):\n%s", diff)
+	}
+}
+
+// An empty cluster has an empty placement, not a nil one.
+func TestPlacementEmpty(t *testing.T) {
+	want := &PlacementTable{Groups: []PlacementGroup{}, DaemonSets: []DaemonSetPlacement{}}
+	if diff := cmp.Diff(want, Placement(nil, Cluster{})); diff != "" {
+		t.Errorf("Placement (-want +got):\n%s", diff)
+	}
+}
