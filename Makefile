@@ -54,8 +54,8 @@ test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the image, h
 	cd hack/image && $(GO) test -timeout 60m ./...
 
 .PHONY: test-integration
-test-integration: build ## Integration tests: real etcd, kube-apiserver and the ha-scheduler binary
-	hack/build-binaries.sh etcd kube-apiserver kubectl
+test-integration: build ## Integration tests: real etcd, kube-apiserver (and kube-controller-manager for the disruption controller) and the ha-scheduler binary
+	hack/build-binaries.sh etcd kube-apiserver kube-controller-manager kubectl
 	$(GO) test -count=1 -timeout 30m $(TEST_FLAGS) ./test/integration/...
 
 .PHONY: lab
