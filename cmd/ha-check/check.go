@@ -20,7 +20,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -102,22 +101,17 @@ func (o *checkOptions) run(cmd *cobra.Command) error {
 
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
-	src, err := resolvePolicy(ctx, o.common)
+	src, cluster, err := loadCluster(ctx, o.common)
 	if err != nil {
 		return err
-	}
-	cs, host, err := o.client()
-	if err != nil {
-		return err
-	}
-	p := newProgress(o.streams.ErrOut, time.Now)
-	cluster, err := checker.LoadWith(ctx, cs, checker.LoadOptions{Progress: p.report})
-	if err != nil {
-		return fmt.Errorf("reading the cluster at %s: %w", host, err)
 	}
 	report := checker.Analyze(src.policy, cluster, checker.Options{SCSRevision: revision})
 	obj := newReportObject(src.text, report)
-	obj.Placement = checker.Placement(src.policy, cluster)
+	// Only -o wide prints the placement (it is not part of the versioned
+	// object): no second pass over the pods for any other format.
+	if *o.print.OutputFormat == outputWide {
+		obj.Placement = checker.Placement(src.policy, cluster)
+	}
 	if err := write(obj); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}

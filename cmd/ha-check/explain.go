@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/yaml"
@@ -67,24 +66,6 @@ func writeObject(w io.Writer, format outputFlag, kind, source string, v any) err
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "    ")
 	return enc.Encode(fields)
-}
-
-// loadCluster resolves the policy and reads the cluster, as the check does.
-func loadCluster(ctx context.Context, c *common) (*policySource, checker.Cluster, error) {
-	src, err := resolvePolicy(ctx, c)
-	if err != nil {
-		return nil, checker.Cluster{}, err
-	}
-	cs, host, err := c.client()
-	if err != nil {
-		return nil, checker.Cluster{}, err
-	}
-	p := newProgress(c.streams.ErrOut, time.Now)
-	cluster, err := checker.LoadWith(ctx, cs, checker.LoadOptions{Progress: p.report})
-	if err != nil {
-		return nil, checker.Cluster{}, fmt.Errorf("reading the cluster at %s: %w", host, err)
-	}
-	return src, cluster, nil
 }
 
 // newExplainCommand is `ha-check explain NAMESPACE/NAME`.

@@ -497,7 +497,7 @@ func TestFindingSubjects(t *testing.T) {
 // whose fields TestJSONSchema pins (here: which rows there are).
 func TestJSONOutput(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, WriteJSON(&b, Analyze(nil, Cluster{}, Options{})))
+	require.NoError(t, writeJSON(&b, Analyze(nil, Cluster{}, Options{})))
 	// No node shows the control plane: the current revision's rules on it
 	// are left to confirm by hand, which does not fail the verdict (the
 	// draft failed fewer than two nodes: scs_test.go).
@@ -563,7 +563,7 @@ func TestJSONOutput(t *testing.T) {
 	}
 
 	b.Reset()
-	require.NoError(t, WriteJSON(&b, Analyze(nil, haCluster().without("kube-scheduler-cp-b", "kube-scheduler-cp-c"), Options{})))
+	require.NoError(t, writeJSON(&b, Analyze(nil, haCluster().without("kube-scheduler-cp-b", "kube-scheduler-cp-c"), Options{})))
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(b.Bytes(), &got))
 	var groups []any

@@ -31,11 +31,10 @@ import (
 // below its minimum.
 func checkDisruption(r *Report, c Cluster, groups []*group) {
 	r.Summary.PodDisruptionBudgets = len(c.PDBs)
-	pdbs := compilePDBs(c)
 	budgets := newBudgetIndex(c)
 	for _, g := range groups {
 		if g.class.Disruption.Controlled() {
-			r.Findings = append(r.Findings, disruptionFindings(g, pdbs)...)
+			r.Findings = append(r.Findings, disruptionFindings(g, budgets)...)
 			r.Findings = append(r.Findings, budgets.weakerFindings(g)...)
 		}
 	}
@@ -44,7 +43,7 @@ func checkDisruption(r *Report, c Cluster, groups []*group) {
 // disruptionFindings checks a disruption-controlled group: that it can lose
 // a replica by design and now, and that PodDisruptionBudgets cover its
 // evictable replicas.
-func disruptionFindings(g *group, pdbs pdbIndex) []Finding {
+func disruptionFindings(g *group, pdbs budgetIndex) []Finding {
 	var out []Finding
 	size, keep, avail := g.desired(), g.minAvailable(), g.available()
 	need := fmt.Sprint(keep)

@@ -17,20 +17,12 @@ limitations under the License.
 package checker
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 	"text/tabwriter"
 )
-
-// WriteJSON writes the report as indented JSON, for machines.
-func WriteJSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
 
 // WriteText writes the report for people: summary, node distribution,
 // replica table, survival, findings, and the verdict last.

@@ -17,34 +17,55 @@ limitations under the License.
 package checker
 
 import (
+	"sort"
+
 	v1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-// pdbIndex holds the selectors of the PodDisruptionBudgets by namespace.
-type pdbIndex map[string][]labels.Selector
+// budget is an existing PodDisruptionBudget with its compiled selector.
+type budget struct {
+	pdb *policyv1.PodDisruptionBudget
+	sel labels.Selector
+}
 
-// compilePDBs reads the selectors with policy/v1 semantics
-// (policy.PDBSelector, shared with the scheduler): `selector: {}` covers
-// every pod of the namespace, a nil selector none.
-func compilePDBs(c Cluster) pdbIndex {
-	idx := pdbIndex{}
+// budgetIndex holds the budgets and the unfinished pods by namespace.
+type budgetIndex struct {
+	budgets map[string][]budget
+	pods    map[string][]*v1.Pod
+}
+
+func newBudgetIndex(c Cluster) budgetIndex {
+	idx := budgetIndex{budgets: map[string][]budget{}, pods: map[string][]*v1.Pod{}}
 	for _, pdb := range c.PDBs {
 		sel, err := policy.PDBSelector(pdb)
 		if err != nil {
-			continue // the API server validates selectors; nothing to count
+			continue // the API server validates selectors
 		}
-		idx[pdb.Namespace] = append(idx[pdb.Namespace], sel)
+		idx.budgets[pdb.Namespace] = append(idx.budgets[pdb.Namespace], budget{pdb: pdb, sel: sel})
+	}
+	for _, pod := range sortedPods(c.Pods) {
+		if !isFinished(pod) {
+			idx.pods[pod.Namespace] = append(idx.pods[pod.Namespace], pod)
+		}
+	}
+	for ns := range idx.budgets {
+		bs := idx.budgets[ns]
+		sort.Slice(bs, func(i, j int) bool { return bs[i].pdb.Name < bs[j].pdb.Name })
 	}
 	return idx
 }
 
-func (idx pdbIndex) selects(pod *v1.Pod) bool {
+// selects says whether a budget covers the pod (policy/v1 semantics,
+// policy.PDBSelector, shared with the scheduler: `selector: {}` covers every
+// pod of the namespace, a nil selector none).
+func (idx budgetIndex) selects(pod *v1.Pod) bool {
 	set := labels.Set(pod.Labels)
-	for _, sel := range idx[pod.Namespace] {
-		if sel.Matches(set) {
+	for _, b := range idx.budgets[pod.Namespace] {
+		if b.sel.Matches(set) {
 			return true
 		}
 	}

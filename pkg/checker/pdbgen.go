@@ -72,15 +72,6 @@ type GeneratedPDB struct {
 	PodDisruptionBudget policyv1.PodDisruptionBudget `json:"podDisruptionBudget"`
 }
 
-// Budgets returns the budgets of the plan, in its order.
-func (p PDBPlan) Budgets() []policyv1.PodDisruptionBudget {
-	out := make([]policyv1.PodDisruptionBudget, 0, len(p.PDBs))
-	for _, g := range p.PDBs {
-		out = append(out, g.PodDisruptionBudget)
-	}
-	return out
-}
-
 // SkippedGroup is a disruption-controlled group GeneratePDBs makes no
 // budget for.
 type SkippedGroup struct {
@@ -127,10 +118,7 @@ func GeneratePDBs(p *policy.Policy, c Cluster) PDBPlan {
 	if p == nil {
 		p = policy.Default()
 	}
-	nodes := map[string]*v1.Node{}
-	for _, n := range c.Nodes {
-		nodes[n.Name] = n
-	}
+	nodes := nodesByName(c.Nodes)
 	var groups []*group
 	for _, g := range classify(&Report{}, p, c, nodes) {
 		if g.class.Disruption.Controlled() {
@@ -434,39 +422,6 @@ func commonLabels(g *group) *metav1.LabelSelector {
 		return nil
 	}
 	return &metav1.LabelSelector{MatchLabels: common}
-}
-
-// budget is an existing PodDisruptionBudget with its compiled selector.
-type budget struct {
-	pdb *policyv1.PodDisruptionBudget
-	sel labels.Selector
-}
-
-// budgetIndex holds the budgets and the unfinished pods by namespace.
-type budgetIndex struct {
-	budgets map[string][]budget
-	pods    map[string][]*v1.Pod
-}
-
-func newBudgetIndex(c Cluster) budgetIndex {
-	idx := budgetIndex{budgets: map[string][]budget{}, pods: map[string][]*v1.Pod{}}
-	for _, pdb := range c.PDBs {
-		sel, err := policy.PDBSelector(pdb)
-		if err != nil {
-			continue // the API server validates selectors
-		}
-		idx.budgets[pdb.Namespace] = append(idx.budgets[pdb.Namespace], budget{pdb: pdb, sel: sel})
-	}
-	for _, pod := range sortedPods(c.Pods) {
-		if !isFinished(pod) {
-			idx.pods[pod.Namespace] = append(idx.pods[pod.Namespace], pod)
-		}
-	}
-	for ns := range idx.budgets {
-		bs := idx.budgets[ns]
-		sort.Slice(bs, func(i, j int) bool { return bs[i].pdb.Name < bs[j].pdb.Name })
-	}
-	return idx
 }
 
 // named returns the budget of that name.

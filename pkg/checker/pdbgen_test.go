@@ -305,7 +305,7 @@ func TestGeneratePDBs(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("plan (-want +got):\n%s", diff)
 			}
-			for _, p := range got.Budgets() {
+			for _, p := range budgetsOf(got) {
 				if errs := validation.IsDNS1123Subdomain(p.Name); len(errs) > 0 {
 					t.Errorf("name %q: %v", p.Name, errs)
 				}
@@ -440,7 +440,7 @@ func TestGeneratedPDBsKeepThePolicy(t *testing.T) {
 		if len(plan.PDBs) != 2 {
 			t.Fatalf("%d replicas: %d budgets, want 2: %+v", replicas, len(plan.PDBs), plan)
 		}
-		for _, p := range plan.Budgets() {
+		for _, p := range budgetsOf(plan) {
 			c.PDBs = append(c.PDBs, &p)
 		}
 		for _, f := range Analyze(nil, c, Options{}).Findings {
@@ -481,7 +481,7 @@ func TestPDBNamesOfOwnersSharingAName(t *testing.T) {
 		pod("kube-system", "etcd-r", "cp-b", lbl("component", "etcd", "kind", "rs"), ownedBy("ReplicaSet", "etcd")),
 	)
 	var names []string
-	for _, p := range GeneratePDBs(nil, c).Budgets() {
+	for _, p := range budgetsOf(GeneratePDBs(nil, c)) {
 		names = append(names, p.Name)
 	}
 	if want := []string{"ha-etcd-replicaset-etcd", "ha-etcd-statefulset-etcd"}; !slices.Equal(names, want) {
@@ -533,4 +533,13 @@ spec:
 	if diff := cmp.Diff(plan.PDBs[0].PodDisruptionBudget, back); diff != "" {
 		t.Errorf("read back (-want +got):\n%s", diff)
 	}
+}
+
+// budgetsOf returns the budgets of the plan, in its order.
+func budgetsOf(p PDBPlan) []policyv1.PodDisruptionBudget {
+	out := make([]policyv1.PodDisruptionBudget, 0, len(p.PDBs))
+	for _, g := range p.PDBs {
+		out = append(out, g.PodDisruptionBudget)
+	}
+	return out
 }

@@ -65,10 +65,10 @@ func NewDisruptionGroups(p *Policy, ctrl Controllers) *DisruptionGroups {
 	return &DisruptionGroups{policy: p, ctrl: ctrl, byKey: map[string]*DisruptionGroup{}}
 }
 
-// OfClass returns the group of a pod the caller has classified, creating
+// ofClass returns the group of a pod the caller has classified, creating
 // it, or nil when the pod is in none (or is a mirror pod and mirror pods
 // are left out).
-func (gs *DisruptionGroups) OfClass(pod *v1.Pod, c Class) *DisruptionGroup {
+func (gs *DisruptionGroups) ofClass(pod *v1.Pod, c Class) *DisruptionGroup {
 	if !c.Disruption.Controlled() || (!gs.IncludeMirror && IsMirrorPod(pod)) {
 		return nil
 	}
@@ -94,7 +94,7 @@ func (gs *DisruptionGroups) AddMember(pod *v1.Pod) *DisruptionGroup {
 
 // AddMemberClass is AddMember for a pod the caller has classified already.
 func (gs *DisruptionGroups) AddMemberClass(pod *v1.Pod, c Class) *DisruptionGroup {
-	g := gs.OfClass(pod, c)
+	g := gs.ofClass(pod, c)
 	if g != nil {
 		g.Members++
 	}

@@ -16,6 +16,8 @@ limitations under the License.
 
 package policy
 
+import "slices"
+
 // Node-role labels, as kubeadm and the Tectonic documents set them.
 const (
 	LabelControlPlane = "node-role.kubernetes.io/control-plane"
@@ -75,14 +77,7 @@ const (
 var Placements = []Placement{PlaceControlPlane, PlaceInfra, PlaceWorker, PlaceAny}
 
 // Valid reports whether p is one of Placements.
-func (p Placement) Valid() bool {
-	for _, v := range Placements {
-		if v == p {
-			return true
-		}
-	}
-	return false
-}
+func (p Placement) Valid() bool { return slices.Contains(Placements, p) }
 
 // RoleSet is a small set of node roles, as a bit mask so that the per-node
 // check in Filter is one AND.

@@ -16,6 +16,12 @@ limitations under the License.
 
 package config
 
+import (
+	"fmt"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+)
+
 // Policies are the policies of a scheduler configuration's profiles, by
 // schedulerName. The ha-scheduler command loads them from --config before
 // the scheduler builds its profiles, and each plugin factory takes its own
@@ -32,4 +38,15 @@ func (ps Policies) For(profile string) *PolicyArgs {
 	a := &PolicyArgs{}
 	SetDefaultsPolicyArgs(a)
 	return a
+}
+
+// Compile returns the profile's policy as written and as the plugin named
+// plugin enforces it; the error names both.
+func (ps Policies) Compile(plugin, profile string) (*PolicyArgs, *policy.Policy, error) {
+	a := ps.For(profile)
+	p, err := a.Policy()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: profile %q: %w", plugin, profile, err)
+	}
+	return a, p, nil
 }

@@ -100,10 +100,9 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 	if err != nil {
 		return nil, err
 	}
-	pa := policies.For(h.ProfileName())
-	p, err := pa.Policy()
+	pa, p, err := policies.Compile(Name, h.ProfileName())
 	if err != nil {
-		return nil, fmt.Errorf("%s: profile %q: %w", Name, h.ProfileName(), err)
+		return nil, err
 	}
 	if h.SharedInformerFactory() == nil {
 		return nil, fmt.Errorf("%s: the framework handle has no informer factory", Name)

@@ -53,6 +53,11 @@ func (s *preFilterState) chain(group string) {
 		func(i int) map[string]int { return s.counts[s.required[i].level] },
 		func(i int, e policy.Emptiest) {
 			r := &s.required[i]
+			// Dry runs re-chain per victim: format the reason only when
+			// the emptiest domain or its count changed.
+			if e.Domain == r.minDomain && e.Replicas == r.min && (r.reason != "" || e.Domain == "") {
+				return
+			}
 			r.min, r.minDomain, r.reason = e.Replicas, e.Domain, ""
 			if e.Domain != "" {
 				r.reason = spreadReason(group, r.key, e.Domain, e.Replicas)

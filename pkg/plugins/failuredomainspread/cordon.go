@@ -187,11 +187,3 @@ func (cw *cordonWatch) waiters() []waiter {
 	}
 	return out
 }
-
-func (cw *cordonWatch) waitingPods() []*v1.Pod {
-	var out []*v1.Pod
-	for _, w := range cw.waiters() {
-		out = append(out, w.pod)
-	}
-	return out
-}

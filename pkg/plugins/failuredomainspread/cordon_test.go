@@ -86,7 +86,7 @@ func TestCordonActivatesWaitingReplicas(t *testing.T) {
 	boundNow.Spec.NodeName = "a1"
 	_, err = c.client.CoreV1().Pods(boundNow.Namespace).Update(c.ctx, boundNow, metav1.UpdateOptions{})
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return len(c.pl.cordons.waitingPods()) == 0 }, wait, tick, "the bound pod stops waiting")
+	require.Eventually(t, func() bool { return len(c.pl.cordons.waiters()) == 0 }, wait, tick, "the bound pod stops waiting")
 	update(cpVM("a1", "z1", "a").Unschedulable(true).Obj())
 	select {
 	case got := <-c.activated:

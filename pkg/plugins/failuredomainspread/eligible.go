@@ -23,26 +23,11 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-// eligibility tells which nodes make their domains eligible for a pod: the
-// nodes it can actually use, by policy.Eligibility (the rules the checker
-// explains with too). Cordoned (set by PreFilter) are the nodes the
+// eligibilityOf tells which nodes make their domains eligible for the pod:
+// the nodes it can actually use, by policy.Eligibility (the rules the
+// checker explains with too). PreFilter sets Cordoned to the nodes the
 // plugin's informer saw cordoned, which the cycle's snapshot may not show
 // yet (see cordonWatch).
-type eligibility struct {
-	policy.Eligibility
+func (pl *FailureDomainSpread) eligibilityOf(logger klog.Logger, pod *v1.Pod, c policy.Class) policy.Eligibility {
+	return policy.NewEligibility(logger, pod, c.Roles, pl.comparisonOps)
 }
-
-func (pl *FailureDomainSpread) eligibilityOf(logger klog.Logger, pod *v1.Pod, c policy.Class) *eligibility {
-	return &eligibility{Eligibility: policy.NewEligibility(logger, pod, c.Roles, pl.comparisonOps)}
-}
-
-// usable: the node's role and labels let the pod run there at all.
-func (e *eligibility) usable(n *v1.Node) bool { return e.Usable(n) }
-
-// tainted: the node is dead, or has a NoSchedule/NoExecute taint the pod
-// does not tolerate.
-func (e *eligibility) tainted(n *v1.Node) bool { return e.Tainted(n) }
-
-// eligible: the pod can use the node now (resources aside); a dead node
-// never is (policy.Eligibility.Eligible).
-func (e *eligibility) eligible(n *v1.Node) bool { return e.Eligible(n) }

@@ -115,21 +115,21 @@ func (pl *FailureDomainSpread) isSchedulableAfterNodeChange(logger klog.Logger, 
 	switch {
 	case oldNode == nil || newNode == nil:
 		// Added or deleted.
-		if e.usable(nodeOf(oldNode, newNode)) {
+		if e.Usable(nodeOf(oldNode, newNode)) {
 			logger.V(4).Info("A node the pod may use appeared or went", "pod", klog.KObj(pod), "node", klog.KObj(nodeOf(oldNode, newNode)))
 			return fwk.Queue, nil
 		}
-	case e.eligible(oldNode) != e.eligible(newNode):
+	case e.Eligible(oldNode) != e.Eligible(newNode):
 		logger.V(4).Info("Node became eligible or ineligible for the pod's spread", "pod", klog.KObj(pod), "node", klog.KObj(newNode))
 		return fwk.Queue, nil
-	case e.usable(newNode) && !e.tainted(oldNode) && e.tainted(newNode):
+	case e.Usable(newNode) && !e.Tainted(oldNode) && e.Tainted(newNode):
 		// A cordon itself reaches no hint (the scheduler reports no event
 		// for it); the unschedulable taint the node lifecycle controller
 		// adds next does, on a node already cordoned, so eligible to
 		// ineligible shows only in the taints.
 		logger.V(4).Info("Node the pod may use got a taint it does not tolerate", "pod", klog.KObj(pod), "node", klog.KObj(newNode))
 		return fwk.Queue, nil
-	case (e.usable(oldNode) || e.usable(newNode)) && pl.domainsChanged(oldNode, newNode):
+	case (e.Usable(oldNode) || e.Usable(newNode)) && pl.domainsChanged(oldNode, newNode):
 		logger.V(4).Info("Node the pod may use changed failure domain", "pod", klog.KObj(pod), "node", klog.KObj(newNode))
 		return fwk.Queue, nil
 	}

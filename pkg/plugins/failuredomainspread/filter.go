@@ -81,7 +81,7 @@ func (pl *FailureDomainSpread) PreFilter(ctx context.Context, cycleState fwk.Cyc
 	path := make([]string, len(pl.required))
 	for _, ni := range pl.roleCandidates(c, nodes) {
 		node := ni.Node()
-		if node == nil || !e.eligible(node) {
+		if node == nil || !e.Eligible(node) {
 			continue
 		}
 		for i, l := range pl.required {

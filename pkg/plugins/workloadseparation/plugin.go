@@ -61,10 +61,9 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		if err := validation.ValidateNoArgs(obj, field.NewPath(Name, "args")); err != nil {
 			return nil, err
 		}
-		args := policies.For(h.ProfileName())
-		p, err := args.Policy()
+		args, p, err := policies.Compile(Name, h.ProfileName())
 		if err != nil {
-			return nil, fmt.Errorf("%s: profile %q: %w", Name, h.ProfileName(), err)
+			return nil, err
 		}
 		roles, err := roleindex.Shared(h.SharedInformerFactory())
 		if err != nil {

@@ -99,8 +99,8 @@ func (ix *Index) Names(role policy.NodeRole) sets.Set[string] {
 	return ix.byRole[role].Clone()
 }
 
-// Watch feeds the index from the node informer of the handle's factory.
-func (ix *Index) Watch(factory informers.SharedInformerFactory) error {
+// watch feeds the index from the node informer of the handle's factory.
+func (ix *Index) watch(factory informers.SharedInformerFactory) error {
 	_, err := factory.Core().V1().Nodes().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    ix.Upsert,
 		UpdateFunc: func(_, obj any) { ix.Upsert(obj) },
@@ -114,6 +114,6 @@ func (ix *Index) Watch(factory informers.SharedInformerFactory) error {
 func Shared(factory informers.SharedInformerFactory) (*Index, error) {
 	return shared.Get(factory, "roleindex", func() (*Index, error) {
 		ix := New()
-		return ix, ix.Watch(factory)
+		return ix, ix.watch(factory)
 	})
 }
