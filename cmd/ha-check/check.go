@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	v1 "k8s.io/api/core/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
@@ -37,9 +38,10 @@ const (
 // common ones.
 type checkOptions struct {
 	*common
-	print       *genericclioptions.PrintFlags
-	failOn      string
-	scsRevision string
+	print           *genericclioptions.PrintFlags
+	failOn          string
+	scsRevision     string
+	expectScheduler string
 }
 
 // newCheckCommand is the check: the root command, ha-check itself.
@@ -82,6 +84,7 @@ Exit code 0 pass, 2 fail (with --fail-on=warn also on any warning), 1 error.`,
 	_ = cmd.Flags().MarkHidden("show-managed-fields")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", o.failOn, "Exit 2 on fail findings (fail), or on fail and warn findings (warn)")
 	cmd.Flags().StringVar(&o.scsRevision, "scs-revision", "", "Revision of the SCS node distribution standard scs-0214 to judge the node distribution by: "+scsRevisionsHelp())
+	cmd.Flags().StringVar(&o.expectScheduler, "expect-control-plane-scheduler", string(checker.ExpectAuto), "Which scheduler the kube-scheduler pods of kube-system (kubeadm's static pods) should run, warning on each that runs another: ha-scheduler (the replacement mode), stock, any (only report), or auto: ha-scheduler when the policy's profile is default-scheduler (the replacement configuration) or ha-scheduler runs on some node")
 	return cmd
 }
 
@@ -98,6 +101,10 @@ func (o *checkOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return usageError{fmt.Errorf("--scs-revision: %w", err)}
 	}
+	expect, err := checker.ParseSchedulerExpectation(o.expectScheduler)
+	if err != nil {
+		return usageError{fmt.Errorf("--expect-control-plane-scheduler: %w", err)}
+	}
 
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
@@ -105,7 +112,9 @@ func (o *checkOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	report := checker.Analyze(src.policy, cluster, checker.Options{SCSRevision: revision})
+	expect, reason := schedulerExpectation(expect, src)
+	report := checker.Analyze(src.policy, cluster, checker.Options{SCSRevision: revision,
+		ControlPlaneScheduler: expect, ControlPlaneSchedulerReason: reason})
 	obj := newReportObject(src.text, report)
 	// Only -o wide prints the placement (it is not part of the versioned
 	// object): no second pass over the pods for any other format.
@@ -119,6 +128,21 @@ func (o *checkOptions) run(cmd *cobra.Command) error {
 		return exitStatus(exitFail)
 	}
 	return nil
+}
+
+// schedulerExpectation is which scheduler the check expects to run the
+// control plane, and why: the flag's; or, left to auto, ha-scheduler when
+// the policy's profile is default-scheduler, the profile only the
+// replacement mode serves (manifests/replacement/config.yaml); else auto
+// (the checker expects ha-scheduler once it runs on some node).
+func schedulerExpectation(expect checker.SchedulerExpectation, src *policySource) (checker.SchedulerExpectation, string) {
+	switch {
+	case expect == checker.ExpectHA || expect == checker.ExpectStock:
+		return expect, "--expect-control-plane-scheduler=" + string(expect)
+	case expect == checker.ExpectAuto && src.profile == v1.DefaultSchedulerName:
+		return checker.ExpectHA, "replacement mode: the policy is " + src.text
+	}
+	return expect, ""
 }
 
 // scsRevisionsHelp lists the revisions --scs-revision takes.

@@ -303,6 +303,11 @@ func TestRun(t *testing.T) {
 				"See 'ha-check --help' for usage.\n"},
 		},
 		{
+			name: "bad --expect-control-plane-scheduler", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "--expect-control-plane-scheduler", "kube-scheduler"},
+			want: output{Code: exitError, Stderr: "ha-check: --expect-control-plane-scheduler: unknown scheduler \"kube-scheduler\": valid values are auto, ha-scheduler, stock, any\n" +
+				"See 'ha-check --help' for usage.\n"},
+		},
+		{
 			name: "missing kubeconfig", args: []string{"--kubeconfig", "/nonexistent/kubeconfig"},
 			want: output{Code: exitError, Stderr: "ha-check: loading kubeconfig: stat /nonexistent/kubeconfig: no such file or directory\n"},
 		},

@@ -55,6 +55,9 @@ type policySource struct {
 	args   *config.PolicyArgs
 	policy *policy.Policy
 	text   string
+	// profile is the configuration's profile (schedulerName) the policy is
+	// of; empty for the default policy.
+	profile string
 }
 
 // resolvePolicy returns the policy to audit with: --config's, else the
@@ -77,7 +80,7 @@ func resolvePolicy(ctx context.Context, o *common) (*policySource, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--config %s: %w", o.configFile, err)
 		}
-		return &policySource{args: res.Args, policy: res.Policy, text: fmt.Sprintf("file %s, profile %s", o.configFile, res.Profile)}, nil
+		return &policySource{args: res.Args, policy: res.Policy, text: fmt.Sprintf("file %s, profile %s", o.configFile, res.Profile), profile: res.Profile}, nil
 	}
 	cs, _, err := o.client()
 	if err != nil {
@@ -180,5 +183,5 @@ func findConfigMap(ctx context.Context, cs kubernetes.Interface, namespace, prof
 		}
 		text += fmt.Sprintf(" (of %d found, %s preferred, then the newest; not used: %s)", len(found), preferredNamespace, strings.Join(others, ", "))
 	}
-	return &policySource{args: res.Args, policy: res.Policy, text: text}, nil
+	return &policySource{args: res.Args, policy: res.Policy, text: text, profile: res.Profile}, nil
 }

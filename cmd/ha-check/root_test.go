@@ -88,7 +88,7 @@ func TestHelp(t *testing.T) {
 		"--kubeconfig", "--context", "--cluster", "--user", "-s, --server", "--token", "--as", "--as-group", "--as-uid",
 		"--certificate-authority", "--client-certificate", "--client-key", "--insecure-skip-tls-verify", "--tls-server-name",
 		"-n, --namespace", "--request-timeout", "--proxy-url", "--disable-compression",
-		"-o, --output", "--fail-on", "--scs-revision", "--version", "--timeout",
+		"-o, --output", "--fail-on", "--scs-revision", "--expect-control-plane-scheduler", "--version", "--timeout",
 		"--config", "--profile", "--trusted-namespace", "--allow-user-workloads-on-control-plane",
 	} {
 		require.Contains(t, help, "  "+flag+" ", "help lacks %s", flag)

@@ -41,17 +41,20 @@ import (
 //
 // It runs in phases, each a function that fills its part of the report
 // and reads only what the earlier ones produced; the findings come out in
-// phase order (nodes, workload separation, disruption, survival).
+// phase order (nodes, workload separation, disruption, survival, the
+// control plane's scheduler).
 func Analyze(p *policy.Policy, c Cluster, o Options) *Report {
 	if p == nil {
 		p = policy.Default()
 	}
-	r := &Report{Replicas: []ComponentReplica{}, Survival: []DomainSurvival{}, Findings: []Finding{}}
+	r := &Report{Replicas: []ComponentReplica{}, Survival: []DomainSurvival{}, Findings: []Finding{},
+		ControlPlaneScheduler: ControlPlaneScheduler{Pods: []SchedulerPod{}}}
 	topo := summarizeNodes(r, c.Nodes, o.SCSRevision.orCurrent())
 	groups := classify(r, p, c, topo.nodes)
 	assessed := replicaTable(r, groups, topo.nodes)
 	checkDisruption(r, c, groups)
 	checkSurvival(r, c, topo, groups, assessed)
+	checkControlPlaneScheduler(r, c, topo.nodes, o)
 	r.setVerdict()
 	return r
 }

@@ -555,6 +555,9 @@ func TestJSONOutput(t *testing.T) {
   },
   "replicas": [],
   "survival": [],
+  "controlPlaneScheduler": {
+    "pods": []
+  },
   "findings": []
 }
 `
@@ -604,6 +607,10 @@ func TestJSONOutput(t *testing.T) {
 			loses("zone", "a"), survives("zone", "b"), survives("zone", "c"),
 			loses("host", "h1"), survives("host", "h2"), survives("host", "h3"),
 		},
+		"controlPlaneScheduler": map[string]any{"pods": []any{map[string]any{
+			"node": "cp-a", "role": "control-plane", "pod": "kube-system/kube-scheduler-cp-a", "mirror": true, "scheduler": "stock",
+			"image": "registry.k8s.io/kube-scheduler:v1.37.2", "command": []any{"kube-scheduler"},
+		}}},
 		"findings": []any{
 			map[string]any{
 				"id": IDTooFewReplicas, "severity": "fail",
@@ -651,6 +658,12 @@ Node distribution (scs-0214-v2, revision v2-2026-04): PASS
   cp-b  r1      b     h2
   cp-c  r1      c     h3
 
+Control-plane scheduler:
+  NODE  ROLE           SCHEDULER  IMAGE                                   COMMAND
+  cp-a  control-plane  stock      registry.k8s.io/kube-scheduler:v1.37.2  kube-scheduler
+  cp-b  control-plane  stock      registry.k8s.io/kube-scheduler:v1.37.2  kube-scheduler
+  cp-c  control-plane  stock      registry.k8s.io/kube-scheduler:v1.37.2  kube-scheduler
+
 Component replicas available per zone and host:
   GROUP                                ROLE          SPREAD     PROTECTED  REPLICAS  PER ZONE     PER HOST
   kube-system/etcd                     ControlPlane  Required   quorum     3         a=1 b=1 c=1  h1=1 h2=1 h3=1
@@ -687,6 +700,10 @@ Node distribution (scs-0214-v2, revision v2-2026-04): PASS
   cp-a  r1      a     h1
   cp-b  r1      b     h2
   cp-c  r1      c     h3
+
+Control-plane scheduler:
+  NODE  ROLE           SCHEDULER  IMAGE                                   COMMAND
+  cp-a  control-plane  stock      registry.k8s.io/kube-scheduler:v1.37.2  kube-scheduler
 
 Component replicas available per zone and host:
   GROUP                                ROLE          SPREAD     PROTECTED  REPLICAS  PER ZONE     PER HOST
@@ -726,6 +743,12 @@ Node distribution (scs-0214-v2, revision v2-2026-04): PASS
   cp-a  r1      a     h1
   cp-b  r1      b     h2
   cp-c  r1      c     h3
+
+Control-plane scheduler:
+  NODE  ROLE           SCHEDULER  IMAGE                                   COMMAND
+  cp-a  control-plane  stock      registry.k8s.io/kube-scheduler:v1.37.2  kube-scheduler
+  cp-b  control-plane  stock      registry.k8s.io/kube-scheduler:v1.37.2  kube-scheduler
+  cp-c  control-plane  stock      registry.k8s.io/kube-scheduler:v1.37.2  kube-scheduler
 
 Component replicas available per zone and host:
   GROUP                                       ROLE          SPREAD     PROTECTED  REPLICAS                  PER ZONE  PER HOST

@@ -129,11 +129,13 @@ func lbl(kv ...string) map[string]string {
 }
 
 // staticControlPlane is what kubeadm runs on each control-plane node: the four
-// static pods, as mirror pods.
+// static pods, as mirror pods, each its image and binary.
 func staticControlPlane(nodeName string) []*v1.Pod {
 	var pods []*v1.Pod
 	for _, c := range []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"} {
-		pods = append(pods, pod("kube-system", c+"-"+nodeName, nodeName, lbl("component", c, "tier", "control-plane"), mirror))
+		p := pod("kube-system", c+"-"+nodeName, nodeName, lbl("component", c, "tier", "control-plane"), mirror)
+		p.Spec.Containers = []v1.Container{{Name: c, Image: "registry.k8s.io/" + c + ":v1.37.2", Command: []string{c}}}
+		pods = append(pods, p)
 	}
 	return pods
 }

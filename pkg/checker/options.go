@@ -29,6 +29,14 @@ type Options struct {
 	// revision to a name it does not know, and the report names the
 	// revision it applied.
 	SCSRevision SCSRevision
+
+	// ControlPlaneScheduler is which scheduler the kube-scheduler pods
+	// should run; "" is ExpectAuto. Parse what an operator types with
+	// ParseSchedulerExpectation.
+	ControlPlaneScheduler SchedulerExpectation
+	// ControlPlaneSchedulerReason says, in words, why ControlPlaneScheduler
+	// expects ha-scheduler or the stock scheduler; the report shows it.
+	ControlPlaneSchedulerReason string
 }
 
 // SCSRevision names a revision of the SCS node distribution standard

@@ -24,8 +24,9 @@ import (
 	"text/tabwriter"
 )
 
-// WriteText writes the report for people: summary, node distribution,
-// replica table, survival, findings, and the verdict last.
+// WriteText writes the report for people: summary, node distribution, the
+// control plane's scheduler, replica table, survival, findings, and the
+// verdict last.
 func WriteText(w io.Writer, r *Report) error {
 	b := &strings.Builder{}
 	s := r.Summary
@@ -63,6 +64,8 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 		_ = tw.Flush()
 	}
+
+	writeControlPlaneScheduler(b, r.ControlPlaneScheduler)
 
 	fmt.Fprintf(b, "\nComponent replicas available per zone and host:\n")
 	if len(r.Replicas) == 0 {
@@ -120,6 +123,31 @@ func WriteText(w io.Writer, r *Report) error {
 	fmt.Fprintf(b, "\nVerdict: %s (%d fail, %d warn%s)\n", r.Verdict, r.Fails, r.Warnings, confirm)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeControlPlaneScheduler writes which scheduler each kube-scheduler pod
+// runs: a row per pod, its node, role, scheduler, image and binary (the
+// whole command is in -o json), after what is expected and why.
+func writeControlPlaneScheduler(b *strings.Builder, cps ControlPlaneScheduler) {
+	expected := ""
+	if cps.Expected != "" {
+		expected = fmt.Sprintf(" (expected: %s; %s)", cps.Expected, cps.Reason)
+	}
+	fmt.Fprintf(b, "\nControl-plane scheduler%s:\n", expected)
+	if len(cps.Pods) == 0 {
+		fmt.Fprintf(b, "  (no kube-scheduler pod found in %s)\n", SchedulerNamespace)
+		return
+	}
+	tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NODE\tROLE\tSCHEDULER\tIMAGE\tCOMMAND")
+	for _, p := range cps.Pods {
+		binary := ""
+		if len(p.Command) > 0 {
+			binary = p.Command[0]
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", p.Node, orDash(p.Role), p.Scheduler, orDash(p.Image), orDash(binary))
+	}
+	_ = tw.Flush()
 }
 
 // stateWord renders an SCS rule's state, or the node distribution's

@@ -191,6 +191,14 @@ const (
 	// them: their desired size is taken from their pods and may be
 	// understated, and with it their minimum and quorum.
 	IDDesiredSizeUnknown = "survival.desired-size-unknown"
+
+	// IDUnexpectedControlPlaneScheduler (warn): a kube-scheduler pod of
+	// kube-system runs another scheduler than the one expected
+	// (Options.ControlPlaneScheduler): the stock kube-scheduler where
+	// ha-scheduler should replace it (a kubeadm upgrade without ha-scheduler's
+	// patch put it back), or the reverse; or, with ha-scheduler expected, no
+	// kube-scheduler pod is found at all. One finding per pod.
+	IDUnexpectedControlPlaneScheduler = "control-plane.unexpected-scheduler"
 )
 
 // Finding is one result of a rule.
@@ -213,7 +221,10 @@ type Report struct {
 	NodeDistribution NodeDistribution   `json:"nodeDistribution"`
 	Replicas         []ComponentReplica `json:"replicas"`
 	Survival         []DomainSurvival   `json:"survival"`
-	Findings         []Finding          `json:"findings"`
+	// ControlPlaneScheduler says which scheduler each kube-scheduler pod
+	// runs (ha-scheduler or the stock one) and which one is expected.
+	ControlPlaneScheduler ControlPlaneScheduler `json:"controlPlaneScheduler"`
+	Findings              []Finding             `json:"findings"`
 }
 
 // setVerdict counts the findings and sets the verdict: FAIL on any fail,

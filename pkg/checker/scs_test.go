@@ -622,6 +622,9 @@ Node distribution (scs-0214-v2, revision v2-2026-04): CONFIRM BY HAND
   cp-b  r1      b     -
   cp-c  r1      c     -
 
+Control-plane scheduler:
+  (no kube-scheduler pod found in kube-system)
+
 Component replicas available per zone and host:
   (no control-plane component pods found)
 
@@ -652,6 +655,9 @@ Node distribution (scs-0214-v2, revision v2-draft): FAIL
   cp-a  r1      a     -
   cp-b  r1      b     -
   cp-c  r1      c     -
+
+Control-plane scheduler:
+  (no kube-scheduler pod found in kube-system)
 
 Component replicas available per zone and host:
   (no control-plane component pods found)

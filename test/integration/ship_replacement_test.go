@@ -27,8 +27,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/kubernetes/cmd/kubeadm/app/phases/controlplane"
+	configutil "k8s.io/kubernetes/cmd/kubeadm/app/util/config"
+	"k8s.io/kubernetes/cmd/kubeadm/app/util/patches"
 	"sigs.k8s.io/yaml"
 
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
@@ -198,5 +204,59 @@ func TestShipReplacementStaticPodSchedulesDefaultSchedulerPods(t *testing.T) {
 	}
 	if got.Spec.SchedulerName != v1.DefaultSchedulerName {
 		t.Errorf("schedulerName = %q, want %q", got.Spec.SchedulerName, v1.DefaultSchedulerName)
+	}
+}
+
+// The kubeadm patch of manifests/replacement/kubeadm-patches, given to
+// kubeadm v1.37.2's own code as `kubeadm init|join|upgrade --patches DIR`
+// gives it: controlplane.CreateStaticPodFiles (what init, join
+// --control-plane and upgrade apply|node call to write the control-plane
+// manifests) generates the stock kube-scheduler static pod of a defaulted
+// ClusterConfiguration, reads the directory with kubeadm's patches package
+// (file names, targets, patch types) and writes the patched manifest. The
+// result must be manifests/replacement/kube-scheduler.yaml, the static pod
+// TestShipReplacementStaticPodSchedulesDefaultSchedulerPods runs: the same
+// image, command, mounts, volumes, probes and security context. Only the
+// order of volumes and mounts (a strategic merge puts the patch's first)
+// and the proxy variables kubeadm copies from its own environment are left
+// out of the comparison.
+func TestShipReplacementKubeadmPatch(t *testing.T) {
+	dir := harness.ManifestPath("replacement/kubeadm-patches")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.NotEmpty(t, entries, "no patch in %s", dir)
+	// Every file must be a patch kubeadm takes, for the scheduler only:
+	// kubeadm ignores, with a mere warning, a file whose name it does not
+	// parse, and would patch another component with one named after it.
+	target := regexp.MustCompile(`^(` + strings.Join(patches.KnownTargets(), "|") + `)[^.+]*(\+(strategic|merge|json))?\.(yaml|json)$`)
+	for _, e := range entries {
+		m := target.FindStringSubmatch(e.Name())
+		if m == nil || m[1] != "kube-scheduler" {
+			t.Errorf("%s/%s: not a kubeadm patch of target kube-scheduler (target[suffix][+patchtype].yaml|json; targets %v)", dir, e.Name(), patches.KnownTargets())
+		}
+	}
+
+	cfg, err := configutil.DefaultedStaticInitConfiguration()
+	require.NoError(t, err)
+	out := t.TempDir()
+	require.NoError(t, controlplane.CreateStaticPodFiles(out, dir, &cfg.ClusterConfiguration, &cfg.LocalAPIEndpoint, false, "kube-scheduler"))
+	raw, err := os.ReadFile(filepath.Join(out, "kube-scheduler.yaml"))
+	require.NoError(t, err)
+	var got v1.Pod
+	require.NoError(t, yaml.UnmarshalStrict(raw, &got), "kubeadm's patched manifest:\n%s", raw)
+
+	raw, err = os.ReadFile(harness.ManifestPath("replacement/kube-scheduler.yaml"))
+	require.NoError(t, err)
+	var want v1.Pod
+	require.NoError(t, yaml.UnmarshalStrict(raw, &want))
+	want.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}
+
+	opts := cmp.Options{
+		cmpopts.SortSlices(func(a, b v1.Volume) bool { return a.Name < b.Name }),
+		cmpopts.SortSlices(func(a, b v1.VolumeMount) bool { return a.MountPath < b.MountPath }),
+		cmpopts.IgnoreFields(v1.Container{}, "Env"),
+	}
+	if diff := cmp.Diff(want, got, opts); diff != "" {
+		t.Errorf("kubeadm's kube-scheduler static pod with the patch differs from manifests/replacement/kube-scheduler.yaml (-shipped +kubeadm):\n%s", diff)
 	}
 }
