@@ -50,7 +50,7 @@ type eligiblePaths [][]string
 // again when a dry run (AddPod/RemovePod) changes the group's counts.
 func (s *preFilterState) chain(group string) {
 	policy.ChainEmptiest(len(s.required), s.paths,
-		func(i int) map[string]int { return s.counts[s.required[i].level] },
+		func(i int) map[string]int { return s.replicas.counts[s.required[i].level] },
 		func(i int, e policy.Emptiest) {
 			r := &s.required[i]
 			// Dry runs re-chain per victim: format the reason only when

@@ -143,59 +143,72 @@ func countOnNode(m *groupMatcher, ni fwk.NodeInfo) int {
 	return n
 }
 
+// groupCount is a group's replicas: per domain at each level, in all, and
+// the nodes holding them (for the score's candidate tuples).
+type groupCount struct {
+	counts domainCounts
+	total  int
+	// holders are the nodes holding at least one replica.
+	holders []*v1.Node
+}
+
 // countGroup counts the group's replicas per domain: from the replica index
 // when it is ready (the cost of the group's nodes), else by walking every
 // pod of every node (the moments before the index has seen the informer's
 // initial list).
-func (pl *FailureDomainSpread) countGroup(ctx context.Context, m *groupMatcher, group string, nodes []fwk.NodeInfo) (domainCounts, int) {
+func (pl *FailureDomainSpread) countGroup(ctx context.Context, m *groupMatcher, group string, nodes []fwk.NodeInfo) groupCount {
 	if pl.replicas.ready() {
 		return pl.countFromIndex(group)
 	}
 	return pl.countReplicas(ctx, m, nodes)
 }
 
-func (pl *FailureDomainSpread) newCounts() domainCounts {
+func (pl *FailureDomainSpread) newCount() groupCount {
 	counts := make(domainCounts, len(pl.levels))
 	for l := range counts {
 		counts[l] = map[string]int{}
 	}
-	return counts
+	return groupCount{counts: counts}
+}
+
+// hold counts n replicas on node.
+func (g *groupCount) hold(levels []string, node *v1.Node, n int) {
+	g.counts.add(levels, node, n)
+	g.total += n
+	g.holders = append(g.holders, node)
 }
 
 // countFromIndex counts the replicas the index holds, on the nodes of the
 // cycle's snapshot (a node gone from the snapshot holds nothing).
-func (pl *FailureDomainSpread) countFromIndex(group string) (domainCounts, int) {
-	counts, total := pl.newCounts(), 0
+func (pl *FailureDomainSpread) countFromIndex(group string) groupCount {
+	g := pl.newCount()
 	infos := pl.lister.NodeInfos()
 	pl.replicas.replicasOf(group, func(name string, n int) {
 		ni, err := infos.Get(name)
 		if err != nil || ni.Node() == nil {
 			return
 		}
-		counts.add(pl.levels, ni.Node(), n)
-		total += n
+		g.hold(pl.levels, ni.Node(), n)
 	})
-	return counts, total
+	return g
 }
 
 // countReplicas counts the group's replicas per domain over all nodes, by
 // walking their pods (in parallel).
-func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m *groupMatcher, nodes []fwk.NodeInfo) (domainCounts, int) {
+func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m *groupMatcher, nodes []fwk.NodeInfo) groupCount {
 	perNode := make([]int32, len(nodes))
 	pl.until(ctx, len(nodes), func(i int) {
 		if nodes[i].Node() != nil {
 			perNode[i] = int32(countOnNode(m, nodes[i]))
 		}
 	})
-	counts, total := pl.newCounts(), 0
+	g := pl.newCount()
 	for i, n := range perNode {
-		if n == 0 {
-			continue
+		if n > 0 {
+			g.hold(pl.levels, nodes[i].Node(), int(n))
 		}
-		total += int(n)
-		counts.add(pl.levels, nodes[i].Node(), int(n))
 	}
-	return counts, total
+	return g
 }
 
 // roleCandidates returns the nodes of the roles the pod may use when that is

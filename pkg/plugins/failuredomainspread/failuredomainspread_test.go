@@ -51,6 +51,7 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/cyclestate"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
@@ -243,8 +244,8 @@ func filterAll(t testing.TB, ctx context.Context, pl *FailureDomainSpread, state
 	return out
 }
 
-// scoreAll runs PreFilter, PreScore and Score on every node; a skipped
-// PreScore gives every node 0.
+// scoreAll runs PreFilter, PreScore, Score on every node and NormalizeScore,
+// as the framework does; a skipped PreScore gives every node 0.
 func scoreAll(t testing.TB, ctx context.Context, pl *FailureDomainSpread, pod *v1.Pod, infos []fwk.NodeInfo) map[string]int64 {
 	t.Helper()
 	state := framework.NewCycleState()
@@ -258,11 +259,16 @@ func scoreAll(t testing.TB, ctx context.Context, pl *FailureDomainSpread, pod *v
 	} else if !s.IsSuccess() {
 		t.Fatalf("PreScore: %v", s)
 	}
+	scores := make(fwk.NodeScoreList, 0, len(infos))
 	for _, ni := range infos {
 		sc, s := pl.Score(ctx, state, pod, ni)
 		require.True(t, s.IsSuccess(), "Score(%s): %v", ni.Node().Name, s)
-		require.True(t, sc >= 0 && sc <= fwk.MaxScore, "Score(%s) = %d, out of range", ni.Node().Name, sc)
-		out[ni.Node().Name] = sc
+		scores = append(scores, fwk.NodeScore{Name: ni.Node().Name, Score: sc})
+	}
+	require.True(t, pl.ScoreExtensions().NormalizeScore(ctx, state, pod, scores).IsSuccess())
+	for _, sc := range scores {
+		require.True(t, sc.Score >= 0 && sc.Score <= fwk.MaxScore, "Score(%s) = %d, out of range", sc.Name, sc.Score)
+		out[sc.Name] = sc.Score
 	}
 	return out
 }
@@ -1037,5 +1043,35 @@ func TestScoreDoesNotAllocate(t *testing.T) {
 	}
 	if diff := cmp.Diff(0.0, testing.AllocsPerRun(100, func() { _, _ = pl.Score(ctx, state, pod, infos[7]) })); diff != "" {
 		t.Errorf("allocations per Score (-want +got):\n%s", diff)
+	}
+}
+
+// PreScore ranks the tuples the group's nodes give, not the candidate
+// nodes' (it costs the group, not the cluster), and on nested levels (each
+// host in one zone) every node's tuple is one of them: every node gets an
+// even rank from Score.
+func TestPreScoreCandidatesComeFromTheGroup(t *testing.T) {
+	nodes, pods := benchCluster(1000)
+	ctx, pl, infos := setup(t, nil, nodes, pods)
+	pod := web("new").Obj()
+	state := framework.NewCycleState()
+	require.True(t, pl.PreScore(ctx, state, pod, infos).IsSuccess())
+	s, err := cyclestate.Read[*preScoreState](state, preScoreStateKey)
+	require.NoError(t, err)
+	holders := pl.countFromIndex(policy.GroupOf(pod, pl.policy.Classify(pod))).holders
+	require.NotEmpty(t, holders)
+	if got, limit := len(s.tuples), 1+len(holders)*len(pl.levels); got > limit {
+		t.Errorf("%d candidate tuples for %d nodes holding replicas, want at most %d", got, len(holders), limit)
+	}
+	var odd []string
+	for _, ni := range infos {
+		rank, st := pl.Score(ctx, state, pod, ni)
+		require.True(t, st.IsSuccess())
+		if rank%2 != 0 {
+			odd = append(odd, ni.Node().Name)
+		}
+	}
+	if diff := cmp.Diff([]string(nil), odd); diff != "" {
+		t.Errorf("nodes whose tuple is not a candidate (-want +got):\n%s", diff)
 	}
 }

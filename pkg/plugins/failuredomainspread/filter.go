@@ -36,9 +36,10 @@ type preFilterState struct {
 	// group is the group's key, for reasons.
 	group   string
 	matcher *groupMatcher
-	counts  domainCounts
-	// total replicas of the group, all nodes; 0 lets PreScore skip.
-	total int
+	// replicas counts the group per domain; AddPod and RemovePod change
+	// its counts (holders and total stay those of the snapshot, for
+	// PreScore, which only the cycle's own state reaches).
+	replicas groupCount
 	// paths are the eligible domain tuples (shared by clones, read-only).
 	paths eligiblePaths
 	// required holds one entry per required level, widest first.
@@ -54,7 +55,7 @@ func (s *preFilterState) Clone() fwk.StateData {
 		return nil
 	}
 	c := *s
-	c.counts = s.counts.clone()
+	c.replicas.counts = s.replicas.counts.clone()
 	c.required = append([]requiredLevel(nil), s.required...)
 	return &c
 }
@@ -71,8 +72,7 @@ func (pl *FailureDomainSpread) PreFilter(ctx context.Context, cycleState fwk.Cyc
 	logger := klog.FromContext(ctx)
 	m := newGroupMatcher(pl.policy, pod, c)
 	group := policy.GroupOf(pod, c)
-	counts, total := pl.countGroup(ctx, m, group, nodes)
-	s := &preFilterState{group: group, matcher: m, counts: counts, total: total, waiting: &atomic.Bool{}}
+	s := &preFilterState{group: group, matcher: m, replicas: pl.countGroup(ctx, m, group, nodes), waiting: &atomic.Bool{}}
 	e := pl.eligibilityOf(logger, pod, c)
 	e.Cordoned = pl.cordons.cordonedNodes()
 	// Only nodes of a role the pod may use can make a domain eligible: for a
@@ -94,7 +94,7 @@ func (pl *FailureDomainSpread) PreFilter(ctx context.Context, cycleState fwk.Cyc
 		s.required = append(s.required, requiredLevel{level: l, key: pl.levels[l]})
 	}
 	s.chain(group)
-	logger.V(5).Info("Replicas counted", "pod", klog.KObj(pod), "group", s.group, "replicas", total, "eligiblePaths", len(s.paths))
+	logger.V(5).Info("Replicas counted", "pod", klog.KObj(pod), "group", s.group, "replicas", s.replicas.total, "eligiblePaths", len(s.paths))
 	cycleState.Write(preFilterStateKey, s)
 	return nil, nil
 }
@@ -125,7 +125,7 @@ func (pl *FailureDomainSpread) updateWithPod(cycleState fwk.CycleState, p *v1.Po
 	if node == nil || !s.matcher.counts(p) {
 		return nil
 	}
-	s.counts.add(pl.levels, node, delta)
+	s.replicas.counts.add(pl.levels, node, delta)
 	s.chain(s.group)
 	return nil
 }
@@ -147,7 +147,7 @@ func (pl *FailureDomainSpread) Filter(ctx context.Context, cycleState fwk.CycleS
 			return nil
 		}
 		d := policy.DomainOf(node.Name, node.Labels, r.key)
-		if c := s.counts[r.level][d]; c > r.min {
+		if c := s.replicas.counts[r.level][d]; c > r.min {
 			if logger := klog.FromContext(ctx).V(5); logger.Enabled() {
 				logger.Info("Node's domain holds more replicas than the emptiest eligible one",
 					"pod", klog.KObj(pod), "node", klog.KObj(node), "group", s.group, "level", r.key, "domain", d, "replicas", c, "emptiest", r.minDomain, "min", r.min)

@@ -232,7 +232,11 @@ func TestScoreUnlabelledNodesShareACustomLevel(t *testing.T) {
 	ctx, pl, infos := setup(t, regions, nodes, []*v1.Pod{web("r1").Node("plain-1").Obj()})
 	got := scoreAll(t, ctx, pl, web("new").Obj(), infos)
 	// eu-1 (region 0) > plain-2 (region 1, zone 0) > plain-1 (1, 1).
-	want := map[string]int64{"eu-1": fwk.MaxScore, "plain-2": fwk.MaxScore / 2, "plain-1": 0}
+	// eu-1's tuple (0, 1, 0, 0) is not one of the candidates the replica
+	// on plain-1 gives (its zone z1 spans two regions): it ranks between
+	// them, 1; plain-2 (1, 0, 0, 0) ranks 2, plain-1 (1, 1, 1, 1) 8 of
+	// 0..8; NormalizeScore spreads 1..8 over 100..0.
+	want := map[string]int64{"eu-1": fwk.MaxScore, "plain-2": fwk.MaxScore - fwk.MaxScore/7, "plain-1": 0}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("scores (-want +got):\n%s", diff)
 	}

@@ -80,10 +80,11 @@ func TestReplicaIndexAgreesWithWalk(t *testing.T) {
 					continue
 				}
 				probed[group] = true
-				gotCounts, gotTotal := pl.countFromIndex(group)
-				wantCounts, wantTotal := pl.countReplicas(t.Context(), newGroupMatcher(pl.policy, probe, class), walkInfos)
-				assert.Equal(c, wantTotal, gotTotal, "group %s: replicas", group)
-				assert.Equal(c, wantCounts, gotCounts, "group %s: replicas per domain", group)
+				got := pl.countFromIndex(group)
+				want := pl.countReplicas(t.Context(), newGroupMatcher(pl.policy, probe, class), walkInfos)
+				assert.Equal(c, want.total, got.total, "group %s: replicas", group)
+				assert.Equal(c, want.counts, got.counts, "group %s: replicas per domain", group)
+				assert.ElementsMatch(c, nodeNames(want.holders), nodeNames(got.holders), "group %s: nodes holding replicas", group)
 			}
 		}
 	}
@@ -95,8 +96,15 @@ func TestReplicaIndexAgreesWithWalk(t *testing.T) {
 	require.NoError(t, c.client.CoreV1().Pods(sched0.Namespace).Delete(c.ctx, sched0.Name, metav1.DeleteOptions{}))
 	afterUnreserve := slices.DeleteFunc(slices.Clone(afterEvents), func(p *v1.Pod) bool { return p == assumed || p == sched0 })
 	require.EventuallyWithT(t, agrees([]*v1.Pod{scheduler("probe").Obj(), web("probe").Obj()}, afterUnreserve), wait, tick, "the index agrees with the walk after Unreserve and a delete")
-	_, total := pl.countFromIndex("kube-system/kube-scheduler")
-	if diff := cmp.Diff(1, total); diff != "" {
+	if diff := cmp.Diff(1, pl.countFromIndex("kube-system/kube-scheduler").total); diff != "" {
 		t.Errorf("kube-scheduler replicas, sched-1 alone (-want +got):\n%s", diff)
 	}
+}
+
+func nodeNames(nodes []*v1.Node) []string {
+	var out []string
+	for _, n := range nodes {
+		out = append(out, n.Name)
+	}
+	return out
 }

@@ -34,13 +34,16 @@ const preScoreStateKey = "PreScore" + Name
 // 4 bits each). Real configurations have three.
 const maxScoreLevels = 16
 
-// preScoreState maps a node's replica-count tuple to its final score.
+// preScoreState ranks the replica-count tuples the nodes can have.
 type preScoreState struct {
 	counts domainCounts
 	// bits per level in the packed tuple.
 	bits uint
-	// scores holds the score of every tuple the candidate nodes have.
-	scores map[uint64]int64
+	// levels packed into the tuple.
+	levels int
+	// tuples are the candidate tuples, sorted, best (fewest replicas)
+	// first: a node's raw score is the place of its tuple here.
+	tuples []uint64
 }
 
 // Clone returns the state itself: Score only reads it.
@@ -55,7 +58,7 @@ func (pl *FailureDomainSpread) tuple(s *preScoreState, node *v1.Node) uint64 {
 	limit := uint64(1)<<s.bits - 1
 	var key uint64
 	saturated := false
-	for l, level := range pl.levels[:min(len(pl.levels), maxScoreLevels)] {
+	for l, level := range pl.levels[:s.levels] {
 		var v uint64
 		if !saturated {
 			if c := s.counts[l][policy.DomainOf(node.Name, node.Labels, level)]; c > 0 {
@@ -70,65 +73,105 @@ func (pl *FailureDomainSpread) tuple(s *preScoreState, node *v1.Node) uint64 {
 	return key
 }
 
-// PreScore gives every candidate node a score by the rank of its tuple
-// (replicas in its zone, on its host, on itself): the distinct tuples are
-// sorted, the best gets MaxNodeScore, the worst 0, the others evenly
-// between. Ranking rather than scaling the counts keeps the order strictly
-// lexicographic, which a weighted sum cannot promise. Scores are final here,
-// so there is no NormalizeScore.
+// candidates returns, sorted and without duplicates, the tuples a node can
+// have: the tuple of each node holding replicas and, for each of its
+// domains, the tuple of a node of that domain holding none in the narrower
+// ones (its zone's count, then zeros; its zone's and host's, then a zero),
+// and the all-zero tuple. That is one tuple per level of each holder, so
+// PreScore costs the group's nodes, not the cluster's. When the levels nest
+// (a host in one zone) every node's tuple is a candidate; Score ranks a
+// tuple that is not (a zone whose nodes carry two regions) between its two
+// neighbours, so the order holds there too.
+func (pl *FailureDomainSpread) candidates(s *preScoreState, holders []*v1.Node) []uint64 {
+	tuples := make([]uint64, 0, 1+len(holders)*s.levels)
+	tuples = append(tuples, 0)
+	for _, node := range holders {
+		full := pl.tuple(s, node)
+		for narrower := s.levels - 1; narrower >= 0; narrower-- {
+			// The tuple with its `narrower` narrowest levels zeroed.
+			tuples = append(tuples, full&^(uint64(1)<<(s.bits*uint(narrower))-1))
+		}
+	}
+	slices.Sort(tuples)
+	return slices.Compact(tuples)
+}
+
+// PreScore ranks the tuples (replicas in the node's zone, on its host, on
+// itself) the nodes can have; Score gives a node the rank of its tuple and
+// NormalizeScore spreads the ranks the candidate nodes got over 0 to
+// MaxNodeScore, the best tuple getting MaxNodeScore. Ranking rather than
+// scaling the counts keeps the order strictly lexicographic, which a
+// weighted sum cannot promise. The candidate tuples come from the domains
+// of the group's replicas, not from the candidate nodes, so PreScore costs
+// as much whether 100 or 15,000 nodes passed Filter.
 func (pl *FailureDomainSpread) PreScore(ctx context.Context, cycleState fwk.CycleState, pod *v1.Pod, filteredNodes []fwk.NodeInfo) *fwk.Status {
 	c, spread := pl.classify(pod)
 	if !spread || len(filteredNodes) < 2 {
 		return fwk.NewStatus(fwk.Skip)
 	}
-	var counts domainCounts
-	var total int
+	var replicas groupCount
 	// A Required group was counted by PreFilter, over the same snapshot;
 	// the cycle's own state is never changed by dry runs (they use clones).
 	if s, err := getPreFilterState(cycleState); err == nil {
-		counts, total = s.counts, s.total
+		replicas = s.replicas
 	} else {
 		all, err := pl.lister.NodeInfos().List()
 		if err != nil {
 			return fwk.AsStatus(fmt.Errorf("getting all nodes: %w", err))
 		}
-		counts, total = pl.countGroup(ctx, newGroupMatcher(pl.policy, pod, c), policy.GroupOf(pod, c), all)
+		replicas = pl.countGroup(ctx, newGroupMatcher(pl.policy, pod, c), policy.GroupOf(pod, c), all)
 	}
-	if total == 0 {
+	if replicas.total == 0 {
 		// Every tuple is zero: nothing to prefer.
 		return fwk.NewStatus(fwk.Skip)
 	}
 	levels := min(len(pl.levels), maxScoreLevels)
-	s := &preScoreState{counts: counts, bits: uint(64 / levels), scores: map[uint64]int64{}}
-	for _, ni := range filteredNodes {
-		s.scores[pl.tuple(s, ni.Node())] = 0
-	}
-	if len(s.scores) < 2 {
-		return fwk.NewStatus(fwk.Skip)
-	}
-	keys := make([]uint64, 0, len(s.scores))
-	for k := range s.scores {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	// With at most MaxNodeScore+1 distinct tuples every rank gets its own
-	// score; with more, neighbours may tie, never invert.
-	last := int64(len(keys) - 1)
-	for rank, k := range keys {
-		s.scores[k] = fwk.MaxScore - int64(rank)*fwk.MaxScore/last
-	}
+	s := &preScoreState{counts: replicas.counts, bits: uint(64 / levels), levels: levels}
+	s.tuples = pl.candidates(s, replicas.holders)
 	cycleState.Write(preScoreStateKey, s)
 	return nil
 }
 
-// Score looks the node's tuple up: a few map lookups, no allocation.
+// Score returns the rank of the node's tuple among the candidates, 0 for
+// the best, in steps of two: a tuple that is not a candidate gets the odd
+// rank between its neighbours'. A few map lookups and a binary search, no
+// allocation.
 func (pl *FailureDomainSpread) Score(_ context.Context, cycleState fwk.CycleState, _ *v1.Pod, nodeInfo fwk.NodeInfo) (int64, *fwk.Status) {
 	s, err := cyclestate.Read[*preScoreState](cycleState, preScoreStateKey)
 	if err != nil {
 		return 0, fwk.AsStatus(err)
 	}
-	return s.scores[pl.tuple(s, nodeInfo.Node())], nil
+	// The all-zero tuple is a candidate, so i > 0 when it is not found.
+	i, found := slices.BinarySearch(s.tuples, pl.tuple(s, nodeInfo.Node()))
+	rank := 2 * int64(i)
+	if !found {
+		rank--
+	}
+	return rank, nil
 }
 
-// ScoreExtensions returns nil: PreScore already gives final 0-100 scores.
-func (pl *FailureDomainSpread) ScoreExtensions() fwk.ScoreExtensions { return nil }
+// ScoreExtensions returns the plugin: NormalizeScore turns ranks into
+// scores.
+func (pl *FailureDomainSpread) ScoreExtensions() fwk.ScoreExtensions { return pl }
+
+// NormalizeScore maps the ranks the nodes got onto MaxNodeScore (the best
+// rank among them) to 0 (the worst), linearly: the order stays, ties stay
+// ties. When every node has the same rank there is nothing to prefer
+// and every node gets 0.
+func (pl *FailureDomainSpread) NormalizeScore(_ context.Context, _ fwk.CycleState, _ *v1.Pod, scores fwk.NodeScoreList) *fwk.Status {
+	if len(scores) == 0 {
+		return nil
+	}
+	best, worst := scores[0].Score, scores[0].Score
+	for _, s := range scores[1:] {
+		best, worst = min(best, s.Score), max(worst, s.Score)
+	}
+	for i := range scores {
+		if worst == best {
+			scores[i].Score = 0
+			continue
+		}
+		scores[i].Score = fwk.MaxScore - (scores[i].Score-best)*fwk.MaxScore/(worst-best)
+	}
+	return nil
+}

@@ -56,7 +56,7 @@ const (
 
 var (
 	profiles  = []string{profileDefault, profileHA, profileUpstream}
-	workloads = []string{"500Nodes", "5000Nodes"}
+	workloads = []string{"500Nodes", "5000Nodes", "15000Nodes"}
 	phases    = []string{phaseUser, phaseCP}
 	ourPlugin = []string{"WorkloadSeparation", "FailureDomainSpread", "PodTopologySpread", "NodeAffinity"}
 	extPoints = []string{"PreFilter", "Filter", "PreScore", "Score"}
@@ -231,8 +231,11 @@ func ratio(r results, a, b [4]string, bucket string) (float64, bool) {
 	return x / y, true
 }
 
+// sizes are the workloads the goals are checked at, with their names in
+// the goals table.
+var sizes = []struct{ workload, label string }{{"5000Nodes", "5,000 nodes"}, {"15000Nodes", "15,000 nodes"}}
+
 func goals(r results, pl map[string]placement) []goal {
-	const wl = "5000Nodes"
 	var out []goal
 	add := func(name string, v float64, ok bool, target string, pass func(float64) bool) {
 		g := goal{name: name, target: target, known: ok, value: "–"}
@@ -245,34 +248,79 @@ func goals(r results, pl map[string]placement) []goal {
 	atLeast := func(t float64) func(float64) bool { return func(v float64) bool { return v >= t } }
 	atMost := func(t float64) func(float64) bool { return func(v float64) bool { return v <= t } }
 
-	ha := [4]string{profileHA, wl, phaseUser, throughput}
-	v, ok := ratio(r, ha, [4]string{profileDefault, wl, phaseUser, throughput}, "Average")
-	add("user pods/s, ha ÷ default (5,000 nodes, avg)", v, ok, "≥ 0.9×", atLeast(0.9))
-	v, ok = ratio(r, ha, [4]string{profileDefault, wl, phaseUser, throughput}, "Perc50")
-	add("user pods/s, ha ÷ default (5,000 nodes, p50)", v, ok, "≥ 0.9×", atLeast(0.9))
-	v, ok = ratio(r, ha, [4]string{profileUpstream, wl, phaseUser, throughput}, "Average")
-	add("user pods/s, ha ÷ upstream-equivalent (5,000 nodes, avg)", v, ok, "≥ 1.5×", atLeast(1.5))
-	v, ok = ratio(r, ha, [4]string{profileUpstream, wl, phaseUser, throughput}, "Perc50")
-	add("user pods/s, ha ÷ upstream-equivalent (5,000 nodes, p50)", v, ok, "≥ 1.5×", atLeast(1.5))
-
-	p, pok := pl[profileHA+"/"+wl]
-	spread := goal{name: "ha spreads every user group over zones and hosts (5,000 nodes)", target: "all groups", known: pok, value: "–"}
-	if pok {
-		spread.value = fmt.Sprintf("zone %d/%d, host %d/%d", p.ZoneBalancedGroups, p.UserGroups, p.HostSpreadGroups, p.UserGroups)
-		spread.ok = p.UserGroups > 0 && p.ZoneBalancedGroups == p.UserGroups && p.HostSpreadGroups == p.UserGroups &&
-			p.UserPodsOnControlPlane+p.UserPodsOnInfra+p.UserPodsPending == 0
+	for _, size := range sizes {
+		wl := size.workload
+		ha := [4]string{profileHA, wl, phaseUser, throughput}
+		for _, bucket := range []struct{ name, label string }{{"Average", "avg"}, {"Perc50", "p50"}} {
+			v, ok := ratio(r, ha, [4]string{profileDefault, wl, phaseUser, throughput}, bucket.name)
+			add(fmt.Sprintf("user pods/s, ha ÷ default (%s, %s)", size.label, bucket.label), v, ok, "≥ 1.0×", atLeast(1.0))
+		}
 	}
-	out = append(out, spread)
-
-	v, ok = ratio(r, [4]string{profileHA, "5000Nodes", phaseCP, algorithm}, [4]string{profileHA, "500Nodes", phaseCP, algorithm}, "Average")
-	add("control-plane pod cost (algorithm ms/pod), ha, 5,000 ÷ 500 nodes", v, ok, "≤ 1.5×", atMost(1.5))
-	v, ok = ratio(r, [4]string{profileHA, "500Nodes", phaseCP, throughput}, [4]string{profileHA, "5000Nodes", phaseCP, throughput}, "Average")
-	add("control-plane pod cost (1 ÷ pods/s), ha, 5,000 ÷ 500 nodes", v, ok, "≤ 1.5×", atMost(1.5))
-	v, ok = ratio(r, [4]string{profileHA, wl, phaseUser, heap}, [4]string{profileDefault, wl, phaseUser, heap}, "Average")
-	add("heap, ha ÷ default (5,000 nodes, user phase, avg)", v, ok, "≤ 1.1×", atMost(1.1))
-	v, ok = ratio(r, [4]string{profileHA, wl, phaseUser, heap}, [4]string{profileDefault, wl, phaseUser, heap}, "Max")
-	add("heap, ha ÷ default (5,000 nodes, user phase, max)", v, ok, "≤ 1.1×", atMost(1.1))
+	for _, bucket := range []struct{ name, label string }{{"Average", "avg"}, {"Perc50", "p50"}} {
+		v, ok := ratio(r, [4]string{profileHA, "5000Nodes", phaseUser, throughput}, [4]string{profileUpstream, "5000Nodes", phaseUser, throughput}, bucket.name)
+		add(fmt.Sprintf("user pods/s, ha ÷ upstream-equivalent (5,000 nodes, %s)", bucket.label), v, ok, "≥ 1.5×", atLeast(1.5))
+	}
+	for _, size := range sizes {
+		p, pok := pl[profileHA+"/"+size.workload]
+		spread := goal{name: fmt.Sprintf("ha spreads every user group over zones and hosts (%s)", size.label), target: "all groups", known: pok, value: "–"}
+		if pok {
+			spread.value = fmt.Sprintf("zone %d/%d, host %d/%d", p.ZoneBalancedGroups, p.UserGroups, p.HostSpreadGroups, p.UserGroups)
+			spread.ok = p.UserGroups > 0 && p.ZoneBalancedGroups == p.UserGroups && p.HostSpreadGroups == p.UserGroups &&
+				p.UserPodsOnControlPlane+p.UserPodsOnInfra+p.UserPodsPending == 0
+		}
+		out = append(out, spread)
+	}
+	for _, size := range sizes {
+		v, ok := ratio(r, [4]string{profileHA, size.workload, phaseCP, algorithm}, [4]string{profileHA, "500Nodes", phaseCP, algorithm}, "Average")
+		add(fmt.Sprintf("control-plane pod cost (algorithm ms/pod), ha, %s ÷ 500", size.label), v, ok, "≤ 1.5×", atMost(1.5))
+		v, ok = ratio(r, [4]string{profileHA, "500Nodes", phaseCP, throughput}, [4]string{profileHA, size.workload, phaseCP, throughput}, "Average")
+		add(fmt.Sprintf("control-plane pod cost (1 ÷ pods/s), ha, %s ÷ 500", size.label), v, ok, "≤ 1.5×", atMost(1.5))
+	}
+	for _, size := range sizes {
+		for _, bucket := range []struct{ name, label string }{{"Average", "avg"}, {"Max", "max"}} {
+			v, ok := ratio(r, [4]string{profileHA, size.workload, phaseUser, heap}, [4]string{profileDefault, size.workload, phaseUser, heap}, bucket.name)
+			add(fmt.Sprintf("heap, ha ÷ default (%s, user phase, %s)", size.label, bucket.label), v, ok, "≤ 1.1×", atMost(1.1))
+		}
+	}
 	return out
+}
+
+// printGrowth prints how the cost of a pod (scheduling algorithm, ms per
+// pod) grows with the cluster, for each pod kind and profile: the value at
+// each size and its ratio to the 500-node value.
+func printGrowth(w io.Writer, r results) {
+	fmt.Fprintln(w, "### Cost growth with the cluster (algorithm ms/pod avg; × the 500-node value)")
+	fmt.Fprintln(w)
+	header, sep := "| phase | profile |", "|---|---|"
+	for _, wl := range workloads {
+		header += " " + wl + " |"
+		sep += "---:|"
+	}
+	fmt.Fprintln(w, header)
+	fmt.Fprintln(w, sep)
+	for _, ph := range phases {
+		for _, p := range profiles {
+			base, baseOK := r.get(p, workloads[0], ph, algorithm, "Average")
+			line, any := fmt.Sprintf("| %s | %s |", ph, p), false
+			for _, wl := range workloads {
+				v, ok := r.get(p, wl, ph, algorithm, "Average")
+				switch {
+				case !ok:
+					line += " – |"
+				case baseOK && base > 0:
+					line += fmt.Sprintf(" %.2f (%.2f×) |", v, v/base)
+					any = true
+				default:
+					line += fmt.Sprintf(" %.2f |", v)
+					any = true
+				}
+			}
+			if any {
+				fmt.Fprintln(w, line)
+			}
+		}
+	}
+	fmt.Fprintln(w)
 }
 
 func printGoals(w io.Writer, gs []goal) (missed int) {
@@ -363,6 +411,7 @@ func main() {
 	w := os.Stdout
 	printResults(w, r, pl)
 	missed := printGoals(w, goals(r, pl))
+	printGrowth(w, r)
 	printPlugins(w, r)
 	if *strict && missed > 0 {
 		os.Exit(3)
