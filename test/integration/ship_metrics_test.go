@@ -78,12 +78,12 @@ func TestShipMetricsEndpoint(t *testing.T) {
 			return false, nil
 		}
 		var ok bool
-		refused, ok = shipMetric(body, disruptionguard.MetricRefusedVictims, map[string]string{"rule": disruptionguard.RuleTrusted})
+		refused, ok = shipMetric(body, disruptionguard.MetricRefusedVictims, map[string]string{"profile": haScheduler, "rule": disruptionguard.RuleTrusted})
 		return ok && refused >= 1, nil
 	})
 	if err != nil {
-		t.Errorf("%s{rule=%q} = %v, want >= 1; the DisruptionGuard lines of /metrics:\n%s", disruptionguard.MetricRefusedVictims,
-			disruptionguard.RuleTrusted, refused, shipGrep(body, "disruptionguard"))
+		t.Errorf("%s{profile=%q,rule=%q} = %v, want >= 1; the DisruptionGuard lines of /metrics:\n%s", disruptionguard.MetricRefusedVictims,
+			haScheduler, disruptionguard.RuleTrusted, refused, shipGrep(body, "disruptionguard"))
 	}
 	if v, ok := shipMetric(body, "scheduler_preemption_attempts_total", nil); !ok || v < 1 {
 		t.Errorf("scheduler_preemption_attempts_total = %v (present %v), want >= 1", v, ok)

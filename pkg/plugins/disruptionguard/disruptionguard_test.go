@@ -356,7 +356,7 @@ func waitForDeletions(t *testing.T, ctx context.Context, c *cluster, n int) {
 
 func refusedCount(t *testing.T, rule string) float64 {
 	t.Helper()
-	v, err := testutil.GetCounterMetricValue(refusedVictims.WithLabelValues(rule))
+	v, err := testutil.GetCounterMetricValue(refusedVictims.WithLabelValues(testProfile, rule))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,7 +135,7 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 	if pl.inFlight, err = sharedInFlight(h.SharedInformerFactory()); err != nil {
 		return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
 	}
-	registerMetricsOnce()
+	registerMetricsFor(h.ProfileName())
 	klog.FromContext(ctx).V(2).Info("Preemption guard configured", "plugin", Name, "profile", h.ProfileName(), "mode", args.Mode,
 		"trustedNamespaces", pa.TrustedNamespaces, "asyncPreemption", fts.EnableAsyncPreemption)
 	return pl, nil
@@ -173,9 +173,7 @@ func (pl *DisruptionGuard) PostFilter(ctx context.Context, state fwk.CycleState,
 	result, status := pl.evaluator.Preempt(ctx, state, pod, m)
 
 	counts := gs.countRefusals()
-	for rule, n := range counts {
-		refusedVictims.WithLabelValues(rule).Add(float64(n))
-	}
+	recordRefusals(pl.handle.ProfileName(), counts)
 	if len(counts) > 0 {
 		logger.V(4).Info("Preemption victims refused", "pod", klog.KObj(pod), "refusedByRule", counts)
 	}
