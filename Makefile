@@ -49,13 +49,15 @@ binaries: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl fro
 test: test-unit test-integration test-lab ## Run every test (unit, integration, lab smoke test): the test command
 
 .PHONY: test-unit
-test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the image, hack/image)
+test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the Helm chart; the image, hack/image)
+	hack/build-binaries.sh helm
 	$(GO) test ./pkg/... ./cmd/... ./test/manifests/...
 	cd hack/image && $(GO) test -timeout 60m ./...
+	cd test/monitoring && $(GO) test ./...
 
 .PHONY: test-integration
 test-integration: build ## Integration tests: real etcd, kube-apiserver (and kube-controller-manager for the disruption controller) and the ha-scheduler binary
-	hack/build-binaries.sh etcd kube-apiserver kube-controller-manager kubectl
+	hack/build-binaries.sh etcd kube-apiserver kube-controller-manager kubectl helm
 	$(GO) test -count=1 -timeout 30m $(TEST_FLAGS) ./test/integration/...
 
 .PHONY: lab
@@ -90,6 +92,7 @@ verify: $(GOLANGCI_LINT) $(LOGCHECK) ## gofmt, go vet, golangci-lint, license he
 	$(GO) vet ./...
 	$(GOLANGCI_LINT) run ./...
 	cd hack/image && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
+	cd test/monitoring && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
 	@$(MAKE) --no-print-directory -k verify-boilerplate verify-logging
 
 .PHONY: verify-boilerplate
@@ -157,12 +160,12 @@ SCALE_BENCH ?= BenchmarkPerfScheduling
 SCALE_FLAGS ?=
 
 .PHONY: bench-scale
-bench-scale: ## Scale benchmark (scheduler_perf, 500 and 5,000 nodes): default vs ha-scheduler vs upstream-only profile; prints the table (~25 min)
+bench-scale: ## Scale benchmark (scheduler_perf, 500, 5,000 and 15,000 nodes): default vs ha-scheduler (vs upstream-only up to 5,000); prints the tables (~1 h on 2 cores)
 	hack/build-binaries.sh etcd
 	rm -rf $(SCALE_OUT) && mkdir -p $(SCALE_OUT)
 	@echo "==> scheduler_perf: $(SCALE_BENCH) (log: $(SCALE_OUT)/bench.log)"
 	@PATH="$(abspath $(TOOLS_DIR)):$$PATH" ARTIFACTS="$(abspath $(SCALE_OUT))" \
-	  $(GO) test -run '^$$' -bench '$(SCALE_BENCH)' -benchtime=1x -timeout 30m ./test/scale \
+	  $(GO) test -run '^$$' -bench '$(SCALE_BENCH)' -benchtime=1x -timeout 150m ./test/scale \
 	  -data-items-dir="$(abspath $(SCALE_OUT))" $(SCALE_FLAGS) > $(SCALE_OUT)/bench.log 2>&1; \
 	  rc=$$?; grep -E '^(--- FAIL|FAIL|ok|PASS)' $(SCALE_OUT)/bench.log; \
 	  if [ $$rc -ne 0 ]; then tail -n 60 $(SCALE_OUT)/bench.log; exit $$rc; fi
@@ -178,3 +181,25 @@ manifests: ## Regenerate the admission policy's trusted namespaces from the ship
 .PHONY: verify-manifests
 verify-manifests: ## Fail (with a diff) when the admission policy's trusted namespaces are stale
 	$(GO) run ./hack/gen-admission -check
+
+# The Helm chart (charts/ha-scheduler): the secondary install of
+# manifests/secondary, the admission policies as options, the policy written
+# once in its values. helm is built from helm's own Go packages, pinned in
+# hack/tools/helm (hack/build-binaries.sh helm, cached); nothing is
+# downloaded. The chart tests run in test-unit (render, lint, policy) and
+# test-integration (server-side dry run, least privilege, kustomize parity).
+HELM       := $(TOOLS_DIR)/helm
+CHART      := charts/ha-scheduler
+# Extra flags of helm-template, e.g. HELM_FLAGS='--set admission.routing.enabled=true'.
+HELM_FLAGS ?=
+
+.PHONY: helm-lint
+helm-lint: ## Lint the Helm chart (charts/ha-scheduler, strict), with its defaults and with every option on
+	@hack/build-binaries.sh helm >&2
+	$(HELM) lint --strict --kube-version $(KUBE_VERSION) $(CHART)
+	$(HELM) lint --strict --kube-version $(KUBE_VERSION) $(CHART) --set admission.routing.enabled=true
+
+.PHONY: helm-template
+helm-template: ## Render the Helm chart as `helm install -n kube-system` would (HELM_FLAGS= adds flags, e.g. --set or -f)
+	@hack/build-binaries.sh helm >&2
+	@$(HELM) template ha-scheduler $(CHART) --namespace kube-system --kube-version $(KUBE_VERSION) $(HELM_FLAGS)

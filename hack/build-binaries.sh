@@ -24,6 +24,10 @@
 # do, so they are built from their own module, hack/kwok/go.mod, and stamped
 # with that module's go.sum. They are built only when named.
 #
+# helm (the chart tests, make helm-lint / helm-template) is built from helm's
+# own Go packages, pinned in their own module, hack/tools/helm/go.mod, for
+# the same reason; also only when named.
+#
 # usage: hack/build-binaries.sh [name ...]   (default: the four Kubernetes binaries)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,11 +43,13 @@ declare -A PKG=(
   [kubectl]=k8s.io/kubernetes/cmd/kubectl
   [kwok]=sigs.k8s.io/kwok/cmd/kwok
   [kwokctl]=sigs.k8s.io/kwok/cmd/kwokctl
+  [helm]=helm.sh/helm/v3/cmd/helm
 )
 # The module each binary is built in (default: the repository root).
 declare -A MODDIR=(
   [kwok]=hack/kwok
   [kwokctl]=hack/kwok
+  [helm]=hack/tools/helm
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(etcd kube-apiserver kube-controller-manager kubectl)

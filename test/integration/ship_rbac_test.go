@@ -41,19 +41,33 @@ import (
 // preemption (DisruptionGuard evicts a victim). Any "forbidden" in its log
 // fails the test.
 func TestShipLeastPrivilegeServiceAccountRunsTheScheduler(t *testing.T) {
+	shipLeastPrivilege(t, shipIdentityObjects(shipRenderedObjects(t, "manifests/secondary")), func(kubeconfig string) string {
+		return harness.WriteConfig(t, "secondary/config.yaml", kubeconfig)
+	})
+}
+
+// The same for the Helm chart (charts/ha-scheduler, default values): its
+// ServiceAccount and RBAC, as `helm template` renders them, and the
+// scheduler configuration of its ConfigMap.
+func TestShipHelmLeastPrivilegeServiceAccountRunsTheScheduler(t *testing.T) {
+	objs := shipHelmRender(t, "")
+	cfg := shipConfigMapConfig(t, objs)
+	shipLeastPrivilege(t, shipIdentityObjects(objs), func(kubeconfig string) string {
+		return shipWriteRenderedConfig(t, cfg, kubeconfig)
+	})
+}
+
+// shipLeastPrivilege applies the identity objects (ServiceAccount
+// kube-system/ha-scheduler and its RBAC), checks a token of that
+// ServiceAccount is no more than a scheduler, and runs the binary with only
+// that token and the configuration configFor writes for its kubeconfig.
+func shipLeastPrivilege(t *testing.T, rbac []map[string]any, configFor func(kubeconfig string) string) {
 	ctx := context.Background()
 	cluster.Reset(t)
 	cluster.DeleteLease(t, "kube-system", shipSecondaryLease)
 	t.Cleanup(func() { cluster.DeleteLease(t, "kube-system", shipSecondaryLease) })
 
 	// The shipped identity: ServiceAccount, bindings, role, as rendered.
-	var rbac []map[string]any
-	for _, o := range shipRenderedObjects(t, "manifests/secondary") {
-		switch shipKind(o) {
-		case "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding":
-			rbac = append(rbac, o)
-		}
-	}
 	file := shipWriteObjects(t, rbac)
 	if out, err := cluster.Kubectl(t, "apply", "--server-side", "-f", file); err != nil {
 		t.Fatalf("applying the shipped RBAC: %v\n%s", err, out)
@@ -110,7 +124,7 @@ func TestShipLeastPrivilegeServiceAccountRunsTheScheduler(t *testing.T) {
 	cluster.CreateNode(t, shipControlPlane("cp-1", "zone-a", "host-1"))
 	cluster.CreateNode(t, shipWorker("worker-1", "zone-a", "host-2", "1"))
 	cluster.CreateNode(t, shipWorker("worker-2", "zone-b", "host-3", "1"))
-	cfg := harness.WriteConfig(t, "secondary/config.yaml", kubeconfig)
+	cfg := configFor(kubeconfig)
 	s := cluster.StartSchedulerWith(t, cfg, harness.SchedulerOptions{AuthKubeconfig: kubeconfig})
 	_, holder := shipWaitLeader(t, shipSecondaryLease, s)
 	t.Logf("leader of kube-system/%s: %s", shipSecondaryLease, holder)

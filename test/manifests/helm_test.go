@@ -1,0 +1,475 @@
+/*
+Copyright The ha-scheduler Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package manifests
+
+// The Helm chart (charts/ha-scheduler), rendered and linted by helm built
+// from helm's own Go packages pinned in hack/tools/helm
+// (hack/build-binaries.sh helm): its version and image, the policy written
+// once in its values, and the configuration it renders as the binary loads
+// it. What it installs on an API server, and that it installs what the
+// kustomization installs: test/integration/ship_helm_test.go.
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/app"
+	"github.com/ha-scheduler/ha-scheduler/pkg/version"
+)
+
+const chartDir = "charts/ha-scheduler"
+
+// chartHelmBinary is $HELM_BIN, or the helm hack/build-binaries.sh builds.
+func chartHelmBinary(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("HELM_BIN")
+	if p == "" {
+		p = filepath.Join(root, "_output", "bin", "helm")
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s not found (%v): build it with `hack/build-binaries.sh helm` (make test-unit does), or set HELM_BIN", p, err)
+	}
+	abs, err := filepath.Abs(p) // helm runs in the repository root
+	require.NoError(t, err)
+	return abs
+}
+
+// chartHelm runs helm in the repository root and returns its stdout; the
+// error carries stderr.
+func chartHelm(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(chartHelmBinary(t), args...)
+	cmd.Dir = root
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), fmt.Errorf("helm %s: %w\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String(), nil
+}
+
+// chartTemplate renders the chart as `helm install ha-scheduler -n <ns>`
+// would (ns "" is kube-system), for the Kubernetes release we build
+// against, with the given values (YAML; "" for the defaults).
+func chartTemplate(t *testing.T, ns, values string, args ...string) (string, error) {
+	t.Helper()
+	if ns == "" {
+		ns = "kube-system"
+	}
+	full := []string{"template", "ha-scheduler", chartDir, "--namespace", ns, "--kube-version", version.Kubernetes}
+	if values != "" {
+		// Not under t.TempDir(): helm splits --values at commas, which
+		// test names may hold.
+		f, err := os.CreateTemp("", "helm-values-*.yaml")
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = os.Remove(f.Name()) })
+		_, err = f.WriteString(values)
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+		file := f.Name()
+		full = append(full, "--values", file)
+	}
+	return chartHelm(t, append(full, args...)...)
+}
+
+// chartObjects renders the chart (see chartTemplate) and returns its objects.
+func chartObjects(t *testing.T, ns, values string, args ...string) []map[string]any {
+	t.Helper()
+	out, err := chartTemplate(t, ns, values, args...)
+	require.NoError(t, err)
+	return chartParse(t, out)
+}
+
+func chartParse(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var objs []map[string]any
+	r := utilyaml.NewYAMLReader(bufio.NewReader(strings.NewReader(out)))
+	for {
+		doc, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return objs
+		}
+		require.NoError(t, err)
+		var obj map[string]any
+		require.NoError(t, yaml.Unmarshal(doc, &obj), "%s", doc)
+		if obj != nil {
+			objs = append(objs, obj)
+		}
+	}
+}
+
+// chartFind returns the object of that kind and name (nil if none).
+func chartFind(objs []map[string]any, kind, name string) map[string]any {
+	for _, o := range objs {
+		md, _ := o["metadata"].(map[string]any)
+		if o["kind"] == kind && md["name"] == name {
+			return o
+		}
+	}
+	return nil
+}
+
+// chartField returns the value at a path of map keys and list indexes.
+func chartField(obj any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := obj.(map[string]any)
+			obj = m[k]
+		case int:
+			l, _ := obj.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			obj = l[k]
+		}
+	}
+	return obj
+}
+
+// chartConfig returns the scheduler configuration of the chart's
+// ConfigMap (there must be exactly one).
+func chartConfig(t *testing.T, objs []map[string]any) string {
+	t.Helper()
+	var cms []map[string]any
+	for _, o := range objs {
+		if o["kind"] == "ConfigMap" {
+			cms = append(cms, o)
+		}
+	}
+	require.Len(t, cms, 1, "the chart renders one ConfigMap")
+	cfg, ok := chartField(cms[0], "data", "config.yaml").(string)
+	require.True(t, ok, "the ConfigMap has no data config.yaml: %v", cms[0])
+	return cfg
+}
+
+// chartPluginArgs returns the args of the named pluginConfig entry of the first
+// profile of a scheduler configuration.
+func chartPluginArgs(t *testing.T, cfg, name string) any {
+	t.Helper()
+	var c map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(cfg), &c))
+	entries, _ := chartField(c, "profiles", 0, "pluginConfig").([]any)
+	for _, e := range entries {
+		if chartField(e, "name") == name {
+			return chartField(e, "args")
+		}
+	}
+	return nil
+}
+
+// chartExcluded returns the namespaces a MutatingAdmissionPolicyBinding of the
+// chart leaves alone (nil when the binding is not rendered).
+func chartExcluded(t *testing.T, objs []map[string]any, binding string) []any {
+	t.Helper()
+	b := chartFind(objs, "MutatingAdmissionPolicyBinding", binding)
+	if b == nil {
+		return nil
+	}
+	exprs, _ := chartField(b, "spec", "matchResources", "namespaceSelector", "matchExpressions").([]any)
+	require.Len(t, exprs, 1, "binding %s", binding)
+	require.Equal(t, "kubernetes.io/metadata.name", chartField(exprs[0], "key"))
+	require.Equal(t, "NotIn", chartField(exprs[0], "operator"))
+	values, _ := chartField(exprs[0], "values").([]any)
+	return values
+}
+
+// chartLoadPolicies loads a scheduler configuration as the binary does with
+// --config (app.LoadPolicies: decoding, defaulting, our validation).
+func chartLoadPolicies(t *testing.T, cfg string) (any, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o600))
+	return app.LoadPolicies(path)
+}
+
+// TestHelmChartVersionAndImage: the chart's version is the release, its
+// appVersion the image tag `make image` builds, and the Deployment it
+// renders runs the image the kustomization names (which hack/image's test
+// ties to `make image`).
+func TestHelmChartVersionAndImage(t *testing.T) {
+	type chart struct {
+		Version    string `json:"version"`
+		AppVersion string `json:"appVersion"`
+	}
+	var got chart
+	data, err := os.ReadFile(filepath.Join(root, chartDir, "Chart.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(data, &got))
+	tag := version.Kubernetes + "-ha." + version.Release
+	if diff := cmp.Diff(chart{Version: version.Release, AppVersion: tag}, got); diff != "" {
+		t.Errorf("%s/Chart.yaml differs from pkg/version (-want +got):\n%s", chartDir, diff)
+	}
+
+	var kust struct {
+		Images []struct {
+			Name    string `json:"name"`
+			NewName string `json:"newName"`
+			NewTag  string `json:"newTag"`
+		} `json:"images"`
+	}
+	data, err = os.ReadFile(filepath.Join(root, "manifests", "secondary", "kustomization.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(data, &kust))
+	require.Len(t, kust.Images, 1)
+	kustomized := kust.Images[0].NewName + ":" + kust.Images[0].NewTag
+
+	deploy := chartFind(chartObjects(t, "", ""), "Deployment", "ha-scheduler")
+	require.NotNil(t, deploy)
+	rendered := chartField(deploy, "spec", "template", "spec", "containers", 0, "image")
+	want := "ghcr.io/ha-scheduler/ha-scheduler:" + tag
+	if diff := cmp.Diff([]any{want, want}, []any{rendered, kustomized}); diff != "" {
+		t.Errorf("images (-want +got: the chart's Deployment, manifests/secondary's images):\n%s", diff)
+	}
+}
+
+// TestHelmChartLints: helm lint --strict passes with the default values and
+// with every option on.
+func TestHelmChartLints(t *testing.T) {
+	for _, args := range [][]string{
+		nil,
+		{"--set", "admission.routing.enabled=true"},
+		{"--set", "admission.daemonSetNodeAffinity.enabled=false"},
+	} {
+		out, err := chartHelm(t, append([]string{"lint", "--strict", "--kube-version", version.Kubernetes, chartDir}, args...)...)
+		require.NoError(t, err, "helm lint %v", args)
+		require.Contains(t, out, "1 chart(s) linted, 0 chart(s) failed", "helm lint %v", args)
+	}
+}
+
+// chartPolicy is what the policy, written once in the values, becomes in the
+// rendered objects.
+type chartPolicy struct {
+	HAPolicy        any
+	DisruptionGuard any
+	LeaseNamespace  any
+	// Namespaces the DaemonSet and routing admission policies leave alone.
+	DaemonSetExcluded []any
+	RoutingExcluded   []any
+}
+
+func chartPolicyOf(t *testing.T, objs []map[string]any) chartPolicy {
+	t.Helper()
+	cfg := chartConfig(t, objs)
+	var c map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(cfg), &c))
+	return chartPolicy{
+		HAPolicy:          chartPluginArgs(t, cfg, "HAPolicy"),
+		DisruptionGuard:   chartPluginArgs(t, cfg, "DisruptionGuard"),
+		LeaseNamespace:    chartField(c, "leaderElection", "resourceNamespace"),
+		DaemonSetExcluded: chartExcluded(t, objs, "ha-scheduler-daemonset-node-affinity"),
+		RoutingExcluded:   chartExcluded(t, objs, "ha-scheduler-route-pods"),
+	}
+}
+
+// TestHelmPolicyWrittenOnce: the values' policy is the scheduler
+// configuration's HAPolicy entry, and its trustedNamespaces are what both
+// admission policies leave alone. The defaults are
+// manifests/secondary/config.yaml's policy.
+func TestHelmPolicyWrittenOnce(t *testing.T) {
+	shipped, err := os.ReadFile(filepath.Join(root, "manifests", "secondary", "config.yaml"))
+	require.NoError(t, err)
+	shippedPolicy := chartPluginArgs(t, string(shipped), "HAPolicy")
+	require.NotNil(t, shippedPolicy)
+	shippedDG := chartPluginArgs(t, string(shipped), "DisruptionGuard")
+	levels := chartField(shippedPolicy, "levels")
+	requiredLevels := chartField(shippedPolicy, "requiredLevels")
+
+	const routing = "admission:\n  routing:\n    enabled: true\n"
+	tests := []struct {
+		name   string
+		ns     string
+		values string
+		want   chartPolicy
+	}{{
+		name: "defaults: manifests/secondary",
+		want: chartPolicy{
+			HAPolicy: shippedPolicy, DisruptionGuard: shippedDG, LeaseNamespace: "kube-system",
+			DaemonSetExcluded: []any{"kube-system"},
+		},
+	}, {
+		name:   "defaults with routing: manifests/secondary and manifests/admission-routing",
+		values: routing,
+		want: chartPolicy{
+			HAPolicy: shippedPolicy, DisruptionGuard: shippedDG, LeaseNamespace: "kube-system",
+			DaemonSetExcluded: []any{"kube-system"}, RoutingExcluded: []any{"kube-system"},
+		},
+	}, {
+		name: "more trusted namespaces: the configuration and both bindings",
+		values: routing + `policy:
+  trustedNamespaces: [kube-system, calico-system, monitoring]
+disruptionGuard:
+  mode: BestEffort
+`,
+		want: chartPolicy{
+			HAPolicy: map[string]any{
+				"trustedNamespaces": []any{"kube-system", "calico-system", "monitoring"},
+				"levels":            levels, "requiredLevels": requiredLevels,
+			},
+			DisruptionGuard: map[string]any{"mode": "BestEffort"}, LeaseNamespace: "kube-system",
+			DaemonSetExcluded: []any{"kube-system", "calico-system", "monitoring"},
+			RoutingExcluded:   []any{"kube-system", "calico-system", "monitoring"},
+		},
+	}, {
+		name:   "another release namespace: its lease, and never routed",
+		ns:     "ha-system",
+		values: routing,
+		want: chartPolicy{
+			HAPolicy: shippedPolicy, DisruptionGuard: shippedDG, LeaseNamespace: "ha-system",
+			DaemonSetExcluded: []any{"kube-system"}, RoutingExcluded: []any{"kube-system", "ha-system"},
+		},
+	}, {
+		name:   "trustedNamespaces left out: the scheduler's default, kube-system",
+		values: routing + "policy:\n  trustedNamespaces: null\n",
+		want: chartPolicy{
+			HAPolicy:        map[string]any{"levels": levels, "requiredLevels": requiredLevels},
+			DisruptionGuard: shippedDG, LeaseNamespace: "kube-system",
+			DaemonSetExcluded: []any{"kube-system"}, RoutingExcluded: []any{"kube-system"},
+		},
+	}, {
+		name:   "no DaemonSet admission policy",
+		values: "admission:\n  daemonSetNodeAffinity:\n    enabled: false\n",
+		want:   chartPolicy{HAPolicy: shippedPolicy, DisruptionGuard: shippedDG, LeaseNamespace: "kube-system"},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := chartPolicyOf(t, chartObjects(t, tc.ns, tc.values))
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("rendered policy (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// chartFullPolicy sets every field of the policy (docs/policy.md), as values and
+// as the HAPolicy args of a hand-written configuration.
+const chartFullPolicy = `{trustedNamespaces: [kube-system, calico-system],
+  components: [{name: etcd, selectors: [{matchLabels: {component: etcd}}], nodeRole: ControlPlane, spread: Required, disruption: {quorum: true}},
+               {name: ingress, selectors: [{matchExpressions: [{key: app, operator: In, values: [ingress-nginx]}]}], nodeRole: Infra, disruption: {minAvailable: 2}}],
+  otherTrustedPods: {nodeRole: Any, spread: None},
+  userWorkloads: {nodeRole: Worker, spread: Required},
+  allowUserWorkloadsOnControlPlane: true,
+  levels: [topology.kubernetes.io/zone, kubernetes.io/hostname],
+  requiredLevels: [topology.kubernetes.io/zone]}`
+
+// TestHelmRenderedConfigLoads: the configuration the chart renders is
+// loaded by the binary's own code path (--config: app.LoadPolicies) into
+// the policy of manifests/secondary/config.yaml with the defaults, and
+// into exactly the values' policy when every field is set.
+func TestHelmRenderedConfigLoads(t *testing.T) {
+	shipped, err := app.LoadPolicies(filepath.Join(root, "manifests", "secondary", "config.yaml"))
+	require.NoError(t, err)
+	got, err := chartLoadPolicies(t, chartConfig(t, chartObjects(t, "", "")))
+	require.NoError(t, err)
+	if diff := cmp.Diff(any(shipped), got); diff != "" {
+		t.Errorf("defaults: policies (-manifests/secondary +chart):\n%s", diff)
+	}
+
+	want, err := chartLoadPolicies(t, schedulerConfig("ha-scheduler", chartFullPolicy, "{mode: BestEffort}"))
+	require.NoError(t, err)
+	got, err = chartLoadPolicies(t, chartConfig(t, chartObjects(t, "", "policy: "+chartFullPolicy+"\ndisruptionGuard: {mode: BestEffort}\n")))
+	require.NoError(t, err)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("every field set: policies (-hand-written +chart):\n%s", diff)
+	}
+}
+
+// TestHelmBadValuesFailNamingTheField: a bad value fails with its field
+// named, at helm install/template (values.schema.json, for unknown fields,
+// types and enums), or when the binary loads the rendered configuration
+// (the rest of the validation, with the path in the configuration).
+func TestHelmBadValuesFailNamingTheField(t *testing.T) {
+	tests := []struct {
+		name   string
+		values string
+		// helm fails with every string of helmErr; or, when nil, the
+		// binary refuses the rendered configuration with every string of
+		// loadErr.
+		helmErr, loadErr []string
+	}{{
+		name:    "unknown field (typo)",
+		values:  "policy:\n  trustedNamespace: [calico-system]\n",
+		helmErr: []string{"/policy", "trustedNamespace"},
+	}, {
+		name:    "no trusted namespace",
+		values:  "policy:\n  trustedNamespaces: []\n",
+		helmErr: []string{"/policy/trustedNamespaces"},
+	}, {
+		name:    "not a namespace name",
+		values:  "policy:\n  trustedNamespaces: [Kube_System]\n",
+		helmErr: []string{"/policy/trustedNamespaces/0"},
+	}, {
+		name:    "unknown nodeRole",
+		values:  "policy:\n  userWorkloads: {nodeRole: Workers}\n",
+		helmErr: []string{"/policy/userWorkloads/nodeRole"},
+	}, {
+		name:    "component without selectors",
+		values:  "policy:\n  components: [{name: etcd, nodeRole: ControlPlane}]\n",
+		helmErr: []string{"/policy/components/0", "selectors"},
+	}, {
+		name:    "unknown DisruptionGuard mode",
+		values:  "disruptionGuard:\n  mode: Lenient\n",
+		helmErr: []string{"/disruptionGuard/mode"},
+	}, {
+		name:    "monitoring is not rendered yet",
+		values:  "monitoring:\n  enabled: true\n",
+		helmErr: []string{"monitoring.enabled"},
+	}, {
+		name:    "a required level that is not a level",
+		values:  "policy:\n  requiredLevels: [topology.kubernetes.io/region]\n",
+		loadErr: []string{"profiles[0].pluginConfig[0].args.requiredLevels[0]", "must be one of levels"},
+	}, {
+		name:    "quorum and minAvailable",
+		values:  "policy:\n  components: [{name: etcd, selectors: [{matchLabels: {component: etcd}}], nodeRole: ControlPlane, disruption: {quorum: true, minAvailable: 2}}]\n",
+		loadErr: []string{"profiles[0].pluginConfig[0].args.components[0].disruption.minAvailable", "not both"},
+	}, {
+		name:    "duplicate component",
+		values:  "policy:\n  components: [{name: etcd, selectors: [{matchLabels: {component: etcd}}]}, {name: etcd, selectors: [{matchLabels: {app: etcd}}]}]\n",
+		loadErr: []string{"profiles[0].pluginConfig[0].args.components[1].name", "Duplicate"},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := chartTemplate(t, "", tc.values)
+			if tc.helmErr != nil {
+				require.Error(t, err, "helm rendered the bad values")
+				for _, s := range tc.helmErr {
+					require.ErrorContains(t, err, s)
+				}
+				return
+			}
+			require.NoError(t, err)
+			_, err = chartLoadPolicies(t, chartConfig(t, chartParse(t, out)))
+			require.Error(t, err, "the binary loads the rendered configuration")
+			for _, s := range tc.loadErr {
+				require.ErrorContains(t, err, s)
+			}
+		})
+	}
+}
