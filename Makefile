@@ -173,14 +173,21 @@ bench-scale: ## Scale benchmark (scheduler_perf, 500, 5,000 and 15,000 nodes): d
 
 # The DaemonSet admission policy excludes the scheduler's trusted namespaces:
 # hack/gen-admission writes them from the shipped scheduler configs into its
-# generated block; test/manifests fails while the two disagree.
+# generated block; test/manifests fails while the two disagree. The Helm
+# chart's alerts and dashboard are copies of manifests/monitoring's (a chart
+# reads no file outside its directory): copied here, and
+# TestHelmMonitoringFilesAreCopies (test/manifests) fails while they differ.
+MONITORING_COPIES := dashboard.json prometheusrule.yaml
+
 .PHONY: manifests
-manifests: ## Regenerate the admission policy's trusted namespaces from the shipped scheduler config
+manifests: ## Regenerate the admission policy's trusted namespaces from the shipped scheduler config; copy the alerts and dashboard into the Helm chart
 	$(GO) run ./hack/gen-admission
+	for f in $(MONITORING_COPIES); do cp manifests/monitoring/$$f charts/ha-scheduler/files/$$f; done
 
 .PHONY: verify-manifests
-verify-manifests: ## Fail (with a diff) when the admission policy's trusted namespaces are stale
+verify-manifests: ## Fail (with a diff) when the admission policy's trusted namespaces or the Helm chart's monitoring copies are stale
 	$(GO) run ./hack/gen-admission -check
+	@for f in $(MONITORING_COPIES); do diff -u manifests/monitoring/$$f charts/ha-scheduler/files/$$f || { echo "charts/ha-scheduler/files/$$f differs from manifests/monitoring/$$f: run make manifests" >&2; exit 1; }; done
 
 # The Helm chart (charts/ha-scheduler): the secondary install of
 # manifests/secondary, the admission policies as options, the policy written
@@ -197,7 +204,7 @@ HELM_FLAGS ?=
 helm-lint: ## Lint the Helm chart (charts/ha-scheduler, strict), with its defaults and with every option on
 	@hack/build-binaries.sh helm >&2
 	$(HELM) lint --strict --kube-version $(KUBE_VERSION) $(CHART)
-	$(HELM) lint --strict --kube-version $(KUBE_VERSION) $(CHART) --set admission.routing.enabled=true
+	$(HELM) lint --strict --kube-version $(KUBE_VERSION) $(CHART) --set admission.routing.enabled=true --set monitoring.enabled=true
 
 .PHONY: helm-template
 helm-template: ## Render the Helm chart as `helm install -n kube-system` would (HELM_FLAGS= adds flags, e.g. --set or -f)

@@ -98,15 +98,16 @@ func shipIdentityObjects(objs []map[string]any) []map[string]any {
 }
 
 // shipConfigMapConfig returns the scheduler configuration of the one
-// ConfigMap among objs.
+// ConfigMap among objs that holds config.yaml (not the dashboard's).
 func shipConfigMapConfig(t *testing.T, objs []map[string]any) string {
 	t.Helper()
 	var cfgs []string
 	for _, o := range objs {
 		if shipKind(o) == "ConfigMap" {
 			data, _ := o["data"].(map[string]any)
-			cfg, _ := data["config.yaml"].(string)
-			cfgs = append(cfgs, cfg)
+			if cfg, ok := data["config.yaml"].(string); ok {
+				cfgs = append(cfgs, cfg)
+			}
 		}
 	}
 	require.Len(t, cfgs, 1, "want one ConfigMap with config.yaml")

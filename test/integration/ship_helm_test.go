@@ -28,24 +28,39 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// The chart's values that turn every option on.
+// The chart's values that turn every option on but monitoring (which needs
+// the Prometheus Operator's CRDs).
 const shipHelmAllOptions = "admission:\n  daemonSetNodeAffinity:\n    enabled: true\n  routing:\n    enabled: true\n"
+
+// The chart's values that turn monitoring on (manifests/monitoring).
+const shipHelmMonitoring = "monitoring:\n  enabled: true\n"
 
 // The Helm chart, rendered by the pinned helm packages (`helm template`),
 // is accepted by a real API server (server-side dry run: schema,
 // defaulting, validation, admission, CEL compilation of both admission
-// policies), with its defaults, with every option on and with more trusted
-// namespaces.
+// policies; strict field validation), with its defaults, with every option
+// on, with more trusted namespaces, and with monitoring on (the
+// ServiceMonitor and the PrometheusRule against the Prometheus Operator's
+// CRDs, installed as TestShipMonitoringManifestsApplyWithServerDryRun
+// installs them).
 func TestShipHelmChartAppliesWithServerDryRun(t *testing.T) {
-	for _, tc := range []struct{ name, values string }{
-		{"defaults", ""},
-		{"every option", shipHelmAllOptions},
-		{"more trusted namespaces", shipHelmAllOptions + "policy:\n  trustedNamespaces: [kube-system, calico-system]\n"},
+	for _, tc := range []struct {
+		name, values   string
+		monitoringCRDs bool
+	}{
+		{"defaults", "", false},
+		{"every option", shipHelmAllOptions, false},
+		{"more trusted namespaces", shipHelmAllOptions + "policy:\n  trustedNamespaces: [kube-system, calico-system]\n", false},
+		{"every option and monitoring", shipHelmAllOptions + shipHelmMonitoring +
+			"  serviceMonitor: {labels: {release: kube-prometheus-stack}}\n  prometheusRule: {labels: {release: kube-prometheus-stack}}\n", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.monitoringCRDs {
+				shipInstallMonitoringCRDs(t)
+			}
 			objs := shipHelmRender(t, tc.values)
 			file := shipWriteObjects(t, objs)
-			out, err := cluster.Kubectl(t, "apply", "--dry-run=server", "-f", file)
+			out, err := cluster.Kubectl(t, "apply", "--dry-run=server", "--validate=strict", "-f", file)
 			require.NoError(t, err, "server dry run of the rendered chart:\n%s", out)
 			t.Logf("kubectl apply --dry-run=server (helm template %s):\n%s", shipChart, out)
 			if n := strings.Count(out, "(server dry run)"); n != len(objs) {
@@ -87,10 +102,13 @@ func shipNormalize(t *testing.T, obj map[string]any) map[string]any {
 	const placeholder = "ha-scheduler-config-<hash>"
 	switch shipKind(o) {
 	case "ConfigMap":
+		data, _ := o["data"].(map[string]any)
+		if _, ok := data["config.yaml"]; !ok {
+			break // the dashboard's (monitoring): compared as it is
+		}
 		name := fmt.Sprint(md["name"])
 		require.Regexp(t, generatedConfigMapName, name, "the ConfigMap's name")
 		md["name"] = placeholder
-		data, _ := o["data"].(map[string]any)
 		var cfg map[string]any
 		require.NoError(t, yaml.Unmarshal([]byte(fmt.Sprint(data["config.yaml"])), &cfg))
 		data["config.yaml"] = cfg
@@ -125,7 +143,9 @@ func shipSorted(t *testing.T, objs []map[string]any) []map[string]any {
 
 // The chart installs what the kustomizations install: with its defaults,
 // what `kubectl kustomize manifests/secondary` renders; with the routing
-// option, that and manifests/admission-routing. Whole objects are
+// option, that and manifests/admission-routing; with monitoring on, that
+// and manifests/monitoring (its alerts and dashboard are the chart's
+// copies, files/, of manifests/monitoring's). Whole objects are
 // compared; only Helm's standard labels and the generated ConfigMap's name
 // are normalized away (shipNormalize), and every object must carry those
 // labels.
@@ -137,6 +157,7 @@ func TestShipHelmChartInstallsWhatKustomizeInstalls(t *testing.T) {
 	}{
 		{"defaults", "", []string{"manifests/secondary"}},
 		{"routing", "admission:\n  routing:\n    enabled: true\n", []string{"manifests/secondary", "manifests/admission-routing"}},
+		{"monitoring on", shipHelmMonitoring, []string{"manifests/secondary", "manifests/monitoring"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var kustomized []map[string]any

@@ -32,6 +32,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -155,16 +156,17 @@ func chartField(obj any, path ...any) any {
 }
 
 // chartConfig returns the scheduler configuration of the chart's
-// ConfigMap (there must be exactly one).
+// ConfigMap (there must be exactly one; the dashboard's, with
+// monitoring.enabled, is not it).
 func chartConfig(t *testing.T, objs []map[string]any) string {
 	t.Helper()
 	var cms []map[string]any
 	for _, o := range objs {
-		if o["kind"] == "ConfigMap" {
+		if o["kind"] == "ConfigMap" && chartField(o, "metadata", "labels", "app.kubernetes.io/component") == "scheduler-config" {
 			cms = append(cms, o)
 		}
 	}
-	require.Len(t, cms, 1, "the chart renders one ConfigMap")
+	require.Len(t, cms, 1, "the chart renders one ConfigMap of component scheduler-config")
 	cfg, ok := chartField(cms[0], "data", "config.yaml").(string)
 	require.True(t, ok, "the ConfigMap has no data config.yaml: %v", cms[0])
 	return cfg
@@ -257,6 +259,9 @@ func TestHelmChartLints(t *testing.T) {
 		nil,
 		{"--set", "admission.routing.enabled=true"},
 		{"--set", "admission.daemonSetNodeAffinity.enabled=false"},
+		{"--set", "monitoring.enabled=true"},
+		{"--set", "admission.routing.enabled=true,monitoring.enabled=true,monitoring.serviceMonitor.labels.release=kps,monitoring.prometheusRule.labels.release=kps"},
+		{"--set", "monitoring.enabled=true,monitoring.serviceMonitor.enabled=false,monitoring.prometheusRule.enabled=false,monitoring.dashboard.enabled=false"},
 	} {
 		out, err := chartHelm(t, append([]string{"lint", "--strict", "--kube-version", version.Kubernetes, chartDir}, args...)...)
 		require.NoError(t, err, "helm lint %v", args)
@@ -438,9 +443,21 @@ func TestHelmBadValuesFailNamingTheField(t *testing.T) {
 		values:  "disruptionGuard:\n  mode: Lenient\n",
 		helmErr: []string{"/disruptionGuard/mode"},
 	}, {
-		name:    "monitoring is not rendered yet",
-		values:  "monitoring:\n  enabled: true\n",
-		helmErr: []string{"monitoring.enabled"},
+		name:    "unknown monitoring field (typo)",
+		values:  "monitoring:\n  enabled: true\n  servicemonitor: {labels: {release: kps}}\n",
+		helmErr: []string{"/monitoring", "servicemonitor"},
+	}, {
+		name:    "a label value that is not a string",
+		values:  "monitoring:\n  enabled: true\n  prometheusRule: {labels: {release: 1}}\n",
+		helmErr: []string{"/monitoring/prometheusRule/labels/release"},
+	}, {
+		name:    "no Prometheus ServiceAccount",
+		values:  "monitoring:\n  enabled: true\n  prometheus: {serviceAccount: {name: \"\"}}\n",
+		helmErr: []string{"/monitoring/prometheus/serviceAccount/name"},
+	}, {
+		name:    "a scrape interval that is not a duration",
+		values:  "monitoring:\n  enabled: true\n  serviceMonitor: {interval: 30}\n",
+		helmErr: []string{"/monitoring/serviceMonitor/interval"},
 	}, {
 		name:    "a required level that is not a level",
 		values:  "policy:\n  requiredLevels: [topology.kubernetes.io/region]\n",
@@ -472,4 +489,232 @@ func TestHelmBadValuesFailNamingTheField(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The chart's copies of manifests/monitoring's files: a chart reads no
+// file outside its directory, so its alerts and dashboard are copies that
+// `make manifests` writes from the originals.
+var chartMonitoringCopies = []string{"dashboard.json", "prometheusrule.yaml"}
+
+// TestHelmMonitoringFilesAreCopies: the chart's alerts and dashboard
+// (charts/ha-scheduler/files) are byte for byte manifests/monitoring's, the
+// one source of both.
+func TestHelmMonitoringFilesAreCopies(t *testing.T) {
+	for _, f := range chartMonitoringCopies {
+		src := filepath.Join("manifests", "monitoring", f)
+		dst := filepath.Join(chartDir, "files", f)
+		want, err := os.ReadFile(filepath.Join(root, src))
+		require.NoError(t, err)
+		got, err := os.ReadFile(filepath.Join(root, dst))
+		if err != nil {
+			t.Errorf("%v: run `make manifests` (it copies %s to %s)", err, src, dst)
+			continue
+		}
+		if !bytes.Equal(want, got) {
+			t.Errorf("%s differs from its source %s: run `make manifests` (it copies the source over the copy; edit only the source) (-source +copy):\n%s",
+				dst, src, cmp.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n")))
+		}
+	}
+}
+
+// chartMonitoring is what the chart's monitoring objects are, by the
+// values they come from.
+type chartMonitoring struct {
+	// kind/namespace/name of each monitoring object, sorted.
+	Objects []string
+	// The ServiceMonitor's namespaceSelector and the metrics-reader
+	// binding's subjects.
+	ScrapeNamespaces, Subjects any
+	// Labels of the ServiceMonitor, the PrometheusRule and the dashboard
+	// ConfigMap, Helm's standard labels aside.
+	ServiceMonitorLabels, PrometheusRuleLabels, DashboardLabels any
+}
+
+func chartIsMonitoring(o map[string]any) bool {
+	switch chartField(o, "metadata", "name") {
+	case "ha-scheduler-metrics-reader", "ha-scheduler-dashboard":
+		return true
+	}
+	switch o["kind"] {
+	case "Service", "ServiceMonitor", "PrometheusRule":
+		return true
+	}
+	return false
+}
+
+// chartLabelsWithoutHelm returns an object's labels, Helm's standard ones
+// aside (which must be there); nil when the object is not rendered.
+func chartLabelsWithoutHelm(t *testing.T, o map[string]any) any {
+	t.Helper()
+	if o == nil {
+		return nil
+	}
+	labels, _ := chartField(o, "metadata", "labels").(map[string]any)
+	out := map[string]any{}
+	for k, v := range labels {
+		out[k] = v
+	}
+	for _, k := range []string{"helm.sh/chart", "app.kubernetes.io/managed-by", "app.kubernetes.io/instance", "app.kubernetes.io/version"} {
+		if _, ok := out[k]; !ok {
+			t.Errorf("%s/%s lacks Helm's label %s", o["kind"], chartField(o, "metadata", "name"), k)
+		}
+		delete(out, k)
+	}
+	return out
+}
+
+// TestHelmMonitoring: monitoring.enabled renders manifests/monitoring's
+// objects in the release's namespace, the alerts exactly
+// manifests/monitoring/prometheusrule.yaml's groups and the dashboard
+// ConfigMap dashboard.json as it is; the values choose Prometheus's
+// ServiceAccount, the selector labels, and which of the ServiceMonitor, the
+// PrometheusRule and the dashboard. Off by default. The whole objects are
+// compared with the kustomization's in test/integration
+// (TestShipHelmChartInstallsWhatKustomizeInstalls).
+func TestHelmMonitoring(t *testing.T) {
+	var rule map[string]any
+	require.NoError(t, yaml.Unmarshal(readRepoFile(t, "manifests/monitoring/prometheusrule.yaml"), &rule))
+	wantGroups := chartField(rule, "spec", "groups")
+	require.NotEmpty(t, wantGroups)
+	dashboard := string(readRepoFile(t, "manifests/monitoring/dashboard.json"))
+
+	objects := func(ns string, kinds ...string) []string {
+		out := []string{
+			"ClusterRole//ha-scheduler-metrics-reader",
+			"ClusterRoleBinding//ha-scheduler-metrics-reader",
+			"Service/" + ns + "/ha-scheduler",
+		}
+		for _, k := range kinds {
+			name := "ha-scheduler"
+			if k == "ConfigMap" {
+				name = "ha-scheduler-dashboard"
+			}
+			out = append(out, k+"/"+ns+"/"+name)
+		}
+		sort.Strings(out)
+		return out
+	}
+	all := []string{"ConfigMap", "PrometheusRule", "ServiceMonitor"}
+	subject := func(ns, name string) any {
+		return []any{map[string]any{"kind": "ServiceAccount", "namespace": ns, "name": name}}
+	}
+	own := map[string]any{"app.kubernetes.io/name": "ha-scheduler", "app.kubernetes.io/part-of": "ha-scheduler"}
+	with := func(m map[string]any, kv ...string) map[string]any {
+		out := map[string]any{}
+		for k, v := range m {
+			out[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			out[kv[i]] = kv[i+1]
+		}
+		return out
+	}
+
+	tests := []struct {
+		name   string
+		ns     string
+		values string
+		want   chartMonitoring
+	}{{
+		name: "defaults: off",
+		want: chartMonitoring{},
+	}, {
+		name:   "on: manifests/monitoring",
+		values: "monitoring: {enabled: true}\n",
+		want: chartMonitoring{
+			Objects:              objects("kube-system", all...),
+			ScrapeNamespaces:     map[string]any{"matchNames": []any{"kube-system"}},
+			Subjects:             subject("monitoring", "prometheus-k8s"),
+			ServiceMonitorLabels: own, PrometheusRuleLabels: own,
+			DashboardLabels: with(own, "grafana_dashboard", "1"),
+		},
+	}, {
+		name: "on in another namespace, another Prometheus, selector labels (which never replace the chart's)",
+		ns:   "ha-system",
+		values: `monitoring:
+  enabled: true
+  prometheus: {serviceAccount: {name: prometheus, namespace: observability}}
+  serviceMonitor: {labels: {release: kps, app.kubernetes.io/name: other}}
+  prometheusRule: {labels: {release: kps, role: alert-rules}}
+  dashboard: {labels: {grafana_dashboard: "1", grafana_folder: platform}}
+`,
+		want: chartMonitoring{
+			Objects:              objects("ha-system", all...),
+			ScrapeNamespaces:     map[string]any{"matchNames": []any{"ha-system"}},
+			Subjects:             subject("observability", "prometheus"),
+			ServiceMonitorLabels: with(own, "release", "kps"),
+			PrometheusRuleLabels: with(own, "release", "kps", "role", "alert-rules"),
+			DashboardLabels:      with(own, "grafana_dashboard", "1", "grafana_folder", "platform"),
+		},
+	}, {
+		name:   "on, only the Service and the RBAC",
+		values: "monitoring:\n  enabled: true\n  serviceMonitor: {enabled: false}\n  prometheusRule: {enabled: false}\n  dashboard: {enabled: false}\n",
+		want: chartMonitoring{
+			Objects:  objects("kube-system"),
+			Subjects: subject("monitoring", "prometheus-k8s"),
+		},
+	}, {
+		name:   "on, without the ServiceMonitor",
+		values: "monitoring:\n  enabled: true\n  serviceMonitor: {enabled: false}\n",
+		want: chartMonitoring{
+			Objects:              objects("kube-system", "ConfigMap", "PrometheusRule"),
+			Subjects:             subject("monitoring", "prometheus-k8s"),
+			PrometheusRuleLabels: own, DashboardLabels: with(own, "grafana_dashboard", "1"),
+		},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			objs := chartObjects(t, tc.ns, tc.values)
+			var got chartMonitoring
+			for _, o := range objs {
+				if chartIsMonitoring(o) {
+					ns, _ := chartField(o, "metadata", "namespace").(string)
+					got.Objects = append(got.Objects, fmt.Sprintf("%s/%s/%v", o["kind"], ns, chartField(o, "metadata", "name")))
+				}
+			}
+			sort.Strings(got.Objects)
+			sm := chartFind(objs, "ServiceMonitor", "ha-scheduler")
+			if sm != nil {
+				got.ScrapeNamespaces = chartField(sm, "spec", "namespaceSelector")
+			}
+			if b := chartFind(objs, "ClusterRoleBinding", "ha-scheduler-metrics-reader"); b != nil {
+				got.Subjects = chartField(b, "subjects")
+			}
+			pr := chartFind(objs, "PrometheusRule", "ha-scheduler")
+			cm := chartFind(objs, "ConfigMap", "ha-scheduler-dashboard")
+			got.ServiceMonitorLabels = chartLabelsWithoutHelm(t, sm)
+			got.PrometheusRuleLabels = chartLabelsWithoutHelm(t, pr)
+			got.DashboardLabels = chartLabelsWithoutHelm(t, cm)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("monitoring objects (-want +got):\n%s", diff)
+			}
+
+			// The alerts and the dashboard are manifests/monitoring's.
+			if pr != nil {
+				if diff := cmp.Diff(wantGroups, chartField(pr, "spec", "groups")); diff != "" {
+					t.Errorf("the PrometheusRule's groups (-manifests/monitoring/prometheusrule.yaml +chart):\n%s", diff)
+				}
+			}
+			if cm != nil {
+				if diff := cmp.Diff(map[string]any{"dashboard.json": dashboard}, chartField(cm, "data")); diff != "" {
+					t.Errorf("the dashboard ConfigMap's data (-manifests/monitoring/dashboard.json +chart):\n%s", diff)
+				}
+			}
+			// The Service selects the chart's scheduler pods, in its namespace.
+			if svc := chartFind(objs, "Service", "ha-scheduler"); svc != nil {
+				deploy := chartFind(objs, "Deployment", "ha-scheduler")
+				require.NotNil(t, deploy)
+				if diff := cmp.Diff(chartField(deploy, "spec", "selector", "matchLabels"), chartField(svc, "spec", "selector")); diff != "" {
+					t.Errorf("the metrics Service's selector (-the Deployment's +the Service's):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func readRepoFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, name))
+	require.NoError(t, err)
+	return b
 }

@@ -98,3 +98,16 @@ configMapGenerator does, so that a changed policy rolls the Deployment.
 {{- define "ha-scheduler.configMapName" -}}
 ha-scheduler-config-{{ include "ha-scheduler.config" . | sha256sum | trunc 10 }}
 {{- end }}
+
+{{/*
+Labels of the ServiceMonitor, the PrometheusRule and the dashboard
+ConfigMap: manifests/monitoring's (app.kubernetes.io/name), the chart's, and
+the extra labels of the values (the selectors of your Prometheus or
+Grafana), which never replace the first two. Called with (list . extra).
+*/}}
+{{- define "ha-scheduler.monitoringLabels" -}}
+{{- $ctx := index . 0 }}
+{{- $own := include "ha-scheduler.labels" $ctx | fromYaml }}
+{{- $_ := set $own "app.kubernetes.io/name" "ha-scheduler" }}
+{{- merge $own (index . 1 | default dict) | toYaml }}
+{{- end }}
