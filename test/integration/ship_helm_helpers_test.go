@@ -21,25 +21,18 @@ package integration
 // hack/tools/helm (hack/build-binaries.sh helm).
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/version"
+	"github.com/ha-scheduler/ha-scheduler/test/helmchart"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 
-const shipChart = "charts/ha-scheduler"
+const shipChart = helmchart.Dir
 
 // shipHelmRender renders the chart as `helm install ha-scheduler
 // --namespace kube-system` would, for the Kubernetes release we build
@@ -47,41 +40,11 @@ const shipChart = "charts/ha-scheduler"
 // its objects.
 func shipHelmRender(t *testing.T, values string) []map[string]any {
 	t.Helper()
-	bin, err := harness.Binary("HELM_BIN", "_output/bin/helm", "hack/build-binaries.sh helm")
+	h, err := helmchart.New(harness.RepoRoot())
 	require.NoError(t, err)
-	args := []string{"template", "ha-scheduler", shipChart, "--namespace", "kube-system", "--kube-version", version.Kubernetes}
-	if values != "" {
-		// Not under t.TempDir(): helm splits --values at commas, which
-		// test names may hold.
-		f, err := os.CreateTemp("", "helm-values-*.yaml")
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = os.Remove(f.Name()) })
-		_, err = f.WriteString(values)
-		require.NoError(t, err)
-		require.NoError(t, f.Close())
-		file := f.Name()
-		args = append(args, "--values", file)
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = harness.RepoRoot()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), "helm %s\n%s", strings.Join(args, " "), stderr.String())
-
-	var objs []map[string]any
-	r := utilyaml.NewYAMLReader(bufio.NewReader(&stdout))
-	for {
-		doc, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return objs
-		}
-		require.NoError(t, err)
-		var obj map[string]any
-		require.NoError(t, yaml.Unmarshal(doc, &obj), "parsing the rendered chart:\n%s", doc)
-		if obj != nil {
-			objs = append(objs, obj)
-		}
-	}
+	objs, err := h.Objects("", values)
+	require.NoError(t, err)
+	return objs
 }
 
 // shipIdentityObjects returns the ServiceAccount and RBAC objects among

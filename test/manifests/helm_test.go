@@ -24,13 +24,9 @@ package manifests
 // kustomization installs: test/integration/ship_helm_test.go.
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -38,92 +34,31 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/app"
 	"github.com/ha-scheduler/ha-scheduler/pkg/version"
+	"github.com/ha-scheduler/ha-scheduler/test/helmchart"
 )
 
-const chartDir = "charts/ha-scheduler"
+const chartDir = helmchart.Dir
 
-// chartHelmBinary is $HELM_BIN, or the helm hack/build-binaries.sh builds.
-func chartHelmBinary(t *testing.T) string {
+// chartHelm is helm, built from the pinned Go packages, in the repository
+// root.
+func chartHelm(t *testing.T) *helmchart.Helm {
 	t.Helper()
-	p := os.Getenv("HELM_BIN")
-	if p == "" {
-		p = filepath.Join(root, "_output", "bin", "helm")
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("%s not found (%v): build it with `hack/build-binaries.sh helm` (make test-unit does), or set HELM_BIN", p, err)
-	}
-	abs, err := filepath.Abs(p) // helm runs in the repository root
+	h, err := helmchart.New(root)
 	require.NoError(t, err)
-	return abs
+	return h
 }
 
-// chartHelm runs helm in the repository root and returns its stdout; the
-// error carries stderr.
-func chartHelm(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	cmd := exec.Command(chartHelmBinary(t), args...)
-	cmd.Dir = root
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("helm %s: %w\n%s%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
-	}
-	return stdout.String(), nil
-}
-
-// chartTemplate renders the chart as `helm install ha-scheduler -n <ns>`
-// would (ns "" is kube-system), for the Kubernetes release we build
-// against, with the given values (YAML; "" for the defaults).
-func chartTemplate(t *testing.T, ns, values string, args ...string) (string, error) {
-	t.Helper()
-	if ns == "" {
-		ns = "kube-system"
-	}
-	full := []string{"template", "ha-scheduler", chartDir, "--namespace", ns, "--kube-version", version.Kubernetes}
-	if values != "" {
-		// Not under t.TempDir(): helm splits --values at commas, which
-		// test names may hold.
-		f, err := os.CreateTemp("", "helm-values-*.yaml")
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = os.Remove(f.Name()) })
-		_, err = f.WriteString(values)
-		require.NoError(t, err)
-		require.NoError(t, f.Close())
-		file := f.Name()
-		full = append(full, "--values", file)
-	}
-	return chartHelm(t, append(full, args...)...)
-}
-
-// chartObjects renders the chart (see chartTemplate) and returns its objects.
+// chartObjects renders the chart (helmchart.Helm.Template) and returns its
+// objects.
 func chartObjects(t *testing.T, ns, values string, args ...string) []map[string]any {
 	t.Helper()
-	out, err := chartTemplate(t, ns, values, args...)
+	objs, err := chartHelm(t).Objects(ns, values, args...)
 	require.NoError(t, err)
-	return chartParse(t, out)
-}
-
-func chartParse(t *testing.T, out string) []map[string]any {
-	t.Helper()
-	var objs []map[string]any
-	r := utilyaml.NewYAMLReader(bufio.NewReader(strings.NewReader(out)))
-	for {
-		doc, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return objs
-		}
-		require.NoError(t, err)
-		var obj map[string]any
-		require.NoError(t, yaml.Unmarshal(doc, &obj), "%s", doc)
-		if obj != nil {
-			objs = append(objs, obj)
-		}
-	}
+	return objs
 }
 
 // chartFind returns the object of that kind and name (nil if none).
@@ -263,7 +198,7 @@ func TestHelmChartLints(t *testing.T) {
 		{"--set", "admission.routing.enabled=true,monitoring.enabled=true,monitoring.serviceMonitor.labels.release=kps,monitoring.prometheusRule.labels.release=kps"},
 		{"--set", "monitoring.enabled=true,monitoring.serviceMonitor.enabled=false,monitoring.prometheusRule.enabled=false,monitoring.dashboard.enabled=false"},
 	} {
-		out, err := chartHelm(t, append([]string{"lint", "--strict", "--kube-version", version.Kubernetes, chartDir}, args...)...)
+		out, err := chartHelm(t).Run(append([]string{"lint", "--strict", "--kube-version", version.Kubernetes, chartDir}, args...)...)
 		require.NoError(t, err, "helm lint %v", args)
 		require.Contains(t, out, "1 chart(s) linted, 0 chart(s) failed", "helm lint %v", args)
 	}
@@ -473,7 +408,7 @@ func TestHelmBadValuesFailNamingTheField(t *testing.T) {
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := chartTemplate(t, "", tc.values)
+			out, err := chartHelm(t).Template("", tc.values)
 			if tc.helmErr != nil {
 				require.Error(t, err, "helm rendered the bad values")
 				for _, s := range tc.helmErr {
@@ -482,7 +417,9 @@ func TestHelmBadValuesFailNamingTheField(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			_, err = chartLoadPolicies(t, chartConfig(t, chartParse(t, out)))
+			objs, err := helmchart.Parse(out)
+			require.NoError(t, err)
+			_, err = chartLoadPolicies(t, chartConfig(t, objs))
 			require.Error(t, err, "the binary loads the rendered configuration")
 			for _, s := range tc.loadErr {
 				require.ErrorContains(t, err, s)

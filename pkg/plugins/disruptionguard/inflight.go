@@ -17,6 +17,8 @@ limitations under the License.
 package disruptionguard
 
 import (
+	"context"
+
 	"sync"
 	"time"
 
@@ -49,8 +51,8 @@ type inFlight struct {
 // sharedInFlight returns the record of the informer factory, shared by the
 // guards of every profile: a victim one profile's preemption chose is lost
 // to all of them. Victims leave it when they are gone.
-func sharedInFlight(f informers.SharedInformerFactory) (*inFlight, error) {
-	return shared.Get(f, "inflight", func() (*inFlight, error) {
+func sharedInFlight(ctx context.Context, f informers.SharedInformerFactory) (*inFlight, error) {
+	return shared.Get(ctx, f, "inflight", func() (*inFlight, error) {
 		fl := newInFlight()
 		_, err := f.Core().V1().Pods().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{DeleteFunc: fl.forget})
 		return fl, err

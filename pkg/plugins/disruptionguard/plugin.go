@@ -132,7 +132,7 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 	// untouched. The Executor is upstream's, shared.
 	pl.evaluator = preemption.NewEvaluator(Name, h, pl, up.Executor)
 
-	if pl.inFlight, err = sharedInFlight(h.SharedInformerFactory()); err != nil {
+	if pl.inFlight, err = sharedInFlight(ctx, h.SharedInformerFactory()); err != nil {
 		return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
 	}
 	registerMetricsFor(h.ProfileName())

@@ -17,6 +17,8 @@ limitations under the License.
 package failuredomainspread
 
 import (
+	"context"
+
 	"sync"
 
 	v1 "k8s.io/api/core/v1"
@@ -69,8 +71,9 @@ type waiter struct {
 
 // sharedCordonWatch returns the cordon watch of the informer factory,
 // registering its handlers the first time.
-func sharedCordonWatch(logger klog.Logger, factory informers.SharedInformerFactory) (*cordonWatch, error) {
-	return shared.Get(factory, "cordonwatch", func() (*cordonWatch, error) {
+func sharedCordonWatch(ctx context.Context, factory informers.SharedInformerFactory) (*cordonWatch, error) {
+	logger := klog.FromContext(ctx)
+	return shared.Get(ctx, factory, "cordonwatch", func() (*cordonWatch, error) {
 		cw := &cordonWatch{logger: logger, waiting: map[types.UID]waiter{}, cordoned: sets.New[string]()}
 		return cw, cw.watch(factory)
 	})

@@ -111,13 +111,13 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		if f == nil {
 			return nil, fmt.Errorf("%s: the framework handle has no informer factory", Name)
 		}
-		if pl.replicas, err = sharedReplicaIndex(f, args, p); err != nil {
+		if pl.replicas, err = sharedReplicaIndex(ctx, f, args, p); err != nil {
 			return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
 		}
-		if pl.roles, err = roleindex.Shared(f); err != nil {
+		if pl.roles, err = roleindex.Shared(ctx, f); err != nil {
 			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
 		}
-		if pl.cordons, err = sharedCordonWatch(klog.FromContext(ctx), f); err != nil {
+		if pl.cordons, err = sharedCordonWatch(ctx, f); err != nil {
 			return nil, fmt.Errorf("%s: watching cordons: %w", Name, err)
 		}
 		klog.FromContext(ctx).V(2).Info("Spread levels loaded", "plugin", Name, "profile", h.ProfileName(), "levels", p.Levels, "requiredLevels", p.RequiredLevels)

@@ -17,6 +17,8 @@ limitations under the License.
 package failuredomainspread
 
 import (
+	"context"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -66,13 +68,13 @@ func newReplicaIndex(p *policy.Policy) *replicaIndex {
 // a pod one profile reserved counts for the others at once). A group is
 // what a policy says it is, so profiles with different policies keep
 // different indexes; the args, defaulted and encoded, name the policy.
-func sharedReplicaIndex(f informers.SharedInformerFactory, args *config.PolicyArgs, p *policy.Policy) (*replicaIndex, error) {
+func sharedReplicaIndex(ctx context.Context, f informers.SharedInformerFactory, args *config.PolicyArgs, p *policy.Policy) (*replicaIndex, error) {
 	encoded, err := json.Marshal(args)
 	if err != nil {
 		return nil, err
 	}
 	fingerprint := sha256.Sum256(encoded)
-	return shared.Get(f, "replicaindex/"+hex.EncodeToString(fingerprint[:]), func() (*replicaIndex, error) {
+	return shared.Get(ctx, f, "replicaindex/"+hex.EncodeToString(fingerprint[:]), func() (*replicaIndex, error) {
 		ix := newReplicaIndex(p)
 		return ix, ix.watch(f)
 	})

@@ -65,7 +65,7 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		if err != nil {
 			return nil, err
 		}
-		roles, err := roleindex.Shared(h.SharedInformerFactory())
+		roles, err := roleindex.Shared(ctx, h.SharedInformerFactory())
 		if err != nil {
 			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
 		}

@@ -20,6 +20,8 @@ limitations under the License.
 package roleindex
 
 import (
+	"context"
+
 	"sync"
 
 	v1 "k8s.io/api/core/v1"
@@ -111,8 +113,8 @@ func (ix *Index) watch(factory informers.SharedInformerFactory) error {
 
 // Shared returns the one index of the informer factory, shared by every
 // plugin of every profile (one node handler, not one per plugin).
-func Shared(factory informers.SharedInformerFactory) (*Index, error) {
-	return shared.Get(factory, "roleindex", func() (*Index, error) {
+func Shared(ctx context.Context, factory informers.SharedInformerFactory) (*Index, error) {
+	return shared.Get(ctx, factory, "roleindex", func() (*Index, error) {
 		ix := New()
 		return ix, ix.watch(factory)
 	})

@@ -23,10 +23,15 @@ limitations under the License.
 // is lost to every profile's guard.
 //
 // Keying by the factory rather than keeping process globals keeps unit
-// tests, which build a factory each, apart from each other.
+// tests, which build a factory each, apart from each other. A factory's
+// values are dropped when the context its scheduler gave the plugins ends:
+// the values hold the factory's informers, with every pod and node of the
+// cluster, so a process that builds scheduler after scheduler (tests, the
+// scale benchmark) would otherwise keep every earlier cluster in memory.
 package shared
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -41,12 +46,17 @@ type key struct {
 var (
 	mu     sync.Mutex
 	values = map[key]any{}
+	// released holds the factories whose values are dropped when their
+	// context ends.
+	released = map[informers.SharedInformerFactory]bool{}
 )
 
 // Get returns the value named name for the factory, building it with build
 // the first time (build registers its informer handlers). A build error is
-// not remembered: the next plugin to ask tries again.
-func Get[T any](factory informers.SharedInformerFactory, name string, build func() (T, error)) (T, error) {
+// not remembered: the next plugin to ask tries again. ctx is the context
+// the scheduler gives its plugins' factories, which lives as long as the
+// scheduler: when it ends, every value of the factory is dropped.
+func Get[T any](ctx context.Context, factory informers.SharedInformerFactory, name string, build func() (T, error)) (T, error) {
 	if factory == nil {
 		var zero T
 		return zero, fmt.Errorf("shared state %q: the framework handle has no informer factory", name)
@@ -67,5 +77,21 @@ func Get[T any](factory informers.SharedInformerFactory, name string, build func
 		return v, err
 	}
 	values[k] = v
+	if !released[factory] {
+		released[factory] = true
+		context.AfterFunc(ctx, func() { release(factory) })
+	}
 	return v, nil
+}
+
+// release drops every value of the factory.
+func release(factory informers.SharedInformerFactory) {
+	mu.Lock()
+	defer mu.Unlock()
+	for k := range values {
+		if k.factory == factory {
+			delete(values, k)
+		}
+	}
+	delete(released, factory)
 }

@@ -17,8 +17,10 @@ limitations under the License.
 package shared
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -32,16 +34,16 @@ func TestGetBuildsOncePerFactoryAndName(t *testing.T) {
 	builds := 0
 	build := func() (*int, error) { builds++; v := builds; return &v, nil }
 
-	a, err := Get(f1, "x", build)
+	a, err := Get(t.Context(), f1, "x", build)
 	require.NoError(t, err)
-	b, err := Get(f1, "x", build)
+	b, err := Get(t.Context(), f1, "x", build)
 	require.NoError(t, err)
 	if a != b {
 		t.Errorf("second Get on the same factory built a new value")
 	}
-	c, err := Get(f2, "x", build)
+	c, err := Get(t.Context(), f2, "x", build)
 	require.NoError(t, err)
-	d, err := Get(f1, "y", build)
+	d, err := Get(t.Context(), f1, "y", build)
 	require.NoError(t, err)
 	if c == a || d == a || c == d {
 		t.Errorf("other factories or names share a value")
@@ -50,13 +52,13 @@ func TestGetBuildsOncePerFactoryAndName(t *testing.T) {
 		t.Errorf("built %d times, want 3", builds)
 	}
 
-	_, err = Get(f1, "x", func() (string, error) { return "", nil })
+	_, err = Get(t.Context(), f1, "x", func() (string, error) { return "", nil })
 	require.Error(t, err, "a value of another type under the same name")
 
 	failed := errors.New("no informer")
-	_, err = Get(f2, "z", func() (*int, error) { return nil, failed })
+	_, err = Get(t.Context(), f2, "z", func() (*int, error) { return nil, failed })
 	require.ErrorIs(t, err, failed)
-	_, err = Get(f2, "z", build)
+	_, err = Get(t.Context(), f2, "z", build)
 	require.NoError(t, err, "a failed build is not remembered")
 }
 
@@ -64,10 +66,47 @@ func TestGetBuildsOncePerFactoryAndName(t *testing.T) {
 // feed it): Get fails, naming the state, and builds nothing.
 func TestGetWithoutFactory(t *testing.T) {
 	built := false
-	_, err := Get(nil, "x", func() (*int, error) { built = true; return new(int), nil })
+	_, err := Get(t.Context(), nil, "x", func() (*int, error) { built = true; return new(int), nil })
 	require.Error(t, err)
 	if diff := cmp.Diff(`shared state "x": the framework handle has no informer factory`, err.Error()); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)
 	}
 	require.False(t, built, "built a value without a factory")
+}
+
+// When the scheduler's context ends, its factory's values go: a process
+// that builds scheduler after scheduler does not keep the earlier ones'
+// informers (and clusters) alive. Other factories keep theirs.
+func TestGetReleasesTheFactoryWhenItsContextEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	f1 := informers.NewSharedInformerFactory(fake.NewClientset(), 0)
+	f2 := informers.NewSharedInformerFactory(fake.NewClientset(), 0)
+	builds := 0
+	build := func() (*int, error) { builds++; v := builds; return &v, nil }
+	first, err := Get(ctx, f1, "x", build)
+	require.NoError(t, err)
+	_, err = Get(ctx, f1, "y", build)
+	require.NoError(t, err)
+	kept, err := Get(t.Context(), f2, "x", build)
+	require.NoError(t, err)
+
+	cancel()
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		_, x := values[key{factory: f1, name: "x"}]
+		_, y := values[key{factory: f1, name: "y"}]
+		return !x && !y
+	}, 10*time.Second, 10*time.Millisecond, "f1's values are dropped when its context ends")
+
+	again, err := Get(t.Context(), f1, "x", build)
+	require.NoError(t, err)
+	if again == first {
+		t.Errorf("Get after the release returned the released value")
+	}
+	still, err := Get(t.Context(), f2, "x", build)
+	require.NoError(t, err)
+	if still != kept {
+		t.Errorf("f2's value was dropped with f1's")
+	}
 }
