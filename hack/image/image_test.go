@@ -292,13 +292,7 @@ func TestManifestsNameTheImage(t *testing.T) {
 
 	// Replacement: a static pod, applied as is.
 	var pod struct {
-		Spec struct {
-			Containers []struct {
-				Name    string   `yaml:"name"`
-				Image   string   `yaml:"image"`
-				Command []string `yaml:"command"`
-			} `yaml:"containers"`
-		} `yaml:"spec"`
+		Spec manifestPodSpec `yaml:"spec"`
 	}
 	readYAML(t, filepath.Join(root, "manifests", "replacement", "kube-scheduler.yaml"), &pod)
 	if len(pod.Spec.Containers) != 1 {
@@ -317,13 +311,7 @@ func TestManifestsNameTheImage(t *testing.T) {
 	var deploy struct {
 		Spec struct {
 			Template struct {
-				Spec struct {
-					Containers []struct {
-						Name    string   `yaml:"name"`
-						Image   string   `yaml:"image"`
-						Command []string `yaml:"command"`
-					} `yaml:"containers"`
-				} `yaml:"spec"`
+				Spec manifestPodSpec `yaml:"spec"`
 			} `yaml:"template"`
 		} `yaml:"spec"`
 	}
@@ -350,13 +338,7 @@ func TestManifestsNameTheImage(t *testing.T) {
 			JobTemplate struct {
 				Spec struct {
 					Template struct {
-						Spec struct {
-							Containers []struct {
-								Name    string   `yaml:"name"`
-								Image   string   `yaml:"image"`
-								Command []string `yaml:"command"`
-							} `yaml:"containers"`
-						} `yaml:"spec"`
+						Spec manifestPodSpec `yaml:"spec"`
 					} `yaml:"template"`
 				} `yaml:"spec"`
 			} `yaml:"jobTemplate"`
@@ -393,6 +375,16 @@ func TestManifestsNameTheImage(t *testing.T) {
 			t.Errorf("Dockerfile: no line matching %s (make image-docker must build what make image builds)", re)
 		}
 	}
+}
+
+// manifestPodSpec is what the manifests tests read of a pod spec: its
+// containers' name, image and command.
+type manifestPodSpec struct {
+	Containers []struct {
+		Name    string   `yaml:"name"`
+		Image   string   `yaml:"image"`
+		Command []string `yaml:"command"`
+	} `yaml:"containers"`
 }
 
 func TestReference(t *testing.T) {

@@ -136,3 +136,25 @@ func Parse(stream string) ([]map[string]any, error) {
 		}
 	}
 }
+
+// SchedulerConfig returns the scheduler configuration among rendered
+// objects (the chart's or a kustomization's): the config.yaml of the one
+// ConfigMap that has it (the dashboard's ConfigMap has none), with that
+// ConfigMap.
+func SchedulerConfig(objs []map[string]any) (string, map[string]any, error) {
+	var cfgs []string
+	var cms []map[string]any
+	for _, o := range objs {
+		if o["kind"] != "ConfigMap" {
+			continue
+		}
+		data, _ := o["data"].(map[string]any)
+		if cfg, ok := data["config.yaml"].(string); ok {
+			cfgs, cms = append(cfgs, cfg), append(cms, o)
+		}
+	}
+	if len(cfgs) != 1 {
+		return "", nil, fmt.Errorf("want one ConfigMap with config.yaml, found %d", len(cfgs))
+	}
+	return cfgs[0], cms[0], nil
+}

@@ -64,17 +64,9 @@ func shipIdentityObjects(objs []map[string]any) []map[string]any {
 // ConfigMap among objs that holds config.yaml (not the dashboard's).
 func shipConfigMapConfig(t *testing.T, objs []map[string]any) string {
 	t.Helper()
-	var cfgs []string
-	for _, o := range objs {
-		if shipKind(o) == "ConfigMap" {
-			data, _ := o["data"].(map[string]any)
-			if cfg, ok := data["config.yaml"].(string); ok {
-				cfgs = append(cfgs, cfg)
-			}
-		}
-	}
-	require.Len(t, cfgs, 1, "want one ConfigMap with config.yaml")
-	return cfgs[0]
+	cfg, _, err := helmchart.SchedulerConfig(objs)
+	require.NoError(t, err)
+	return cfg
 }
 
 // shipWriteRenderedConfig writes a rendered scheduler configuration for a

@@ -95,15 +95,10 @@ func chartField(obj any, path ...any) any {
 // monitoring.enabled, is not it).
 func chartConfig(t *testing.T, objs []map[string]any) string {
 	t.Helper()
-	var cms []map[string]any
-	for _, o := range objs {
-		if o["kind"] == "ConfigMap" && chartField(o, "metadata", "labels", "app.kubernetes.io/component") == "scheduler-config" {
-			cms = append(cms, o)
-		}
-	}
-	require.Len(t, cms, 1, "the chart renders one ConfigMap of component scheduler-config")
-	cfg, ok := chartField(cms[0], "data", "config.yaml").(string)
-	require.True(t, ok, "the ConfigMap has no data config.yaml: %v", cms[0])
+	cfg, cm, err := helmchart.SchedulerConfig(objs)
+	require.NoError(t, err)
+	require.Equal(t, "scheduler-config", chartField(cm, "metadata", "labels", "app.kubernetes.io/component"),
+		"the chart's scheduler configuration is the ConfigMap of component scheduler-config")
 	return cfg
 }
 

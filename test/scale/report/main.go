@@ -154,6 +154,20 @@ const (
 	pluginExec = "scheduler_plugin_execution_duration_seconds"
 )
 
+// eachRow calls row for each workload, phase and profile that has data, in
+// table order, with its metrics.
+func (r results) eachRow(row func(workload, phase, profile string, m map[string]map[string]float64)) {
+	for _, wl := range workloads {
+		for _, ph := range phases {
+			for _, p := range profiles {
+				if m, ok := r[p+"/"+wl+"/"+ph]; ok {
+					row(wl, ph, p, m)
+				}
+			}
+		}
+	}
+}
+
 func num(v float64, ok bool, format string) string {
 	if !ok {
 		return "–"
@@ -166,24 +180,17 @@ func printResults(w io.Writer, r results, pl map[string]placement) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| workload | phase | profile | pods/s avg | p50 | p99 | algorithm ms/pod avg | attempt ms/pod avg | heap MB avg | heap MB max | placement |")
 	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
-	for _, wl := range workloads {
-		for _, ph := range phases {
-			for _, p := range profiles {
-				g := func(metric, bucket, format string) string {
-					v, ok := r.get(p, wl, ph, metric, bucket)
-					return num(v, ok, format)
-				}
-				if _, ok := r[p+"/"+wl+"/"+ph]; !ok {
-					continue
-				}
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", wl, ph, p,
-					g(throughput, "Average", "%.1f"), g(throughput, "Perc50", "%.1f"), g(throughput, "Perc99", "%.1f"),
-					g(algorithm, "Average", "%.2f"), g(attempt, "Average", "%.1f"),
-					g(heap, "Average", "%.0f"), g(heap, "Max", "%.0f"),
-					placementSummary(pl, p, wl, ph))
-			}
+	r.eachRow(func(wl, ph, p string, _ map[string]map[string]float64) {
+		g := func(metric, bucket, format string) string {
+			v, ok := r.get(p, wl, ph, metric, bucket)
+			return num(v, ok, format)
 		}
-	}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", wl, ph, p,
+			g(throughput, "Average", "%.1f"), g(throughput, "Perc50", "%.1f"), g(throughput, "Perc99", "%.1f"),
+			g(algorithm, "Average", "%.2f"), g(attempt, "Average", "%.1f"),
+			g(heap, "Average", "%.0f"), g(heap, "Max", "%.0f"),
+			placementSummary(pl, p, wl, ph))
+	})
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "pods/s: SchedulingThroughput (1 s samples); algorithm: scheduler_scheduling_algorithm_duration_seconds (PreFilter to Score);")
 	fmt.Fprintln(w, "attempt: scheduler_scheduling_attempt_duration_seconds{result=scheduled} (algorithm + binding); heap: HeapInuse of the")
@@ -373,22 +380,14 @@ func printPlugins(w io.Writer, r results) {
 	}
 	fmt.Fprintln(w, header)
 	fmt.Fprintln(w, sep)
-	for _, wl := range workloads {
-		for _, ph := range phases {
-			for _, p := range profiles {
-				m, ok := r[p+"/"+wl+"/"+ph]
-				if !ok {
-					continue
-				}
-				line := fmt.Sprintf("| %s | %s | %s |", wl, ph, p)
-				for _, c := range used {
-					v, ok := m[pluginExec+"/"+c]["Average"]
-					line += " " + num(v, ok, "%.3f") + " |"
-				}
-				fmt.Fprintln(w, line)
-			}
+	r.eachRow(func(wl, ph, p string, m map[string]map[string]float64) {
+		line := fmt.Sprintf("| %s | %s | %s |", wl, ph, p)
+		for _, c := range used {
+			v, ok := m[pluginExec+"/"+c]["Average"]
+			line += " " + num(v, ok, "%.3f") + " |"
 		}
-	}
+		fmt.Fprintln(w, line)
+	})
 	fmt.Fprintln(w)
 }
 
