@@ -22,6 +22,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"k8s.io/kubernetes/pkg/scheduler/apis/config"
 	"k8s.io/kubernetes/pkg/scheduler/apis/config/scheme"
 	"k8s.io/kubernetes/pkg/scheduler/apis/config/validation"
@@ -86,6 +87,42 @@ func TestConfig(t *testing.T) {
 	if len(testCases) != 3 {
 		t.Errorf("%s: want the three profiles, got %d test cases", configFile, len(testCases))
 	}
+	for _, tc := range testCases {
+		if diff := cmp.Diff(wantPhaseOps(), phaseOps(tc)); diff != "" {
+			t.Errorf("%s: test case %v: measured phases and their boundaries (-want +got):\n%s", configFile, tc["name"], diff)
+		}
+	}
+}
+
+// phaseOps lists a test case's ops that delimit its measured phases: the
+// phase boundary markers (a createNodes op that adds no node, phaseBoundary)
+// as "boundary", and each startCollectingMetrics as its phase name.
+func phaseOps(testCase map[string]any) []string {
+	var out []string
+	ops, _ := testCase["workloadTemplate"].([]any)
+	for _, item := range ops {
+		op, _ := item.(map[string]any)
+		switch op["opcode"] {
+		case "createNodes":
+			if count, ok := op["count"].(float64); ok && count == 0 {
+				out = append(out, "boundary")
+			}
+		case "startCollectingMetrics":
+			name, _ := op["name"].(string)
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// wantPhaseOps is what phaseOps must find: a boundary before the first
+// measured phase and after each one, so that phaseBoundary measures each.
+func wantPhaseOps() []string {
+	out := []string{"boundary"}
+	for _, phase := range measuredPhases {
+		out = append(out, phase, "boundary")
+	}
+	return out
 }
 
 // profileOf returns the only profile of a KubeSchedulerConfiguration file, as

@@ -29,7 +29,6 @@ import (
 
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/component-base/metrics/legacyregistry"
 	"k8s.io/kubernetes/pkg/scheduler"
 	perf "k8s.io/kubernetes/test/integration/scheduler_perf"
 	"k8s.io/kubernetes/test/utils/client-go/ktesting"
@@ -58,16 +57,14 @@ var nodesSeen sync.Map // test name -> int
 // op has run and before the cluster goes away, lists the pods and checks
 // where they landed (checkPlacement).
 //
-// A createNodes op that adds no node (count: 0) is the config's "reset
-// metrics" marker: scheduler_perf's collector does not reset the
-// scheduler's histograms when a measurement starts (it resets a gathered
-// copy), so without it the second phase of a workload would report the
-// first phase's pods too.
+// A createNodes op that adds no node (count: 0) is the config's phase
+// boundary marker (phaseBoundary).
 func onCreateNodes(tCtx ktesting.TContext, _ *scheduler.Scheduler, _ *perf.Workload, nodes *v1.NodeList) error {
 	name := tCtx.Name()
 	before, seen := nodesSeen.Swap(name, len(nodes.Items))
 	if !seen {
 		tCtx.Cleanup(func() {
+			nodesSeen.Delete(name)
 			if tCtx.Failed() {
 				return
 			}
@@ -76,8 +73,7 @@ func onCreateNodes(tCtx ktesting.TContext, _ *scheduler.Scheduler, _ *perf.Workl
 		return nil
 	}
 	if before == len(nodes.Items) {
-		legacyregistry.Reset()
-		tCtx.Logf("metrics reset")
+		phaseBoundary(tCtx, name)
 	}
 	return nil
 }

@@ -71,6 +71,11 @@ func BenchmarkPerfScheduling(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	stopTrace, err := startMemTrace()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stopTrace()
 	perf.RunBenchmarkPerfScheduling(b, configFile, topic, plugins.Registry(policies),
 		perf.WithNodeUpdateFn(onCreateNodes))
 }

@@ -21,8 +21,9 @@ limitations under the License.
 //
 // It reads the data-items files scheduler_perf writes
 // (BenchmarkPerfScheduling_benchmark_*.json; several files are merged, the
-// newest wins) and the placement_*.json files of the benchmark's placement
-// check, from the directory given as its argument:
+// newest wins), the placement_*.json files of the benchmark's placement
+// check and the memory_*.json files of its phase boundaries, from the
+// directory given as its argument:
 //
 //	go run ./test/scale/report _output/scale
 //
@@ -35,12 +36,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/ha-scheduler/ha-scheduler/test/scale/result"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/ha-scheduler/ha-scheduler/test/scale/result"
 )
 
 // The test cases (profiles), workloads and phases of
@@ -96,25 +98,44 @@ func metricKey(l map[string]string) string {
 	return key
 }
 
-func load(dir string) (results, map[string]placement, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "BenchmarkPerfScheduling_benchmark_*.json"))
+// phaseMemory indexes the benchmark's phase memory by
+// "<profile>/<workload>/<phase>".
+type phaseMemory map[string]result.PhaseMemory
+
+func (pm phaseMemory) get(profile, workload, phase string) (result.PhaseMemory, bool) {
+	m, ok := pm[profile+"/"+workload+"/"+phase]
+	return m, ok
+}
+
+// readJSON decodes every file matching pattern in dir, in name order.
+func readJSON[T any](dir, pattern string, each func(T)) error {
+	files, err := filepath.Glob(filepath.Join(dir, pattern))
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	if len(files) == 0 {
-		return nil, nil, fmt.Errorf("no BenchmarkPerfScheduling_benchmark_*.json in %s: run the benchmark first (make bench-scale)", dir)
-	}
-	slices.Sort(files) // names end in the time of the run: the newest last, and it wins
-	r := results{}
+	slices.Sort(files)
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		var items dataItems
-		if err := json.Unmarshal(data, &items); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", f, err)
+		var v T
+		if err := json.Unmarshal(data, &v); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
 		}
+		each(v)
+	}
+	return nil
+}
+
+func load(dir string) (results, map[string]placement, phaseMemory, error) {
+	const dataItemFiles = "BenchmarkPerfScheduling_benchmark_*.json"
+	if files, err := filepath.Glob(filepath.Join(dir, dataItemFiles)); err != nil || len(files) == 0 {
+		return nil, nil, nil, fmt.Errorf("no %s in %s: run the benchmark first (make bench-scale)", dataItemFiles, dir)
+	}
+	r := results{}
+	// The names end in the time of the run: the newest is read last, and wins.
+	if err := readJSON(dir, dataItemFiles, func(items dataItems) {
 		for _, it := range items.DataItems {
 			if it.Data == nil {
 				continue
@@ -126,24 +147,22 @@ func load(dir string) (results, map[string]placement, error) {
 			}
 			r[name][metricKey(it.Labels)] = it.Data
 		}
+	}); err != nil {
+		return nil, nil, nil, err
 	}
 	pl := map[string]placement{}
-	pfiles, err := filepath.Glob(filepath.Join(dir, "placement_*.json"))
-	if err != nil {
-		return nil, nil, err
+	if err := readJSON(dir, "placement_*.json", func(p placement) { pl[p.Profile+"/"+p.Workload] = p }); err != nil {
+		return nil, nil, nil, err
 	}
-	for _, f := range pfiles {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, nil, err
+	pm := phaseMemory{}
+	if err := readJSON(dir, "memory_*.json", func(phases []result.PhaseMemory) {
+		for _, m := range phases {
+			pm[m.Profile+"/"+m.Workload+"/"+m.Phase] = m
 		}
-		var p placement
-		if err := json.Unmarshal(data, &p); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", f, err)
-		}
-		pl[p.Profile+"/"+p.Workload] = p
+	}); err != nil {
+		return nil, nil, nil, err
 	}
-	return r, pl, nil
+	return r, pl, pm, nil
 }
 
 const (
@@ -223,10 +242,12 @@ func placementSummary(pl map[string]placement, profile, workload, phase string) 
 	return s
 }
 
-// goal is one line of the goals table.
+// goal is one line of the goals table. A context line is a figure the
+// goals are read against, with no target of its own.
 type goal struct {
 	name, value, target string
 	ok, known           bool
+	context             bool
 }
 
 func ratio(r results, a, b [4]string, bucket string) (float64, bool) {
@@ -242,7 +263,7 @@ func ratio(r results, a, b [4]string, bucket string) (float64, bool) {
 // the goals table.
 var sizes = []struct{ workload, label string }{{"5000Nodes", "5,000 nodes"}, {"15000Nodes", "15,000 nodes"}}
 
-func goals(r results, pl map[string]placement) []goal {
+func goals(r results, pl map[string]placement, pm phaseMemory) []goal {
 	var out []goal
 	add := func(name string, v float64, ok bool, target string, pass func(float64) bool) {
 		g := goal{name: name, target: target, known: ok, value: "–"}
@@ -283,13 +304,71 @@ func goals(r results, pl map[string]placement) []goal {
 		v, ok = ratio(r, [4]string{profileHA, "500Nodes", phaseCP, throughput}, [4]string{profileHA, size.workload, phaseCP, throughput}, "Average")
 		add(fmt.Sprintf("control-plane pod cost (1 ÷ pods/s), ha, %s ÷ 500", size.label), v, ok, "≤ 1.5×", atMost(1.5))
 	}
+	memRatio := func(workload string, f func(result.PhaseMemory) float64) (float64, bool) {
+		ha, okHA := pm.get(profileHA, workload, phaseUser)
+		def, okDef := pm.get(profileDefault, workload, phaseUser)
+		if !okHA || !okDef || f(def) == 0 {
+			return 0, false
+		}
+		return f(ha) / f(def), true
+	}
 	for _, size := range sizes {
+		v, ok := memRatio(size.workload, func(m result.PhaseMemory) float64 { return m.SettledHeapMB })
+		add(fmt.Sprintf("heap kept after the user phase (settled), ha ÷ default (%s)", size.label), v, ok, "≤ 1.1×", atMost(1.1))
+		v, ok = memRatio(size.workload, allocatedPerPod)
+		add(fmt.Sprintf("bytes allocated per user pod, ha ÷ default (%s)", size.label), v, ok, "≤ 1.1×", atMost(1.1))
+	}
+	for _, size := range sizes {
+		speed, speedOK := ratio(r, [4]string{profileHA, size.workload, phaseUser, throughput}, [4]string{profileDefault, size.workload, phaseUser, throughput}, "Average")
 		for _, bucket := range []struct{ name, label string }{{"Average", "avg"}, {"Max", "max"}} {
 			v, ok := ratio(r, [4]string{profileHA, size.workload, phaseUser, heap}, [4]string{profileDefault, size.workload, phaseUser, heap}, bucket.name)
-			add(fmt.Sprintf("heap, ha ÷ default (%s, user phase, %s)", size.label, bucket.label), v, ok, "≤ 1.1×", atMost(1.1))
+			g := goal{name: fmt.Sprintf("heap in flight during the user phase (HeapInuse %s), ha ÷ default (%s)", bucket.label, size.label),
+				value: "–", known: ok, context: true, target: "–"}
+			if ok {
+				g.value = fmt.Sprintf("%.2f×", v)
+			}
+			if speedOK {
+				g.target = fmt.Sprintf("at %.2f× the pods/s", speed)
+			}
+			out = append(out, g)
 		}
 	}
 	return out
+}
+
+// allocatedPerPod is the bytes the process allocated in a phase per pod the
+// scheduler bound, in MB.
+func allocatedPerPod(m result.PhaseMemory) float64 {
+	if m.Pods == 0 {
+		return 0
+	}
+	return m.AllocatedMB / float64(m.Pods)
+}
+
+// printMemory prints the memory of each phase: what the process keeps once
+// the phase's work is done and what it allocated for it (the benchmark's
+// phase boundaries), beside scheduler_perf's HeapInuse during the phase.
+func printMemory(w io.Writer, r results, pm phaseMemory) {
+	fmt.Fprintln(w, "### Memory per phase")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| workload | phase | profile | pods | heap kept MB (settled) | allocated MB | allocated KB/pod | heap in flight MB avg (HeapInuse) | pods/s avg |")
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|")
+	r.eachRow(func(wl, ph, p string, _ map[string]map[string]float64) {
+		m, ok := pm.get(p, wl, ph)
+		if !ok {
+			return
+		}
+		inFlight, okHeap := r.get(p, wl, ph, heap, "Average")
+		speed, okSpeed := r.get(p, wl, ph, throughput, "Average")
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.0f | %s | %s | %s |\n", wl, ph, p, m.Pods, m.SettledHeapMB, m.AllocatedMB,
+			num(allocatedPerPod(m)*1024, m.Pods > 0, "%.0f"), num(inFlight, okHeap, "%.0f"), num(speed, okSpeed, "%.1f"))
+	})
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "heap kept: the live heap at the end of the phase, after a settle sleep and two forced collections with the cluster idle;")
+	fmt.Fprintln(w, "allocated: the process's TotalAlloc between the phase boundaries (pod creation, API server, scheduler), per pod bound;")
+	fmt.Fprintln(w, "heap in flight: scheduler_perf's heap_memory_usage, HeapInuse sampled during the phase, garbage not yet collected")
+	fmt.Fprintln(w, "included: it grows with the rate at which the process works (docs/performance.md, \"Heap\").")
+	fmt.Fprintln(w)
 }
 
 // printGrowth prints how the cost of a pod (scheduling algorithm, ms per
@@ -338,6 +417,8 @@ func printGoals(w io.Writer, gs []goal) (missed int) {
 	for _, g := range gs {
 		verdict := "no data"
 		switch {
+		case g.context:
+			verdict = "context"
 		case g.known && g.ok:
 			verdict = "met"
 		case g.known:
@@ -402,14 +483,15 @@ func main() {
 		flag.Usage()
 		os.Exit(1)
 	}
-	r, pl, err := load(flag.Arg(0))
+	r, pl, pm, err := load(flag.Arg(0))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	w := os.Stdout
 	printResults(w, r, pl)
-	missed := printGoals(w, goals(r, pl))
+	printMemory(w, r, pm)
+	missed := printGoals(w, goals(r, pl, pm))
 	printGrowth(w, r)
 	printPlugins(w, r)
 	if *strict && missed > 0 {
