@@ -56,9 +56,13 @@ test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the Helm cha
 	cd test/monitoring && $(GO) test ./...
 
 .PHONY: test-integration
-test-integration: build ## Integration tests: real etcd, kube-apiserver (and kube-controller-manager for the disruption controller) and the ha-scheduler binary
+test-integration: build ## Integration tests: real etcd, kube-apiserver (and kube-controller-manager for the disruption controller) and the ha-scheduler binary; the scale benchmark's smoke workloads
 	hack/build-binaries.sh etcd kube-apiserver kube-controller-manager kubectl helm
 	$(GO) test -count=1 -timeout 30m $(TEST_FLAGS) ./test/integration/...
+	@echo "==> scale benchmark, 8-node smoke workloads (placement check, phase boundaries)"
+	@d=$$(mktemp -d) && PATH="$(abspath $(TOOLS_DIR)):$$PATH" $(GO) test -count=1 -run '^$$' -bench . -benchtime=1x -timeout 10m ./test/scale \
+	  -perf-scheduling-label-filter=integration-test -data-items-dir=$$d > $$d/bench.log 2>&1; \
+	  rc=$$?; grep -E '^(--- FAIL|FAIL|ok)' $$d/bench.log; if [ $$rc -ne 0 ]; then tail -n 60 $$d/bench.log; fi; rm -rf $$d; exit $$rc
 
 .PHONY: lab
 lab: ## Local lab cluster (kwok): ha-scheduler on a simulated HA topology; prints placement and the checker's verdict

@@ -18,7 +18,6 @@ package checker
 
 import (
 	"fmt"
-	"sort"
 
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -60,19 +59,15 @@ func Analyze(p *policy.Policy, c Cluster, o Options) *Report {
 }
 
 // classify walks the unfinished pods in name order and classifies each one
-// once (policy.Classify): the workload-separation check and the component
-// groups read the same class, so they cannot disagree about a pod, and the
-// policy's selectors are matched once per pod. Active pods are counted in
-// the summary and checked for separation; terminating ones still join their
-// group, as members that are not available.
+// once (policy.Classify, in walkUnfinishedPods): the workload-separation
+// check and the component groups read the same class, so they cannot
+// disagree about a pod, and the policy's selectors are matched once per pod.
+// Active pods are counted in the summary and checked for separation;
+// terminating ones still join their group, as members that are not
+// available.
 func classify(r *Report, p *policy.Policy, c Cluster, nodes map[string]*v1.Node) []*group {
 	gs := newGroupSet(p, newControllers(c))
-	for _, pod := range sortedPods(c.Pods) {
-		if isFinished(pod) {
-			continue
-		}
-		state := stateOf(pod, nodes)
-		class := p.Classify(pod)
+	walkUnfinishedPods(p, c, nodes, func(pod *v1.Pod, class policy.Class, state podState) {
 		if state != stateTerminating {
 			r.Summary.Pods++
 			if f, ok := placementFinding(pod, class, nodes[pod.Spec.NodeName]); ok {
@@ -82,7 +77,7 @@ func classify(r *Report, p *policy.Policy, c Cluster, nodes map[string]*v1.Node)
 		if class.Component != "" {
 			gs.add(pod, class, state)
 		}
-	}
+	})
 	return gs.sorted()
 }
 
@@ -149,15 +144,4 @@ func componentRoleFinding(pod *v1.Pod, class policy.Class, node *v1.Node) (Findi
 			class.Component, pod.Namespace, pod.Name, role, node.Name, class.Placement),
 		Subjects: []string{pod.Namespace + "/" + pod.Name, node.Name},
 	}, true
-}
-
-func sortedPods(pods []*v1.Pod) []*v1.Pod {
-	out := append([]*v1.Pod(nil), pods...)
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Namespace != out[j].Namespace {
-			return out[i].Namespace < out[j].Namespace
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out
 }

@@ -63,7 +63,9 @@ func newGroupSet(p *policy.Policy, ctrl policy.Controllers) *groupSet {
 	return &groupSet{dgs: dgs, ctrl: ctrl, byKey: map[string]*group{}}
 }
 
-// add counts an unfinished pod of a component.
+// add puts an unfinished pod into its group: the disruption-controlled
+// group of its owner when it has one (policy.DisruptionGroups), otherwise
+// policy.GroupOf. classify adds only components; podGroups adds every pod.
 func (gs *groupSet) add(pod *v1.Pod, class policy.Class, state podState) {
 	dg := gs.dgs.AddMemberClass(pod, class)
 	var key string

@@ -17,10 +17,7 @@ limitations under the License.
 package scale
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -106,15 +103,7 @@ func writePhaseMemory(tCtx ktesting.TContext, testName string, phases []result.P
 	for i := range phases {
 		phases[i].Profile, phases[i].Workload = parts[1], parts[2]
 	}
-	dir := dataItemsDir()
-	if dir == "" {
-		return
-	}
-	data, err := json.MarshalIndent(phases, "", "  ")
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("memory_%s_%s.json", parts[1], parts[2])), data, 0o644)
-	}
-	if err != nil {
+	if err := writeResult(fmt.Sprintf("memory_%s_%s.json", parts[1], parts[2]), phases); err != nil {
 		tCtx.Errorf("phase memory: writing the result: %v", err)
 	}
 }

@@ -106,23 +106,23 @@ func checkPlacement(tCtx ktesting.TContext, testName string) {
 			tCtx.Errorf("placement: %s", v)
 		}
 	}
-	if dir := dataItemsDir(); dir != "" {
-		data, err := json.MarshalIndent(p, "", "  ")
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("placement_%s_%s.json", p.Profile, p.Workload)), data, 0o644)
-		}
-		if err != nil {
-			tCtx.Errorf("placement: writing the result: %v", err)
-		}
+	if err := writeResult(fmt.Sprintf("placement_%s_%s.json", p.Profile, p.Workload), p); err != nil {
+		tCtx.Errorf("placement: writing the result: %v", err)
 	}
 }
 
-// dataItemsDir is scheduler_perf's -data-items-dir.
-func dataItemsDir() string {
-	if f := flag.Lookup("data-items-dir"); f != nil {
-		return f.Value.String()
+// writeResult writes v as JSON into scheduler_perf's -data-items-dir, beside
+// the data items, where the report reads it; nothing without the flag.
+func writeResult(name string, v any) error {
+	f := flag.Lookup("data-items-dir")
+	if f == nil || f.Value.String() == "" {
+		return nil
 	}
-	return ""
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(f.Value.String(), name), data, 0o644)
 }
 
 // analyze computes the placement of the measured pods and lists the
