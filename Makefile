@@ -184,12 +184,12 @@ bench-scale: ## Scale benchmark (scheduler_perf, 500, 5,000 and 15,000 nodes): d
 MONITORING_COPIES := dashboard.json prometheusrule.yaml
 
 .PHONY: manifests
-manifests: ## Regenerate the admission policy's trusted namespaces from the shipped scheduler config; copy the alerts and dashboard into the Helm chart
+manifests: ## Regenerate the admission policies' excluded namespaces (DaemonSet and routing) from the shipped scheduler configs' trusted namespaces; copy the alerts and dashboard into the Helm chart
 	$(GO) run ./hack/gen-admission
 	for f in $(MONITORING_COPIES); do cp manifests/monitoring/$$f charts/ha-scheduler/files/$$f; done
 
 .PHONY: verify-manifests
-verify-manifests: ## Fail (with a diff) when the admission policy's trusted namespaces or the Helm chart's monitoring copies are stale
+verify-manifests: ## Fail (with a diff) when the admission policies' excluded namespaces or the Helm chart's monitoring copies are stale
 	$(GO) run ./hack/gen-admission -check
 	@for f in $(MONITORING_COPIES); do diff -u manifests/monitoring/$$f charts/ha-scheduler/files/$$f || { echo "charts/ha-scheduler/files/$$f differs from manifests/monitoring/$$f: run make manifests" >&2; exit 1; }; done
 

@@ -15,16 +15,20 @@ limitations under the License.
 */
 
 // Command gen-admission writes the trusted namespaces of the shipped
-// scheduler configurations into the DaemonSet admission policy
-// (manifests/admission/daemonset-node-affinity.yaml), between its
-// "# BEGIN generated" and "# END generated" lines (`make manifests`).
+// scheduler configurations into the admission policies that must leave
+// them alone, between their "# BEGIN generated" and "# END generated" lines
+// (`make manifests`): the DaemonSet admission policy
+// (manifests/admission/daemonset-node-affinity.yaml) and the pod-routing
+// policy (manifests/admission-routing/route-pods.yaml).
 //
-//	go run ./hack/gen-admission           # rewrite the block in place
-//	go run ./hack/gen-admission -check    # exit 1 with a diff when it is stale
+//	go run ./hack/gen-admission           # rewrite the blocks in place
+//	go run ./hack/gen-admission -check    # exit 1 with a diff when one is stale
 //
-// Run it from the repository root. -config (repeatable) and -policy point it
-// at other files, e.g. an operator's own configuration and a copy of the
-// policy. Exit code: 0 up to date (or rewritten), 1 stale (-check), 2 error.
+// Run it from the repository root. -config (repeatable), -policy and
+// -routing-policy point it at other files, e.g. an operator's own
+// configuration and a copy of a policy; naming one policy generates only
+// that one. Exit code: 0 up to date (or rewritten), 1 stale (-check), 2
+// error.
 package main
 
 import (
@@ -32,6 +36,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/ha-scheduler/ha-scheduler/hack/gen-admission/gen"
@@ -46,7 +51,8 @@ func main() {
 	var o gen.Options
 	var configs stringList
 	flag.Var(&configs, "config", "KubeSchedulerConfiguration to read trustedNamespaces from (repeatable; default: "+strings.Join(gen.DefaultConfigs, ", ")+")")
-	flag.StringVar(&o.Policy, "policy", gen.DefaultPolicy, "admission policy whose generated block is rewritten")
+	flag.StringVar(&o.Policy, "policy", "", "DaemonSet admission policy whose generated block is rewritten (default: "+gen.DefaultPolicy+", with -routing-policy's default)")
+	flag.StringVar(&o.RoutingPolicy, "routing-policy", "", "pod-routing policy whose generated block is rewritten (default: "+gen.DefaultRoutingPolicy+", with -policy's default)")
 	flag.StringVar(&o.Root, "root", ".", "directory the paths are relative to")
 	flag.BoolVar(&o.Check, "check", false, "write nothing; exit 1 with a diff when the policy is stale")
 	flag.Parse()
@@ -63,9 +69,12 @@ func main() {
 	case err != nil:
 		fmt.Fprintln(os.Stderr, "gen-admission:", err)
 		os.Exit(2)
-	case changed:
-		fmt.Printf("gen-admission: wrote %s\n", o.Policy)
-	default:
-		fmt.Printf("gen-admission: %s is up to date\n", o.Policy)
+	}
+	for _, t := range o.Targets() {
+		if slices.Contains(changed, t.File) {
+			fmt.Printf("gen-admission: wrote %s\n", t.File)
+		} else {
+			fmt.Printf("gen-admission: %s is up to date\n", t.File)
+		}
 	}
 }

@@ -15,8 +15,9 @@ limitations under the License.
 */
 
 // Package manifests checks that what the project ships agrees with itself,
-// without a cluster: the admission policy's trusted namespaces with the
-// scheduler configurations (hack/gen-admission), and the examples of
+// without a cluster: the namespaces the admission policies (DaemonSet
+// policy, pod routing) leave alone with the scheduler configurations'
+// trusted namespaces (hack/gen-admission), and the examples of
 // docs/policy.md with the args the plugins accept.
 package manifests
 
@@ -24,11 +25,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
 
 	"github.com/ha-scheduler/ha-scheduler/hack/gen-admission/gen"
 )
@@ -36,16 +39,12 @@ import (
 // root is the repository root, seen from this package's directory.
 const root = "../.."
 
-// TestShippedAdmissionPolicyAgreesWithSchedulerConfigs fails when the
-// namespaces the DaemonSet admission policy leaves alone are not exactly the
-// trusted namespaces of the shipped scheduler configurations, or when those
-// configurations disagree among themselves. Fix: `make manifests`.
-func TestShippedAdmissionPolicyAgreesWithSchedulerConfigs(t *testing.T) {
-	if _, err := gen.Run(gen.Options{Root: root, Check: true}); err != nil {
-		t.Fatal(err)
-	}
-
-	// The same, read back as Kubernetes objects rather than as the block.
+// TestShippedAdmissionPoliciesAgreeWithSchedulerConfigs fails when the
+// namespaces an admission policy's binding leaves alone (the DaemonSet
+// policy's, the routing policy's) are not exactly the trusted namespaces of
+// the shipped scheduler configurations, or when those configurations
+// disagree among themselves. Fix: `make manifests`.
+func TestShippedAdmissionPoliciesAgreeWithSchedulerConfigs(t *testing.T) {
 	var configs []gen.File
 	for _, name := range gen.DefaultConfigs {
 		configs = append(configs, readFile(t, name))
@@ -54,12 +53,66 @@ func TestShippedAdmissionPolicyAgreesWithSchedulerConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	excluded, err := gen.BindingExcludedNamespaces(readFile(t, gen.DefaultPolicy).Data)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name   string
+		target gen.Target
+		// options run check mode on this policy alone.
+		options gen.Options
+	}{
+		{
+			name:    "DaemonSet admission policy",
+			target:  gen.DaemonSetPolicy,
+			options: gen.Options{Root: root, Policy: gen.DefaultPolicy, Check: true},
+		},
+		{
+			name:    "pod-routing policy",
+			target:  gen.RoutingPolicy,
+			options: gen.Options{Root: root, RoutingPolicy: gen.DefaultRoutingPolicy, Check: true},
+		},
 	}
-	if diff := cmp.Diff(trusted, excluded); diff != "" {
-		t.Errorf("namespaces the admission binding excludes (+) differ from the scheduler's trusted namespaces (-):\n%s", diff)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := gen.Run(tt.options); err != nil {
+				t.Fatal(err)
+			}
+			// The same, read back as Kubernetes objects rather than as the
+			// block.
+			excluded, err := tt.target.ExcludedNamespaces(readFile(t, tt.target.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(trusted, excluded); diff != "" {
+				t.Errorf("%s: namespaces MutatingAdmissionPolicyBinding %s excludes (+) differ from the scheduler's trusted namespaces (-):\n%s",
+					tt.target.File, tt.target.Binding, diff)
+			}
+		})
+	}
+}
+
+// TestShippedRoutingPolicyNeverRoutesTheScheduler: the namespace
+// manifests/secondary runs ha-scheduler in is one the routing policy leaves
+// alone. The scheduler's own pods are placed by the default scheduler;
+// routed to ha-scheduler, a lost last replica could never be placed again.
+// The list is the trusted namespaces, so ha-scheduler's namespace must stay
+// trusted (or the routing policy must list it otherwise).
+func TestShippedRoutingPolicyNeverRoutesTheScheduler(t *testing.T) {
+	const deployment = "manifests/secondary/deployment.yaml"
+	var d struct {
+		Kind     string `json:"kind"`
+		Metadata struct {
+			Name      string `json:"name"`
+			Namespace string `json:"namespace"`
+		} `json:"metadata"`
+	}
+	require.NoError(t, yaml.Unmarshal(readFile(t, deployment).Data, &d), deployment)
+	require.Equal(t, "Deployment", d.Kind, deployment)
+	require.NotEmpty(t, d.Metadata.Namespace, "%s: metadata.namespace", deployment)
+
+	excluded, err := gen.RoutingPolicy.ExcludedNamespaces(readFile(t, gen.DefaultRoutingPolicy))
+	require.NoError(t, err)
+	if !slices.Contains(excluded, d.Metadata.Namespace) {
+		t.Errorf("%s: MutatingAdmissionPolicyBinding %s excludes %v, not %s, where %s runs %s: its pods would be routed to itself",
+			gen.DefaultRoutingPolicy, gen.RoutingPolicy.Binding, excluded, d.Metadata.Namespace, deployment, d.Metadata.Name)
 	}
 }
 
@@ -99,26 +152,39 @@ profiles:
 	return s
 }
 
-// policyWith is a trimmed admission policy: a comment and a first document
-// that must survive byte for byte, and the binding with the given lines
-// between the markers.
+// policyWith is a trimmed DaemonSet admission policy: a comment and a
+// first document that must survive byte for byte, and the binding with the
+// given lines between the markers.
 func policyWith(lines ...string) string {
+	return bindingWith(gen.DaemonSetPolicy.Binding, "", lines...)
+}
+
+// routingWith is a trimmed routing policy, as policyWith: the binding also
+// selects namespaces by their opt-in label.
+func routingWith(lines ...string) string {
+	return bindingWith(gen.RoutingPolicy.Binding, "      matchLabels:\n        scheduling.ha-scheduler.io/route: \"true\"\n", lines...)
+}
+
+// bindingWith is a policy and its binding named name, whose namespaceSelector
+// has the matchLabels given (YAML lines, or "") and the NotIn requirement
+// with lines between the markers.
+func bindingWith(name, matchLabels string, lines ...string) string {
 	s := `# Keep me, with my    spacing.
 apiVersion: admissionregistration.k8s.io/v1
 kind: MutatingAdmissionPolicy
 metadata:
-  name: ha-scheduler-daemonset-node-affinity
+  name: ` + name + `
 spec: {}   # trailing comment
 ---
 apiVersion: admissionregistration.k8s.io/v1
 kind: MutatingAdmissionPolicyBinding
 metadata:
-  name: ha-scheduler-daemonset-node-affinity
+  name: ` + name + `
 spec:
-  policyName: ha-scheduler-daemonset-node-affinity
+  policyName: ` + name + `
   matchResources:
     namespaceSelector:
-      matchExpressions:
+` + matchLabels + `      matchExpressions:
       - key: kubernetes.io/metadata.name
         operator: NotIn
         values:
@@ -133,12 +199,14 @@ spec:
 func TestGenerate(t *testing.T) {
 	tests := []struct {
 		name    string
+		target  gen.Target
 		configs []string
 		policy  string
 		want    string
 	}{
 		{
-			name: "kube-system and calico-system",
+			name:   "kube-system and calico-system",
+			target: gen.DaemonSetPolicy,
 			configs: []string{schedulerConfig("ha-scheduler",
 				"{trustedNamespaces: [kube-system, calico-system], requiredLevels: [topology.kubernetes.io/zone, topology.scs.community/host-id]}",
 				"{mode: Strict}")},
@@ -146,7 +214,8 @@ func TestGenerate(t *testing.T) {
 			want:   policyWith("        - kube-system", "        - calico-system"),
 		},
 		{
-			name: "both shipped modes, one list",
+			name:   "both shipped modes, one list",
+			target: gen.DaemonSetPolicy,
 			configs: []string{
 				schedulerConfig("ha-scheduler", "{trustedNamespaces: [kube-system, calico-system]}", "{mode: Strict}"),
 				schedulerConfig("default-scheduler", "{trustedNamespaces: [kube-system, calico-system]}", ""),
@@ -155,7 +224,8 @@ func TestGenerate(t *testing.T) {
 			want:   policyWith("        - kube-system", "        - calico-system"),
 		},
 		{
-			name: "trustedNamespaces left out: the default",
+			name:   "trustedNamespaces left out: the default",
+			target: gen.DaemonSetPolicy,
 			configs: []string{schedulerConfig("ha-scheduler",
 				"{allowUserWorkloadsOnControlPlane: false, requiredLevels: [topology.scs.community/host-id]}",
 				"{mode: BestEffort}")},
@@ -164,15 +234,34 @@ func TestGenerate(t *testing.T) {
 		},
 		{
 			name:    "no HAPolicy entry: the default",
+			target:  gen.DaemonSetPolicy,
 			configs: []string{schedulerConfig("ha-scheduler", "", "")},
 			policy:  policyWith(),
 			want:    policyWith("        - kube-system"),
 		},
 		{
 			name:    "list written with the marker's indentation",
+			target:  gen.DaemonSetPolicy,
 			configs: []string{schedulerConfig("ha-scheduler", "{trustedNamespaces: [kube-system, cilium]}", "")},
 			policy:  policyWith("          - kube-system"),
 			want:    policyWith("        - kube-system", "        - cilium"),
+		},
+		{
+			name:   "routing: kube-system and calico-system, opt-in label kept",
+			target: gen.RoutingPolicy,
+			configs: []string{
+				schedulerConfig("ha-scheduler", "{trustedNamespaces: [kube-system, calico-system]}", "{mode: Strict}"),
+				schedulerConfig("default-scheduler", "{trustedNamespaces: [kube-system, calico-system]}", ""),
+			},
+			policy: routingWith("        - kube-system"),
+			want:   routingWith("        - kube-system", "        - calico-system"),
+		},
+		{
+			name:    "routing: a namespace no longer trusted is routed again",
+			target:  gen.RoutingPolicy,
+			configs: []string{schedulerConfig("ha-scheduler", "", "")},
+			policy:  routingWith("        - kube-system", "        - calico-system"),
+			want:    routingWith("        - kube-system"),
 		},
 	}
 	for _, tt := range tests {
@@ -185,7 +274,7 @@ func TestGenerate(t *testing.T) {
 			if err != nil {
 				t.Fatalf("TrustedNamespaces: %v", err)
 			}
-			got, err := gen.Generate(gen.File{Name: "policy.yaml", Data: []byte(tt.policy)}, ns)
+			got, err := tt.target.Generate(gen.File{Name: "policy.yaml", Data: []byte(tt.policy)}, ns)
 			if err != nil {
 				t.Fatalf("Generate: %v", err)
 			}
@@ -193,7 +282,7 @@ func TestGenerate(t *testing.T) {
 				t.Errorf("generated policy (-want +got):\n%s", diff)
 			}
 			// Generating again changes nothing.
-			again, err := gen.Generate(gen.File{Name: "policy.yaml", Data: got}, ns)
+			again, err := tt.target.Generate(gen.File{Name: "policy.yaml", Data: got}, ns)
 			if err != nil {
 				t.Fatalf("Generate again: %v", err)
 			}
@@ -299,46 +388,78 @@ func TestGenerateErrors(t *testing.T) {
 	ns := []string{"kube-system"}
 	tests := []struct {
 		name   string
+		target gen.Target
 		policy string
 		want   string
 	}{
 		{
 			name:   "no markers",
+			target: gen.DaemonSetPolicy,
 			policy: strings.ReplaceAll(strings.ReplaceAll(policyWith("        - kube-system"), "# BEGIN", "# begin"), "# END", "# end"),
-			want:   `policy.yaml: no "# BEGIN generated: trusted namespaces (make manifests)" line`,
+			want:   `policy.yaml: no "# BEGIN generated: trusted namespaces (make manifests)" line: put the values of MutatingAdmissionPolicyBinding ha-scheduler-daemonset-node-affinity's kubernetes.io/metadata.name NotIn requirement between it and "# END generated"`,
 		},
 		{
 			name:   "not closed",
+			target: gen.DaemonSetPolicy,
 			policy: strings.ReplaceAll(policyWith("        - kube-system"), "# END generated", "# END"),
 			want:   `policy.yaml:20: "# BEGIN generated: trusted namespaces (make manifests)" is not closed`,
 		},
 		{
 			name:   "two blocks",
+			target: gen.DaemonSetPolicy,
 			policy: policyWith("        - kube-system") + "        # BEGIN generated: trusted namespaces (make manifests)\n        # END generated\n",
 			want:   `policy.yaml:24: a second "# BEGIN generated`,
 		},
 		{
 			name:   "end before begin",
+			target: gen.DaemonSetPolicy,
 			policy: "# END generated\n" + policyWith("        - kube-system"),
 			want:   `policy.yaml:1: "# END generated" before`,
 		},
 		{
-			name: "a namespace outside the block",
+			name:   "a namespace outside the block",
+			target: gen.DaemonSetPolicy,
 			policy: strings.Replace(policyWith("        - kube-system"), "        # END generated\n",
 				"        # END generated\n        - forgotten\n", 1),
-			want: `MutatingAdmissionPolicyBinding ha-scheduler-daemonset-node-affinity excludes [kube-system, forgotten], not the trusted namespaces [kube-system]`,
+			want: `policy.yaml, as generated: MutatingAdmissionPolicyBinding ha-scheduler-daemonset-node-affinity excludes [kube-system, forgotten], not the trusted namespaces [kube-system]`,
 		},
 		{
-			name: "block outside the binding's values",
+			name:   "block outside the binding's values",
+			target: gen.DaemonSetPolicy,
 			policy: strings.Replace(
 				strings.Replace(policyWith(), "        # BEGIN generated: trusted namespaces (make manifests)\n        # END generated\n", "        - kube-system\n", 1),
 				"# Keep me", "# BEGIN generated: trusted namespaces (make manifests)\n# END generated\n# Keep me", 1),
 			want: "policy.yaml, as generated:",
 		},
+		{
+			name:   "DaemonSet policy: a binding that also selects by label",
+			target: gen.DaemonSetPolicy,
+			policy: bindingWith(gen.DaemonSetPolicy.Binding, "      matchLabels: {team: a}\n", "        - kube-system"),
+			want:   "policy.yaml, as generated: MutatingAdmissionPolicyBinding ha-scheduler-daemonset-node-affinity: want no spec.matchResources.namespaceSelector.matchLabels",
+		},
+		{
+			name:   "routing policy: no opt-in label",
+			target: gen.RoutingPolicy,
+			policy: bindingWith(gen.RoutingPolicy.Binding, "", "        - kube-system"),
+			want:   "policy.yaml, as generated: MutatingAdmissionPolicyBinding ha-scheduler-route-pods: want spec.matchResources.namespaceSelector.matchLabels, the label namespaces opt in with",
+		},
+		{
+			name:   "routing policy: a second requirement",
+			target: gen.RoutingPolicy,
+			policy: strings.Replace(routingWith("        - kube-system"), "      matchExpressions:\n",
+				"      matchExpressions:\n      - {key: team, operator: Exists}\n", 1),
+			want: "policy.yaml, as generated: MutatingAdmissionPolicyBinding ha-scheduler-route-pods: want spec.matchResources.namespaceSelector.matchExpressions of exactly one requirement, kubernetes.io/metadata.name NotIn [trusted namespaces]",
+		},
+		{
+			name:   "routing target on the DaemonSet policy",
+			target: gen.RoutingPolicy,
+			policy: policyWith("        - kube-system"),
+			want:   "policy.yaml, as generated: want one MutatingAdmissionPolicyBinding ha-scheduler-route-pods, found 0",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := gen.Generate(gen.File{Name: "policy.yaml", Data: []byte(tt.policy)}, ns)
+			out, err := tt.target.Generate(gen.File{Name: "policy.yaml", Data: []byte(tt.policy)}, ns)
 			if err == nil {
 				t.Fatalf("no error; generated:\n%s", out)
 			}
@@ -349,28 +470,13 @@ func TestGenerateErrors(t *testing.T) {
 	}
 }
 
-// TestRunCheckAndWrite: check mode reports a stale policy with a diff and
-// writes nothing; write mode fixes it; check mode then passes.
+// TestRunCheckAndWrite: check mode reports each stale policy (the DaemonSet
+// policy's list, the routing policy's, or both) with a diff and writes
+// nothing; write mode fixes them; check mode then passes.
 func TestRunCheckAndWrite(t *testing.T) {
-	dir := t.TempDir()
-	calico := "{trustedNamespaces: [kube-system, calico-system]}"
-	write := func(name, content string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("secondary.yaml", schedulerConfig("ha-scheduler", calico, "{mode: Strict}"))
-	write("replacement.yaml", schedulerConfig("default-scheduler", calico, ""))
-	stale := policyWith("        - kube-system")
-	write("policy.yaml", stale)
-	o := gen.Options{Root: dir, Configs: []string{"secondary.yaml", "replacement.yaml"}, Policy: "policy.yaml", Check: true}
-
-	changed, err := gen.Run(o)
-	if !errors.Is(err, gen.ErrStale) || !changed {
-		t.Fatalf("check of a stale policy: changed %v, error %v; want changed and ErrStale", changed, err)
-	}
-	wantDiff := `--- policy.yaml (shipped)
+	const calico = "{trustedNamespaces: [kube-system, calico-system]}"
+	fresh, fixed := policyWith("        - kube-system", "        - calico-system"), routingWith("        - kube-system", "        - calico-system")
+	staleDiff := `--- policy.yaml (shipped)
 +++ policy.yaml (generated)
 @@ -19,5 +19,6 @@
          values:
@@ -380,29 +486,158 @@ func TestRunCheckAndWrite(t *testing.T) {
          # END generated
  # after the block
 `
-	if !strings.HasSuffix(err.Error(), wantDiff) {
-		t.Errorf("check mode message does not end with the diff\n%s\nmessage:\n%v", wantDiff, err)
+	staleRoutingDiff := `--- routing.yaml (shipped)
++++ routing.yaml (generated)
+@@ -21,5 +21,6 @@
+         values:
+         # BEGIN generated: trusted namespaces (make manifests)
+         - kube-system
++        - calico-system
+         # END generated
+ # after the block
+`
+	tests := []struct {
+		name string
+		// The policy files before; Options name both unless only is set.
+		policy, routing string
+		only            gen.Options
+		// The stale files, their diff (check mode) and the files after
+		// write mode.
+		wantStale               map[string]string
+		wantPolicy, wantRouting string
+		wantMessages            []string
+	}{
+		{
+			name:        "DaemonSet policy stale",
+			policy:      policyWith("        - kube-system"),
+			routing:     fixed,
+			wantStale:   map[string]string{"policy.yaml": staleDiff},
+			wantPolicy:  fresh,
+			wantRouting: fixed,
+			wantMessages: []string{"policy.yaml must exclude exactly the trusted namespaces [kube-system, calico-system] of secondary.yaml, replacement.yaml " +
+				"(MutatingAdmissionPolicyBinding ha-scheduler-daemonset-node-affinity, spec.matchResources.namespaceSelector kubernetes.io/metadata.name NotIn); run `make manifests`"},
+		},
+		{
+			name:        "routing policy stale: a trusted namespace would be routed",
+			policy:      fresh,
+			routing:     routingWith("        - kube-system"),
+			wantStale:   map[string]string{"routing.yaml": staleRoutingDiff},
+			wantPolicy:  fresh,
+			wantRouting: fixed,
+			wantMessages: []string{"routing.yaml must exclude exactly the trusted namespaces [kube-system, calico-system] of secondary.yaml, replacement.yaml " +
+				"(MutatingAdmissionPolicyBinding ha-scheduler-route-pods, spec.matchResources.namespaceSelector kubernetes.io/metadata.name NotIn); run `make manifests`"},
+		},
+		{
+			name:    "routing policy stale: a namespace no longer trusted, another order",
+			policy:  fresh,
+			routing: routingWith("        - calico-system", "        - kube-system", "        - monitoring"),
+			wantStale: map[string]string{"routing.yaml": `--- routing.yaml (shipped)
++++ routing.yaml (generated)
+@@ -20,8 +20,7 @@
+         operator: NotIn
+         values:
+         # BEGIN generated: trusted namespaces (make manifests)
+-        - calico-system
+-        - kube-system
+-        - monitoring
++        - kube-system
++        - calico-system
+         # END generated
+ # after the block
+`},
+			wantPolicy:  fresh,
+			wantRouting: fixed,
+		},
+		{
+			name:        "both stale: both reported",
+			policy:      policyWith("        - kube-system"),
+			routing:     routingWith("        - kube-system"),
+			wantStale:   map[string]string{"policy.yaml": staleDiff, "routing.yaml": staleRoutingDiff},
+			wantPolicy:  fresh,
+			wantRouting: fixed,
+		},
+		{
+			name:        "only the routing policy named: the DaemonSet policy is left alone",
+			policy:      policyWith("        - kube-system"),
+			routing:     routingWith("        - kube-system"),
+			only:        gen.Options{RoutingPolicy: "routing.yaml"},
+			wantStale:   map[string]string{"routing.yaml": staleRoutingDiff},
+			wantPolicy:  policyWith("        - kube-system"),
+			wantRouting: fixed,
+		},
+		{
+			name:        "only the DaemonSet policy named: the routing policy is left alone",
+			policy:      policyWith("        - kube-system"),
+			routing:     routingWith("        - kube-system"),
+			only:        gen.Options{Policy: "policy.yaml"},
+			wantStale:   map[string]string{"policy.yaml": staleDiff},
+			wantPolicy:  fresh,
+			wantRouting: routingWith("        - kube-system"),
+		},
 	}
-	for _, w := range []string{"policy.yaml must exclude exactly the trusted namespaces [kube-system, calico-system] of secondary.yaml, replacement.yaml", "make manifests"} {
-		if !strings.Contains(err.Error(), w) {
-			t.Errorf("check mode message does not contain %q:\n%v", w, err)
-		}
-	}
-	if got, _ := os.ReadFile(filepath.Join(dir, "policy.yaml")); string(got) != stale {
-		t.Fatal("check mode wrote the policy")
-	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			write := func(name, content string) {
+				t.Helper()
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			read := func(name string) string {
+				t.Helper()
+				data, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return string(data)
+			}
+			write("secondary.yaml", schedulerConfig("ha-scheduler", calico, "{mode: Strict}"))
+			write("replacement.yaml", schedulerConfig("default-scheduler", calico, ""))
+			write("policy.yaml", tt.policy)
+			write("routing.yaml", tt.routing)
+			o := tt.only
+			if o.Policy == "" && o.RoutingPolicy == "" {
+				o.Policy, o.RoutingPolicy = "policy.yaml", "routing.yaml"
+			}
+			o.Root, o.Configs, o.Check = dir, []string{"secondary.yaml", "replacement.yaml"}, true
 
-	o.Check = false
-	if changed, err := gen.Run(o); err != nil || !changed {
-		t.Fatalf("write: changed %v, error %v", changed, err)
-	}
-	got, _ := os.ReadFile(filepath.Join(dir, "policy.yaml"))
-	if diff := cmp.Diff(policyWith("        - kube-system", "        - calico-system"), string(got)); diff != "" {
-		t.Errorf("written policy (-want +got):\n%s", diff)
-	}
+			changed, err := gen.Run(o)
+			if !errors.Is(err, gen.ErrStale) {
+				t.Fatalf("check of a stale policy: error %v; want ErrStale", err)
+			}
+			var wantChanged []string
+			for name, d := range tt.wantStale {
+				wantChanged = append(wantChanged, name)
+				if !strings.Contains(err.Error(), d) {
+					t.Errorf("check mode message does not contain the diff of %s\n%s\nmessage:\n%v", name, d, err)
+				}
+			}
+			slices.Sort(wantChanged)
+			if diff := cmp.Diff(wantChanged, changed); diff != "" {
+				t.Errorf("stale files (-want +got):\n%s", diff)
+			}
+			for _, w := range tt.wantMessages {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("check mode message does not contain %q:\n%v", w, err)
+				}
+			}
+			if diff := cmp.Diff([]string{tt.policy, tt.routing}, []string{read("policy.yaml"), read("routing.yaml")}); diff != "" {
+				t.Fatalf("check mode wrote a policy (-before +after):\n%s", diff)
+			}
 
-	o.Check = true
-	if changed, err := gen.Run(o); err != nil || changed {
-		t.Fatalf("check after write: changed %v, error %v", changed, err)
+			o.Check = false
+			if changed, err := gen.Run(o); err != nil || !slices.Equal(changed, wantChanged) {
+				t.Fatalf("write: changed %v, error %v; want changed %v", changed, err, wantChanged)
+			}
+			if diff := cmp.Diff([]string{tt.wantPolicy, tt.wantRouting}, []string{read("policy.yaml"), read("routing.yaml")}); diff != "" {
+				t.Errorf("written policies (-want +got):\n%s", diff)
+			}
+
+			o.Check = true
+			if changed, err := gen.Run(o); err != nil || len(changed) > 0 {
+				t.Fatalf("check after write: changed %v, error %v", changed, err)
+			}
+		})
 	}
 }

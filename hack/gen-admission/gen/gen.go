@@ -14,15 +14,18 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package gen keeps the trusted namespaces of the DaemonSet admission policy
-// (manifests/admission) in step with the scheduler configuration they must
-// mirror: it reads trustedNamespaces from the policy (the HAPolicy entry) of
-// each profile of the shipped KubeSchedulerConfiguration files, through
+// Package gen keeps the namespaces the admission policies leave alone in
+// step with the scheduler configuration they must mirror: the DaemonSet
+// admission policy (manifests/admission) and the pod-routing policy
+// (manifests/admission-routing) each exclude, in their binding's
+// namespaceSelector, exactly the trusted namespaces of the shipped
+// scheduler. It reads trustedNamespaces from the policy (the HAPolicy entry)
+// of each profile of the shipped KubeSchedulerConfiguration files, through
 // pkg/policysource (the decoding, defaulting and validation the scheduler
-// itself uses), and rewrites the block between
-// the BeginMarker and EndMarker comments of the policy, leaving every other
-// byte of the file as it is. hack/gen-admission is its command (`make
-// manifests`); test/manifests runs it in check mode against the shipped files.
+// itself uses), and rewrites the block between the BeginMarker and
+// EndMarker comments of each policy, leaving every other byte of the file as
+// it is. hack/gen-admission is its command (`make manifests`);
+// test/manifests runs it in check mode against the shipped files.
 package gen
 
 import (
@@ -46,7 +49,7 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
-// The markers around the generated list in the admission policy. The list
+// The markers around the generated list in an admission policy. The list
 // items are written with the indentation of BeginMarker.
 const (
 	BeginMarker = "# BEGIN generated: trusted namespaces (make manifests)"
@@ -55,17 +58,46 @@ const (
 
 // The shipped files, relative to the repository root.
 const (
+	// DefaultPolicy is the DaemonSet admission policy.
 	DefaultPolicy = "manifests/admission/daemonset-node-affinity.yaml"
-	// BindingName is the MutatingAdmissionPolicyBinding whose namespace
-	// selector the block is.
-	BindingName = "ha-scheduler-daemonset-node-affinity"
+	// DefaultRoutingPolicy is the pod-routing policy (secondary mode only).
+	DefaultRoutingPolicy = "manifests/admission-routing/route-pods.yaml"
 	// NamespaceNameLabel is set by the API server from a namespace's name.
 	NamespaceNameLabel = "kubernetes.io/metadata.name"
 )
 
+// A Target is an admission policy whose MutatingAdmissionPolicyBinding
+// leaves the trusted namespaces alone: the values of its namespaceSelector's
+// NamespaceNameLabel NotIn requirement are the generated block.
+type Target struct {
+	// File is the policy file, relative to the root (messages name it).
+	File string
+	// Binding is the name of the MutatingAdmissionPolicyBinding whose
+	// namespace selector the block is.
+	Binding string
+	// OptIn: the selector also has matchLabels, the label a namespace opts
+	// in with (the routing policy). The NotIn values are then the namespaces
+	// never selected, even when labelled. Without OptIn the selector must be
+	// the NotIn requirement alone: anything else would exclude namespaces
+	// the scheduler does not trust.
+	OptIn bool
+}
+
+// The shipped targets. Both exclude the same list, the trusted namespaces:
+// the DaemonSet policy because those namespaces' DaemonSets may run on
+// control-plane and infra nodes; the routing policy because ha-scheduler's
+// own namespace (kube-system, a trusted namespace, in manifests/secondary)
+// and what it needs in order to run must never be routed to it.
+var (
+	DaemonSetPolicy = Target{File: DefaultPolicy, Binding: "ha-scheduler-daemonset-node-affinity"}
+	RoutingPolicy   = Target{File: DefaultRoutingPolicy, Binding: "ha-scheduler-route-pods", OptIn: true}
+)
+
 // DefaultConfigs are the shipped scheduler configurations: the secondary
 // scheduler's and the replacement's. Both must trust the same namespaces,
-// since one admission policy serves either mode.
+// since one DaemonSet admission policy serves either mode. The routing
+// policy serves the secondary mode only; it is generated from the same
+// list, which the two files agree on, so that there is one source of truth.
 var DefaultConfigs = []string{
 	"manifests/secondary/config.yaml",
 	"manifests/replacement/config.yaml",
@@ -190,12 +222,12 @@ func TrustedNamespaces(configs ...File) ([]string, error) {
 
 func list(ns []string) string { return "[" + strings.Join(ns, ", ") + "]" }
 
-// Generate returns the admission policy with the block between the markers
+// Generate returns the policy file with the block between the markers
 // replaced by namespaces, one list item per line, indented as BeginMarker;
 // every other byte is kept. It fails when the markers are missing, repeated
 // or out of order, or when the result's binding does not exclude exactly
 // those namespaces (markers that are not around the binding's values).
-func Generate(policyFile File, namespaces []string) ([]byte, error) {
+func (t Target) Generate(policyFile File, namespaces []string) ([]byte, error) {
 	if len(namespaces) == 0 {
 		return nil, fmt.Errorf("%s: no trusted namespaces to write", policyFile.Name)
 	}
@@ -223,7 +255,7 @@ func Generate(policyFile File, namespaces []string) ([]byte, error) {
 	}
 	switch {
 	case begin < 0:
-		return nil, fmt.Errorf("%s: no %q line: put the binding's %s NotIn values between it and %q", policyFile.Name, BeginMarker, NamespaceNameLabel, EndMarker)
+		return nil, fmt.Errorf("%s: no %q line: put the values of MutatingAdmissionPolicyBinding %s's %s NotIn requirement between it and %q", policyFile.Name, BeginMarker, t.Binding, NamespaceNameLabel, EndMarker)
 	case end < 0:
 		return nil, fmt.Errorf("%s:%d: %q is not closed by %q", policyFile.Name, begin+1, BeginMarker, EndMarker)
 	}
@@ -243,23 +275,23 @@ func Generate(policyFile File, namespaces []string) ([]byte, error) {
 		b.WriteString(l)
 	}
 	out := []byte(b.String())
-	got, err := BindingExcludedNamespaces(out)
+	got, err := t.ExcludedNamespaces(File{Name: policyFile.Name + ", as generated", Data: out})
 	if err != nil {
-		return nil, fmt.Errorf("%s, as generated: %w", policyFile.Name, err)
+		return nil, err
 	}
 	if !slices.Equal(got, namespaces) {
 		return nil, fmt.Errorf("%s, as generated: MutatingAdmissionPolicyBinding %s excludes %s, not the trusted namespaces %s: the markers must enclose exactly the values of its %s NotIn requirement",
-			policyFile.Name, BindingName, list(got), list(namespaces), NamespaceNameLabel)
+			policyFile.Name, t.Binding, list(got), list(namespaces), NamespaceNameLabel)
 	}
 	return out, nil
 }
 
-// BindingExcludedNamespaces reads the admission policy (a multi-document
-// YAML file) and returns the values of the binding's
-// kubernetes.io/metadata.name NotIn requirement: the namespaces the policy
-// leaves alone.
-func BindingExcludedNamespaces(data []byte) ([]string, error) {
-	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+// ExcludedNamespaces reads the policy file (a multi-document YAML file) and
+// returns the values of its binding's kubernetes.io/metadata.name NotIn
+// requirement: the namespaces the policy leaves alone. Errors name the file,
+// the binding and the field.
+func (t Target) ExcludedNamespaces(f File) ([]string, error) {
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(f.Data)))
 	var bindings []admissionv1.MutatingAdmissionPolicyBinding
 	for {
 		doc, err := r.Read()
@@ -267,31 +299,31 @@ func BindingExcludedNamespaces(data []byte) ([]string, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
 		var meta struct {
 			Kind string `json:"kind"`
 		}
 		if err := yaml.Unmarshal(doc, &meta); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
 		if meta.Kind != "MutatingAdmissionPolicyBinding" {
 			continue
 		}
 		var b admissionv1.MutatingAdmissionPolicyBinding
 		if err := yaml.UnmarshalStrict(doc, &b); err != nil {
-			return nil, fmt.Errorf("MutatingAdmissionPolicyBinding: %w", err)
+			return nil, fmt.Errorf("%s: MutatingAdmissionPolicyBinding: %w", f.Name, err)
 		}
-		if b.Name == BindingName {
+		if b.Name == t.Binding {
 			bindings = append(bindings, b)
 		}
 	}
 	if len(bindings) != 1 {
-		return nil, fmt.Errorf("want one MutatingAdmissionPolicyBinding %s, found %d", BindingName, len(bindings))
+		return nil, fmt.Errorf("%s: want one MutatingAdmissionPolicyBinding %s, found %d", f.Name, t.Binding, len(bindings))
 	}
 	mr := bindings[0].Spec.MatchResources
 	if mr == nil || mr.NamespaceSelector == nil {
-		return nil, fmt.Errorf("MutatingAdmissionPolicyBinding %s has no spec.matchResources.namespaceSelector", BindingName)
+		return nil, fmt.Errorf("%s: MutatingAdmissionPolicyBinding %s has no spec.matchResources.namespaceSelector", f.Name, t.Binding)
 	}
 	sel := mr.NamespaceSelector
 	var values []string
@@ -302,8 +334,14 @@ func BindingExcludedNamespaces(data []byte) ([]string, error) {
 			n++
 		}
 	}
-	if n != 1 || len(sel.MatchLabels) > 0 || len(sel.MatchExpressions) != 1 {
-		return nil, fmt.Errorf("MutatingAdmissionPolicyBinding %s: want a namespaceSelector of exactly one requirement, %s NotIn [trusted namespaces]", BindingName, NamespaceNameLabel)
+	if n != 1 || len(sel.MatchExpressions) != 1 {
+		return nil, fmt.Errorf("%s: MutatingAdmissionPolicyBinding %s: want spec.matchResources.namespaceSelector.matchExpressions of exactly one requirement, %s NotIn [trusted namespaces]", f.Name, t.Binding, NamespaceNameLabel)
+	}
+	switch {
+	case !t.OptIn && len(sel.MatchLabels) > 0:
+		return nil, fmt.Errorf("%s: MutatingAdmissionPolicyBinding %s: want no spec.matchResources.namespaceSelector.matchLabels: the policy applies to every namespace but the trusted ones", f.Name, t.Binding)
+	case t.OptIn && len(sel.MatchLabels) == 0:
+		return nil, fmt.Errorf("%s: MutatingAdmissionPolicyBinding %s: want spec.matchResources.namespaceSelector.matchLabels, the label namespaces opt in with: without it the policy applies to every namespace but the trusted ones", f.Name, t.Binding)
 	}
 	return values, nil
 }
@@ -365,29 +403,51 @@ type Options struct {
 	Root string
 	// Configs are the scheduler configurations (DefaultConfigs by default).
 	Configs []string
-	// Policy is the admission policy file (DefaultPolicy by default).
-	Policy string
+	// Policy is the DaemonSet admission policy file, RoutingPolicy the
+	// pod-routing policy file. With neither set, Run generates both shipped
+	// files; with one set, only that one, so that an operator's own copy of
+	// one policy is generated without rewriting the shipped other one.
+	Policy        string
+	RoutingPolicy string
 	// Check reports a stale policy instead of rewriting it.
 	Check bool
 }
 
-// ErrStale is returned (wrapped, with the diff) by Run in check mode when the
+// Targets are the policies Run generates, with the files o names.
+func (o Options) Targets() []Target {
+	if o.Policy == "" && o.RoutingPolicy == "" {
+		return []Target{DaemonSetPolicy, RoutingPolicy}
+	}
+	var ts []Target
+	if o.Policy != "" {
+		t := DaemonSetPolicy
+		t.File = o.Policy
+		ts = append(ts, t)
+	}
+	if o.RoutingPolicy != "" {
+		t := RoutingPolicy
+		t.File = o.RoutingPolicy
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+// ErrStale is returned (wrapped, with the diff) by Run in check mode when a
 // policy file is not what the configurations generate.
 var ErrStale = errors.New("the admission policy is out of date")
 
-// Run reads the configurations and the policy and rewrites the policy's
-// generated block in place; in check mode it writes nothing and returns an
-// error wrapping ErrStale, with a diff, when the file would change. changed
-// says whether the file was (or, in check mode, would be) rewritten.
-func Run(o Options) (changed bool, err error) {
+// Run reads the configurations and the policies (o.Targets) and rewrites
+// each policy's generated block in place; in check mode it writes nothing
+// and returns an error wrapping ErrStale, with a diff for each stale file,
+// when a file would change. changed names the files that were (or, in check
+// mode, would be) rewritten. Nothing is written unless every policy
+// generates.
+func Run(o Options) (changed []string, err error) {
 	if o.Root == "" {
 		o.Root = "."
 	}
 	if len(o.Configs) == 0 {
 		o.Configs = DefaultConfigs
-	}
-	if o.Policy == "" {
-		o.Policy = DefaultPolicy
 	}
 	read := func(name string) (File, error) {
 		data, err := os.ReadFile(filepath.Join(o.Root, name))
@@ -397,34 +457,50 @@ func Run(o Options) (changed bool, err error) {
 	for _, name := range o.Configs {
 		f, err := read(name)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		configs = append(configs, f)
 	}
 	namespaces, err := TrustedNamespaces(configs...)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	pf, err := read(o.Policy)
-	if err != nil {
-		return false, err
+	type result struct {
+		t   Target
+		out []byte
 	}
-	out, err := Generate(pf, namespaces)
-	if err != nil {
-		return false, err
-	}
-	d := Diff(o.Policy, pf.Data, out)
-	if d == "" {
-		return false, nil
+	var results []result
+	var stale []error
+	for _, t := range o.Targets() {
+		pf, err := read(t.File)
+		if err != nil {
+			return nil, err
+		}
+		out, err := t.Generate(pf, namespaces)
+		if err != nil {
+			return nil, err
+		}
+		d := Diff(t.File, pf.Data, out)
+		if d == "" {
+			continue
+		}
+		changed = append(changed, t.File)
+		results = append(results, result{t, out})
+		stale = append(stale, fmt.Errorf("%w: %s must exclude exactly the trusted namespaces %s of %s (MutatingAdmissionPolicyBinding %s, spec.matchResources.namespaceSelector %s NotIn); run `make manifests`:\n%s",
+			ErrStale, t.File, list(namespaces), strings.Join(o.Configs, ", "), t.Binding, NamespaceNameLabel, d))
 	}
 	if o.Check {
-		return true, fmt.Errorf("%w: %s must exclude exactly the trusted namespaces %s of %s; run `make manifests`:\n%s",
-			ErrStale, o.Policy, list(namespaces), strings.Join(o.Configs, ", "), d)
+		return changed, errors.Join(stale...)
 	}
-	path := filepath.Join(o.Root, o.Policy)
-	info, err := os.Stat(path)
-	if err != nil {
-		return false, err
+	for _, r := range results {
+		path := filepath.Join(o.Root, r.t.File)
+		info, err := os.Stat(path)
+		if err != nil {
+			return changed, err
+		}
+		if err := os.WriteFile(path, r.out, info.Mode().Perm()); err != nil {
+			return changed, err
+		}
 	}
-	return true, os.WriteFile(path, out, info.Mode().Perm())
+	return changed, nil
 }
