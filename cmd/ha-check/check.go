@@ -23,7 +23,6 @@ import (
 
 	"github.com/spf13/cobra"
 	v1 "k8s.io/api/core/v1"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 )
@@ -38,7 +37,7 @@ const (
 // common ones.
 type checkOptions struct {
 	*common
-	print           *genericclioptions.PrintFlags
+	output          *outputFlags
 	failOn          string
 	scsRevision     string
 	expectScheduler string
@@ -46,7 +45,7 @@ type checkOptions struct {
 
 // newCheckCommand is the check: the root command, ha-check itself.
 func newCheckCommand(c *common) *cobra.Command {
-	o := &checkOptions{common: c, print: genericclioptions.NewPrintFlags("").WithDefaultOutput(outputText), failOn: failOnFail}
+	o := &checkOptions{common: c, output: newOutputFlags(outputText, outputWide), failOn: failOnFail}
 	cmd := &cobra.Command{
 		Use:   defaultName,
 		Short: "Check a cluster's high-availability placement",
@@ -78,10 +77,7 @@ Exit code 0 pass, 2 fail (with --fail-on=warn also on any warning), 1 error.`,
 			return o.run(cmd)
 		},
 	}
-	o.print.AddFlags(cmd)
-	cmd.Flags().Lookup("output").Usage = "Output format: text, wide (text, the counts it leaves out and every pod's placement), json or yaml (the report as a versioned object, kind Report), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"
-	// The report has no managed fields to show.
-	_ = cmd.Flags().MarkHidden("show-managed-fields")
+	o.output.addFlags(cmd, "Output format: text, wide (text, the counts it leaves out and every pod's placement), json or yaml (the report as a versioned object, kind Report), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", o.failOn, "Exit 2 on fail findings (fail), or on fail and warn findings (warn)")
 	cmd.Flags().StringVar(&o.scsRevision, "scs-revision", "", "Revision of the SCS node distribution standard scs-0214 to judge the node distribution by: "+scsRevisionsHelp())
 	cmd.Flags().StringVar(&o.expectScheduler, "expect-control-plane-scheduler", string(checker.ExpectAuto), "Which scheduler the kube-scheduler pods of kube-system (kubeadm's static pods) should run, warning on each that runs another: ha-scheduler (the replacement mode), stock, any (only report), or auto: ha-scheduler when the policy's profile is default-scheduler (the replacement configuration) or ha-scheduler runs on some node")
@@ -90,9 +86,9 @@ Exit code 0 pass, 2 fail (with --fail-on=warn also on any warning), 1 error.`,
 
 func (o *checkOptions) run(cmd *cobra.Command) error {
 	// Every flag is checked before the cluster is contacted.
-	write, err := o.printer(cmd)
+	format, printer, err := o.output.printer(cmd)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	if o.failOn != failOnFail && o.failOn != failOnWarn {
 		return usageError{fmt.Errorf("--fail-on must be %s or %s, not %q", failOnFail, failOnWarn, o.failOn)}
@@ -118,10 +114,10 @@ func (o *checkOptions) run(cmd *cobra.Command) error {
 	obj := newReportObject(src.text, report)
 	// Only -o wide prints the placement (it is not part of the versioned
 	// object): no second pass over the pods for any other format.
-	if *o.print.OutputFormat == outputWide {
+	if format == outputWide {
 		obj.Placement = checker.Placement(src.policy, cluster)
 	}
-	if err := write(obj); err != nil {
+	if err := writeReport(o.streams.Out, format, printer, obj); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if report.Verdict == checker.VerdictFail || (o.failOn == failOnWarn && report.Warnings > 0) {

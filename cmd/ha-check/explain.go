@@ -18,59 +18,17 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"sigs.k8s.io/yaml"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 )
 
-// outputFlag is the -o of the commands that print one answer (explain,
-// what-if): text, or the answer as a versioned object in JSON or YAML.
-type outputFlag string
-
-func (o outputFlag) check() error {
-	switch o {
-	case outputText, "json", "yaml":
-		return nil
-	}
-	return usageError{fmt.Errorf("--output must be text, json or yaml, not %q", string(o))}
-}
-
-// writeObject writes v as a versioned object: apiVersion, kind and
-// policySource beside v's own fields.
-func writeObject(w io.Writer, format outputFlag, kind, source string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	fields := map[string]any{}
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return err
-	}
-	fields["apiVersion"] = reportGroupVersion.String()
-	fields["kind"] = kind
-	fields["policySource"] = source
-	if format == "yaml" {
-		out, err := yaml.Marshal(fields)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(out)
-		return err
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "    ")
-	return enc.Encode(fields)
-}
-
 // newExplainCommand is `ha-check explain NAMESPACE/NAME`.
 func newExplainCommand(c *common) *cobra.Command {
-	output := outputFlag(outputText)
+	output := newOutputFlags(outputText)
 	cmd := &cobra.Command{
 		Use:   "explain NAMESPACE/NAME",
 		Short: "Explain why a pod is pending, or placed where it is, under the policy",
@@ -104,7 +62,8 @@ Exit code 0, or 1 on error.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := output.check(); err != nil {
+			_, printer, err := output.printer(cmd)
+			if err != nil {
 				return err
 			}
 			ns, name, _ := strings.Cut(args[0], "/")
@@ -118,8 +77,8 @@ Exit code 0, or 1 on error.`,
 			if err != nil {
 				return err
 			}
-			if output != outputText {
-				return writeObject(c.streams.Out, output, "Explanation", src.text, e)
+			if printer != nil {
+				return printAnswer(c.streams.Out, printer, kindExplanation, src.text, e)
 			}
 			if _, err := fmt.Fprintf(c.streams.Out, "Policy: %s\n", src.text); err != nil {
 				return err
@@ -127,13 +86,13 @@ Exit code 0, or 1 on error.`,
 			return checker.WriteExplainText(c.streams.Out, e)
 		},
 	}
-	cmd.Flags().StringVarP((*string)(&output), "output", "o", string(output), "Output format: text, json or yaml (a versioned object, kind Explanation)")
+	output.addFlags(cmd, "Output format: text, json or yaml (a versioned object, kind Explanation), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)")
 	return cmd
 }
 
 // newWhatIfCommand is `ha-check what-if --zone Z | --host H | --node N`.
 func newWhatIfCommand(c *common) *cobra.Command {
-	output := outputFlag(outputText)
+	output := newOutputFlags(outputText)
 	var f checker.Failure
 	cmd := &cobra.Command{
 		Use:   "what-if (--zone ZONE | --host HOST | --node NODE)",
@@ -153,7 +112,8 @@ Exit code 0 when everything survives, 2 when something is lost, 1 on error.`,
   ha-check what-if --zone zone-a -o yaml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := output.check(); err != nil {
+			_, printer, err := output.printer(cmd)
+			if err != nil {
 				return err
 			}
 			set := 0
@@ -175,8 +135,8 @@ Exit code 0 when everything survives, 2 when something is lost, 1 on error.`,
 			if err != nil {
 				return err
 			}
-			if output != outputText {
-				err = writeObject(c.streams.Out, output, "WhatIf", src.text, r)
+			if printer != nil {
+				err = printAnswer(c.streams.Out, printer, kindWhatIf, src.text, r)
 			} else if _, err = fmt.Fprintf(c.streams.Out, "Policy: %s\n", src.text); err == nil {
 				err = checker.WriteWhatIfText(c.streams.Out, r)
 			}
@@ -192,6 +152,6 @@ Exit code 0 when everything survives, 2 when something is lost, 1 on error.`,
 	cmd.Flags().StringVar(&f.Zone, "zone", "", "The zone (topology.kubernetes.io/zone) that fails")
 	cmd.Flags().StringVar(&f.Host, "host", "", "The physical host (topology.scs.community/host-id) that fails")
 	cmd.Flags().StringVar(&f.Node, "node", "", "The node that fails")
-	cmd.Flags().StringVarP((*string)(&output), "output", "o", string(output), "Output format: text, json or yaml (a versioned object, kind WhatIf)")
+	output.addFlags(cmd, "Output format: text, json or yaml (a versioned object, kind WhatIf), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)")
 	return cmd
 }

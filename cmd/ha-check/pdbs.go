@@ -28,7 +28,7 @@ import (
 // newPDBsCommand is `ha-check pdbs`: the PodDisruptionBudgets that give
 // every disruption-controlled group the policy's minimum against drains.
 func newPDBsCommand(c *common) *cobra.Command {
-	output := outputFlag("yaml")
+	output := newOutputFlags(outputYAML)
 	cmd := &cobra.Command{
 		Use:   "pdbs",
 		Short: "Generate the PodDisruptionBudgets that make drains keep the policy's minimums",
@@ -50,8 +50,9 @@ Exit code 0, or 1 on error.`,
   ha-check pdbs -o json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if output != "yaml" && output != "json" {
-				return usageError{fmt.Errorf("--output must be yaml or json, not %q", string(output))}
+			_, printer, err := output.printer(cmd)
+			if err != nil {
+				return err
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), c.timeout)
 			defer cancel()
@@ -60,8 +61,8 @@ Exit code 0, or 1 on error.`,
 				return err
 			}
 			plan := checker.GeneratePDBs(src.policy, cluster)
-			if output == "json" {
-				return writeObject(c.streams.Out, output, "PDBPlan", src.text, plan)
+			if printer != nil {
+				return printAnswer(c.streams.Out, printer, kindPDBPlan, src.text, plan)
 			}
 			if _, err := fmt.Fprintf(c.streams.Out, "# Policy: %s\n", src.text); err != nil {
 				return err
@@ -69,6 +70,6 @@ Exit code 0, or 1 on error.`,
 			return checker.WritePDBsYAML(c.streams.Out, plan)
 		},
 	}
-	cmd.Flags().StringVarP((*string)(&output), "output", "o", string(output), "Output format: yaml (PodDisruptionBudgets for kubectl apply) or json (the plan as a versioned object, kind PDBPlan)")
+	output.addFlags(cmd, "Output format: yaml (PodDisruptionBudgets for kubectl apply), json (the plan as a versioned object, kind PDBPlan), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)")
 	return cmd
 }

@@ -24,25 +24,11 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/printers"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
-)
-
-// The report as a versioned object (-o json, -o yaml, templates): its
-// apiVersion and kind. docs/checker.md documents the schema; a change that
-// is not an addition takes a new version.
-var reportGroupVersion = schema.GroupVersion{Group: "ha-check.ha-scheduler.io", Version: "v1alpha1"}
-
-const reportKind = "Report"
-
-// -o values the check writes itself; PrintFlags' printers write the rest.
-const (
-	outputText = "text"
-	outputWide = "wide"
 )
 
 // reportObject is the report as a versioned object: apiVersion, kind,
@@ -62,7 +48,7 @@ var _ runtime.Object = &reportObject{}
 
 func newReportObject(source string, r *checker.Report) *reportObject {
 	o := &reportObject{PolicySource: source, Report: *r}
-	o.SetGroupVersionKind(reportGroupVersion.WithKind(reportKind))
+	o.SetGroupVersionKind(groupVersion.WithKind(kindReport))
 	return o
 }
 
@@ -98,37 +84,16 @@ func (r *reportObject) DeepCopyObject() runtime.Object {
 	return out
 }
 
-// printer returns the writer of the report -o (and --template) ask for.
-func (o *checkOptions) printer(cmd *cobra.Command) (func(*reportObject) error, error) {
-	out := o.streams.Out
-	format := *o.print.OutputFormat
-	// As kubectl does, --template without -o is -o go-template.
-	template := o.print.TemplatePrinterFlags.TemplateArgument
-	if template != nil && *template != "" && !cmd.Flags().Changed("output") {
-		format = "go-template"
-		*o.print.OutputFormat = format
+// writeReport writes the report in the format of outputFlags.printer: the
+// text and the wide text itself, every other format through p.
+func writeReport(w io.Writer, format string, p printers.ResourcePrinter, r *reportObject) error {
+	switch {
+	case p != nil:
+		return p.PrintObj(r, w)
+	case format == outputWide:
+		return writeWide(w, r)
 	}
-	switch format {
-	case outputText:
-		return func(r *reportObject) error { return writeText(out, r) }, nil
-	case outputWide:
-		return func(r *reportObject) error { return writeWide(out, r) }, nil
-	case "", "name":
-		// The name printer needs object metadata the report has none of.
-		return nil, badOutput(format)
-	}
-	p, err := o.print.ToPrinter()
-	if genericclioptions.IsNoCompatiblePrinterError(err) {
-		return nil, badOutput(format)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("--output %s: %w", format, err)
-	}
-	return func(r *reportObject) error { return p.PrintObj(r, out) }, nil
-}
-
-func badOutput(format string) error {
-	return fmt.Errorf("--output must be text, wide, json, yaml, jsonpath=..., jsonpath-file=..., go-template=... or go-template-file=..., not %q", format)
+	return writeText(w, r)
 }
 
 // writeText writes the report for people: where the policy came from,
