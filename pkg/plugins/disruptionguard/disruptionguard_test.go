@@ -177,7 +177,7 @@ func pdb(ns, name string, allowed int32, matchLabels ...string) *policyv1.PodDis
 	return w.Obj()
 }
 
-func rawArgs(t *testing.T, args any) runtime.Object {
+func rawArgs(t testing.TB, args any) runtime.Object {
 	t.Helper()
 	if args == nil {
 		return nil
@@ -199,7 +199,7 @@ const testProfile = "ha-scheduler"
 
 // policyArgs is what a profile's HAPolicy entry loads to: the args,
 // defaulted and valid.
-func policyArgs(t *testing.T, a config.PolicyArgs) *config.PolicyArgs {
+func policyArgs(t testing.TB, a config.PolicyArgs) *config.PolicyArgs {
 	t.Helper()
 	config.SetDefaultsPolicyArgs(&a)
 	require.Empty(t, validation.ValidatePolicyArgs(field.NewPath(config.PolicyName, "args"), &a), "test policy")
@@ -221,7 +221,7 @@ type cluster struct {
 // newCluster: pods without a node are pending, in the informer and not in
 // the snapshot; controllers are ReplicaSets and StatefulSets for the
 // informers.
-func newCluster(t *testing.T, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, controllers []runtime.Object, preemptors ...*v1.Pod) *cluster {
+func newCluster(t testing.TB, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, controllers []runtime.Object, preemptors ...*v1.Pod) *cluster {
 	t.Helper()
 	var objs []runtime.Object
 	for _, p := range pods {
@@ -268,7 +268,7 @@ func newCluster(t *testing.T, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1
 // newFramework builds a framework of the profile with NodeResourcesFit over
 // the cluster, as the scheduler builds one per profile from its one
 // informer factory.
-func (c *cluster) newFramework(t *testing.T, ctx context.Context, profile string) framework.Framework {
+func (c *cluster) newFramework(t testing.TB, ctx context.Context, profile string) framework.Framework {
 	t.Helper()
 	fw, err := tf.NewFramework(ctx, []tf.RegisterPluginFunc{
 		tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
@@ -300,7 +300,7 @@ type env struct {
 
 // guard builds the plugin of the profile, whose policy is taken from
 // policies as the scheduler's registry does.
-func (c *cluster) guard(t *testing.T, ctx context.Context, profile string, policies config.Policies, args any, async bool) *env {
+func (c *cluster) guard(t testing.TB, ctx context.Context, profile string, policies config.Policies, args any, async bool) *env {
 	t.Helper()
 	fw := c.newFramework(t, ctx, profile)
 	pl, err := newWithFeatures(ctx, policies, rawArgs(t, args), fw, plfeature.Features{EnableAsyncPreemption: async})
@@ -321,7 +321,7 @@ func newEnv(t *testing.T, ctx context.Context, pa *config.PolicyArgs, args any, 
 // postFilter runs PreFilter and PostFilter for the pod as the scheduler
 // would after every node failed Filter; the nodes in unresolvable failed for
 // a reason preemption cannot fix.
-func (e *env) postFilter(t *testing.T, ctx context.Context, pod *v1.Pod, nodes []*v1.Node, unresolvable ...string) (*fwk.PostFilterResult, *fwk.Status) {
+func (e *env) postFilter(t testing.TB, ctx context.Context, pod *v1.Pod, nodes []*v1.Node, unresolvable ...string) (*fwk.PostFilterResult, *fwk.Status) {
 	t.Helper()
 	state := framework.NewCycleState()
 	_, s, _ := e.fw.RunPreFilterPlugins(ctx, state, pod)
