@@ -129,7 +129,7 @@ func GeneratePDBs(p *policy.Policy, c Cluster) PDBPlan {
 	names := pdbNames(groups)
 	ctrl := newControllers(c)
 
-	plan := PDBPlan{}
+	plan := PDBPlan{PDBs: []GeneratedPDB{}} // "pdbs": [] in JSON when there is none, not null
 	generated := sets.New[string]()
 	for _, g := range groups {
 		if len(g.evictable()) == 0 {

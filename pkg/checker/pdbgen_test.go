@@ -18,6 +18,7 @@ package checker
 
 import (
 	"bytes"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -542,4 +543,17 @@ func budgetsOf(p PDBPlan) []policyv1.PodDisruptionBudget {
 		out = append(out, g.PodDisruptionBudget)
 	}
 	return out
+}
+
+// TestEmptyPDBPlanListsNoBudgets: a cluster that needs no budget gets an
+// empty list, which JSON writes as [] (a template's `len .pdbs` works), not
+// null.
+func TestEmptyPDBPlanListsNoBudgets(t *testing.T) {
+	data, err := json.Marshal(GeneratePDBs(policy.Default(), Cluster{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(`{"pdbs":[]}`, string(data)); diff != "" {
+		t.Errorf("empty plan (-want +got):\n%s", diff)
+	}
 }
