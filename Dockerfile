@@ -14,10 +14,10 @@
 
 # ha-scheduler image with docker or podman: `make image-docker`, the
 # alternative to `make image` (hack/image, no container engine; same binary
-# path, entrypoint and user, checked by its test). Multi-stage: the
-# binary is built exactly as `make build` builds it (CGO_ENABLED=0, the
-# version stamped by ldflags), then copied alone onto distroless/static,
-# which runs it as the nonroot user 65532.
+# paths, entrypoint and user, checked by its test). Multi-stage: the
+# binaries are built exactly as `make build` builds them (CGO_ENABLED=0, the
+# version stamped by ldflags), then ha-scheduler and ha-check are copied
+# alone onto distroless/static, which runs them as the nonroot user 65532.
 #
 # Needs BuildKit (docker 23+ default) or podman/buildah. The builder stage
 # runs on the build machine's platform and cross-compiles: e.g.
@@ -38,6 +38,8 @@ RUN GOOS=${TARGETOS} GOARCH=${TARGETARCH} CGO_ENABLED=0 make build
 
 FROM gcr.io/distroless/static:nonroot
 COPY --from=builder /src/bin/ha-scheduler /usr/local/bin/ha-scheduler
+# The checker, as in make image's: manifests/checker's CronJob runs it.
+COPY --from=builder /src/bin/ha-check /usr/local/bin/ha-check
 USER 65532:65532
 # Same secure port as kube-scheduler (probes, /metrics).
 EXPOSE 10259

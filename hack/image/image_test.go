@@ -360,13 +360,14 @@ func TestManifestsNameTheImage(t *testing.T) {
 		t.Errorf("manifests/checker: the CronJob's command is %q, want [%s] (the image's ha-check)", jcs[0].Command, CheckerPath)
 	}
 
-	// The Dockerfile's image: same binary path, entrypoint and user.
+	// The Dockerfile's image: same binary paths, entrypoint and user.
 	df, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, re := range []string{
 		`(?m)^COPY --from=builder \S+ ` + regexp.QuoteMeta(BinaryPath) + `$`,
+		`(?m)^COPY --from=builder \S+ ` + regexp.QuoteMeta(CheckerPath) + `$`,
 		`(?m)^ENTRYPOINT \["` + regexp.QuoteMeta(BinaryPath) + `"\]$`,
 		`(?m)^USER ` + regexp.QuoteMeta(User) + `$`,
 		`(?m)^EXPOSE ` + regexp.QuoteMeta(strings.TrimSuffix(SecurePort, "/tcp")) + `$`,
