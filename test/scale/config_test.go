@@ -17,9 +17,11 @@ limitations under the License.
 package scale
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -91,7 +93,36 @@ func TestConfig(t *testing.T) {
 		if diff := cmp.Diff(wantPhaseOps(), phaseOps(tc)); diff != "" {
 			t.Errorf("%s: test case %v: measured phases and their boundaries (-want +got):\n%s", configFile, tc["name"], diff)
 		}
+		for _, err := range nodeCountsZero(tc) {
+			t.Errorf("%s: test case %v: %v", configFile, tc["name"], err)
+		}
 	}
+}
+
+// nodeCountsZero reports the workloads whose params give a createNodes op
+// with a countParam no node: at run time that op would be a phase boundary
+// marker (phaseBoundary), and the phases would shift.
+func nodeCountsZero(testCase map[string]any) []error {
+	var params []string
+	ops, _ := testCase["workloadTemplate"].([]any)
+	for _, item := range ops {
+		op, _ := item.(map[string]any)
+		if p, ok := op["countParam"].(string); ok && op["opcode"] == "createNodes" {
+			params = append(params, strings.TrimPrefix(p, "$"))
+		}
+	}
+	var errs []error
+	workloads, _ := testCase["workloads"].([]any)
+	for _, item := range workloads {
+		w, _ := item.(map[string]any)
+		values, _ := w["params"].(map[string]any)
+		for _, p := range params {
+			if n, _ := values[p].(float64); n < 1 {
+				errs = append(errs, fmt.Errorf("workload %v: %s is %v: a createNodes op must add nodes (one that adds none is a phase boundary marker)", w["name"], p, values[p]))
+			}
+		}
+	}
+	return errs
 }
 
 // phaseOps lists a test case's ops that delimit its measured phases: the

@@ -21,8 +21,11 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"k8s.io/component-base/metrics/legacyregistry"
+	"k8s.io/component-base/metrics/testutil"
 	"k8s.io/kubernetes/test/utils/client-go/ktesting"
 
 	"github.com/ha-scheduler/ha-scheduler/test/scale/result"
@@ -37,15 +40,23 @@ var measuredPhases = []string{"user", "controlplane"}
 var boundaries sync.Map // test name -> *boundaryState
 
 type boundaryState struct {
-	seen       int    // boundaries passed
-	totalAlloc uint64 // the runtime's TotalAlloc at the last boundary
+	seen       int       // boundaries passed
+	totalAlloc uint64    // the runtime's TotalAlloc at the last boundary
+	at         time.Time // when the last boundary measured
 	phases     []result.PhaseMemory
 }
+
+// idleWindow is how long phaseBoundary watches the idle process allocate,
+// after the config's settle sleep: the background (API server
+// housekeeping, the benchmark's collectors) that every second of a phase
+// also pays, whatever the scheduler does.
+const idleWindow = 2 * time.Second
 
 // phaseBoundary runs at a phase boundary marker. It measures the phase that
 // ended there (result.PhaseMemory: the pods it scheduled, the live heap
 // after two forced collections, the bytes allocated since the previous
-// boundary), then resets the scheduler's metrics: scheduler_perf does not
+// boundary, how long that took, and what the idle process allocates per
+// second, over idleWindow), then resets the scheduler's metrics: scheduler_perf does not
 // reset the scheduler's histograms when a measurement starts (it resets a
 // gathered copy), so without the reset the second phase would report the
 // first phase's pods too.
@@ -55,11 +66,17 @@ type boundaryState struct {
 // garbage of the phase unreachable, and what stays is what the process
 // keeps for the cluster.
 func phaseBoundary(tCtx ktesting.TContext, name string) {
-	pods := scheduledPods() // before the reset
+	pods, podsErr := scheduledPods() // before the reset
+	scheduledBeforeReset.Add(int64(pods))
+	var idleStart, m runtime.MemStats
+	runtime.ReadMemStats(&idleStart)
+	time.Sleep(idleWindow)
+	runtime.ReadMemStats(&m)
+	idleRate := mb(m.TotalAlloc-idleStart.TotalAlloc) / idleWindow.Seconds()
 	runtime.GC()
 	runtime.GC() // the first collection's floating garbage
-	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
+	now := time.Now()
 	legacyregistry.Reset()
 
 	v, loaded := boundaries.LoadOrStore(name, &boundaryState{})
@@ -75,19 +92,24 @@ func phaseBoundary(tCtx ktesting.TContext, name string) {
 	switch {
 	case b.seen == 0:
 	case b.seen <= len(measuredPhases):
-		pm := result.PhaseMemory{
-			Phase:         measuredPhases[b.seen-1],
-			Pods:          int(pods),
-			SettledHeapMB: mb(m.HeapAlloc),
-			AllocatedMB:   mb(m.TotalAlloc - b.totalAlloc),
+		if podsErr != nil {
+			tCtx.Errorf("phase %s: the pods it scheduled: %v", measuredPhases[b.seen-1], podsErr)
 		}
-		tCtx.Logf("phase %s: %d pods, settled heap %.0f MB, allocated %.0f MB", pm.Phase, pm.Pods, pm.SettledHeapMB, pm.AllocatedMB)
+		pm := result.PhaseMemory{
+			Phase:                measuredPhases[b.seen-1],
+			Pods:                 int(pods),
+			SettledHeapMB:        mb(m.HeapAlloc),
+			AllocatedMB:          mb(m.TotalAlloc - b.totalAlloc),
+			Seconds:              now.Sub(b.at).Seconds(),
+			IdleAllocMBPerSecond: idleRate,
+		}
+		tCtx.Logf("phase %s: %d pods, settled heap %.0f MB, allocated %.0f MB in %.0f s, idle %.1f MB/s", pm.Phase, pm.Pods, pm.SettledHeapMB, pm.AllocatedMB, pm.Seconds, pm.IdleAllocMBPerSecond)
 		b.phases = append(b.phases, pm)
 	default:
 		tCtx.Errorf("phase boundary %d: the config has more boundaries than the %d measured phases %v", b.seen+1, len(measuredPhases), measuredPhases)
 	}
 	b.seen++
-	b.totalAlloc = m.TotalAlloc
+	b.totalAlloc, b.at = m.TotalAlloc, now
 }
 
 func writePhaseMemory(tCtx ktesting.TContext, testName string, phases []result.PhaseMemory) {
@@ -107,3 +129,26 @@ func writePhaseMemory(tCtx ktesting.TContext, testName string, phases []result.P
 		tCtx.Errorf("phase memory: writing the result: %v", err)
 	}
 }
+
+// scheduledBeforeReset counts the pods scheduled before the last reset of
+// the scheduler's metrics (phaseBoundary), for the memory trace's running
+// count.
+var scheduledBeforeReset atomic.Int64
+
+// scheduledPods sums scheduler_schedule_attempts_total{result="scheduled"}
+// over the profiles since the last reset of the scheduler's metrics. Before
+// the first scheduled pod there is no such series: an error.
+func scheduledPods() (float64, error) {
+	byProfile, err := testutil.GetCounterValuesFromGatherer(legacyregistry.DefaultGatherer,
+		"scheduler_schedule_attempts_total", map[string]string{"result": "scheduled"}, "profile")
+	if err != nil {
+		return 0, err
+	}
+	var sum float64
+	for _, v := range byProfile {
+		sum += v
+	}
+	return sum, nil
+}
+
+func mb(b uint64) float64 { return float64(b) / (1 << 20) }

@@ -38,8 +38,10 @@ func TestMemoryGoals(t *testing.T) {
 	}
 	pm := phaseMemory{}
 	for _, m := range []result.PhaseMemory{
-		{Profile: profileDefault, Workload: "5000Nodes", Phase: phaseUser, Pods: 10000, SettledHeapMB: 400, AllocatedMB: 16000},
-		{Profile: profileHA, Workload: "5000Nodes", Phase: phaseUser, Pods: 10000, SettledHeapMB: 460, AllocatedMB: 14400},
+		// Default ran 200 s, ha 100 s, both with 2 MB/s of idle background:
+		// net of it, 15,600 and 14,200 MB of work for the same pods.
+		{Profile: profileDefault, Workload: "5000Nodes", Phase: phaseUser, Pods: 10000, SettledHeapMB: 400, AllocatedMB: 16000, Seconds: 200, IdleAllocMBPerSecond: 2},
+		{Profile: profileHA, Workload: "5000Nodes", Phase: phaseUser, Pods: 10000, SettledHeapMB: 460, AllocatedMB: 14400, Seconds: 100, IdleAllocMBPerSecond: 2},
 		// The ha case lost pods: per pod it allocates more.
 		{Profile: profileDefault, Workload: "15000Nodes", Phase: phaseUser, Pods: 10000, SettledHeapMB: 1000, AllocatedMB: 20000},
 		{Profile: profileHA, Workload: "15000Nodes", Phase: phaseUser, Pods: 5000, SettledHeapMB: 1040, AllocatedMB: 12000},
@@ -53,12 +55,12 @@ func TestMemoryGoals(t *testing.T) {
 		}
 	}
 	want := []goal{
-		{name: "heap kept after the user phase (settled), ha ÷ default (5,000 nodes)", value: "1.15×", target: "≤ 1.1×", known: true},
-		{name: "bytes allocated per user pod, ha ÷ default (5,000 nodes)", value: "0.90×", target: "≤ 1.1×", known: true, ok: true},
-		{name: "heap kept after the user phase (settled), ha ÷ default (15,000 nodes)", value: "1.04×", target: "≤ 1.1×", known: true, ok: true},
-		{name: "bytes allocated per user pod, ha ÷ default (15,000 nodes)", value: "1.20×", target: "≤ 1.1×", known: true},
-		{name: "heap in flight during the user phase (HeapInuse avg), ha ÷ default (5,000 nodes)", value: "1.15×", target: "at 2.00× the pods/s", known: true, context: true},
-		{name: "heap in flight during the user phase (HeapInuse max), ha ÷ default (5,000 nodes)", value: "1.20×", target: "at 2.00× the pods/s", known: true, context: true},
+		{name: "heap kept after the user phase (settled), ha ÷ default (5,000 nodes)", value: "1.15× (+60 MB)", target: "≤ 1.1×", known: true},
+		{name: "bytes allocated per user pod, net of the idle background, ha ÷ default (5,000 nodes)", value: "0.91×", target: "≤ 1.1×", known: true, ok: true},
+		{name: "heap kept after the user phase (settled), ha ÷ default (15,000 nodes)", value: "1.04× (+40 MB)", target: "≤ 1.1×", known: true, ok: true},
+		{name: "bytes allocated per user pod, net of the idle background, ha ÷ default (15,000 nodes)", value: "1.20×", target: "≤ 1.1×", known: true},
+		{name: "heap in flight during the user phase (HeapInuse avg), ha ÷ default (5,000 nodes), ha at 2.00× the pods/s", value: "1.15×", target: "–", known: true, context: true},
+		{name: "heap in flight during the user phase (HeapInuse max), ha ÷ default (5,000 nodes), ha at 2.00× the pods/s", value: "1.20×", target: "–", known: true, context: true},
 		{name: "heap in flight during the user phase (HeapInuse avg), ha ÷ default (15,000 nodes)", value: "–", target: "–", context: true},
 		{name: "heap in flight during the user phase (HeapInuse max), ha ÷ default (15,000 nodes)", value: "–", target: "–", context: true},
 	}
@@ -69,5 +71,27 @@ func TestMemoryGoals(t *testing.T) {
 	var out strings.Builder
 	if missed := printGoals(&out, got); missed != 2 {
 		t.Errorf("printGoals counted %d missed goals, want 2 (context lines are not goals)\n%s", missed, out.String())
+	}
+}
+
+// TestMemRatioNeedsPodsOnBothSides: a user phase that bound no pod gives no
+// ratio, not 0× (which would pass an at-most goal).
+func TestMemRatioNeedsPodsOnBothSides(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		haPods, dfPods int
+		wantOK         bool
+	}{
+		{name: "both bound pods", haPods: 1000, dfPods: 1000, wantOK: true},
+		{name: "ha bound none", haPods: 0, dfPods: 1000},
+		{name: "default bound none", haPods: 1000, dfPods: 0},
+	} {
+		pm := phaseMemory{
+			profileHA + "/500Nodes/" + phaseUser:      {Pods: tc.haPods, AllocatedMB: 900},
+			profileDefault + "/500Nodes/" + phaseUser: {Pods: tc.dfPods, AllocatedMB: 900},
+		}
+		if _, ok := memRatio(pm, "500Nodes", allocatedPerPod); ok != tc.wantOK {
+			t.Errorf("%s: memRatio ok = %t, want %t", tc.name, ok, tc.wantOK)
+		}
 	}
 }

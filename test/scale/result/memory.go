@@ -30,8 +30,11 @@ package result
 //     the cluster it now holds (API server caches, the scheduler's cache and
 //     informers, and our plugins' indexes).
 //   - AllocatedMB: what the process allocated during the phase (the runtime's
-//     TotalAlloc between the boundaries), the work of the phase in bytes;
-//     divided by Pods it is the allocation per scheduled pod.
+//     TotalAlloc between the boundaries). Part of it is background that runs
+//     whether or not pods are scheduled (API server housekeeping, the
+//     benchmark's collectors), and a slower phase pays more of it:
+//     WorkAllocatedMB takes out IdleAllocMBPerSecond × Seconds, leaving the
+//     work of the phase; divided by Pods it is the allocation per pod.
 //
 // The benchmark writes a workload's phases as
 // memory_<profile>_<workload>.json next to the data items.
@@ -44,4 +47,16 @@ type PhaseMemory struct {
 	Pods          int     `json:"pods"`
 	SettledHeapMB float64 `json:"settledHeapMB"`
 	AllocatedMB   float64 `json:"allocatedMB"`
+	// Seconds from the previous boundary to this one (the phase, its settle
+	// sleep and the idle window).
+	Seconds float64 `json:"seconds"`
+	// IdleAllocMBPerSecond is what the process allocated per second in the
+	// idle window at the end of the phase.
+	IdleAllocMBPerSecond float64 `json:"idleAllocMBPerSecond"`
+}
+
+// WorkAllocatedMB is AllocatedMB less the background the idle process
+// allocates in as many seconds (never below zero).
+func (m PhaseMemory) WorkAllocatedMB() float64 {
+	return max(0, m.AllocatedMB-m.IdleAllocMBPerSecond*m.Seconds)
 }

@@ -1,0 +1,84 @@
+/*
+Copyright The ha-scheduler Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/ha-scheduler/ha-scheduler/test/scale/result"
+)
+
+// The benchmark's phase memory (memory_*.json): what each phase kept and
+// allocated, the figures the heap goals are read on.
+
+// phaseMemory indexes the benchmark's phase memory by
+// "<profile>/<workload>/<phase>".
+type phaseMemory map[string]result.PhaseMemory
+
+func (pm phaseMemory) get(profile, workload, phase string) (result.PhaseMemory, bool) {
+	m, ok := pm[profile+"/"+workload+"/"+phase]
+	return m, ok
+}
+
+// memRatio is f of the ha profile's user phase ÷ f of the default
+// profile's, at the workload.
+func memRatio(pm phaseMemory, workload string, f func(result.PhaseMemory) float64) (float64, bool) {
+	ha, okHA := pm.get(profileHA, workload, phaseUser)
+	def, okDef := pm.get(profileDefault, workload, phaseUser)
+	// A phase that bound no pod measured nothing: no data, not 0×.
+	if !okHA || !okDef || ha.Pods == 0 || def.Pods == 0 || f(def) == 0 {
+		return 0, false
+	}
+	return f(ha) / f(def), true
+}
+
+// allocatedPerPod is the bytes the phase's work allocated (net of the idle
+// background) per pod the scheduler bound, in MB.
+func allocatedPerPod(m result.PhaseMemory) float64 {
+	if m.Pods == 0 {
+		return 0
+	}
+	return m.WorkAllocatedMB() / float64(m.Pods)
+}
+
+// printMemory prints the memory of each phase: what the process keeps once
+// the phase's work is done and what it allocated for it (the benchmark's
+// phase boundaries), beside scheduler_perf's HeapInuse during the phase.
+func printMemory(w io.Writer, r results, pm phaseMemory) {
+	fmt.Fprintln(w, "### Memory per phase")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| workload | phase | profile | pods | heap kept MB (settled) | allocated MB | seconds | idle MB/s | work KB/pod | heap in flight MB avg (HeapInuse) | pods/s avg |")
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	r.eachRow(func(wl, ph, p string, _ map[string]map[string]float64) {
+		m, ok := pm.get(p, wl, ph)
+		if !ok {
+			return
+		}
+		inFlight, okHeap := r.get(p, wl, ph, heap, "Average")
+		speed, okSpeed := r.get(p, wl, ph, throughput, "Average")
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.1f | %s | %s | %s |\n", wl, ph, p, m.Pods, m.SettledHeapMB, m.AllocatedMB,
+			m.Seconds, m.IdleAllocMBPerSecond, num(allocatedPerPod(m)*1024, m.Pods > 0, "%.0f"), num(inFlight, okHeap, "%.0f"), num(speed, okSpeed, "%.1f"))
+	})
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "heap kept: the live heap at the end of the phase, after a settle sleep and two forced collections with the cluster idle;")
+	fmt.Fprintln(w, "allocated: the process's TotalAlloc between the phase boundaries (pod creation, API server, scheduler) over seconds;")
+	fmt.Fprintln(w, "idle: what the idle process allocates per second (the background); work: allocated less idle × seconds, per pod bound;")
+	fmt.Fprintln(w, "heap in flight: scheduler_perf's heap_memory_usage, HeapInuse sampled during the phase, garbage not yet collected")
+	fmt.Fprintln(w, "included: it grows with the rate at which the process works (docs/performance.md, \"Heap\").")
+	fmt.Fprintln(w)
+}
