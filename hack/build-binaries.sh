@@ -54,7 +54,22 @@ declare -A MODDIR=(
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(etcd kube-apiserver kube-controller-manager kubectl)
 
-modsum() { (go version; cat "$1/go.sum" "$1/go.mod") | sha256sum | cut -c1-16; }
+# Kubernetes binaries carry their real version (kubectl version, the API
+# server's /version, Helm's kubeVersion checks and e2e tests parse it), as
+# Kubernetes' own build stamps it (hack/lib/version.sh); without it they say
+# v0.0.0-master+$Format:%H$. The Kubernetes version is the one pkg/version
+# names (go.mod pins the same).
+KUBE_VERSION=$(sed -n 's/^const Kubernetes = "\(.*\)"/\1/p' pkg/version/version.go)
+kube_minor=${KUBE_VERSION#v*.}; kube_minor=${kube_minor%%.*}
+VERSION_LDFLAGS=""
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  VERSION_LDFLAGS+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$kube_minor -X $pkg.gitTreeState=clean"
+done
+# The binaries of the root module are Kubernetes' own; kwok and helm keep
+# their modules' versions.
+ldflags_of() { [ "$1" = . ] && echo "$VERSION_LDFLAGS" || true; }
+
+modsum() { (go version; cat "$1/go.sum" "$1/go.mod"; ldflags_of "$1") | sha256sum | cut -c1-16; }
 for name in "${names[@]}"; do
   pkg=${PKG[$name]:?unknown binary $name}
   dir=${MODDIR[$name]:-.}
@@ -65,7 +80,7 @@ for name in "${names[@]}"; do
   fi
   echo "==> building $name from $pkg (a cold build takes a few minutes)"
   start=$(date +%s)
-  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -o "$OUT_ABS/$name" "$pkg")
+  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "$(ldflags_of "$dir")" -o "$OUT_ABS/$name" "$pkg")
   echo "$stamp" > "$OUT_DIR/.$name.stamp"
   echo "==> $name built in $(( $(date +%s) - start ))s"
 done
