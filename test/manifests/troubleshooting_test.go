@@ -44,6 +44,7 @@ var exportedReasons = map[string]string{
 	"workloadseparation.ErrReasonNotInfra":             workloadseparation.ErrReasonNotInfra,
 	"workloadseparation.ErrReasonWorkerReserved":       workloadseparation.ErrReasonWorkerReserved,
 	"failuredomainspread.ErrReasonSpreadFormat":        failuredomainspread.ErrReasonSpreadFormat,
+	"failuredomainspread.ErrReasonNodeDown":            failuredomainspread.ErrReasonNodeDown,
 	"disruptionguard.ReasonMirror":                     disruptionguard.ReasonMirror,
 }
 

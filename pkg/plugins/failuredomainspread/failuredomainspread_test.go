@@ -493,6 +493,8 @@ func TestFilterRequired(t *testing.T) {
 			name:  "emptier host not ready or unreachable is not eligible",
 			nodes: []*v1.Node{a1.Obj(), a2.Obj(), cpVM("cp-b1", "z1", "b").Taints([]v1.Taint{notReady}).Obj(), cpVM("cp-b2", "z1", "b").Taints([]v1.Taint{unreachable}).Obj()},
 			pods:  oneOnA,
+			// Host a is not measured against b; b's nodes are refused as dead.
+			want: map[string]*fwk.Status{"cp-b1": down, "cp-b2": down},
 		},
 		{
 			name: "a PreferNoSchedule not-ready taint does not make a host ineligible",

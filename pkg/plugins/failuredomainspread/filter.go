@@ -54,20 +54,34 @@ func (s *preFilterState) Clone() fwk.StateData {
 	if s == nil {
 		return nil
 	}
+	if s.matcher == nil {
+		// liveOnly: nothing to copy.
+		return s
+	}
 	c := *s
 	c.replicas.counts = s.replicas.counts.clone()
 	c.required = append([]requiredLevel(nil), s.required...)
 	return &c
 }
 
+// liveOnly is the state of a spread pod whose group is not balanced by
+// Filter (Preferred, or no required level): Filter only keeps it off nodes
+// that cannot run pods. Shared: it holds nothing a dry run changes.
+var liveOnly = &preFilterState{}
+
 // PreFilter counts the replicas of the pod's group per domain at every
 // level and, for Required groups, finds the emptiest eligible domain at each
-// required level, each within the wider ones' (chain). Only Required groups
-// are filtered: other pods skip Filter, and PreScore counts for them.
+// required level, each within the wider ones' (chain). Every spread pod is
+// filtered (dead nodes are rejected for all of them); only Required groups
+// are counted here, PreScore counts for the others.
 func (pl *FailureDomainSpread) PreFilter(ctx context.Context, cycleState fwk.CycleState, pod *v1.Pod, nodes []fwk.NodeInfo) (*fwk.PreFilterResult, *fwk.Status) {
 	c, spread := pl.classify(pod)
-	if !spread || c.Spread != policy.SpreadRequired || len(pl.required) == 0 {
+	if !spread {
 		return nil, fwk.NewStatus(fwk.Skip)
+	}
+	if c.Spread != policy.SpreadRequired || len(pl.required) == 0 {
+		cycleState.Write(preFilterStateKey, liveOnly)
+		return nil, nil
 	}
 	logger := klog.FromContext(ctx)
 	m := newGroupMatcher(pl.policy, pod, c)
@@ -122,7 +136,7 @@ func (pl *FailureDomainSpread) updateWithPod(cycleState fwk.CycleState, p *v1.Po
 	if err != nil {
 		return fwk.AsStatus(err)
 	}
-	if node == nil || !s.matcher.counts(p) {
+	if s.matcher == nil || node == nil || !s.matcher.counts(p) {
 		return nil
 	}
 	s.replicas.counts.add(pl.levels, node, delta)
@@ -130,16 +144,27 @@ func (pl *FailureDomainSpread) updateWithPod(cycleState fwk.CycleState, p *v1.Po
 	return nil
 }
 
-// Filter rejects a node whose domain, at a required level, holds more
-// replicas of the group than the emptiest eligible domain the wider
-// required levels admit. Unschedulable, not UnschedulableAndUnresolvable:
-// preemption can free the emptier domain.
+// Filter rejects a node that cannot run pods, for every spread group, and
+// a node whose domain, at a required level, holds more replicas of the
+// group than the emptiest eligible domain the wider required levels admit.
+//
+// A dead node (policy.NodeCanRunPods: Ready not True, or the not-ready or
+// unreachable taint) is never eligible, so its empty domains would be the
+// best scored, and a pod that tolerates every taint, or any pod before
+// kube-controller-manager has tainted the node (it may be down too), would
+// be sent there: UnschedulableAndUnresolvable, as no preemption revives a
+// node; the node's Ready condition turning True requeues the pod.
+// A domain that is too full is Unschedulable: preemption can free the
+// emptier domain.
 func (pl *FailureDomainSpread) Filter(ctx context.Context, cycleState fwk.CycleState, pod *v1.Pod, nodeInfo fwk.NodeInfo) *fwk.Status {
 	s, err := getPreFilterState(cycleState)
 	if err != nil {
 		return fwk.AsStatus(err)
 	}
 	node := nodeInfo.Node()
+	if !policy.NodeCanRunPods(node) {
+		return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, ErrReasonNodeDown)
+	}
 	for i := range s.required {
 		r := &s.required[i]
 		if r.minDomain == "" {

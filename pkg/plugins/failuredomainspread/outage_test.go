@@ -144,7 +144,7 @@ func TestFilterRequiredLevelsAreOneLexicographicConstraint(t *testing.T) {
 				cpVM("d1", "z3", "d").Obj(),
 			},
 			pods: schedulers("b1", "d1", "d1"),
-			want: map[string]*fwk.Status{"b1": hostFull("c", 0), "d1": zoneFull("z2", 1)},
+			want: map[string]*fwk.Status{"a1": down, "b1": hostFull("c", 0), "d1": zoneFull("z2", 1)},
 		},
 		{
 			name:  "host only (the default): unchanged",
@@ -205,6 +205,7 @@ func TestFilterEligibilityFollowsTaintsAndTolerations(t *testing.T) {
 			pod:   scheduler("new").Toleration("").Obj(),
 			nodes: withC(c().Taints([]v1.Taint{notReady})),
 			pods:  onAB,
+			want:  map[string]*fwk.Status{"c1": down},
 		},
 		{
 			// kube-controller-manager, which adds the not-ready taint, may
@@ -213,6 +214,87 @@ func TestFilterEligibilityFollowsTaintsAndTolerations(t *testing.T) {
 			pod:   scheduler("new").Toleration("").Obj(),
 			nodes: withC(c().Condition(v1.NodeReady, v1.ConditionUnknown, "Kubelet stopped posting node status.", "NodeStatusUnknown")),
 			pods:  onAB,
+			want:  map[string]*fwk.Status{"c1": down},
+		},
+	})
+}
+
+// down is Filter's status for a node that cannot run pods.
+var down = fwk.NewStatus(fwk.UnschedulableAndUnresolvable, ErrReasonNodeDown)
+
+// A dead node is never eligible, so its domains hold no replica and would
+// be the best scored: Filter keeps every spread group off it, whatever the
+// pod tolerates and whether or not kube-controller-manager has tainted it
+// yet (review 2026-12-06: with weight 1600 the replica went to the dead
+// node). The live nodes keep their verdicts; with only dead nodes left the
+// pod waits with a reason that says so.
+func TestFilterKeepsSpreadGroupsOffDeadNodes(t *testing.T) {
+	unreachableNoSchedule := v1.Taint{Key: v1.TaintNodeUnreachable, Effect: v1.TaintEffectNoSchedule}
+	unknown := func(w *st.NodeWrapper) *st.NodeWrapper {
+		return w.Condition(v1.NodeReady, v1.ConditionUnknown, "Kubelet stopped posting node status.", "NodeStatusUnknown")
+	}
+	notReadyCondition := func(w *st.NodeWrapper) *st.NodeWrapper {
+		return w.Condition(v1.NodeReady, v1.ConditionFalse, "container runtime is down", "KubeletNotReady")
+	}
+	webOn := func(nodes ...string) []*v1.Pod {
+		var out []*v1.Pod
+		for i, n := range nodes {
+			out = append(out, web(fmt.Sprintf("r%d", i)).Node(n).Obj())
+		}
+		return out
+	}
+	runFilterCases(t, []filterCase{
+		{
+			name: "Required replica tolerating every taint, host c unreachable (tainted, Ready Unknown)",
+			pod:  scheduler("new").Toleration("").Obj(),
+			nodes: []*v1.Node{
+				cpVM("a1", "z1", "a").Obj(), cpVM("b1", "z2", "b").Obj(),
+				unknown(cpVM("c1", "z3", "c")).Taints([]v1.Taint{unreachable, unreachableNoSchedule}).Obj(),
+			},
+			pods: schedulers("a1", "b1"),
+			want: map[string]*fwk.Status{"c1": down},
+		},
+		{
+			name:  "Required replica, host c NotReady and no taint yet (kube-controller-manager down)",
+			nodes: []*v1.Node{cpVM("a1", "z1", "a").Obj(), cpVM("b1", "z2", "b").Obj(), notReadyCondition(cpVM("c1", "z3", "c")).Obj()},
+			pods:  schedulers("a1", "b1"),
+			want:  map[string]*fwk.Status{"c1": down},
+		},
+		{
+			name:  "Preferred user replica, worker w3 NotReady and no taint yet",
+			pod:   web("new").Obj(),
+			nodes: []*v1.Node{vm("w1", "z1", "h1").Obj(), vm("w2", "z2", "h2").Obj(), notReadyCondition(vm("w3", "z3", "h3")).Obj()},
+			pods:  webOn("w1", "w2"),
+			want:  map[string]*fwk.Status{"w3": down},
+		},
+		{
+			name:  "Preferred user replica tolerating every taint, worker w2 unreachable",
+			pod:   web("new").Toleration("").Obj(),
+			nodes: []*v1.Node{vm("w1", "z1", "h1").Obj(), unknown(vm("w2", "z2", "h2")).Taints([]v1.Taint{unreachable}).Obj()},
+			pods:  webOn("w1"),
+			want:  map[string]*fwk.Status{"w2": down},
+		},
+		{
+			name:  "first replica of a group: no replica anywhere, the dead node is still refused",
+			pod:   web("new").Obj(),
+			nodes: []*v1.Node{vm("w1", "z1", "h1").Obj(), notReadyCondition(vm("w2", "z2", "h2")).Obj()},
+			want:  map[string]*fwk.Status{"w2": down},
+		},
+		{
+			name:  "every node dead: the pod waits, each node says why",
+			nodes: []*v1.Node{unknown(cpVM("a1", "z1", "a")).Obj(), notReadyCondition(cpVM("b1", "z2", "b")).Obj()},
+			want:  map[string]*fwk.Status{"a1": down, "b1": down},
+		},
+		{
+			name:  "a PreferNoSchedule not-ready taint is not death",
+			pod:   web("new").Obj(),
+			nodes: []*v1.Node{vm("w1", "z1", "h1").Obj(), vm("w2", "z2", "h2").Taints([]v1.Taint{{Key: v1.TaintNodeNotReady, Effect: v1.TaintEffectPreferNoSchedule}}).Obj()},
+		},
+		{
+			// Not spread: one per node by construction, DaemonSets pick their nodes.
+			name:  "DaemonSet pods are not the plugin's to place",
+			pod:   st.MakePod().Namespace("kube-system").Name("proxy-x").Label("k8s-app", "kube-proxy").OwnerReference("proxy", daemonSetGVK).Toleration("").Obj(),
+			nodes: []*v1.Node{vm("w1", "z1", "h1").Obj(), notReadyCondition(vm("w2", "z2", "h2")).Obj()},
 		},
 	})
 }

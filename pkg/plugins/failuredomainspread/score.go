@@ -112,7 +112,7 @@ func (pl *FailureDomainSpread) PreScore(ctx context.Context, cycleState fwk.Cycl
 	var replicas groupCount
 	// A Required group was counted by PreFilter, over the same snapshot;
 	// the cycle's own state is never changed by dry runs (they use clones).
-	if s, err := getPreFilterState(cycleState); err == nil {
+	if s, err := getPreFilterState(cycleState); err == nil && s.matcher != nil {
 		replicas = s.replicas
 	} else {
 		all, err := pl.lister.NodeInfos().List()
