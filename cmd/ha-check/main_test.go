@@ -61,6 +61,7 @@ const (
 	statefulSetsPath = "/apis/apps/v1/statefulsets"
 	replicaSetsPath  = "/apis/apps/v1/replicasets"
 	configMapsPath   = "/api/v1/configmaps"
+	servicesPath     = "/api/v1/services"
 )
 
 // apiServer serves the lists ha-check reads, ConfigMaps of one namespace
@@ -74,6 +75,7 @@ func apiServer(t *testing.T, api fakeAPI) *httptest.Server {
 			TypeMeta: metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudgetList"}},
 		statefulSetsPath: &appsv1.StatefulSetList{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSetList"}, Items: api.statefulSets},
 		replicaSetsPath:  &appsv1.ReplicaSetList{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "ReplicaSetList"}},
+		servicesPath:     &v1.ServiceList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceList"}},
 		configMapsPath:   &v1.ConfigMapList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMapList"}, Items: api.configMaps},
 	}
 	for _, cm := range api.configMaps {
@@ -426,7 +428,7 @@ func TestConnectionFlags(t *testing.T) {
 	}
 	every := func(auth string, configMaps string) []string {
 		var want []string
-		for _, path := range []string{configMaps, "/api/v1/nodes", "/api/v1/pods", "/apis/policy/v1/poddisruptionbudgets", statefulSetsPath, replicaSetsPath} {
+		for _, path := range []string{configMaps, "/api/v1/nodes", "/api/v1/pods", "/apis/policy/v1/poddisruptionbudgets", statefulSetsPath, replicaSetsPath, servicesPath} {
 			want = append(want, auth+" "+path)
 		}
 		return want

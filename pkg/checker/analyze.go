@@ -66,7 +66,7 @@ func Analyze(p *policy.Policy, c Cluster, o Options) *Report {
 // terminating ones still join their group, as members that are not
 // available.
 func classify(r *Report, p *policy.Policy, c Cluster, nodes map[string]*v1.Node) []*group {
-	gs := newGroupSet(p, newControllers(c))
+	gs := newGroupSet(p, newLookups(c, nodes))
 	walkUnfinishedPods(p, c, nodes, func(pod *v1.Pod, class policy.Class, state podState) {
 		if state != stateTerminating {
 			r.Summary.Pods++
@@ -74,7 +74,11 @@ func classify(r *Report, p *policy.Policy, c Cluster, nodes map[string]*v1.Node)
 				r.Findings = append(r.Findings, f)
 			}
 		}
-		if class.Component != "" {
+		// Components, and the other groups the policy makes
+		// disruption-controlled (otherTrustedPods, userWorkloads): the
+		// guard protects those too, so their replicas, survival and
+		// budgets are reported like a component's.
+		if class.Component != "" || class.Disruption.Controlled() {
 			gs.add(pod, class, state)
 		}
 	})

@@ -18,6 +18,7 @@ package checker
 
 import (
 	appsv1 "k8s.io/api/apps/v1"
+	v1 "k8s.io/api/core/v1"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
@@ -49,6 +50,21 @@ func (c controllers) StatefulSet(namespace, name string) *appsv1.StatefulSet {
 
 func (c controllers) ReplicaSet(namespace, name string) *appsv1.ReplicaSet {
 	return c.replicaSets[namespace+"/"+name]
+}
+
+// newLookups answers what the policy reads beside a pod (policy.Lookups)
+// from what Load listed: the controllers, the Services (an index built
+// once), and the nodes by name.
+func newLookups(c Cluster, nodes map[string]*v1.Node) policy.Lookups {
+	svcs := policy.NewServiceIndex()
+	for _, s := range c.Services {
+		svcs.Upsert(s)
+	}
+	return policy.Lookups{
+		Controllers: newControllers(c),
+		Services:    svcs,
+		Node:        func(name string) *v1.Node { return nodes[name] },
+	}
 }
 
 // forbiddenKinds maps the resources of Cluster.Forbidden to the controller

@@ -243,7 +243,7 @@ func schedulerPods(pods []*v1.Pod, nodes map[string]*v1.Node) []SchedulerPod {
 		sp := SchedulerPod{
 			Node:      pod.Spec.NodeName,
 			Pod:       pod.Namespace + "/" + pod.Name,
-			Mirror:    policy.IsMirrorPod(pod),
+			Mirror:    policy.IsMirrorPod(pod, nodes[pod.Spec.NodeName]),
 			Scheduler: schedulerOf(ctr.Image, ctr.Command),
 			Image:     ctr.Image,
 			Command:   append([]string(nil), ctr.Command...),

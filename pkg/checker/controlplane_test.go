@@ -22,6 +22,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
@@ -44,11 +45,13 @@ var (
 // schedulerMirror is the mirror pod the kubelet creates for the
 // kube-scheduler static pod of node, running ctr.
 func schedulerMirror(node string, ctr v1.Container) *st.PodWrapper {
-	return st.MakePod().Namespace("kube-system").Name("kube-scheduler-"+node).Node(node).
+	w := st.MakePod().Namespace("kube-system").Name("kube-scheduler-"+node).Node(node).
 		Label("component", "kube-scheduler").Label("tier", "control-plane").
 		Annotation(policy.MirrorPodAnnotation, "0123456789abcdef").
 		OwnerReference(node, v1.SchemeGroupVersion.WithKind("Node")).
 		Containers([]v1.Container{ctr}).Phase(v1.PodRunning)
+	w.OwnerReferences[0].UID = types.UID("u-" + node) // the UID fixture nodes get
+	return w
 }
 
 // schedulerRow is the report's row of schedulerMirror(node, ctr).

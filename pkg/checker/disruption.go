@@ -87,8 +87,12 @@ func disruptionFindings(g *group, pdbs budgetIndex) []Finding {
 
 	var evictable, uncovered []string
 	for _, pod := range g.pods {
-		if policy.IsMirrorPod(pod) {
-			continue // static pods: nothing evicts them
+		if g.isMirror(pod) || g.state[pod] == stateNodeGone {
+			// Static pods: nothing evicts them. Pods of a node that no
+			// longer exists: no drain reaches them (the garbage collector
+			// deletes them, a static pod's mirror with its Node), and a
+			// mirror pod there can no longer be told by its Node's UID.
+			continue
 		}
 		evictable = append(evictable, pod.Namespace+"/"+pod.Name)
 		if !pdbs.selects(pod) {

@@ -277,9 +277,9 @@ func Explain(p *policy.Policy, c Cluster, namespace, name string) (*Explanation,
 		State:         state.token(),
 		Node:          target.Spec.NodeName,
 		NominatedNode: target.Status.NominatedNodeName,
-		Class:         podClass(target, class),
+		Class:         podClass(target, class, nodes[target.Spec.NodeName]),
 		Group:         explainGroup(g, nodes),
-		Protection:    protectionOf(p, c, target, class, g),
+		Protection:    protectionOf(p, c, target, nodes[target.Spec.NodeName], class, g),
 	}
 	if n := nodes[target.Spec.NodeName]; n != nil {
 		e.Zone = policy.DomainOf(n.Name, n.Labels, policy.LabelZone)
@@ -313,7 +313,7 @@ func (s podState) token() string {
 	}[s]
 }
 
-func podClass(pod *v1.Pod, c policy.Class) PodClass {
+func podClass(pod *v1.Pod, c policy.Class, node *v1.Node) PodClass {
 	pc := PodClass{
 		Kind:                 ClassUserWorkload,
 		Component:            c.Component,
@@ -324,7 +324,7 @@ func podClass(pod *v1.Pod, c policy.Class) PodClass {
 		Quorum:               c.Disruption.Quorum,
 		MinAvailable:         c.Disruption.MinAvailable,
 		DaemonSet:            policy.IsDaemonSetPod(pod),
-		Mirror:               policy.IsMirrorPod(pod),
+		Mirror:               policy.IsMirrorPod(pod, node),
 		AllowedRoles:         []string{},
 	}
 	switch {
@@ -363,10 +363,10 @@ func explainGroup(g *group, nodes map[string]*v1.Node) ExplainedGroup {
 // rule 2 (its disruption-controlled group's minimum, of the group as the
 // checker sizes it); rule 1 (the PodDisruptionBudgets that select it,
 // policy/v1 selectors through policy.PDBSelector).
-func protectionOf(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Class, g *group) Protection {
+func protectionOf(p *policy.Policy, c Cluster, pod *v1.Pod, node *v1.Node, class policy.Class, g *group) Protection {
 	pr := Protection{Priority: podPriority(pod), PreemptibleBy: PreemptibleByAny}
 	switch {
-	case policy.IsMirrorPod(pod):
+	case policy.IsMirrorPod(pod, node):
 		pr.PreemptibleBy = PreemptibleByNobody
 	case class.Component != "":
 		pr.PreemptibleBy = PreemptibleByComponents
@@ -431,6 +431,8 @@ type nodeCheck struct {
 func pendingVerdicts(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Class) ([]SpreadLevel, []NodeVerdict) {
 	elig := policy.NewEligibility(klog.Background(), pod, class.Roles, comparisonOperators)
 	daemonSet := policy.IsDaemonSetPod(pod)
+	svcs := newLookups(c, nil).Services
+	groupKey := policy.GroupOf(pod, class, svcs).String()
 
 	nodes := append([]*v1.Node(nil), c.Nodes...)
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })
@@ -450,7 +452,7 @@ func pendingVerdicts(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Clas
 
 	var spread []SpreadLevel
 	if class.Spread != policy.SpreadNone && !daemonSet {
-		spread = spreadLevels(p, c, pod, class, checks)
+		spread = spreadLevels(p, c, svcs, pod, class, checks)
 	}
 	verdicts := make([]NodeVerdict, 0, len(checks))
 	for _, nc := range checks {
@@ -463,7 +465,7 @@ func pendingVerdicts(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Clas
 		}
 		v.Rejections = nc.rejections
 		if nc.roleOK {
-			if r, ok := spreadRejection(spread, n, policy.GroupOf(pod, class)); ok {
+			if r, ok := spreadRejection(spread, n, groupKey); ok {
 				v.Rejections = append(v.Rejections, r)
 			}
 		}
@@ -498,9 +500,9 @@ func roleReason(pod *v1.Pod, c policy.Class, daemonSet bool, role policy.NodeRol
 // Required group chains the required levels, widest first: at each, the
 // emptiest of the domains the wider levels admit, among the eligible
 // nodes' domains.
-func spreadLevels(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Class, checks []nodeCheck) []SpreadLevel {
+func spreadLevels(p *policy.Policy, c Cluster, svcs policy.Services, pod *v1.Pod, class policy.Class, checks []nodeCheck) []SpreadLevel {
 	nodes := nodesByName(c.Nodes)
-	key := policy.GroupOf(pod, class)
+	key := policy.GroupOf(pod, class, svcs)
 	levels := make([]SpreadLevel, len(p.Levels))
 	for i, l := range p.Levels {
 		levels[i] = SpreadLevel{Level: l, Replicas: map[string]int{}}
@@ -510,7 +512,7 @@ func spreadLevels(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Class, 
 			continue
 		}
 		n := nodes[o.Spec.NodeName]
-		if n == nil || policy.GroupOf(o, p.Classify(o)) != key {
+		if n == nil || policy.GroupOf(o, p.Classify(o), svcs) != key {
 			continue
 		}
 		for i := range levels {

@@ -142,7 +142,7 @@ func TestExplain(t *testing.T) {
 	}
 	webGroup := ExplainedGroup{
 		ComponentReplica: ComponentReplica{
-			Group: "shop/app=web", NodeRole: "Worker", Spread: policy.SpreadPreferred,
+			Group: "shop/Deployment/web", NodeRole: "Worker", Spread: policy.SpreadPreferred,
 			Desired: 3, Replicas: 3, Placed: 3, Available: 2,
 			PerZone: map[string]int{"a": 1, "b": 1}, PerHost: map[string]int{"h4": 1, "h5": 1},
 		},
@@ -615,7 +615,7 @@ Class: user workload (namespace not trusted)
   spread Preferred
   disruption: not controlled (PodDisruptionBudgets only)
 
-Group shop/app=web: 3 desired, 3 placed, 2 available
+Group shop/Deployment/web: 3 desired, 3 placed, 2 available
   available per zone: a=1 b=1
   available per host: h4=1 h5=1
   available per node: w-a=1 w-b=1
@@ -639,7 +639,7 @@ Class: user workload (namespace not trusted)
   spread Preferred
   disruption: not controlled (PodDisruptionBudgets only)
 
-Group shop/app=web: 3 desired, 2 placed, 2 available
+Group shop/Deployment/web: 3 desired, 2 placed, 2 available
   available per zone: a=1 b=1
   available per host: h4=1 h5=1
   available per node: w-a=1 w-b=1

@@ -55,7 +55,8 @@ func node(name, role, region, zone, host string) *v1.Node {
 		}
 	}
 	return &v1.Node{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: l},
+		// The UID a static pod's mirror names as its owner (mirror).
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: l, UID: types.UID("u-" + name)},
 		Status:     v1.NodeStatus{Conditions: []v1.NodeCondition{{Type: v1.NodeReady, Status: v1.ConditionTrue}}},
 	}
 }
@@ -90,7 +91,8 @@ func pod(ns, name, nodeName string, labels map[string]string, opts ...podOpt) *v
 }
 
 // mirror makes the pod what the kubelet creates for a static pod: the mirror
-// annotation and its Node as controller (policy.IsMirrorPod needs both).
+// annotation and its Node, by the UID node gives it, as controller
+// (policy.IsMirrorPod needs both).
 func mirror(p *v1.Pod) {
 	yes := true
 	p.Annotations = map[string]string{policy.MirrorPodAnnotation: "x"}
@@ -164,7 +166,7 @@ func haCluster() Cluster {
 		c.Pods = append(c.Pods, pod("kube-system", "kube-proxy-"+n.Name, n.Name, lbl("k8s-app", "kube-proxy"), ownedBy("DaemonSet", "kube-proxy")))
 	}
 	for i, n := range []string{"w-a", "w-b", "w-c"} {
-		c.Pods = append(c.Pods, pod("shop", "web-"+string(rune('0'+i)), n, lbl("app", "web"), ownedBy("ReplicaSet", "web-7f")))
+		c.Pods = append(c.Pods, pod("shop", "web-"+string(rune('0'+i)), n, lbl("app", "web", "pod-template-hash", "7f"), ownedBy("ReplicaSet", "web-7f")))
 	}
 	c.PDBs = append(c.PDBs, pdb("shop", "web", lbl("app", "web")))
 	return c

@@ -47,20 +47,25 @@ type group struct {
 	// ownerKinds are the kinds of the members' controllers.
 	ownerKinds sets.Set[string]
 	row        *ComponentReplica
+	// lookups tell mirror pods by their node.
+	lookups policy.Lookups
 }
+
+// isMirror reports whether a member is a static pod's mirror.
+func (g *group) isMirror(pod *v1.Pod) bool { return g.lookups.IsMirrorPod(pod) }
 
 // groupSet collects the component groups of a cluster.
 type groupSet struct {
-	dgs   *policy.DisruptionGroups
-	ctrl  policy.Controllers
-	byKey map[string]*group
+	dgs     *policy.DisruptionGroups
+	lookups policy.Lookups
+	byKey   map[string]*group
 }
 
-func newGroupSet(p *policy.Policy, ctrl policy.Controllers) *groupSet {
-	dgs := policy.NewDisruptionGroups(p, ctrl)
+func newGroupSet(p *policy.Policy, l policy.Lookups) *groupSet {
+	dgs := policy.NewDisruptionGroups(p, l)
 	// A static pod dies with its zone like any other replica.
 	dgs.IncludeMirror = true
-	return &groupSet{dgs: dgs, ctrl: ctrl, byKey: map[string]*group{}}
+	return &groupSet{dgs: dgs, lookups: l, byKey: map[string]*group{}}
 }
 
 // add puts an unfinished pod into its group: the disruption-controlled
@@ -72,15 +77,15 @@ func (gs *groupSet) add(pod *v1.Pod, class policy.Class, state podState) {
 	if dg != nil {
 		key = dg.Key
 	} else {
-		key = policy.GroupOf(pod, class)
+		key = policy.GroupOf(pod, class, gs.lookups.Services).String()
 	}
 	g := gs.byKey[key]
 	if g == nil {
-		g = &group{key: key, class: class, dg: dg, owners: map[string]*policy.DisruptionGroup{}, state: map[*v1.Pod]podState{}, ownerKinds: sets.New[string]()}
+		g = &group{key: key, class: class, dg: dg, owners: map[string]*policy.DisruptionGroup{}, state: map[*v1.Pod]podState{}, ownerKinds: sets.New[string](), lookups: gs.lookups}
 		gs.byKey[key] = g
 	}
 	if dg == nil {
-		o := policy.OwnerOf(pod, gs.ctrl)
+		o := policy.OwnerOf(pod, gs.lookups.Controllers)
 		sz := g.owners[o.String()]
 		if sz == nil {
 			sz = &policy.DisruptionGroup{Owner: o}

@@ -44,8 +44,8 @@ type LoadOptions struct {
 }
 
 // Load lists the nodes, the unfinished pods of all namespaces, the policy/v1
-// PodDisruptionBudgets, and the StatefulSets and ReplicaSets that size the
-// groups. Controllers the checker may not list (RBAC) are recorded in
+// PodDisruptionBudgets, the StatefulSets and ReplicaSets that size the
+// groups, and the Services that group pods without a controller. Controllers the checker may not list (RBAC) are recorded in
 // Cluster.Forbidden, not an error: the report is still worth having, with a
 // warning where a size may be understated.
 func Load(ctx context.Context, cs kubernetes.Interface) (Cluster, error) {
@@ -81,6 +81,12 @@ func LoadWith(ctx context.Context, cs kubernetes.Interface, o LoadOptions) (Clus
 	c.ReplicaSets, err = listAll[*appsv1.ReplicaSet](ctx, o, "ReplicaSets", metav1.ListOptions{}, cs.AppsV1().ReplicaSets(metav1.NamespaceAll).List)
 	if err = c.forbidden(err, ForbiddenReplicaSets); err != nil {
 		return c, fmt.Errorf("listing ReplicaSets: %w", err)
+	}
+	// Services group the pods without a controller; without them such pods
+	// group by their labels.
+	c.Services, err = listAll[*v1.Service](ctx, o, "Services", metav1.ListOptions{}, cs.CoreV1().Services(metav1.NamespaceAll).List)
+	if err = c.forbidden(err, ForbiddenServices); err != nil {
+		return c, fmt.Errorf("listing Services: %w", err)
 	}
 	return c, nil
 }

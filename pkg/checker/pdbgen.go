@@ -194,7 +194,7 @@ func newPDB(ns, name string, sel *metav1.LabelSelector, minAvailable int) policy
 func (g *group) evictable() []*v1.Pod {
 	var out []*v1.Pod
 	for _, p := range g.members {
-		if !policy.IsMirrorPod(p) {
+		if !g.isMirror(p) {
 			out = append(out, p)
 		}
 	}
@@ -204,18 +204,26 @@ func (g *group) evictable() []*v1.Pod {
 // namespace is the group's namespace (a group is in one).
 func (g *group) namespace() string { return g.members[0].Namespace }
 
-// pdbNames names the budget of each group: "ha-<component>", and with the
-// owner's name when the component has several groups in the namespace
-// (with its kind too where two owners of different kinds share a name).
+// pdbNames names the budget of each group: "ha-<name>", where the name is
+// the component's, else the owner's (a controlled group of other pods), else
+// what its group key names (a Service, a label's value, a pod); with the
+// owner's name appended when one name has several groups in the namespace
+// (and its kind too where two owners of different kinds share a name).
+// Names are made valid object names and unique per namespace: any name
+// still shared by two groups (component "etcd" with StatefulSet "events"
+// and a component "etcd-events" both make "ha-etcd-events") gets a hash of
+// its group's key appended for each of them, so applying the plan never
+// replaces one group's budget with another's.
 func pdbNames(groups []*group) map[*group]string {
-	byComponent := map[string][]*group{}
+	byBase := map[string][]*group{}
 	for _, g := range groups {
-		byComponent[g.dg.Group] = append(byComponent[g.dg.Group], g)
+		k := g.namespace() + "/" + baseName(g)
+		byBase[k] = append(byBase[k], g)
 	}
 	out := map[*group]string{}
-	for _, gs := range byComponent {
+	for _, gs := range byBase {
 		if len(gs) == 1 {
-			out[gs[0]] = dnsSubdomain("ha-" + gs[0].class.Component)
+			out[gs[0]] = dnsSubdomain("ha-" + baseName(gs[0]))
 			continue
 		}
 		owners := map[string]int{}
@@ -223,7 +231,7 @@ func pdbNames(groups []*group) map[*group]string {
 			owners[g.dg.Owner.Name]++
 		}
 		for _, g := range gs {
-			name := "ha-" + g.class.Component
+			name := "ha-" + baseName(g)
 			switch o := g.dg.Owner; {
 			case o.Kind == "":
 			case owners[o.Name] > 1:
@@ -234,7 +242,49 @@ func pdbNames(groups []*group) map[*group]string {
 			out[g] = dnsSubdomain(name)
 		}
 	}
+	// Different bases can still meet ("etcd" + "-events", "etcd-events").
+	taken := map[string][]*group{}
+	for _, g := range groups {
+		k := g.namespace() + "/" + out[g]
+		taken[k] = append(taken[k], g)
+	}
+	for _, gs := range taken {
+		if len(gs) < 2 {
+			continue
+		}
+		for _, g := range gs {
+			out[g] = withHash(out[g], g.key)
+		}
+	}
 	return out
+}
+
+// baseName is what a group's budget is named after: its component, else
+// its owner, else the name its group key gives it.
+func baseName(g *group) string {
+	switch {
+	case g.class.Component != "":
+		return g.class.Component
+	case g.dg.Owner.Name != "":
+		return g.dg.Owner.Name
+	}
+	grp := g.dg.Group
+	if grp.By == policy.GroupByLabel {
+		return grp.Value
+	}
+	return grp.Name
+}
+
+// withHash appends to name a hash of key, cut so the result stays a valid
+// object name.
+func withHash(name, key string) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(key))
+	suffix := fmt.Sprintf("-%08x", h.Sum32())
+	if limit := validation.DNS1123SubdomainMaxLength - len(suffix); len(name) > limit {
+		name = strings.TrimRight(name[:limit], "-.")
+	}
+	return name + suffix
 }
 
 // dnsSubdomain returns s if it is a valid object name (a DNS-1123
@@ -251,14 +301,7 @@ func dnsSubdomain(s string) string {
 			b[i] = '-'
 		}
 	}
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(s))
-	suffix := fmt.Sprintf("-%08x", h.Sum32())
-	out := string(b)
-	if limit := validation.DNS1123SubdomainMaxLength - len(suffix); len(out) > limit {
-		out = out[:limit]
-	}
-	return strings.Trim(out, "-") + suffix
+	return withHash(strings.Trim(string(b), "-"), s)
 }
 
 // volatileLabels change from pod to pod or revision to revision of one

@@ -25,6 +25,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -295,8 +296,51 @@ func TestGeneratePDBs(t *testing.T) {
 				pod("kube-system", "ingress-3", "w-c", lbl("app", "ingress", "pod-template-hash", "7c"), ownedBy("ReplicaSet", "ingress-7c")),
 			),
 			want: PDBPlan{
-				PDBs:    []GeneratedPDB{{Group: "kube-system/ingress (ReplicaSet ingress-7c)", PodDisruptionBudget: genPDB("ha-ingress", lbl("app", "ingress"), 2)}},
+				PDBs:    []GeneratedPDB{{Group: "kube-system/ingress (Deployment ingress)", PodDisruptionBudget: genPDB("ha-ingress", lbl("app", "ingress"), 2)}},
 				Skipped: staticSkips,
+			},
+		},
+		// The policy may make other groups disruption-controlled: the
+		// guard protects them from preemption, so the plan gives them
+		// their budget against drains too (review 2026-12-06).
+		{
+			name: "otherTrustedPods keep one available: a Deployment of kube-system that is no component",
+			policy: func() *policy.Policy {
+				p := policy.Default()
+				p.OtherTrusted.Disruption = policy.Disruption{MinAvailable: 1}
+				return p
+			}(),
+			cluster: haCluster().with(
+				pod("kube-system", "metrics-server-1", "w-a", lbl("k8s-app", "metrics-server", "pod-template-hash", "7c"), ownedBy("ReplicaSet", "metrics-server-7c")),
+				pod("kube-system", "metrics-server-2", "w-b", lbl("k8s-app", "metrics-server", "pod-template-hash", "7c"), ownedBy("ReplicaSet", "metrics-server-7c")),
+			),
+			want: PDBPlan{
+				PDBs:    []GeneratedPDB{{Group: "kube-system/Deployment/metrics-server", PodDisruptionBudget: genPDB("ha-metrics-server", lbl("k8s-app", "metrics-server"), 1)}},
+				Skipped: staticSkips,
+			},
+		},
+		{
+			name: "userWorkloads keep one available: each workload its budget, one already has its own",
+			policy: func() *policy.Policy {
+				p := policy.Default()
+				p.UserWorkloads.Disruption = policy.Disruption{MinAvailable: 1}
+				return p
+			}(),
+			// haCluster's shop/web has a PDB already; shop/api has none.
+			cluster: haCluster().with(
+				pod("shop", "api-1", "w-a", lbl("app", "api", "pod-template-hash", "5d"), ownedBy("ReplicaSet", "api-5d")),
+				pod("shop", "api-2", "w-b", lbl("app", "api", "pod-template-hash", "5d"), ownedBy("ReplicaSet", "api-5d")),
+			),
+			want: PDBPlan{
+				PDBs: []GeneratedPDB{{Group: "shop/Deployment/api", PodDisruptionBudget: func() policyv1.PodDisruptionBudget {
+					b := genPDB("ha-api", lbl("app", "api"), 1)
+					b.Namespace = "shop"
+					return b
+				}()}},
+				Skipped: append(slices.Clone(staticSkips), SkippedGroup{
+					Group:  "shop/Deployment/web",
+					Reason: "its pods are selected by PodDisruptionBudget shop/web (minAvailable: 1), which keeps the policy's minimum; a second budget over the same pods would make every eviction of them fail, so ha-check generates none",
+				}),
 			},
 		},
 	}
@@ -475,6 +519,42 @@ func TestPDBNames(t *testing.T) {
 	}
 }
 
+// Budget names are unique in a namespace even where the rule that makes
+// them meets itself: component "etcd" with StatefulSet "events" and a
+// component named "etcd-events" both make "ha-etcd-events" (review
+// 2026-12-06); applying two documents of one name keeps only the second.
+// Each of the two gets a hash of its group's key; the other names stay.
+func TestGeneratedPDBNamesAreUnique(t *testing.T) {
+	p := policy.Default()
+	p.Components = append([]policy.Component{policy.CompileComponent(policy.ComponentSpec{
+		Name: "etcd-events", MatchLabels: []map[string]string{{"app": "etcd-events"}},
+		Rule: policy.Rule{Placement: policy.PlaceControlPlane, Spread: policy.SpreadRequired, Disruption: policy.Disruption{Quorum: true}},
+	})}, p.Components...)
+	main := lbl("component", "etcd", "etcd-cluster", "main")
+	events := lbl("component", "etcd", "etcd-cluster", "events")
+	ee := lbl("app", "etcd-events")
+	c := noStaticEtcd().
+		withSTS(selectingSTS("main", 3, main), stsMembers("main", 3, main)...).
+		withSTS(selectingSTS("events", 3, events), stsMembers("events", 3, events)...).
+		withSTS(selectingSTS("ee", 3, ee), stsMembers("ee", 3, ee)...)
+	got := map[string]string{}
+	for _, g := range GeneratePDBs(p, c).PDBs {
+		key := g.PodDisruptionBudget.Namespace + "/" + g.PodDisruptionBudget.Name
+		if other, ok := got[key]; ok {
+			t.Errorf("PodDisruptionBudget %s is generated twice: for %s and for %s", key, other, g.Group)
+		}
+		got[key] = g.Group
+	}
+	want := map[string]string{
+		"kube-system/ha-etcd-main": "kube-system/etcd (StatefulSet main)",
+		"kube-system/" + withHash("ha-etcd-events", "kube-system/etcd (StatefulSet events)"):    "kube-system/etcd (StatefulSet events)",
+		"kube-system/" + withHash("ha-etcd-events", "kube-system/etcd-events (StatefulSet ee)"): "kube-system/etcd-events (StatefulSet ee)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("budget names (-want +got):\n%s", diff)
+	}
+}
+
 // Owners of different kinds that share a name get their kind in the name.
 func TestPDBNamesOfOwnersSharingAName(t *testing.T) {
 	c := haCluster().without("etcd-cp-a", "etcd-cp-b", "etcd-cp-c").with(
@@ -555,5 +635,43 @@ func TestEmptyPDBPlanListsNoBudgets(t *testing.T) {
 	}
 	if diff := cmp.Diff(`{"pdbs":[]}`, string(data)); diff != "" {
 		t.Errorf("empty plan (-want +got):\n%s", diff)
+	}
+}
+
+// A group the policy makes disruption-controlled without being a component
+// (userWorkloads here) is in the replica table like a component, so the
+// disruption and survival findings can name it (review 2026-12-06).
+func TestAnalyzeReportsEveryDisruptionControlledGroup(t *testing.T) {
+	p := policy.Default()
+	p.UserWorkloads.Disruption = policy.Disruption{MinAvailable: 1}
+	c := haCluster().with(
+		pod("shop", "api-1", "w-a", lbl("app", "api", "pod-template-hash", "5d"), ownedBy("ReplicaSet", "api-5d")),
+		pod("shop", "api-2", "w-a", lbl("app", "api", "pod-template-hash", "5d"), ownedBy("ReplicaSet", "api-5d")),
+	)
+	r := Analyze(p, c, Options{})
+	var got *ComponentReplica
+	for i := range r.Replicas {
+		if r.Replicas[i].Group == "shop/Deployment/api" {
+			got = &r.Replicas[i]
+		}
+	}
+	require.NotNil(t, got, "shop/Deployment/api in the replica table: %v", r.Replicas)
+	want := ComponentReplica{
+		Group: "shop/Deployment/api", Owner: "Deployment api", NodeRole: "Worker", Spread: policy.SpreadPreferred, DisruptionControlled: true,
+		Desired: 2, Replicas: 2, Placed: 2, Available: 2, MinAvailable: 1,
+		PerZone: map[string]int{"a": 2}, PerHost: map[string]int{"h4": 2},
+	}
+	if diff := cmp.Diff(want, *got); diff != "" {
+		t.Errorf("replica row (-want +got):\n%s", diff)
+	}
+	// Both replicas on one zone and host: losing it takes the group.
+	var lost []string
+	for _, f := range r.Findings {
+		if slices.Contains(f.Subjects, "shop/Deployment/api") {
+			lost = append(lost, f.ID)
+		}
+	}
+	if diff := cmp.Diff([]string{IDNoPDB, IDZoneLosesComponent, IDHostLosesComponent}, lost); diff != "" {
+		t.Errorf("findings naming the group (-want +got):\n%s", diff)
 	}
 }

@@ -34,8 +34,8 @@ func TestPlacement(t *testing.T) {
 		// A DaemonSet pod not yet bound counts, on no role.
 		pod("kube-system", "kube-proxy-new", "", lbl("k8s-app", "kube-proxy"), ownedBy("DaemonSet", "kube-proxy")),
 		pod("shop", "sneaky", "", lbl("app", "sneaky")),
-		pod("shop", "web-gone", "w-gone", lbl("app", "web"), ownedBy("ReplicaSet", "web-7f")),
-		pod("shop", "web-done", "w-a", lbl("app", "web"), ownedBy("ReplicaSet", "web-7f"), phase("Succeeded")),
+		pod("shop", "web-gone", "w-gone", lbl("app", "web", "pod-template-hash", "7f"), ownedBy("ReplicaSet", "web-7f")),
+		pod("shop", "web-done", "w-a", lbl("app", "web", "pod-template-hash", "7f"), ownedBy("ReplicaSet", "web-7f"), phase("Succeeded")),
 		pod("shop", "batch", "infra-a", nil),
 	)
 	cpPod := func(name, n, zone, host string) PlacedPod {
@@ -56,13 +56,15 @@ func TestPlacement(t *testing.T) {
 				{Pod: "kube-system/coredns-2", Node: "cp-b", Role: "control-plane", Zone: "b", Host: "h2"},
 			}},
 			static("kube-scheduler"),
-			{Group: "shop/app=sneaky", Pods: []PlacedPod{{Pod: "shop/sneaky"}}},
-			{Group: "shop/app=web", Pods: []PlacedPod{
+			// A controller's pods are its group; a pod without one is
+			// grouped by its label.
+			{Group: "shop/Deployment/web", Pods: []PlacedPod{
 				{Pod: "shop/web-0", Node: "w-a", Role: "worker", Zone: "a", Host: "h4"},
 				{Pod: "shop/web-1", Node: "w-b", Role: "worker", Zone: "b", Host: "h5"},
 				{Pod: "shop/web-2", Node: "w-c", Role: "worker", Zone: "c", Host: "h6"},
 				{Pod: "shop/web-gone", Node: "w-gone"},
 			}},
+			{Group: "shop/app=sneaky", Pods: []PlacedPod{{Pod: "shop/sneaky"}}},
 			// Without a label or owner, a pod is its own group.
 			{Group: "shop/pod/batch", Pods: []PlacedPod{
 				{Pod: "shop/batch", Node: "infra-a", Role: "infra", Zone: "a"},

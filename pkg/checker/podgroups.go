@@ -46,7 +46,7 @@ func walkUnfinishedPods(p *policy.Policy, c Cluster, nodes map[string]*v1.Node, 
 // Unlike the classify phase it keeps the pods that are no component too:
 // user workloads and the other pods of trusted namespaces.
 func podGroups(p *policy.Policy, c Cluster, nodes map[string]*v1.Node) []*group {
-	gs := newGroupSet(p, newControllers(c))
+	gs := newGroupSet(p, newLookups(c, nodes))
 	walkUnfinishedPods(p, c, nodes, gs.add)
 	return gs.sorted()
 }

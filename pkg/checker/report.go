@@ -55,6 +55,9 @@ type Cluster struct {
 	// created, or were deleted, is as large as its controller says.
 	StatefulSets []*appsv1.StatefulSet
 	ReplicaSets  []*appsv1.ReplicaSet
+	// Services group the pods without a controller that they select
+	// (policy.GroupOf), as the scheduler groups them.
+	Services []*v1.Service
 	// Forbidden lists the controller resources the checker was not allowed
 	// to list (ForbiddenStatefulSets, ForbiddenReplicaSets). The groups they
 	// own are sized by their pods alone, and a finding says so
@@ -66,6 +69,9 @@ type Cluster struct {
 const (
 	ForbiddenStatefulSets = "statefulsets.apps"
 	ForbiddenReplicaSets  = "replicasets.apps"
+	// ForbiddenServices: pods without a controller group by their labels
+	// rather than by the Service that selects them.
+	ForbiddenServices = "services"
 )
 
 // Severity of a finding: a fail changes the verdict, a warn does not.

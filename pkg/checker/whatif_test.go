@@ -34,7 +34,7 @@ import (
 func whatIfCluster() Cluster {
 	c := haCluster().without("kube-scheduler-cp-b", "kube-scheduler-cp-c", "etcd-cp-c").with(
 		pod("kube-system", "etcd-new", "", lbl("component", "etcd")),
-		pod("shop", "api-0", "w-a", lbl("app", "api"), ownedBy("ReplicaSet", "api-5c")),
+		pod("shop", "api-0", "w-a", lbl("app", "api", "pod-template-hash", "5c"), ownedBy("ReplicaSet", "api-5c")),
 	)
 	c = c.editPods(notReady, "kube-controller-manager-cp-c", "coredns-1", "coredns-2")
 	return c.withNodes(nodeNotReady("w-c"))
@@ -62,7 +62,7 @@ func TestWhatIf(t *testing.T) {
 		etcd  = "kube-system/etcd"
 		dns   = "kube-system/kube-dns"
 		kcm   = "kube-system/kube-controller-manager"
-		api   = "shop/app=api"
+		api   = "shop/Deployment/api"
 	)
 	schedLost := GroupLoss{Group: sched, Lost: 1, Desired: 1, Protected: true}
 	etcdQuorum := QuorumLoss{Group: etcd, Members: 3, Survivors: 1, Quorum: 2}
@@ -218,7 +218,7 @@ Below their minimum available:
   kube-system/kube-controller-manager: keeps 1 of 3, must keep 2
 
 User workloads losing every replica:
-  shop/app=api: loses its only available replica
+  shop/Deployment/api: loses its only available replica
 
 Down already (no replica available before the failure): kube-system/kube-dns
 `,

@@ -79,10 +79,15 @@ func init() {
 	schedmetrics.Register()
 }
 
-// node is a node with room for cpu CPUs of pods.
+// node is a node with room for cpu CPUs of pods, with the UID its static
+// pods' mirrors name (mirrorOf).
 func node(name, cpu string) *v1.Node {
-	return st.MakeNode().Name(name).Capacity(map[v1.ResourceName]string{v1.ResourceCPU: cpu, v1.ResourcePods: "100"}).Obj()
+	n := st.MakeNode().Name(name).Capacity(map[v1.ResourceName]string{v1.ResourceCPU: cpu, v1.ResourcePods: "100"}).Obj()
+	n.UID = nodeUID(name)
+	return n
 }
+
+func nodeUID(name string) types.UID { return types.UID("node-uid-" + name) }
 
 // running is a Ready pod using cpu CPUs on a node, started at second start.
 func running(ns, name, nodeName string, prio int32, cpu string, start int64) *st.PodWrapper {
@@ -136,9 +141,11 @@ func ownedBy(w *st.PodWrapper, name, kind string) *st.PodWrapper {
 }
 
 // mirrorOf makes the pod what the kubelet creates for a static pod: the
-// annotation and its Node as controller.
+// annotation and its Node, by UID, as controller.
 func mirrorOf(w *st.PodWrapper) *st.PodWrapper {
-	return w.Annotation(policy.MirrorPodAnnotation, "x").OwnerReference(w.Spec.NodeName, v1.SchemeGroupVersion.WithKind("Node"))
+	w.Annotation(policy.MirrorPodAnnotation, "x").OwnerReference(w.Spec.NodeName, v1.SchemeGroupVersion.WithKind("Node"))
+	w.OwnerReferences[0].UID = nodeUID(w.Spec.NodeName)
+	return w
 }
 
 func statefulSet(ns, name string, replicas int32) *appsv1.StatefulSet {
@@ -823,6 +830,20 @@ func TestPostFilter(t *testing.T) {
 			name:      "a user pod with the mirror annotation but no Node owner gets no exemption",
 			nodes:     []*v1.Node{w1},
 			pods:      []*v1.Pod{running("default", "fake-mirror", "w-1", userLow, "1", 1).Annotation(policy.MirrorPodAnnotation, "x").Obj()},
+			preemptor: preemptor("default", "web", userHigh, "1"),
+			want:      []outcome{placed("w-1", 1, "fake-mirror")},
+		},
+		{
+			// Everything a tenant can write: the annotation, spec.nodeName
+			// and an owner reference naming the Node, but not the Node's
+			// UID, which only the kubelet copies from its Node.
+			name:  "a user pod claiming to be a static pod (annotation, nodeName, a Node owner of another UID) gets no exemption",
+			nodes: []*v1.Node{w1},
+			pods: []*v1.Pod{func() *v1.Pod {
+				p := mirrorOf(running("default", "fake-mirror", "w-1", userLow, "1", 1)).Obj()
+				p.OwnerReferences[0].UID = "forged"
+				return p
+			}()},
 			preemptor: preemptor("default", "web", userHigh, "1"),
 			want:      []outcome{placed("w-1", 1, "fake-mirror")},
 		},

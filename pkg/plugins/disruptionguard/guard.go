@@ -102,6 +102,9 @@ type guardState struct {
 	nodesDown    sets.Set[string]
 	pdbs         map[string][]*pdbBudget // by namespace
 	adjustedPDBs []*policyv1.PodDisruptionBudget
+	// lookups read the snapshot's nodes (mirror pods are recognised by
+	// their Node's UID), controllers and Services.
+	lookups policy.Lookups
 
 	mu      sync.Mutex
 	chosen  map[string][]*v1.Pod
@@ -181,6 +184,9 @@ func (s *guardState) victim(pod *v1.Pod) *victimInfo {
 
 func (s *guardState) available(pod *v1.Pod) bool { return s.victim(pod).available }
 
+// lookupNode returns the snapshot's node of that name, nil when it has none.
+func (s *guardState) lookupNode(name string) *v1.Node { return s.lookups.Node(name) }
+
 func (s *guardState) init() error {
 	s.once.Do(func() { s.err = s.compute() })
 	return s.err
@@ -198,7 +204,8 @@ func (s *guardState) compute() error {
 	if err := s.computePDBs(); err != nil {
 		return err
 	}
-	groups := policy.NewDisruptionGroups(s.pl.policy, s.pl.controllers)
+	s.lookups = s.pl.lookups()
+	groups := policy.NewDisruptionGroups(s.pl.policy, s.lookups)
 	members, err := s.pl.memberCandidates()
 	if err != nil {
 		return err
@@ -336,7 +343,7 @@ func (s *guardState) strictPDBsOf(pod *v1.Pod) []*pdbBudget {
 // protections are the reasons the pod can never be a victim of this
 // preemptor, whatever else is evicted with it.
 func (s *guardState) protections(pod *v1.Pod) []refusal {
-	out := s.pl.staticProtections(pod, s.preemptor)
+	out := s.pl.staticProtections(pod, s.lookupNode(pod.Spec.NodeName), s.preemptor)
 	if !s.available(pod) {
 		// Taking a pod that is not available, or already lost, costs
 		// neither its group nor its PDB anything.

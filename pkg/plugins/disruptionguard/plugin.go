@@ -48,6 +48,7 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/services"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -74,6 +75,7 @@ type DisruptionGuard struct {
 	// owners' desired replicas.
 	podLister   corelisters.PodLister
 	controllers *controllerListers
+	services    *policy.ServiceIndex
 	inFlight    *inFlight
 }
 
@@ -132,6 +134,9 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 	// untouched. The Executor is upstream's, shared.
 	pl.evaluator = preemption.NewEvaluator(Name, h, pl, up.Executor)
 
+	if pl.services, err = services.Shared(ctx, h.SharedInformerFactory()); err != nil {
+		return nil, fmt.Errorf("%s: watching services: %w", Name, err)
+	}
 	if pl.inFlight, err = sharedInFlight(ctx, h.SharedInformerFactory()); err != nil {
 		return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
 	}
@@ -143,6 +148,22 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 
 // Name returns the plugin's name.
 func (pl *DisruptionGuard) Name() string { return Name }
+
+// lookups are what the policy reads beside a pod, from the informers and
+// the cycle's snapshot.
+func (pl *DisruptionGuard) lookups() policy.Lookups {
+	infos := pl.handle.SnapshotSharedLister().NodeInfos()
+	return policy.Lookups{
+		Controllers: pl.controllers,
+		Services:    pl.services,
+		Node: func(name string) *v1.Node {
+			if ni, err := infos.Get(name); err == nil {
+				return ni.Node()
+			}
+			return nil
+		},
+	}
+}
 
 // PreEnqueue keeps DefaultPreemption's gate: a preemptor waits in the
 // unschedulable pool while its victims are being deleted asynchronously.
@@ -194,9 +215,9 @@ func (pl *DisruptionGuard) PostFilter(ctx context.Context, state fwk.CycleState,
 // victims, and rule 3 keeps components (and pods of trusted namespaces) from
 // the preemptors that may not take them. A PodGroup victim is eligible only
 // if all its pods are.
-func (pl *DisruptionGuard) isEligibleVictim(_ fwk.NodeInfo, victim preemption.Victim, preemptor *v1.Pod) bool {
+func (pl *DisruptionGuard) isEligibleVictim(nodeInfo fwk.NodeInfo, victim preemption.Victim, preemptor *v1.Pod) bool {
 	for _, pi := range victim.Pods() {
-		if len(pl.staticProtections(pi.GetPod(), preemptor)) > 0 {
+		if len(pl.staticProtections(pi.GetPod(), nodeInfo.Node(), preemptor)) > 0 {
 			return false
 		}
 	}
@@ -213,9 +234,12 @@ func (pl *DisruptionGuard) isEligibleVictim(_ fwk.NodeInfo, victim preemption.Vi
 //     trusted one: only administrators create pods there (the CNI's and
 //     the log agent's DaemonSet pods), and a user must not be able to
 //     evict them by setting a priority.
-func (pl *DisruptionGuard) staticProtections(victim, preemptor *v1.Pod) []refusal {
+//
+// node is the node the victim is bound to: a mirror pod is recognised by
+// its Node's UID.
+func (pl *DisruptionGuard) staticProtections(victim *v1.Pod, node *v1.Node, preemptor *v1.Pod) []refusal {
 	var out []refusal
-	if policy.IsMirrorPod(victim) {
+	if policy.IsMirrorPod(victim, node) {
 		out = append(out, refusal{pod: victim.UID, rule: RuleMirror, reason: ReasonMirror})
 	}
 	victimTrusted := pl.policy.IsTrustedNamespace(victim.Namespace)

@@ -21,88 +21,33 @@ import (
 	"maps"
 
 	v1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	fwk "k8s.io/kube-scheduler/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-type groupKind uint8
-
-const (
-	byComponent groupKind = iota
-	byLabel
-	byOwner
-	byName
-)
-
-// groupMatcher tells whether a pod is in the same group as the pod being
-// scheduled, with the rules of policy.GroupOf, without building the other
-// pod's key: PreFilter and PreScore run it on every pod of the cluster, and
-// a string per pod would be most of their cost.
-type groupMatcher struct {
-	policy    *policy.Policy
-	namespace string
-	// trusted: pods of the namespace may be components, so they must be
-	// classified; in other namespaces no pod is one.
-	trusted bool
-	kind    groupKind
-	// key, value: the component name; the group label and its value; the
-	// controller's kind and name; or "" and the pod's own name.
-	key, value string
+// replicaOf tells whether a pod is a replica of the group of the pod being
+// scheduled that the spread counts. policy.GroupOf builds no string, so
+// comparing groups costs no allocation: PreFilter and PreScore may run it
+// on every pod of the cluster (before the replica index is ready), and the
+// queueing hints on every pod event.
+type replicaOf struct {
+	policy   *policy.Policy
+	services policy.Services
+	group    policy.Group
 }
 
-func newGroupMatcher(p *policy.Policy, pod *v1.Pod, c policy.Class) *groupMatcher {
-	m := &groupMatcher{policy: p, namespace: pod.Namespace, trusted: p.IsTrustedNamespace(pod.Namespace)}
-	if c.Component != "" {
-		m.kind, m.key = byComponent, c.Component
-		return m
-	}
-	for _, k := range policy.GroupLabels {
-		if v, ok := pod.Labels[k]; ok {
-			m.kind, m.key, m.value = byLabel, k, v
-			return m
-		}
-	}
-	if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
-		m.kind, m.key, m.value = byOwner, ref.Kind, ref.Name
-		return m
-	}
-	m.kind, m.value = byName, pod.Name
-	return m
-}
-
-// sameGroup reports whether policy.GroupOf would give p the matcher's key.
-func (m *groupMatcher) sameGroup(p *v1.Pod) bool {
-	if p.Namespace != m.namespace {
-		return false
-	}
-	if m.trusted {
-		if component := m.policy.Classify(p).Component; m.kind == byComponent || component != "" {
-			return m.kind == byComponent && component == m.key
-		}
-	}
-	for _, k := range policy.GroupLabels {
-		if v, ok := p.Labels[k]; ok {
-			return m.kind == byLabel && k == m.key && v == m.value
-		}
-	}
-	ref := metav1.GetControllerOfNoCopy(p)
-	switch m.kind {
-	case byOwner:
-		return ref != nil && ref.Kind == m.key && ref.Name == m.value
-	case byName:
-		return ref == nil && p.Name == m.value
-	}
-	return false
+func (pl *FailureDomainSpread) replicaOf(pod *v1.Pod, c policy.Class) replicaOf {
+	return replicaOf{policy: pl.policy, services: pl.services, group: policy.GroupOf(pod, c, pl.services)}
 }
 
 // counts reports whether p is a replica the spread counts: same group, not
 // terminating (it is going away and must not hold its domain), and not a
 // DaemonSet pod (one on every node would make every domain look as full as
 // it is large).
-func (m *groupMatcher) counts(p *v1.Pod) bool {
-	return !policy.IsTerminating(p) && m.sameGroup(p) && !policy.IsDaemonSetPod(p)
+func (m replicaOf) counts(p *v1.Pod) bool {
+	return p.Namespace == m.group.Namespace && !policy.IsTerminating(p) && !policy.IsDaemonSetPod(p) &&
+		policy.GroupOf(p, m.policy.Classify(p), m.services) == m.group
 }
 
 // domainCounts holds, per level (indexed like the plugin's levels), the
@@ -133,7 +78,7 @@ func (d domainCounts) add(levels []string, node *v1.Node, delta int) {
 
 // countOnNode returns the replicas of the group on one node. Assumed pods
 // are in the NodeInfo, so they count.
-func countOnNode(m *groupMatcher, ni fwk.NodeInfo) int {
+func countOnNode(m replicaOf, ni fwk.NodeInfo) int {
 	n := 0
 	for _, pi := range ni.GetPods() {
 		if m.counts(pi.GetPod()) {
@@ -156,9 +101,9 @@ type groupCount struct {
 // when it is ready (the cost of the group's nodes), else by walking every
 // pod of every node (the moments before the index has seen the informer's
 // initial list).
-func (pl *FailureDomainSpread) countGroup(ctx context.Context, m *groupMatcher, group string, nodes []fwk.NodeInfo) groupCount {
+func (pl *FailureDomainSpread) countGroup(ctx context.Context, m replicaOf, nodes []fwk.NodeInfo) groupCount {
 	if pl.replicas.ready() {
-		return pl.countFromIndex(group)
+		return pl.countFromIndex(m.group)
 	}
 	return pl.countReplicas(ctx, m, nodes)
 }
@@ -180,7 +125,7 @@ func (g *groupCount) hold(levels []string, node *v1.Node, n int) {
 
 // countFromIndex counts the replicas the index holds, on the nodes of the
 // cycle's snapshot (a node gone from the snapshot holds nothing).
-func (pl *FailureDomainSpread) countFromIndex(group string) groupCount {
+func (pl *FailureDomainSpread) countFromIndex(group policy.Group) groupCount {
 	g := pl.newCount()
 	infos := pl.lister.NodeInfos()
 	pl.replicas.replicasOf(group, func(name string, n int) {
@@ -195,7 +140,7 @@ func (pl *FailureDomainSpread) countFromIndex(group string) groupCount {
 
 // countReplicas counts the group's replicas per domain over all nodes, by
 // walking their pods (in parallel).
-func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m *groupMatcher, nodes []fwk.NodeInfo) groupCount {
+func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m replicaOf, nodes []fwk.NodeInfo) groupCount {
 	perNode := make([]int32, len(nodes))
 	pl.until(ctx, len(nodes), func(i int) {
 		if nodes[i].Node() != nil {

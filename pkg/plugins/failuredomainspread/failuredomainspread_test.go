@@ -740,44 +740,6 @@ func TestAddRemovePod(t *testing.T) {
 	want(other, "pods that are no replicas", aFull)
 }
 
-// groupMatcher must agree with policy.GroupOf, the one definition of a
-// group.
-func TestGroupMatcherAgreesWithGroupOf(t *testing.T) {
-	p := policy.Default()
-	pods := []*v1.Pod{
-		scheduler("s1").Obj(),
-		scheduler("s2").Label("app", "x").Obj(),
-		scheduler("spoof").Namespace("default").Obj(),
-		st.MakePod().Namespace("kube-system").Name("etcd-1").Label("component", "etcd").Obj(),
-		st.MakePod().Namespace("kube-system").Name("etcd-2").Label("app", "etcd").Obj(),
-		st.MakePod().Namespace("kube-system").Name("misc").Label("app", "misc").Obj(),
-		st.MakePod().Namespace("kube-system").Name("misc2").Label("app.kubernetes.io/name", "misc").Obj(),
-		st.MakePod().Namespace("kube-system").Name("lonely").Obj(),
-		web("w1").Obj(),
-		web("w2").Label("app.kubernetes.io/name", "shop").Obj(),
-		st.MakePod().Namespace("shop").Name("s-app").Label("app.kubernetes.io/name", "shop").Obj(),
-		st.MakePod().Namespace("shop").Name("k").Label("k8s-app", "web").Obj(),
-		st.MakePod().Namespace("shop").Name("c").Label("component", "web").Obj(),
-		st.MakePod().Namespace("shop").Name("rs1").OwnerReference("rs", replicaSetGVK).Obj(),
-		st.MakePod().Namespace("shop").Name("rs2").OwnerReference("rs", replicaSetGVK).Obj(),
-		st.MakePod().Namespace("shop").Name("rs3").OwnerReference("rs", schema.GroupVersionKind{Version: "v1", Kind: "StatefulSet"}).Obj(),
-		st.MakePod().Namespace("shop").Name("rs-labelled").Label("app", "web").OwnerReference("rs", replicaSetGVK).Obj(),
-		st.MakePod().Namespace("shop").Name("alone").Obj(),
-		st.MakePod().Namespace("shop").Name("alone").UID("other").Obj(),
-		st.MakePod().Namespace("shop").Name("rs").Obj(),
-	}
-	for _, target := range pods {
-		tc := p.Classify(target)
-		m := newGroupMatcher(p, target, tc)
-		for _, other := range pods {
-			want := policy.GroupOf(target, tc) == policy.GroupOf(other, p.Classify(other))
-			if got := m.sameGroup(other); got != want {
-				t.Errorf("sameGroup(%s/%s, %s/%s) = %v, want %v", target.Namespace, target.Name, other.Namespace, other.Name, got, want)
-			}
-		}
-	}
-}
-
 func TestQueueingHints(t *testing.T) {
 	logger, _ := ktesting.NewTestContext(t)
 	_, pl, _ := setup(t, nil, nil, nil)
@@ -1060,7 +1022,7 @@ func TestPreScoreCandidatesComeFromTheGroup(t *testing.T) {
 	require.True(t, pl.PreScore(ctx, state, pod, infos).IsSuccess())
 	s, err := cyclestate.Read[*preScoreState](state, preScoreStateKey)
 	require.NoError(t, err)
-	holders := pl.countFromIndex(policy.GroupOf(pod, pl.policy.Classify(pod))).holders
+	holders := pl.countFromIndex(policy.GroupOf(pod, pl.policy.Classify(pod), pl.services)).holders
 	require.NotEmpty(t, holders)
 	if got, limit := len(s.tuples), 1+len(holders)*len(pl.levels); got > limit {
 		t.Errorf("%d candidate tuples for %d nodes holding replicas, want at most %d", got, len(holders), limit)

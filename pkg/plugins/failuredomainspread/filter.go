@@ -35,7 +35,7 @@ const preFilterStateKey = "PreFilter" + Name
 type preFilterState struct {
 	// group is the group's key, for reasons.
 	group   string
-	matcher *groupMatcher
+	matcher *replicaOf
 	// replicas counts the group per domain; AddPod and RemovePod change
 	// its counts (holders and total stay those of the snapshot, for
 	// PreScore, which only the cycle's own state reaches).
@@ -84,9 +84,9 @@ func (pl *FailureDomainSpread) PreFilter(ctx context.Context, cycleState fwk.Cyc
 		return nil, nil
 	}
 	logger := klog.FromContext(ctx)
-	m := newGroupMatcher(pl.policy, pod, c)
-	group := policy.GroupOf(pod, c)
-	s := &preFilterState{group: group, matcher: m, replicas: pl.countGroup(ctx, m, group, nodes), waiting: &atomic.Bool{}}
+	m := pl.replicaOf(pod, c)
+	group := m.group.String()
+	s := &preFilterState{group: group, matcher: &m, replicas: pl.countGroup(ctx, m, nodes), waiting: &atomic.Bool{}}
 	e := pl.eligibilityOf(logger, pod, c)
 	e.Cordoned = pl.cordons.cordonedNodes()
 	// Only nodes of a role the pod may use can make a domain eligible: for a

@@ -38,6 +38,7 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/roleindex"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/services"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -61,6 +62,8 @@ type FailureDomainSpread struct {
 	// replicas counts each group's replicas per node, fed by the pod
 	// informer and Reserve/Unreserve.
 	replicas *replicaIndex
+	// services group the pods without a controller that a Service selects.
+	services *policy.ServiceIndex
 	// roles narrows the eligible-domain search of control-plane and infra
 	// pods to those nodes.
 	roles *roleindex.Index
@@ -111,7 +114,10 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		if f == nil {
 			return nil, fmt.Errorf("%s: the framework handle has no informer factory", Name)
 		}
-		if pl.replicas, err = sharedReplicaIndex(ctx, f, args, p); err != nil {
+		if pl.services, err = services.Shared(ctx, f); err != nil {
+			return nil, fmt.Errorf("%s: watching services: %w", Name, err)
+		}
+		if pl.replicas, err = sharedReplicaIndex(ctx, f, args, p, pl.services); err != nil {
 			return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
 		}
 		if pl.roles, err = roleindex.Shared(ctx, f); err != nil {

@@ -72,16 +72,17 @@ func TestReplicaIndexAgreesWithWalk(t *testing.T) {
 		walkInfos, err := cache.NewSnapshot(cluster, nodes).NodeInfos().List()
 		require.NoError(t, err)
 		return func(c *assert.CollectT) {
-			probed := map[string]bool{}
+			probed := map[policy.Group]bool{}
 			for _, probe := range probes {
 				class, _ := pl.classify(probe)
-				group := policy.GroupOf(probe, class)
+				m := pl.replicaOf(probe, class)
+				group := m.group
 				if probed[group] {
 					continue
 				}
 				probed[group] = true
 				got := pl.countFromIndex(group)
-				want := pl.countReplicas(t.Context(), newGroupMatcher(pl.policy, probe, class), walkInfos)
+				want := pl.countReplicas(t.Context(), m, walkInfos)
 				assert.Equal(c, want.total, got.total, "group %s: replicas", group)
 				assert.Equal(c, want.counts, got.counts, "group %s: replicas per domain", group)
 				assert.ElementsMatch(c, nodeNames(want.holders), nodeNames(got.holders), "group %s: nodes holding replicas", group)
@@ -96,9 +97,53 @@ func TestReplicaIndexAgreesWithWalk(t *testing.T) {
 	require.NoError(t, c.client.CoreV1().Pods(sched0.Namespace).Delete(c.ctx, sched0.Name, metav1.DeleteOptions{}))
 	afterUnreserve := slices.DeleteFunc(slices.Clone(afterEvents), func(p *v1.Pod) bool { return p == assumed || p == sched0 })
 	require.EventuallyWithT(t, agrees([]*v1.Pod{scheduler("probe").Obj(), web("probe").Obj()}, afterUnreserve), wait, tick, "the index agrees with the walk after Unreserve and a delete")
-	if diff := cmp.Diff(1, pl.countFromIndex("kube-system/kube-scheduler").total); diff != "" {
+	if diff := cmp.Diff(1, pl.countFromIndex(policy.Group{Namespace: "kube-system", By: policy.GroupByComponent, Name: "kube-scheduler"}).total); diff != "" {
 		t.Errorf("kube-scheduler replicas, sched-1 alone (-want +got):\n%s", diff)
 	}
+
+	// A Service that selects the web pods (they have no controller)
+	// regroups them; changing its selector or deleting it regroups them
+	// again. The index follows without any pod event.
+	webPods := func(cluster []*v1.Pod) (n int) {
+		for _, p := range cluster {
+			if p.Labels["app"] == "web" && p.Namespace == "shop" && p.Spec.NodeName != "" && p.DeletionTimestamp == nil && p.OwnerReferences == nil {
+				n++
+			}
+		}
+		return n
+	}
+	frontend := policy.Group{Namespace: "shop", By: policy.GroupByService, Name: "frontend"}
+	byLabel := policy.Group{Namespace: "shop", By: policy.GroupByLabel, Name: "app", Value: "web"}
+	svc := &v1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "frontend", UID: "frontend"}, Spec: v1.ServiceSpec{Selector: map[string]string{"app": "web"}}}
+	svc, err = c.client.CoreV1().Services("shop").Create(c.ctx, svc, metav1.CreateOptions{})
+	require.NoError(t, err)
+	want := webPods(afterUnreserve)
+	require.Positive(t, want)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, want, pl.countFromIndex(frontend).total, "replicas of %s", frontend)
+		assert.Zero(c, pl.countFromIndex(byLabel).total, "replicas left in %s", byLabel)
+	}, wait, tick, "the index regroups the pods the new Service selects")
+	require.EventuallyWithT(t, agrees([]*v1.Pod{web("probe").Obj()}, afterUnreserve), wait, tick, "the index agrees with the walk with the Service")
+
+	svc.Spec.Selector = map[string]string{"app": "api"}
+	_, err = c.client.CoreV1().Services("shop").Update(c.ctx, svc, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, want, pl.countFromIndex(byLabel).total, "replicas of %s", byLabel)
+		assert.Zero(c, pl.countFromIndex(frontend).total, "replicas left in %s", frontend)
+	}, wait, tick, "the index regroups the pods the Service no longer selects")
+
+	svc.Spec.Selector = map[string]string{"app": "web"}
+	_, err = c.client.CoreV1().Services("shop").Update(c.ctx, svc, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, want, pl.countFromIndex(frontend).total)
+	}, wait, tick, "the Service selects them again")
+	require.NoError(t, c.client.CoreV1().Services("shop").Delete(c.ctx, "frontend", metav1.DeleteOptions{}))
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, want, pl.countFromIndex(byLabel).total, "replicas of %s", byLabel)
+		assert.Zero(c, pl.countFromIndex(frontend).total, "replicas left in %s", frontend)
+	}, wait, tick, "the index regroups the pods of a deleted Service")
 }
 
 func nodeNames(nodes []*v1.Node) []string {

@@ -119,7 +119,7 @@ func (pl *FailureDomainSpread) PreScore(ctx context.Context, cycleState fwk.Cycl
 		if err != nil {
 			return fwk.AsStatus(fmt.Errorf("getting all nodes: %w", err))
 		}
-		replicas = pl.countGroup(ctx, newGroupMatcher(pl.policy, pod, c), policy.GroupOf(pod, c), all)
+		replicas = pl.countGroup(ctx, pl.replicaOf(pod, c), all)
 	}
 	if replicas.total == 0 {
 		// Every tuple is zero: nothing to prefer.
