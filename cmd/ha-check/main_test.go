@@ -41,6 +41,7 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
 // fakeAPI is what apiServer serves: the lists ha-check reads, and the
@@ -62,6 +63,9 @@ const (
 	replicaSetsPath  = "/apis/apps/v1/replicasets"
 	configMapsPath   = "/api/v1/configmaps"
 	servicesPath     = "/api/v1/services"
+	// kubeSystemConfigMaps is where the configuration is read without
+	// --namespace.
+	kubeSystemConfigMaps = "/api/v1/namespaces/kube-system/configmaps"
 )
 
 // apiServer serves the lists ha-check reads, ConfigMaps of one namespace
@@ -100,7 +104,7 @@ func apiServer(t *testing.T, api fakeAPI) *httptest.Server {
 			})
 			return
 		}
-		if strings.HasSuffix(r.URL.Path, "/configmaps") && r.URL.Query().Get("labelSelector") != ConfigSelector {
+		if strings.HasSuffix(r.URL.Path, "/configmaps") && r.URL.Query().Get("labelSelector") != policysource.ConfigSelector {
 			http.Error(w, "unexpected label selector "+r.URL.Query().Get("labelSelector"), http.StatusBadRequest)
 			return
 		}
@@ -261,7 +265,7 @@ func TestRun(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
 
-	const noConfig = "default policy (no ha-scheduler configuration found)"
+	const noConfig = "default policy (no ha-scheduler configuration found in namespace kube-system)"
 	defaults := defaultPolicy(t, nil)
 	// The etcd finding the checker must name (pkg/checker tests every
 	// message; this one shows the whole cluster was read).
@@ -321,7 +325,7 @@ func TestRun(t *testing.T) {
 		{
 			name: "unreachable cluster", args: []string{"--kubeconfig", kubeconfigFor(t, closed.URL), "--timeout", "5s"},
 			want:         output{Code: exitError},
-			stderrPrefix: "ha-check: listing ConfigMaps (" + ConfigSelector + "): Get \"" + closed.URL + "/api/v1/configmaps?",
+			stderrPrefix: "ha-check: listing ConfigMaps in namespace kube-system (" + policysource.ConfigSelector + "): Get \"" + closed.URL + "/api/v1/namespaces/kube-system/configmaps?",
 		},
 		{
 			name:         "unreachable cluster, policy from --config",
@@ -426,10 +430,15 @@ func TestConnectionFlags(t *testing.T) {
 		defer func() { seen = nil }()
 		return seen
 	}
-	every := func(auth string, configMaps string) []string {
+	every := func(auth string, configMaps ...string) []string {
 		var want []string
-		for _, path := range []string{configMaps, "/api/v1/nodes", "/api/v1/pods", "/apis/policy/v1/poddisruptionbudgets", statefulSetsPath, replicaSetsPath, servicesPath} {
+		for _, path := range []string{configMaps[0], "/api/v1/nodes", "/api/v1/pods", "/apis/policy/v1/poddisruptionbudgets", statefulSetsPath, replicaSetsPath, servicesPath} {
 			want = append(want, auth+" "+path)
+		}
+		if len(configMaps) > 1 {
+			// The labelled ConfigMaps of every namespace, named when not
+			// read.
+			want = slices.Insert(want, 1, auth+" "+configMaps[1])
 		}
 		return want
 	}
@@ -464,26 +473,26 @@ users:
 		{
 			name:         "--server and --token without a kubeconfig",
 			args:         []string{"--server", srv.URL, "--token", "secret", "--certificate-authority", ca},
-			wantRequests: every("Bearer secret", configMapsPath),
-			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found, kube-system preferred, then the newest; not used: tools/ha-scheduler-config-tools)",
+			wantRequests: every("Bearer secret", kubeSystemConfigMaps, configMapsPath),
+			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (not used: tools/ha-scheduler-config-tools (outside kube-system, read only with --namespace: a ConfigMap elsewhere may be a tenant's))",
 		},
 		{
 			name:         "-s and --token",
 			args:         []string{"-s", srv.URL, "--token", "secret", "--insecure-skip-tls-verify"},
-			wantRequests: every("Bearer secret", configMapsPath),
-			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found, kube-system preferred, then the newest; not used: tools/ha-scheduler-config-tools)",
+			wantRequests: every("Bearer secret", kubeSystemConfigMaps, configMapsPath),
+			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (not used: tools/ha-scheduler-config-tools (outside kube-system, read only with --namespace: a ConfigMap elsewhere may be a tenant's))",
 		},
 		{
 			name:         "--context",
 			args:         []string{"--kubeconfig", kubeconfig, "--context", "admin"},
-			wantRequests: every("Bearer admin-token", configMapsPath),
-			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found, kube-system preferred, then the newest; not used: tools/ha-scheduler-config-tools)",
+			wantRequests: every("Bearer admin-token", kubeSystemConfigMaps, configMapsPath),
+			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (not used: tools/ha-scheduler-config-tools (outside kube-system, read only with --namespace: a ConfigMap elsewhere may be a tenant's))",
 		},
 		{
 			name:         "--user",
 			args:         []string{"--kubeconfig", kubeconfig, "--user", "admin"},
-			wantRequests: every("Bearer admin-token", configMapsPath),
-			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found, kube-system preferred, then the newest; not used: tools/ha-scheduler-config-tools)",
+			wantRequests: every("Bearer admin-token", kubeSystemConfigMaps, configMapsPath),
+			wantSource:   "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (not used: tools/ha-scheduler-config-tools (outside kube-system, read only with --namespace: a ConfigMap elsewhere may be a tenant's))",
 		},
 		{
 			name:         "--namespace: the ConfigMap of that namespace",
@@ -567,7 +576,7 @@ func configMap(ns, name, config string, created time.Time) v1.ConfigMap {
 	return v1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, CreationTimestamp: metav1.NewTime(created),
 			Labels: map[string]string{"app.kubernetes.io/part-of": "ha-scheduler", "app.kubernetes.io/component": "scheduler-config"}},
-		Data: map[string]string{ConfigKey: config},
+		Data: map[string]string{policysource.ConfigKey: config},
 	}
 }
 
@@ -630,7 +639,7 @@ func TestRunPolicySource(t *testing.T) {
 	}
 	now := time.Now()
 	none := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod}).URL)
-	forbidden := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod, forbidden: []string{configMapsPath}}).URL)
+	forbidden := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod, forbidden: []string{configMapsPath, kubeSystemConfigMaps}}).URL)
 	inCluster := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod, configMaps: []v1.ConfigMap{
 		configMap("tools", "ha-scheduler-config-new", "not: a config", now),
 		configMap("kube-system", "ha-scheduler-config-old", "not: a config", now.Add(-time.Hour)),
@@ -666,15 +675,15 @@ func TestRunPolicySource(t *testing.T) {
 	}{
 		{
 			name: "no configuration: the default policy", args: []string{"--kubeconfig", none},
-			want: outcome{PolicySource: "default policy (no ha-scheduler configuration found)", Verdict: pass, Findings: defaultFindings},
+			want: outcome{PolicySource: "default policy (no ha-scheduler configuration found in namespace kube-system)", Verdict: pass, Findings: defaultFindings},
 		},
 		{
 			name: "ConfigMaps forbidden: the default policy", args: []string{"--kubeconfig", forbidden},
-			want: outcome{PolicySource: "default policy (listing ConfigMaps is forbidden: the ha-scheduler configuration could not be read)", Verdict: pass, Findings: defaultFindings},
+			want: outcome{PolicySource: "default policy (listing ConfigMaps in namespace kube-system is forbidden: the ha-scheduler configuration could not be read)", Verdict: pass, Findings: defaultFindings},
 		},
 		{
 			name: "--trusted-namespace adjusts the default policy", args: []string{"--kubeconfig", none, "--trusted-namespace", "vault"},
-			want: outcome{PolicySource: "default policy (no ha-scheduler configuration found)", Verdict: pass, Findings: defaultFindings},
+			want: outcome{PolicySource: "default policy (no ha-scheduler configuration found in namespace kube-system)", Verdict: pass, Findings: defaultFindings},
 		},
 		{
 			name: "--config", args: []string{"--kubeconfig", none, "--config", vaultFile},
@@ -692,7 +701,7 @@ func TestRunPolicySource(t *testing.T) {
 			name: "ConfigMap: kube-system preferred, then the newest", args: []string{"--kubeconfig", inCluster},
 			want: outcome{
 				Code:         exitFail,
-				PolicySource: "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 3 found, kube-system preferred, then the newest; not used: kube-system/ha-scheduler-config-old, tools/ha-scheduler-config-new)",
+				PolicySource: "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found in namespace kube-system, the newest; not used: kube-system/ha-scheduler-config-old) (not used: tools/ha-scheduler-config-new (outside kube-system, read only with --namespace: a ConfigMap elsewhere may be a tenant's))",
 				Verdict:      fail, Findings: vaultFindings,
 			},
 		},
@@ -700,7 +709,7 @@ func TestRunPolicySource(t *testing.T) {
 			name: "ConfigMap, named profile", args: []string{"--kubeconfig", inCluster, "--profile", "ha"},
 			want: outcome{
 				Code:         exitFail,
-				PolicySource: "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 3 found, kube-system preferred, then the newest; not used: kube-system/ha-scheduler-config-old, tools/ha-scheduler-config-new)",
+				PolicySource: "ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found in namespace kube-system, the newest; not used: kube-system/ha-scheduler-config-old) (not used: tools/ha-scheduler-config-new (outside kube-system, read only with --namespace: a ConfigMap elsewhere may be a tenant's))",
 				Verdict:      fail, Findings: vaultFindings,
 			},
 		},
@@ -711,7 +720,7 @@ func TestRunPolicySource(t *testing.T) {
 		{
 			name: "ConfigMap with --allow-user-workloads-on-control-plane", args: []string{"--kubeconfig", inCluster, "--allow-user-workloads-on-control-plane"},
 			want: outcome{Code: exitError, Stderr: "ha-check: --trusted-namespace and --allow-user-workloads-on-control-plane adjust the default policy, but the policy is the scheduler's " +
-				"(ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 3 found, kube-system preferred, then the newest; not used: kube-system/ha-scheduler-config-old, tools/ha-scheduler-config-new)): set them in its configuration\n"},
+				"(ConfigMap kube-system/ha-scheduler-config-abc, profile ha (of 2 found in namespace kube-system, the newest; not used: kube-system/ha-scheduler-config-old) (not used: tools/ha-scheduler-config-new (outside kube-system, read only with --namespace: a ConfigMap elsewhere may be a tenant's))): set them in its configuration\n"},
 		},
 		{
 			name: "--config: an invalid policy names the field", args: []string{"--kubeconfig", none, "--config", badFile},
@@ -731,7 +740,7 @@ func TestRunPolicySource(t *testing.T) {
 		},
 		{
 			name: "--profile without a configuration", args: []string{"--kubeconfig", none, "--profile", "ha"},
-			want: outcome{Code: exitError, Stderr: "ha-check: --profile ha: no ha-scheduler configuration found (no ConfigMap labelled " + ConfigSelector + " with config.yaml); pass --config\n"},
+			want: outcome{Code: exitError, Stderr: "ha-check: --profile ha: no ha-scheduler configuration found in namespace kube-system (no ConfigMap labelled " + policysource.ConfigSelector + " with config.yaml); pass --config or --namespace\n"},
 		},
 		{
 			name: "invalid ConfigMap: an error naming it", args: []string{"--kubeconfig", badInCluster},

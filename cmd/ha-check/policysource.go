@@ -22,31 +22,14 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 
-	v1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/pager"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
-)
-
-// The ConfigMap the manifests install holds the scheduler configuration
-// under ConfigKey; ConfigSelector finds it (manifests/secondary's
-// configMapGenerator sets both labels).
-const (
-	ConfigSelector = "app.kubernetes.io/part-of=ha-scheduler,app.kubernetes.io/component=scheduler-config"
-	ConfigKey      = "config.yaml"
-	// preferredNamespace is where the manifests install the scheduler.
-	preferredNamespace = "kube-system"
 )
 
 // policySource is the policy the cluster is audited with, as written (args,
@@ -113,75 +96,15 @@ func resolvePolicy(ctx context.Context, o *common) (*policySource, error) {
 	return src, nil
 }
 
-// findConfigMap looks for the ha-scheduler configuration in the cluster, in
-// namespace ("" for every namespace). It returns a source without policy,
-// saying why, when listing ConfigMaps is forbidden or none carries the
-// configuration: the caller uses the default policy. A configuration that
-// does not load is an error, as it is for the scheduler.
+// findConfigMap reads the policy from the cluster (policysource.Discover).
 func findConfigMap(ctx context.Context, cs kubernetes.Interface, namespace, profile string) (*policySource, error) {
-	where := ""
-	if namespace != "" {
-		where = " in namespace " + namespace
-	}
-	p := pager.New(func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
-		return cs.CoreV1().ConfigMaps(namespace).List(ctx, opts)
-	})
-	list, _, err := p.List(ctx, metav1.ListOptions{LabelSelector: ConfigSelector})
-	if apierrors.IsForbidden(err) {
-		if profile != "" {
-			return nil, fmt.Errorf("--profile %s: listing ConfigMaps%s is forbidden, no ha-scheduler configuration to take it from; pass --config", profile, where)
-		}
-		return &policySource{text: "default policy (listing ConfigMaps" + where + " is forbidden: the ha-scheduler configuration could not be read)"}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("listing ConfigMaps%s (%s): %w", where, ConfigSelector, err)
-	}
-	var found []*v1.ConfigMap
-	err = meta.EachListItem(list, func(obj runtime.Object) error {
-		cm, ok := obj.(*v1.ConfigMap)
-		if !ok {
-			return fmt.Errorf("listing ConfigMaps%s: a %T in the list", where, obj)
-		}
-		if _, ok := cm.Data[ConfigKey]; ok {
-			found = append(found, cm)
-		}
-		return nil
-	})
+	found, err := policysource.Discover(ctx, cs, namespace, profile)
 	if err != nil {
 		return nil, err
 	}
-	if len(found) == 0 {
-		if profile != "" {
-			return nil, fmt.Errorf("--profile %s: no ha-scheduler configuration found%s (no ConfigMap labelled %s with %s); pass --config", profile, where, ConfigSelector, ConfigKey)
-		}
-		return &policySource{text: "default policy (no ha-scheduler configuration found" + where + ")"}, nil
+	src := &policySource{text: found.Source}
+	if found.Result != nil {
+		src.args, src.policy, src.profile = found.Args, found.Policy, found.Profile
 	}
-	// kube-system first, then the newest, then by name.
-	slices.SortStableFunc(found, func(a, b *v1.ConfigMap) int {
-		if ak, bk := a.Namespace == preferredNamespace, b.Namespace == preferredNamespace; ak != bk {
-			if ak {
-				return -1
-			}
-			return 1
-		}
-		if c := b.CreationTimestamp.Compare(a.CreationTimestamp.Time); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Namespace+"/"+a.Name, b.Namespace+"/"+b.Name)
-	})
-	cm := found[0]
-	name := cm.Namespace + "/" + cm.Name
-	res, err := policysource.Load([]byte(cm.Data[ConfigKey]), profile)
-	if err != nil {
-		return nil, fmt.Errorf("ConfigMap %s, key %s: %w", name, ConfigKey, err)
-	}
-	text := fmt.Sprintf("ConfigMap %s, profile %s", name, res.Profile)
-	if len(found) > 1 {
-		var others []string
-		for _, o := range found[1:] {
-			others = append(others, o.Namespace+"/"+o.Name)
-		}
-		text += fmt.Sprintf(" (of %d found, %s preferred, then the newest; not used: %s)", len(found), preferredNamespace, strings.Join(others, ", "))
-	}
-	return &policySource{args: res.Args, policy: res.Policy, text: text, profile: res.Profile}, nil
+	return src, nil
 }

@@ -41,7 +41,7 @@ func TestOutputVersionedReport(t *testing.T) {
 	etcd := []v1.Pod{etcdMember("etcd-0", "cp-a"), etcdMember("etcd-1", "cp-b"), etcdMember("etcd-2", "cp-c")}
 	api := fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)}}
 	kubeconfig := kubeconfigFor(t, apiServer(t, api).URL)
-	const source = "default policy (no ha-scheduler configuration found)"
+	const source = "default policy (no ha-scheduler configuration found in namespace kube-system)"
 	want := &reportObject{
 		APIVersion:   "ha-check.ha-scheduler.io/v1alpha1",
 		Kind:         "Report",

@@ -128,7 +128,7 @@ func TestFailOn(t *testing.T) {
 	warned := fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(3)},
 		forbidden: []string{statefulSetsPath, replicaSetsPath}}
 	failed := fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)}}
-	const source = "default policy (no ha-scheduler configuration found)"
+	const source = "default policy (no ha-scheduler configuration found in namespace kube-system)"
 	defaults := defaultPolicy(t, nil)
 	require.Equal(t, checker.VerdictPass, analyze(warned, defaults).Verdict)
 	require.Positive(t, analyze(warned, defaults).Warnings)

@@ -55,7 +55,7 @@ func TestOutputAnswers(t *testing.T) {
 		statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)},
 	}
 	kubeconfig := kubeconfigFor(t, apiServer(t, api).URL)
-	const source = "default policy (no ha-scheduler configuration found)"
+	const source = "default policy (no ha-scheduler configuration found in namespace kube-system)"
 	defaults := defaultPolicy(t, nil)
 
 	// The text formats are pkg/checker's writers (tested there) under the
@@ -168,7 +168,7 @@ const explanationJSON = `{
     "kind": "Explanation",
     "node": "worker-x",
     "pod": "apps/web-0",
-    "policySource": "default policy (no ha-scheduler configuration found)",
+    "policySource": "default policy (no ha-scheduler configuration found in namespace kube-system)",
     "protection": {
         "preemptibleBy": "any",
         "priority": 0
@@ -212,7 +212,7 @@ host: h9
 kind: Explanation
 node: worker-x
 pod: apps/web-0
-policySource: default policy (no ha-scheduler configuration found)
+policySource: default policy (no ha-scheduler configuration found in namespace kube-system)
 protection:
   preemptibleBy: any
   priority: 0
@@ -234,7 +234,7 @@ const whatIfZoneJSON = `{
     "nodes": [
         "worker-x"
     ],
-    "policySource": "default policy (no ha-scheduler configuration found)",
+    "policySource": "default policy (no ha-scheduler configuration found in namespace kube-system)",
     "quorumLost": [],
     "userGroupsLost": [
         {
@@ -256,7 +256,7 @@ kind: WhatIf
 level: node
 nodes:
 - cp-b
-policySource: default policy (no ha-scheduler configuration found)
+policySource: default policy (no ha-scheduler configuration found in namespace kube-system)
 quorumLost:
 - group: kube-system/etcd (StatefulSet etcd)
   members: 5
@@ -299,6 +299,6 @@ const pdbPlanJSON = `{
             }
         }
     ],
-    "policySource": "default policy (no ha-scheduler configuration found)"
+    "policySource": "default policy (no ha-scheduler configuration found in namespace kube-system)"
 }
 `

@@ -18,6 +18,7 @@ package checker
 
 import (
 	"fmt"
+	"time"
 
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -70,9 +71,11 @@ func classify(r *Report, p *policy.Policy, c Cluster, nodes map[string]*v1.Node)
 	walkUnfinishedPods(p, c, nodes, func(pod *v1.Pod, class policy.Class, state podState) {
 		if state != stateTerminating {
 			r.Summary.Pods++
-			if f, ok := placementFinding(pod, class, nodes[pod.Spec.NodeName]); ok {
-				r.Findings = append(r.Findings, f)
-			}
+		}
+		// A terminating pod's containers may run for its whole grace
+		// period (a tenant may ask for a year): it is checked like any.
+		if f, ok := placementFinding(pod, class, nodes[pod.Spec.NodeName]); ok {
+			r.Findings = append(r.Findings, f)
 		}
 		// Components, and the other groups the policy makes
 		// disruption-controlled (otherTrustedPods, userWorkloads): the
@@ -85,18 +88,33 @@ func classify(r *Report, p *policy.Policy, c Cluster, nodes map[string]*v1.Node)
 	return gs.sorted()
 }
 
-// placementFinding checks the workload separation of an active pod on its
-// node: a user workload on a node reserved for components, or a component
-// on a node of a role its rule does not allow. A pod without a node that
-// exists (pending, or bound to a deleted node) runs nowhere: nothing to say.
+// placementFinding checks the workload separation of an unfinished pod on
+// its node: a user workload on a node reserved for components, or a
+// component on a node of a role its rule does not allow. A pod without a
+// node that exists (pending, or bound to a deleted node) runs nowhere:
+// nothing to say. A terminating pod is checked too, and its message says
+// until when it may run.
 func placementFinding(pod *v1.Pod, class policy.Class, node *v1.Node) (Finding, bool) {
 	if node == nil {
 		return Finding{}, false
 	}
+	var f Finding
+	var ok bool
 	if class.IsUserWorkload() {
-		return separationFinding(pod, class, node)
+		f, ok = separationFinding(pod, class, node)
+	} else {
+		f, ok = componentRoleFinding(pod, class, node)
 	}
-	return componentRoleFinding(pod, class, node)
+	if ok && policy.IsTerminating(pod) {
+		f.Message += terminatingNote(pod)
+	}
+	return f, ok
+}
+
+// terminatingNote says that a pod being deleted may still run, and until
+// when: its deletion timestamp is when its grace period ends.
+func terminatingNote(pod *v1.Pod) string {
+	return fmt.Sprintf(" (terminating, but its containers may run until its grace period ends at %s)", pod.DeletionTimestamp.UTC().Format(time.RFC3339))
 }
 
 // separationFinding reports a user workload on a control-plane or infra node

@@ -265,14 +265,21 @@ func TestAnalyze(t *testing.T) {
 			verdict: VerdictFail, scs: true,
 		},
 		{
-			name: "finished, unbound and terminating user pods are ignored",
+			name: "finished and unbound user pods are ignored",
 			cluster: ha.with(
 				pod("shop", "job-done", "cp-a", lbl("app", "job"), phase(v1.PodSucceeded)),
 				pod("shop", "job-failed", "cp-a", lbl("app", "job"), phase(v1.PodFailed)),
 				pod("shop", "pending", "", lbl("app", "web")),
-				pod("shop", "leaving", "cp-b", lbl("app", "old"), func(p *v1.Pod) { p.DeletionTimestamp = &now }),
 			),
 			verdict: VerdictPass, scs: true,
+		},
+		{
+			// Deleted with a grace period of a year, its containers may run
+			// that long.
+			name:    "a terminating user pod on a control-plane node fails",
+			cluster: ha.with(pod("shop", "leaving", "cp-b", lbl("app", "old"), func(p *v1.Pod) { p.DeletionTimestamp = &now })),
+			want:    []string{fail(IDUserWorkloadOnControlPlane)},
+			verdict: VerdictFail, scs: true,
 		},
 
 		// Disruption-controlled components.

@@ -139,7 +139,7 @@ func TestCheckerPolicySource(t *testing.T) {
 
 	t.Run("no ConfigMap: the default policy", func(t *testing.T) {
 		code, r := runCheckerArgs(t)
-		if want := "default policy (no ha-scheduler configuration found)"; r.PolicySource != want {
+		if want := "default policy (no ha-scheduler configuration found in namespace kube-system)"; r.PolicySource != want {
 			t.Errorf("policySource %q, want %q", r.PolicySource, want)
 		}
 		if offRole(t, r) {

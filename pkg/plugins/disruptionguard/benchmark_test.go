@@ -205,7 +205,7 @@ func BenchmarkPreemptionAttempt(b *testing.B) {
 				e.pl.inFlight.clear()
 				b.ReportAllocs()
 				for b.Loop() {
-					if err := e.pl.newGuardState(pod).init(); err != nil {
+					if err := e.pl.newGuardState(pod).init(ctx); err != nil {
 						b.Fatal(err)
 					}
 				}

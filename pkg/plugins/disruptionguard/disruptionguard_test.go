@@ -234,6 +234,8 @@ func newCluster(t testing.TB, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1
 	for _, p := range pods {
 		objs = append(objs, p)
 	}
+	// The guard's own informers list the controllers from the API.
+	objs = append(objs, controllers...)
 	c := &cluster{cs: clientsetfake.NewClientset(objs...)}
 	c.cs.PrependReactor("delete", "pods", func(a clienttesting.Action) (bool, runtime.Object, error) {
 		c.mu.Lock()
@@ -251,16 +253,11 @@ func newCluster(t testing.TB, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1
 		require.NoError(t, pdbStore.Add(p))
 	}
 	for _, obj := range controllers {
-		var store cache.Store
 		switch obj.(type) {
-		case *appsv1.ReplicaSet:
-			store = c.informerFactory.Apps().V1().ReplicaSets().Informer().GetStore()
-		case *appsv1.StatefulSet:
-			store = c.informerFactory.Apps().V1().StatefulSets().Informer().GetStore()
+		case *appsv1.ReplicaSet, *appsv1.StatefulSet:
 		default:
 			t.Fatalf("unsupported controller %T", obj)
 		}
-		require.NoError(t, store.Add(obj))
 	}
 	var bound []*v1.Pod
 	for _, p := range pods {
@@ -583,6 +580,52 @@ func TestPostFilter(t *testing.T) {
 			preemptor:   preemptor("default", "batch", userHigh, "1"),
 			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected by PodDisruptionBudget default/web.")},
 			wantRefused: map[string]float64{RulePDB: 1},
+		},
+		{
+			// The tenant's budget binds tenants' preemptors, not the
+			// control plane's: kube-proxy (system-node-critical) takes the
+			// pod that fills its node.
+			name:  "Strict: a tenant's PDB does not keep a kube-system component pending",
+			nodes: []*v1.Node{w1},
+			pods:  []*v1.Pod{running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj()},
+			pdbs:  []*policyv1.PodDisruptionBudget{pdb("default", "web", 0, "app", "web")},
+			preemptor: func() *v1.Pod {
+				p := preemptor("kube-system", "kube-proxy-w-1", system, "1")
+				p.Labels = map[string]string{"k8s-app": "kube-proxy"}
+				return p
+			}(),
+			want: []outcome{placed("w-1", 1, "web-1")},
+		},
+		{
+			name:        "Strict: a tenant's PDB binds another tenant's preemptor",
+			nodes:       []*v1.Node{w1},
+			pods:        []*v1.Pod{running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj()},
+			pdbs:        []*policyv1.PodDisruptionBudget{pdb("default", "web", 0, "app", "web")},
+			preemptor:   preemptor("other-tenant", "batch", userHigh, "1"),
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected by PodDisruptionBudget default/web.")},
+			wantRefused: map[string]float64{RulePDB: 1},
+		},
+		{
+			name:        "Strict: a budget of a trusted namespace binds the control plane too",
+			nodes:       []*v1.Node{w1},
+			pods:        []*v1.Pod{running("kube-system", "metrics-1", "w-1", userLow, "1", 1).Label("k8s-app", "metrics-server").Obj()},
+			pdbs:        []*policyv1.PodDisruptionBudget{pdb("kube-system", "metrics", 0, "k8s-app", "metrics-server")},
+			preemptor:   addon("heapster", system, "1"),
+			want:        []outcome{refused("preemption: 0/1 nodes are available: 1 protected by PodDisruptionBudget kube-system/metrics.")},
+			wantRefused: map[string]float64{RulePDB: 1},
+		},
+		{
+			// Taken last, not never: the node whose victims no budget
+			// covers is chosen first.
+			name:  "Strict: a tenant's budget still orders the control plane's choice",
+			nodes: []*v1.Node{w1, w2},
+			pods: []*v1.Pod{
+				running("default", "web-1", "w-1", userLow, "1", 1).Label("app", "web").Obj(),
+				running("default", "low", "w-2", userLow, "1", 1).Obj(),
+			},
+			pdbs:      []*policyv1.PodDisruptionBudget{pdb("default", "web", 0, "app", "web")},
+			preemptor: addon("heapster", system, "1"),
+			want:      []outcome{placed("w-2", 1, "low")},
 		},
 		{
 			name:      "BestEffort: the PDB is violated as upstream would",

@@ -18,6 +18,7 @@ package disruptionguard
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	v1 "k8s.io/api/core/v1"
@@ -166,8 +167,11 @@ type victimInfo struct {
 	// group is its disruption-controlled group; nil when it has none (or is
 	// a mirror pod: never a victim, so never in a budget).
 	group *groupBudget
-	// pdbs are the PodDisruptionBudgets that cover it.
-	pdbs []*pdbBudget
+	// pdbs are the PodDisruptionBudgets that cover it and bind this
+	// attempt's preemptor (binds); softPDBs those that cover it without
+	// binding it: breaking them is allowed, but counts against a
+	// candidate node as upstream counts every violation.
+	pdbs, softPDBs []*pdbBudget
 }
 
 // victim returns what init computed for the pod. Victims come from the
@@ -187,8 +191,8 @@ func (s *guardState) available(pod *v1.Pod) bool { return s.victim(pod).availabl
 // lookupNode returns the snapshot's node of that name, nil when it has none.
 func (s *guardState) lookupNode(name string) *v1.Node { return s.lookups.Node(name) }
 
-func (s *guardState) init() error {
-	s.once.Do(func() { s.err = s.compute() })
+func (s *guardState) init(ctx context.Context) error {
+	s.once.Do(func() { s.err = s.compute(ctx) })
 	return s.err
 }
 
@@ -196,7 +200,12 @@ func (s *guardState) init() error {
 // group's size comes from all its pods, wherever they are, and its owner's
 // desired replicas; what is available comes from the snapshot, the pods on
 // nodes that exist.
-func (s *guardState) compute() error {
+func (s *guardState) compute(ctx context.Context) error {
+	// Sizes come from the owners: wait for their informers, started with
+	// the plugin (only the first attempt after start can wait).
+	if !s.pl.controllers.waitForSync(ctx) {
+		return fmt.Errorf("waiting for the ReplicaSets and StatefulSets of %v: %w", s.pl.controllers.scope, ctx.Err())
+	}
 	nodes, err := s.pl.handle.SnapshotSharedLister().NodeInfos().List()
 	if err != nil {
 		return err
@@ -232,7 +241,11 @@ func (s *guardState) compute() error {
 				if !b.covers(pod) {
 					continue
 				}
-				v.pdbs = append(v.pdbs, b)
+				if s.binds(b) {
+					v.pdbs = append(v.pdbs, b)
+				} else {
+					v.softPDBs = append(v.softPDBs, b)
+				}
 				switch {
 				case v.available:
 					b.healthy++
@@ -331,13 +344,26 @@ const matchAllKey = "ha-scheduler.scs.community/pdb-selects-every-pod"
 // groupOf returns the pod's controlled group, nil when it has none.
 func (s *guardState) groupOf(pod *v1.Pod) *groupBudget { return s.victim(pod).group }
 
-// strictPDBsOf returns the PDBs that bind the pod; none in BestEffort mode,
-// where upstream's minimisation of violations is the whole PDB handling.
+// strictPDBsOf returns the PDBs that bind the pod for this attempt's
+// preemptor (binds); none in BestEffort mode, where upstream's minimisation
+// of violations is the whole PDB handling.
 func (s *guardState) strictPDBsOf(pod *v1.Pod) []*pdbBudget {
 	if s.pl.mode != config.ModeStrict {
 		return nil
 	}
 	return s.victim(pod).pdbs
+}
+
+// binds reports whether a PodDisruptionBudget binds this attempt's
+// preemptor in Strict mode. The budgets of trusted namespaces bind every
+// preemptor; a tenant's budget binds the preemptors of untrusted
+// namespaces (other tenants and the tenant itself) but not the control
+// plane's: a tenant must not be able to keep kube-proxy or a CNI pod
+// pending by a maxUnavailable: 0 on the pod that fills its node. Against a
+// trusted preemptor a tenant's budget is handled as upstream handles every
+// budget (its victims are taken last, not never).
+func (s *guardState) binds(b *pdbBudget) bool {
+	return s.pl.policy.IsTrustedNamespace(b.pdb.Namespace) || !s.pl.policy.IsTrustedNamespace(s.preemptor.Namespace)
 }
 
 // protections are the reasons the pod can never be a victim of this
@@ -455,6 +481,29 @@ func (s *guardState) violations(victims []*v1.Pod) []refusal {
 	return out
 }
 
+// softViolations counts the victims beyond the allowance of the budgets that
+// cover them without binding the preemptor (binds), as upstream counts a
+// set's PDB violations: candidate nodes that break fewer come first.
+func (s *guardState) softViolations(victims []*v1.Pod) int {
+	taken := map[*pdbBudget]int{}
+	n := 0
+	for _, pod := range victims {
+		v := s.victim(pod)
+		if !v.available {
+			continue
+		}
+		violating := false
+		for _, b := range v.softPDBs {
+			taken[b]++
+			violating = violating || taken[b] > b.allowed
+		}
+		if violating {
+			n++
+		}
+	}
+	return n
+}
+
 func excess(taken, budget int) int {
 	return max(taken-max(budget, 0), 0)
 }
@@ -516,7 +565,7 @@ func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.Cycle
 	allPossibleVictims []*preemption.DomainVictim, _ []*policyv1.PodDisruptionBudget) ([]*v1.Pod, int, *fwk.Status) {
 	logger := klog.FromContext(ctx)
 	s := pl.stateFor(cs, preemptor)
-	if err := s.init(); err != nil {
+	if err := s.init(ctx); err != nil {
 		return nil, 0, fwk.AsStatus(err)
 	}
 	nodeName := nodeInfo.Node().Name
@@ -542,9 +591,11 @@ func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.Cycle
 		spare := s.violations(victims)
 		if len(spare) == 0 {
 			if pl.mode == config.ModeStrict {
-				// Checked above against the corrected allowances; upstream's
-				// count also charges victims that are not healthy.
-				numViolating = 0
+				// The binding budgets hold (checked above against the
+				// corrected allowances; upstream's count also charges
+				// victims that are not healthy): what the set breaks is
+				// the budgets that do not bind this preemptor.
+				numViolating = s.softViolations(victims)
 			}
 			s.choose(nodeName, victims)
 			return victims, numViolating, nil

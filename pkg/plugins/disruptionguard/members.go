@@ -17,44 +17,9 @@ limitations under the License.
 package disruptionguard
 
 import (
-	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/client-go/informers"
-	appslisters "k8s.io/client-go/listers/apps/v1"
 )
-
-// controllerListers answers policy.Controllers from the scheduler's
-// informers (system:kube-scheduler may read ReplicaSets and StatefulSets).
-type controllerListers struct {
-	replicaSets  appslisters.ReplicaSetLister
-	statefulSets appslisters.StatefulSetLister
-}
-
-func newControllerListers(f informers.SharedInformerFactory) *controllerListers {
-	return &controllerListers{
-		replicaSets:  f.Apps().V1().ReplicaSets().Lister(),
-		statefulSets: f.Apps().V1().StatefulSets().Lister(),
-	}
-}
-
-// ReplicaSet returns the ReplicaSet, nil when the cache does not have it.
-func (c *controllerListers) ReplicaSet(namespace, name string) *appsv1.ReplicaSet {
-	rs, err := c.replicaSets.ReplicaSets(namespace).Get(name)
-	if err != nil {
-		return nil
-	}
-	return rs
-}
-
-// StatefulSet returns the StatefulSet, nil when the cache does not have it.
-func (c *controllerListers) StatefulSet(namespace, name string) *appsv1.StatefulSet {
-	sts, err := c.statefulSets.StatefulSets(namespace).Get(name)
-	if err != nil {
-		return nil
-	}
-	return sts
-}
 
 // memberCandidates returns the pods that may be members of a
 // disruption-controlled group, bound or not: every pod of the trusted

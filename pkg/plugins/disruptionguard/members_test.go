@@ -175,7 +175,7 @@ func TestGroupMembers(t *testing.T) {
 			}
 
 			s := e.pl.newGuardState(addon("addon", systemHigher, "1"))
-			require.NoError(t, s.init())
+			require.NoError(t, s.init(ctx))
 			got := counted{Groups: map[string]groupCount{}, GroupOf: map[string]string{}}
 			for _, n := range []string{"cp-1", "cp-2"} {
 				ni, err := e.snapshot.NodeInfos().Get(n)

@@ -74,7 +74,7 @@ type DisruptionGuard struct {
 	// (pending, or bound to a node that is gone); controllers their
 	// owners' desired replicas.
 	podLister   corelisters.PodLister
-	controllers *controllerListers
+	controllers *owners
 	services    *policy.ServiceIndex
 	inFlight    *inFlight
 }
@@ -117,13 +117,12 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	pl := &DisruptionGuard{
-		handle:      h,
-		policy:      p,
-		mode:        args.Mode,
-		upstream:    up,
-		pdbLister:   h.SharedInformerFactory().Policy().V1().PodDisruptionBudgets().Lister(),
-		podLister:   h.SharedInformerFactory().Core().V1().Pods().Lister(),
-		controllers: newControllerListers(h.SharedInformerFactory()),
+		handle:    h,
+		policy:    p,
+		mode:      args.Mode,
+		upstream:  up,
+		pdbLister: h.SharedInformerFactory().Policy().V1().PodDisruptionBudgets().Lister(),
+		podLister: h.SharedInformerFactory().Core().V1().Pods().Lister(),
 	}
 	// Rule 3 and static pods are properties of one victim: the hook keeps
 	// them out of upstream's candidate victims and out of its "terminating
@@ -134,6 +133,9 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 	// untouched. The Executor is upstream's, shared.
 	pl.evaluator = preemption.NewEvaluator(Name, h, pl, up.Executor)
 
+	if pl.controllers, err = sharedOwners(ctx, h.SharedInformerFactory(), h.ClientSet(), ownerScope(p)); err != nil {
+		return nil, fmt.Errorf("%s: watching ReplicaSets and StatefulSets: %w", Name, err)
+	}
 	if pl.services, err = services.Shared(ctx, h.SharedInformerFactory()); err != nil {
 		return nil, fmt.Errorf("%s: watching services: %w", Name, err)
 	}

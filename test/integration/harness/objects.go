@@ -27,6 +27,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 )
 
@@ -103,6 +104,13 @@ func (c *Cluster) EnsureNamespace(t testing.TB, name string) {
 func (c *Cluster) CreatePod(t testing.TB, pod *v1.Pod) *v1.Pod {
 	t.Helper()
 	c.EnsureNamespace(t, pod.Namespace)
+	return c.CreatePodAs(t, c.Client, pod)
+}
+
+// CreatePodAs is CreatePod by another client (a tenant's), in a namespace
+// that exists.
+func (c *Cluster) CreatePodAs(t testing.TB, client kubernetes.Interface, pod *v1.Pod) *v1.Pod {
+	t.Helper()
 	if pod.Spec.TerminationGracePeriodSeconds == nil {
 		pod.Spec.TerminationGracePeriodSeconds = ptr.To[int64](0)
 	}
@@ -118,7 +126,7 @@ func (c *Cluster) CreatePod(t testing.TB, pod *v1.Pod) *v1.Pod {
 			ct.Resources.Requests = v1.ResourceList{v1.ResourceCPU: resource.MustParse("100m")}
 		}
 	}
-	created, err := c.Client.CoreV1().Pods(pod.Namespace).Create(context.Background(), pod, metav1.CreateOptions{})
+	created, err := client.CoreV1().Pods(pod.Namespace).Create(context.Background(), pod, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatalf("creating pod %s/%s: %v", pod.Namespace, pod.Name, err)
 	}
@@ -129,7 +137,7 @@ func (c *Cluster) CreatePod(t testing.TB, pod *v1.Pod) *v1.Pod {
 func (c *Cluster) WaitScheduled(t testing.TB, ns, name string) string {
 	t.Helper()
 	var pod *v1.Pod
-	err := c.poll(func(ctx context.Context) (bool, error) {
+	err := c.Poll(func(ctx context.Context) (bool, error) {
 		var err error
 		pod, err = c.Client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
@@ -149,7 +157,7 @@ func (c *Cluster) WaitUnschedulable(t testing.TB, ns, name string) string {
 	t.Helper()
 	var pod *v1.Pod
 	var msg string
-	err := c.poll(func(ctx context.Context) (bool, error) {
+	err := c.Poll(func(ctx context.Context) (bool, error) {
 		var err error
 		pod, err = c.Client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
@@ -219,7 +227,7 @@ func (c *Cluster) Reset(t testing.TB) {
 		names = append(names, ns.Name)
 	}
 	c.deleteControllers(t, names)
-	err = c.poll(func(ctx context.Context) (bool, error) {
+	err = c.Poll(func(ctx context.Context) (bool, error) {
 		pods, err := c.Client.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return false, err
@@ -235,7 +243,8 @@ func (c *Cluster) Reset(t testing.TB) {
 	}
 }
 
-func (c *Cluster) poll(cond wait.ConditionWithContextFunc) error {
+// Poll waits until cond holds, or Timeout passes.
+func (c *Cluster) Poll(cond wait.ConditionWithContextFunc) error {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
 	return wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, cond)
