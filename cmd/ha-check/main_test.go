@@ -429,6 +429,13 @@ func TestConnectionFlags(t *testing.T) {
 		for _, path := range []string{configMaps, "/api/v1/nodes", "/api/v1/pods", "/apis/policy/v1/poddisruptionbudgets", statefulSetsPath, replicaSetsPath} {
 			want = append(want, auth+" "+path)
 		}
+		// The trust analysis: RBAC and the admission policies.
+		for _, res := range []string{"clusterroles", "clusterrolebindings", "roles", "rolebindings"} {
+			want = append(want, auth+" /apis/rbac.authorization.k8s.io/v1/"+res)
+		}
+		for _, res := range []string{"validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingadmissionpolicies", "mutatingadmissionpolicybindings"} {
+			want = append(want, auth+" /apis/admissionregistration.k8s.io/v1/"+res)
+		}
 		return want
 	}
 	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "absent"))

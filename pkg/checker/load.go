@@ -44,8 +44,9 @@ type LoadOptions struct {
 }
 
 // Load lists the nodes, the unfinished pods of all namespaces, the policy/v1
-// PodDisruptionBudgets, and the StatefulSets and ReplicaSets that size the
-// groups. Controllers the checker may not list (RBAC) are recorded in
+// PodDisruptionBudgets, the StatefulSets and ReplicaSets that size the
+// groups, and the RBAC objects and admission policies of the trust
+// analysis (loadTrust). Controllers the checker may not list (RBAC) are recorded in
 // Cluster.Forbidden, not an error: the report is still worth having, with a
 // warning where a size may be understated.
 func Load(ctx context.Context, cs kubernetes.Interface) (Cluster, error) {
@@ -81,6 +82,9 @@ func LoadWith(ctx context.Context, cs kubernetes.Interface, o LoadOptions) (Clus
 	c.ReplicaSets, err = listAll[*appsv1.ReplicaSet](ctx, o, "ReplicaSets", metav1.ListOptions{}, cs.AppsV1().ReplicaSets(metav1.NamespaceAll).List)
 	if err = c.forbidden(err, ForbiddenReplicaSets); err != nil {
 		return c, fmt.Errorf("listing ReplicaSets: %w", err)
+	}
+	if c.Trust, err = loadTrust(ctx, cs, o); err != nil {
+		return c, err
 	}
 	return c, nil
 }

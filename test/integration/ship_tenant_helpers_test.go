@@ -105,8 +105,16 @@ func (tn shipTenant) Username() string {
 // shipNewTenant creates ServiceAccount ns/name and a RoleBinding of the
 // ClusterRole role to it in bindingNS (its own namespace for a tenant), and
 // returns a client impersonating it (with the groups the API server gives a
-// ServiceAccount's token). Everything is deleted when the test ends.
+// ServiceAccount's token), once it may create pods in bindingNS.
+// Everything is deleted when the test ends.
 func shipNewTenant(t *testing.T, ns, name, role, bindingNS string) shipTenant {
+	t.Helper()
+	return shipNewSubject(t, ns, name, role, bindingNS, authzv1.ResourceAttributes{Verb: "create", Resource: "pods", Namespace: bindingNS})
+}
+
+// shipNewSubject is shipNewTenant for a role that may not create pods: it
+// returns once the ServiceAccount may do can.
+func shipNewSubject(t *testing.T, ns, name, role, bindingNS string, can authzv1.ResourceAttributes) shipTenant {
 	t.Helper()
 	ctx := context.Background()
 	shipAggregateClusterRoles(t)
@@ -137,16 +145,14 @@ func shipNewTenant(t *testing.T, ns, name, role, bindingNS string) shipTenant {
 	}
 	tn.Client, err = kubernetes.NewForConfig(cfg)
 	require.NoError(t, err)
-	// The binding is in effect: the tenant may create pods there.
+	// The binding is in effect.
 	err = shipPoll(harness.Timeout, 100*time.Millisecond, func(ctx context.Context) (bool, error) {
 		r, err := tn.Client.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authzv1.SelfSubjectAccessReview{
-			Spec: authzv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authzv1.ResourceAttributes{
-				Verb: "create", Resource: "pods", Namespace: bindingNS,
-			}},
+			Spec: authzv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &can},
 		}, metav1.CreateOptions{})
 		return err == nil && r.Status.Allowed, err
 	})
-	require.NoError(t, err, "%s may not create pods in %s", tn.Username(), bindingNS)
+	require.NoError(t, err, "%s may not %s %s/%s in %s", tn.Username(), can.Verb, can.Resource, can.Subresource, can.Namespace)
 	return tn
 }
 
