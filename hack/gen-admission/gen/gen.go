@@ -403,7 +403,7 @@ func (t Target) Generate(policyFile File, v Values) ([]byte, error) {
 			b.WriteString(l)
 		}
 		if bl.priority {
-			b.WriteString(fmt.Sprintf("%sexpression: \"%d\"%s", bl.indent, v.ReservedPriority, eol))
+			fmt.Fprintf(&b, "%sexpression: \"%d\"%s", bl.indent, v.ReservedPriority, eol)
 		} else {
 			for _, ns := range v.TrustedNamespaces {
 				// Validated DNS labels: plain YAML scalars, no quoting needed.
