@@ -175,21 +175,23 @@ bench-scale: ## Scale benchmark (scheduler_perf, 500, 5,000 and 15,000 nodes): d
 	  if [ $$rc -ne 0 ]; then tail -n 60 $(SCALE_OUT)/bench.log; exit $$rc; fi
 	$(GO) run ./test/scale/report $(SCALE_OUT)
 
-# The DaemonSet admission policy excludes the scheduler's trusted namespaces:
-# hack/gen-admission writes them from the shipped scheduler configs into its
-# generated block; test/manifests fails while the two disagree. The Helm
+# The admission policies (DaemonSet, reserved nodes, reserved priority,
+# routing) exclude the scheduler's trusted namespaces, and the
+# reserved-priority policy refuses the policy's reservedPriority:
+# hack/gen-admission writes both from the shipped scheduler configs into
+# their generated blocks; test/manifests fails while they disagree. The Helm
 # chart's alerts and dashboard are copies of manifests/monitoring's (a chart
 # reads no file outside its directory): copied here, and
 # TestHelmMonitoringFilesAreCopies (test/manifests) fails while they differ.
 MONITORING_COPIES := dashboard.json prometheusrule.yaml
 
 .PHONY: manifests
-manifests: ## Regenerate the admission policies' excluded namespaces (DaemonSet and routing) from the shipped scheduler configs' trusted namespaces; copy the alerts and dashboard into the Helm chart
+manifests: ## Regenerate the admission policies' excluded namespaces (DaemonSet, reserved nodes, reserved priority, routing) and reserved priority from the shipped scheduler configs' policy; copy the alerts and dashboard into the Helm chart
 	$(GO) run ./hack/gen-admission
 	for f in $(MONITORING_COPIES); do cp manifests/monitoring/$$f charts/ha-scheduler/files/$$f; done
 
 .PHONY: verify-manifests
-verify-manifests: ## Fail (with a diff) when the admission policies' excluded namespaces or the Helm chart's monitoring copies are stale
+verify-manifests: ## Fail (with a diff) when the admission policies' generated blocks or the Helm chart's monitoring copies are stale
 	$(GO) run ./hack/gen-admission -check
 	@for f in $(MONITORING_COPIES); do diff -u manifests/monitoring/$$f charts/ha-scheduler/files/$$f || { echo "charts/ha-scheduler/files/$$f differs from manifests/monitoring/$$f: run make manifests" >&2; exit 1; }; done
 

@@ -440,6 +440,13 @@ func TestConnectionFlags(t *testing.T) {
 			// read.
 			want = slices.Insert(want, 1, auth+" "+configMaps[1])
 		}
+		// The trust analysis: RBAC and the admission policies.
+		for _, res := range []string{"clusterroles", "clusterrolebindings", "roles", "rolebindings"} {
+			want = append(want, auth+" /apis/rbac.authorization.k8s.io/v1/"+res)
+		}
+		for _, res := range []string{"validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingadmissionpolicies", "mutatingadmissionpolicybindings"} {
+			want = append(want, auth+" /apis/admissionregistration.k8s.io/v1/"+res)
+		}
 		return want
 	}
 	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "absent"))

@@ -42,7 +42,7 @@ import (
 // It runs in phases, each a function that fills its part of the report
 // and reads only what the earlier ones produced; the findings come out in
 // phase order (nodes, workload separation, disruption, survival, the
-// control plane's scheduler).
+// control plane's scheduler, trust).
 func Analyze(p *policy.Policy, c Cluster, o Options) *Report {
 	if p == nil {
 		p = policy.Default()
@@ -55,6 +55,7 @@ func Analyze(p *policy.Policy, c Cluster, o Options) *Report {
 	checkDisruption(r, c, groups)
 	checkSurvival(r, c, topo, groups, assessed)
 	checkControlPlaneScheduler(r, c, topo.nodes, o)
+	checkTrust(r, p, c)
 	r.setVerdict()
 	return r
 }

@@ -45,7 +45,9 @@ type LoadOptions struct {
 
 // Load lists the nodes, the unfinished pods of all namespaces, the policy/v1
 // PodDisruptionBudgets, the StatefulSets and ReplicaSets that size the
-// groups, and the Services that group pods without a controller. Controllers the checker may not list (RBAC) are recorded in
+// groups, the Services that group pods without a controller, and the RBAC
+// objects and admission policies of the trust analysis (loadTrust).
+// Controllers the checker may not list (RBAC) are recorded in
 // Cluster.Forbidden, not an error: the report is still worth having, with a
 // warning where a size may be understated.
 func Load(ctx context.Context, cs kubernetes.Interface) (Cluster, error) {
@@ -87,6 +89,9 @@ func LoadWith(ctx context.Context, cs kubernetes.Interface, o LoadOptions) (Clus
 	c.Services, err = listAll[*v1.Service](ctx, o, "Services", metav1.ListOptions{}, cs.CoreV1().Services(metav1.NamespaceAll).List)
 	if err = c.forbidden(err, ForbiddenServices); err != nil {
 		return c, fmt.Errorf("listing Services: %w", err)
+	}
+	if c.Trust, err = loadTrust(ctx, cs, o); err != nil {
+		return c, err
 	}
 	return c, nil
 }

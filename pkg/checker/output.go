@@ -25,8 +25,8 @@ import (
 )
 
 // WriteText writes the report for people: summary, node distribution, the
-// control plane's scheduler, replica table, survival, findings, and the
-// verdict last.
+// control plane's scheduler, replica table, survival, trust (when read),
+// findings, and the verdict last.
 func WriteText(w io.Writer, r *Report) error {
 	b := &strings.Builder{}
 	s := r.Summary
@@ -107,6 +107,8 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(b, "%s\n", strings.Join(parts, "; "))
 	}
+
+	writeTrust(b, r.Trust)
 
 	fmt.Fprintf(b, "\nFindings:\n")
 	if len(r.Findings) == 0 {

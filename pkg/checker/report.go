@@ -63,6 +63,9 @@ type Cluster struct {
 	// own are sized by their pods alone, and a finding says so
 	// (IDDesiredSizeUnknown).
 	Forbidden []string
+	// Trust are the RBAC objects and admission policies the trust analysis
+	// reads (trust.go); nil when not read.
+	Trust *TrustObjects
 }
 
 // Resources of Cluster.Forbidden.
@@ -230,7 +233,10 @@ type Report struct {
 	// ControlPlaneScheduler says which scheduler each kube-scheduler pod
 	// runs (ha-scheduler or the stock one) and which one is expected.
 	ControlPlaneScheduler ControlPlaneScheduler `json:"controlPlaneScheduler"`
-	Findings              []Finding             `json:"findings"`
+	// Trust says who may act as a component and which admission policies
+	// are in force (trust.go); absent when they were not read.
+	Trust    *Trust    `json:"trust,omitempty"`
+	Findings []Finding `json:"findings"`
 }
 
 // setVerdict counts the findings and sets the verdict: FAIL on any fail,

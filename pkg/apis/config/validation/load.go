@@ -32,7 +32,7 @@ import (
 // these names in a plugin's args gets an error that says where it moved.
 var policyFields = []string{
 	"trustedNamespaces", "components", "otherTrustedPods", "userWorkloads",
-	"allowUserWorkloadsOnControlPlane", "levels", "requiredLevels",
+	"allowUserWorkloadsOnControlPlane", "levels", "requiredLevels", "reservedPriority",
 }
 
 // movedHint is appended to an unknown-field error about a policy field.

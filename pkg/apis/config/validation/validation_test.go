@@ -69,9 +69,10 @@ const wantMovedHint = ": the policy is written once per profile, as the args of 
 
 // The details of the errors ValidatePolicyArgs writes itself.
 const (
-	noNamespaceDetail  = "at least one namespace: with none, kube-proxy, the CNI and CoreDNS become user workloads kept off control-plane nodes; leave the field out for the default [kube-system]"
-	nodeRoleDetail     = `one of "ControlPlane", "Infra", "Worker", "Any"`
-	minAvailableDetail = "must be at least 1; leave disruption unset for a group that is not disruption-controlled"
+	noNamespaceDetail      = "at least one namespace: with none, kube-proxy, the CNI and CoreDNS become user workloads kept off control-plane nodes; leave the field out for the default [kube-system]"
+	nodeRoleDetail         = `one of "ControlPlane", "Infra", "Worker", "Any"`
+	minAvailableDetail     = "must be at least 1; leave disruption unset for a group that is not disruption-controlled"
+	reservedPriorityDetail = "must be from 1 to 2000000000 (system-cluster-critical): untrusted namespaces' pods at or above it are refused, so it must be above every priority class tenants use, and at most the control plane's own"
 )
 
 func TestLoadPolicyArgs(t *testing.T) {
@@ -279,6 +280,22 @@ func TestLoadPolicyArgs(t *testing.T) {
 			name:     "duplicate required level",
 			args:     raw(`{"requiredLevels": ["topology.scs.community/host-id", "topology.scs.community/host-id"]}`),
 			wantErrs: field.ErrorList{field.Duplicate(path.Child("requiredLevels").Index(1), "topology.scs.community/host-id")},
+		},
+		{
+			name:     "reserved priority zero: every tenant pod without a class would be refused",
+			args:     raw(`{"reservedPriority": 0}`),
+			wantErrs: field.ErrorList{field.Invalid(path.Child("reservedPriority"), int32(0), reservedPriorityDetail)},
+		},
+		{
+			name:     "reserved priority above system-cluster-critical",
+			args:     raw(`{"reservedPriority": 2000001000}`),
+			wantErrs: field.ErrorList{field.Invalid(path.Child("reservedPriority"), int32(2000001000), reservedPriorityDetail)},
+		},
+		{
+			name: "reserved priority not an integer",
+			args: raw(`{"reservedPriority": "high"}`),
+			wantErrs: field.ErrorList{field.Invalid(path, field.OmitValueType{},
+				"json: cannot unmarshal string into Go struct field PolicyArgs.reservedPriority of type int32")},
 		},
 		{
 			name:     "empty required level",
