@@ -22,10 +22,7 @@ package integration
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,46 +37,6 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
-
-// shipAggregationOnce runs kube-controller-manager's clusterrole-aggregation
-// controller once per test binary: `edit`, `admin` and `view` hold no rules
-// of their own (their aggregationRule collects them), and this harness runs
-// no controller manager otherwise.
-var shipAggregationOnce sync.Once
-
-// shipAggregateClusterRoles runs the real clusterrole-aggregation controller
-// until `edit` lets a ServiceAccount create pods, then stops it (the
-// aggregated rules stay in etcd).
-func shipAggregateClusterRoles(t *testing.T) {
-	t.Helper()
-	shipAggregationOnce.Do(func() {
-		bin, err := harness.Binary("KUBE_CONTROLLER_MANAGER_BIN", "_output/bin/kube-controller-manager", "hack/build-binaries.sh kube-controller-manager")
-		require.NoError(t, err)
-		kcm, err := harness.StartProcess("kube-controller-manager", bin, filepath.Join(t.TempDir(), "kube-controller-manager.log"),
-			"--kubeconfig", cluster.KubeconfigPath,
-			"--controllers", "clusterrole-aggregation",
-			"--leader-elect=false",
-			"--secure-port=0")
-		require.NoError(t, err)
-		defer kcm.Stop(10 * time.Second)
-		err = shipPoll(harness.Timeout, 200*time.Millisecond, func(ctx context.Context) (bool, error) {
-			if exited, err := kcm.Exited(); exited {
-				return false, fmt.Errorf("kube-controller-manager exited: %v\n%s", err, kcm.LogTail(30))
-			}
-			edit, err := cluster.Client.RbacV1().ClusterRoles().Get(ctx, "edit", metav1.GetOptions{})
-			if err != nil {
-				return false, err
-			}
-			for _, r := range edit.Rules {
-				if shipContains(r.Resources, "pods") && shipContains(r.Verbs, "create") {
-					return true, nil
-				}
-			}
-			return false, nil
-		})
-		require.NoError(t, err, "ClusterRole edit never got its aggregated rules")
-	})
-}
 
 func shipContains(list []string, s string) bool {
 	for _, x := range list {
@@ -117,7 +74,7 @@ func shipNewTenant(t *testing.T, ns, name, role, bindingNS string) shipTenant {
 func shipNewSubject(t *testing.T, ns, name, role, bindingNS string, can authzv1.ResourceAttributes) shipTenant {
 	t.Helper()
 	ctx := context.Background()
-	shipAggregateClusterRoles(t)
+	cluster.AggregateClusterRoles(t)
 	cluster.EnsureNamespace(t, ns)
 	cluster.EnsureNamespace(t, bindingNS)
 	_, err := cluster.Client.CoreV1().ServiceAccounts(ns).Create(ctx, &v1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})

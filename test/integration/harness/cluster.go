@@ -26,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -49,6 +50,8 @@ type Cluster struct {
 	etcdURL       string
 	apiserverArgs []string
 	apiserverBin  string
+	// aggregation runs AggregateClusterRoles once.
+	aggregation sync.Once
 }
 
 // AdminToken authenticates the tests (group system:masters).

@@ -18,7 +18,11 @@ package harness
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	authnv1 "k8s.io/api/authentication/v1"
 	v1 "k8s.io/api/core/v1"
@@ -48,7 +52,7 @@ func (c *Cluster) Tenant(t testing.TB, namespace string) *Tenant {
 	t.Helper()
 	ctx := context.Background()
 	c.EnsureNamespace(t, namespace)
-	c.aggregateClusterRole(t, "edit")
+	c.AggregateClusterRoles(t)
 	sa := &v1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "tenant"}}
 	if _, err := c.Client.CoreV1().ServiceAccounts(namespace).Create(ctx, sa, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatalf("creating ServiceAccount %s/tenant: %v", namespace, err)
@@ -79,39 +83,45 @@ func (c *Cluster) Tenant(t testing.TB, namespace string) *Tenant {
 	return &Tenant{Namespace: namespace, Client: client, Kubeconfig: kubeconfig}
 }
 
-// aggregateClusterRole fills an aggregated ClusterRole (edit, view, admin)
-// with the rules of the ClusterRoles its aggregationRule selects, as
-// kube-controller-manager's clusterrole-aggregation controller does (it does
-// not run here): the API server creates them empty.
-func (c *Cluster) aggregateClusterRole(t testing.TB, name string) {
+// AggregateClusterRoles runs kube-controller-manager's
+// clusterrole-aggregation controller (the real one) until the edit
+// ClusterRole lets a subject create pods, then stops it: edit, admin and
+// view hold no rules of their own (their aggregationRule collects them),
+// and this harness runs no controller manager otherwise. Once per cluster;
+// the aggregated rules stay in etcd.
+func (c *Cluster) AggregateClusterRoles(t testing.TB) {
 	t.Helper()
-	ctx := context.Background()
-	roles := c.Client.RbacV1().ClusterRoles()
-	role, err := roles.Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
-		t.Fatalf("ClusterRole %s: %v", name, err)
-	}
-	if role.AggregationRule == nil {
-		return
-	}
-	var rules []rbacv1.PolicyRule
-	for _, sel := range role.AggregationRule.ClusterRoleSelectors {
-		s, err := metav1.LabelSelectorAsSelector(&sel)
+	c.aggregation.Do(func() {
+		bin, err := Binary("KUBE_CONTROLLER_MANAGER_BIN", "_output/bin/kube-controller-manager", "hack/build-binaries.sh kube-controller-manager")
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := roles.List(ctx, metav1.ListOptions{LabelSelector: s.String()})
+		kcm, err := StartProcess("kube-controller-manager", bin, filepath.Join(c.Dir, "kube-controller-manager-aggregation.log"),
+			"--kubeconfig", c.KubeconfigPath,
+			"--controllers", "clusterrole-aggregation",
+			"--leader-elect=false",
+			"--secure-port=0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range list.Items {
-			if r.Name != name {
-				rules = append(rules, r.Rules...)
+		defer kcm.Stop(10 * time.Second)
+		err = c.Poll(func(ctx context.Context) (bool, error) {
+			if exited, err := kcm.Exited(); exited {
+				return false, fmt.Errorf("kube-controller-manager exited: %v\n%s", err, kcm.LogTail(30))
 			}
+			edit, err := c.Client.RbacV1().ClusterRoles().Get(ctx, "edit", metav1.GetOptions{})
+			if err != nil {
+				return false, err
+			}
+			for _, r := range edit.Rules {
+				if slices.Contains(r.Resources, "pods") && slices.Contains(r.Verbs, "create") {
+					return true, nil
+				}
+			}
+			return false, nil
+		})
+		if err != nil {
+			t.Fatalf("ClusterRole edit never got its aggregated rules: %v", err)
 		}
-	}
-	role.Rules = rules
-	if _, err := roles.Update(ctx, role, metav1.UpdateOptions{}); err != nil {
-		t.Fatalf("aggregating ClusterRole %s: %v", name, err)
-	}
+	})
 }
