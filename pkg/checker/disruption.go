@@ -18,8 +18,6 @@ package checker
 
 import (
 	"fmt"
-
-	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
 // checkDisruption is the disruption phase: every disruption-controlled
@@ -55,7 +53,7 @@ func disruptionFindings(g *group, pdbs budgetIndex) []Finding {
 	// size is at its minimum (1 of minAvailable 1, etcd of 1 or 2).
 	case size <= keep:
 		msg := fmt.Sprintf("%s is disruption-controlled but wants %s and must keep %s available: it can lose none, so draining or losing a node stops it (%s); run at least %d",
-			g.key, count(size, "replica"), need, g.where(), minReplicas(g.class))
+			g.key, count(size, "replica"), need, g.where(), g.class.Disruption.SmallestToLoseOne())
 		if avail < keep {
 			// One finding per group: say the outage here too.
 			msg += fmt.Sprintf("; %d available now, not available: %s", avail, g.whyUnavailable())
@@ -109,12 +107,4 @@ func disruptionFindings(g *group, pdbs budgetIndex) []Finding {
 		})
 	}
 	return out
-}
-
-// minReplicas is the smallest replica count that lets one replica go.
-func minReplicas(c policy.Class) int {
-	if c.Disruption.Quorum {
-		return 3
-	}
-	return int(c.Disruption.MinAvailable) + 1
 }

@@ -19,10 +19,10 @@ package checker
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 
 	v1 "k8s.io/api/core/v1"
+	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/klog/v2"
 
@@ -364,15 +364,7 @@ func explainGroup(g *group, nodes map[string]*v1.Node) ExplainedGroup {
 // checker sizes it); rule 1 (the PodDisruptionBudgets that select it,
 // policy/v1 selectors through policy.PDBSelector).
 func protectionOf(p *policy.Policy, c Cluster, pod *v1.Pod, node *v1.Node, class policy.Class, g *group) Protection {
-	pr := Protection{Priority: podPriority(pod), PreemptibleBy: PreemptibleByAny}
-	switch {
-	case policy.IsMirrorPod(pod, node):
-		pr.PreemptibleBy = PreemptibleByNobody
-	case class.Component != "":
-		pr.PreemptibleBy = PreemptibleByComponents
-	case p.IsTrustedNamespace(pod.Namespace):
-		pr.PreemptibleBy = PreemptibleByTrusted
-	}
+	pr := Protection{Priority: corev1helpers.PodPriority(pod), PreemptibleBy: preemptibleBy[p.PreemptibleBy(pod, class, node)]}
 	if g.dg != nil {
 		avail, keep := g.available(), g.minAvailable()
 		pr.Group = &GroupBudget{Group: g.key, Desired: g.desired(), MinAvailable: keep, Available: avail, MayGo: max(avail-keep, 0)}
@@ -401,13 +393,12 @@ func protectionOf(p *policy.Policy, c Cluster, pod *v1.Pod, node *v1.Node, class
 	return pr
 }
 
-// podPriority is the pod's priority as the scheduler reads it (0 when the
-// admission plugin did not set one).
-func podPriority(pod *v1.Pod) int32 {
-	if pod.Spec.Priority != nil {
-		return *pod.Spec.Priority
-	}
-	return 0
+// preemptibleBy words policy.Preemptors as the explanation gives them.
+var preemptibleBy = map[policy.Preemptors]string{
+	policy.PreemptibleByAnyone:            PreemptibleByAny,
+	policy.PreemptibleByTrustedNamespaces: PreemptibleByTrusted,
+	policy.PreemptibleByComponents:        PreemptibleByComponents,
+	policy.PreemptibleByNobody:            PreemptibleByNobody,
 }
 
 // comparisonOperators: tolerations with Lt/Gt operators (feature gate
@@ -438,9 +429,10 @@ func pendingVerdicts(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Clas
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })
 	checks := make([]nodeCheck, 0, len(nodes))
 	for _, n := range nodes {
-		nc := nodeCheck{node: n, roleOK: elig.RoleAllows(n), eligible: elig.Eligible(n)}
+		sep := policy.Separation(class, daemonSet, policy.RoleOf(n.Labels))
+		nc := nodeCheck{node: n, roleOK: sep.Allowed(), eligible: elig.Eligible(n)}
 		if !nc.roleOK {
-			nc.rejections = append(nc.rejections, Rejection{Rule: RuleWorkloadSeparation, Reason: roleReason(pod, class, daemonSet, policy.RoleOf(n.Labels))})
+			nc.rejections = append(nc.rejections, Rejection{Rule: RuleWorkloadSeparation, Reason: roleReason(pod, class, sep)})
 		}
 		// Not Ready, cordoned, untolerated taints: upstream's
 		// NodeUnschedulable and TaintToleration.
@@ -451,8 +443,9 @@ func pendingVerdicts(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Clas
 	}
 
 	var spread []SpreadLevel
+	var filter *policy.SpreadFilter
 	if class.Spread != policy.SpreadNone && !daemonSet {
-		spread = spreadLevels(p, c, svcs, pod, class, checks)
+		spread, filter = spreadFilter(p, c, svcs, pod, class, checks)
 	}
 	verdicts := make([]NodeVerdict, 0, len(checks))
 	for _, nc := range checks {
@@ -464,8 +457,10 @@ func pendingVerdicts(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Clas
 			Host: policy.DomainOf(n.Name, n.Labels, policy.LabelHostID),
 		}
 		v.Rejections = nc.rejections
-		if nc.roleOK {
-			if r, ok := spreadRejection(spread, n, groupKey); ok {
+		// As the scheduler runs its filters, FailureDomainSpread's only
+		// where WorkloadSeparation lets the pod.
+		if filter != nil && nc.roleOK {
+			if r, ok := spreadRejection(filter, filter.Verdict(n), groupKey); ok {
 				v.Rejections = append(v.Rejections, r)
 			}
 		}
@@ -474,103 +469,78 @@ func pendingVerdicts(p *policy.Policy, c Cluster, pod *v1.Pod, class policy.Clas
 	return spread, verdicts
 }
 
-// roleReason says why WorkloadSeparation rejects a node of the role, in the
-// words of its Filter reasons.
-func roleReason(pod *v1.Pod, c policy.Class, daemonSet bool, role policy.NodeRole) string {
-	switch role {
-	case policy.RoleControlPlane, policy.RoleInfra:
-		why := fmt.Sprintf("%s node, reserved for %s components", role, role)
-		if daemonSet && c.IsUserWorkload() {
-			why += fmt.Sprintf("; DaemonSet pods of untrusted namespace %q are kept off it (add the namespace to trustedNamespaces to allow them)", pod.Namespace)
-		}
-		return why
+// roleReason says why WorkloadSeparation rejects the node
+// (policy.Separation, the plugin's decision), in the checker's words.
+func roleReason(pod *v1.Pod, c policy.Class, v policy.SeparationVerdict) string {
+	var why string
+	switch v.Reason {
+	case policy.ReservedForControlPlane, policy.ReservedForInfra:
+		why = fmt.Sprintf("%s node, reserved for %s components", v.NodeRole, v.NodeRole)
+	case policy.NotControlPlane:
+		why = fmt.Sprintf("worker node; nodeRole %s keeps the pod on control-plane nodes", c.Placement)
+	case policy.NotInfra:
+		why = fmt.Sprintf("worker node; nodeRole %s keeps the pod on infra nodes", c.Placement)
+	default:
+		why = fmt.Sprintf("worker node; nodeRole %s keeps the pod off workers", c.Placement)
 	}
-	switch {
-	case c.Roles.Allows(policy.RoleControlPlane):
-		return fmt.Sprintf("worker node; nodeRole %s keeps the pod on control-plane nodes", c.Placement)
-	case c.Roles.Allows(policy.RoleInfra):
-		return fmt.Sprintf("worker node; nodeRole %s keeps the pod on infra nodes", c.Placement)
+	if v.UntrustedDaemonSet {
+		why += "; " + policy.TrustHint(pod.Namespace)
 	}
-	return fmt.Sprintf("worker node; nodeRole %s keeps the pod off workers", c.Placement)
+	return why
 }
 
-// spreadLevels counts the group's replicas per domain at each level, as
-// FailureDomainSpread does (bound to a node that exists, not terminating,
-// not DaemonSet pods, of the pod's policy.GroupOf group), and for a
-// Required group chains the required levels, widest first: at each, the
-// emptiest of the domains the wider levels admit, among the eligible
-// nodes' domains.
-func spreadLevels(p *policy.Policy, c Cluster, svcs policy.Services, pod *v1.Pod, class policy.Class, checks []nodeCheck) []SpreadLevel {
+// spreadFilter is FailureDomainSpread's filter for the pod, built as the
+// plugin builds it (policy.SpreadFilter) from the cluster's lists: the
+// group's replicas per domain (bound to a node that exists, holding their
+// place as policy.CountsInSpread says, unfinished, of the pod's
+// policy.GroupOf group), the eligible nodes' domains and, for a Required
+// group, the emptiest domain at each required level. It also returns the
+// counts per level as explain shows them.
+func spreadFilter(p *policy.Policy, c Cluster, svcs policy.Services, pod *v1.Pod, class policy.Class, checks []nodeCheck) ([]SpreadLevel, *policy.SpreadFilter) {
 	nodes := nodesByName(c.Nodes)
 	key := policy.GroupOf(pod, class, svcs)
+	counts := policy.NewReplicaCounts(len(p.Levels))
+	for _, o := range c.Pods {
+		if o.Namespace != pod.Namespace || isFinished(o) || !policy.CountsInSpread(o) {
+			continue
+		}
+		if n := nodes[o.Spec.NodeName]; n != nil && policy.GroupOf(o, p.Classify(o), svcs) == key {
+			counts.Add(p.Levels, n, 1)
+		}
+	}
+	filter := &policy.SpreadFilter{Levels: p.Levels, Counts: counts}
+	if class.Spread == policy.SpreadRequired {
+		filter = policy.NewSpreadFilter(p, counts)
+		for _, nc := range checks {
+			if nc.eligible {
+				filter.AddEligible(nc.node)
+			}
+		}
+		filter.Chain()
+	}
 	levels := make([]SpreadLevel, len(p.Levels))
 	for i, l := range p.Levels {
-		levels[i] = SpreadLevel{Level: l, Replicas: map[string]int{}}
+		levels[i] = SpreadLevel{Level: l, Replicas: counts[i]}
 	}
-	for _, o := range c.Pods {
-		if isFinished(o) || policy.IsTerminating(o) || policy.IsDaemonSetPod(o) || o.Namespace != pod.Namespace {
-			continue
-		}
-		n := nodes[o.Spec.NodeName]
-		if n == nil || policy.GroupOf(o, p.Classify(o), svcs) != key {
-			continue
-		}
-		for i := range levels {
-			levels[i].Replicas[policy.DomainOf(n.Name, n.Labels, levels[i].Level)]++
+	for j, l := range filter.Required {
+		levels[l].Required = true
+		if e := filter.Emptiest[j]; e.Domain != "" {
+			levels[l].Emptiest = &DomainReplicas{Domain: e.Domain, Replicas: e.Replicas}
 		}
 	}
-	if class.Spread != policy.SpreadRequired {
-		return levels
-	}
-	var required []int
-	for i, l := range p.Levels {
-		if slices.Contains(p.RequiredLevels, l) {
-			required = append(required, i)
-			levels[i].Required = true
-		}
-	}
-	if len(required) == 0 {
-		return levels
-	}
-	// The eligible nodes' paths: one domain per required level.
-	var paths policy.DomainPaths
-	path := make([]string, len(required))
-	for _, nc := range checks {
-		if !nc.eligible {
-			continue
-		}
-		for j, l := range required {
-			path[j] = policy.DomainOf(nc.node.Name, nc.node.Labels, p.Levels[l])
-		}
-		paths.Insert(path)
-	}
-	policy.ChainEmptiest(len(required), paths.Paths(),
-		func(j int) map[string]int { return levels[required[j]].Replicas },
-		func(j int, e policy.Emptiest) {
-			if e.Domain != "" {
-				levels[required[j]].Emptiest = &DomainReplicas{Domain: e.Domain, Replicas: e.Replicas}
-			}
-		})
-	return levels
+	return levels, filter
 }
 
-// spreadRejection is FailureDomainSpread's Filter for one node: rejected at
-// the first required level, widest first, where the node's domain holds
-// more replicas than the emptiest eligible one. No eligible domain at a
-// level: nothing to balance against.
-func spreadRejection(levels []SpreadLevel, n *v1.Node, group string) (Rejection, bool) {
-	for _, l := range levels {
-		if !l.Required {
-			continue
-		}
-		if l.Emptiest == nil {
-			return Rejection{}, false
-		}
-		d := policy.DomainOf(n.Name, n.Labels, l.Level)
-		if c := l.Replicas[d]; c > l.Emptiest.Replicas {
-			return Rejection{Rule: RuleFailureDomainSpread, Reason: fmt.Sprintf("%s %s holds %s of %s, more than the emptiest eligible one (%s holds %d)",
-				l.Level, d, count(c, "replica"), group, l.Emptiest.Domain, l.Emptiest.Replicas)}, true
-		}
+// spreadRejection words FailureDomainSpread's verdict on a node
+// (policy.SpreadFilter.Verdict) as explain gives it.
+func spreadRejection(f *policy.SpreadFilter, v policy.SpreadVerdict, group string) (Rejection, bool) {
+	switch {
+	case v.Down:
+		return Rejection{Rule: RuleFailureDomainSpread, Reason: "node is down: no replica of a spread group is placed on a node that cannot run pods"}, true
+	case v.Level < 0:
+		return Rejection{}, false
 	}
-	return Rejection{}, false
+	e := f.Emptiest[v.Level]
+	return Rejection{Rule: RuleFailureDomainSpread, Reason: fmt.Sprintf("%s %s holds %s of %s, more than the emptiest eligible one (%s holds %d)",
+		f.Levels[f.Required[v.Level]], v.Domain, count(v.Replicas, "replica"), group, e.Domain, e.Replicas)}, true
 }

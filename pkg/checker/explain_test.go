@@ -70,10 +70,13 @@ func verdict(name, role, zone, host string, rs ...Rejection) NodeVerdict {
 
 // Reasons the tables share.
 var (
-	cpReserved   = rejection(RuleWorkloadSeparation, "control-plane node, reserved for control-plane components")
-	cpOnly       = rejection(RuleWorkloadSeparation, "worker node; nodeRole ControlPlane keeps the pod on control-plane nodes")
-	cordoned     = rejection(RuleNodeUnusable, "node is cordoned (spec.unschedulable)")
-	notReadyNow  = rejection(RuleNodeUnusable, "node is not Ready")
+	cpReserved  = rejection(RuleWorkloadSeparation, "control-plane node, reserved for control-plane components")
+	cpOnly      = rejection(RuleWorkloadSeparation, "worker node; nodeRole ControlPlane keeps the pod on control-plane nodes")
+	cordoned    = rejection(RuleNodeUnusable, "node is cordoned (spec.unschedulable)")
+	notReadyNow = rejection(RuleNodeUnusable, "node is not Ready")
+	// downNow is FailureDomainSpread's verdict on such a node, for a spread
+	// pod the node's role allows.
+	downNow      = rejection(RuleFailureDomainSpread, "node is down: no replica of a spread group is placed on a node that cannot run pods")
 	cpTaint      = rejection(RuleNodeUnusable, "taint node-role.kubernetes.io/control-plane:NoSchedule is not tolerated")
 	noLevelCount = func() []SpreadLevel {
 		return []SpreadLevel{
@@ -213,7 +216,7 @@ func TestExplain(t *testing.T) {
 					verdict("cp-c", "control-plane", "c", "h3", cpReserved),
 					verdict("w-a", "worker", "a", "h4"),
 					verdict("w-b", "worker", "b", "h5", cordoned),
-					verdict("w-c", "worker", "c", "h6", notReadyNow),
+					verdict("w-c", "worker", "c", "h6", notReadyNow, downNow),
 				},
 				Protection: Protection{PreemptibleBy: PreemptibleByAny},
 			},
@@ -331,7 +334,7 @@ func TestExplain(t *testing.T) {
 					Members: []GroupMember{{Pod: "logging/agent-x", State: PodPending}},
 				},
 				Nodes: func() []NodeVerdict {
-					ds := rejection(RuleWorkloadSeparation, `control-plane node, reserved for control-plane components; DaemonSet pods of untrusted namespace "logging" are kept off it (add the namespace to trustedNamespaces to allow them)`)
+					ds := rejection(RuleWorkloadSeparation, `control-plane node, reserved for control-plane components; DaemonSet pods of untrusted namespace "logging" are kept off it (add the namespace to trustedNamespaces in the HAPolicy args to allow them)`)
 					return []NodeVerdict{
 						verdict("cp-a", "control-plane", "a", "h1", ds),
 						verdict("cp-b", "control-plane", "b", "h2", ds),
@@ -443,9 +446,9 @@ func TestExplain(t *testing.T) {
 					{Level: policy.LabelHostname, Replicas: map[string]int{"cp-a1": 1, "cp-b1": 1}},
 				},
 				Nodes: []NodeVerdict{
-					verdict("cp-a1", "control-plane", "a", "h1", notReadyNow),
-					verdict("cp-a2", "control-plane", "a", "h2", notReadyNow),
-					verdict("cp-b1", "control-plane", "b", "h3", notReadyNow),
+					verdict("cp-a1", "control-plane", "a", "h1", notReadyNow, downNow),
+					verdict("cp-a2", "control-plane", "a", "h2", notReadyNow, downNow),
+					verdict("cp-b1", "control-plane", "b", "h3", notReadyNow, downNow),
 				},
 				Protection: Protection{
 					PreemptibleBy: PreemptibleByComponents,
@@ -537,6 +540,7 @@ Nodes, by the policy's rules (upstream filters such as resources and node affini
   NodeUnusable rejects cp-a: taint node-role.kubernetes.io/control-plane:NoSchedule is not tolerated
   NodeUnusable rejects w-b: node is cordoned (spec.unschedulable)
   NodeUnusable rejects w-c: node is not Ready
+  FailureDomainSpread rejects w-c: node is down: no replica of a spread group is placed on a node that cannot run pods
 
 Protection from preemption:
   priority 0: only pods of a higher priority can preempt it

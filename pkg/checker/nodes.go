@@ -183,11 +183,12 @@ func checkNodeDistribution(nodes []*v1.Node, rev SCSRevision) (NodeDistribution,
 
 	// Even control-plane count.
 	if len(cp) > 0 && len(cp)%2 == 0 {
+		quorum := policy.Disruption{Quorum: true}
 		findings = append(findings, Finding{
 			ID:       IDEvenControlPlaneCount,
 			Severity: SeverityWarn,
 			Message: fmt.Sprintf("%d control-plane nodes: a majority of %d tolerates %d failed node(s), as %d nodes would; an odd number (3 or 5) is recommended",
-				len(cp), len(cp), (len(cp)-1)/2, len(cp)-1),
+				len(cp), len(cp), len(cp)-quorum.MinAvailableOf(len(cp)), len(cp)-1),
 			Subjects: names(cp),
 		})
 	}

@@ -60,6 +60,16 @@ func (d Disruption) MinAvailableOf(members int) int {
 	return int(d.MinAvailable)
 }
 
+// SmallestToLoseOne is the smallest group that can lose a replica and keep
+// its minimum: 3 for a quorum, MinAvailable+1 otherwise.
+func (d Disruption) SmallestToLoseOne() int {
+	n := 1
+	for n-d.MinAvailableOf(n) < 1 {
+		n++
+	}
+	return n
+}
+
 // Rule is where a class of pods runs and how it is protected.
 type Rule struct {
 	Placement  Placement

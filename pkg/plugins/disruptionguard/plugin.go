@@ -227,8 +227,10 @@ func (pl *DisruptionGuard) isEligibleVictim(nodeInfo fwk.NodeInfo, victim preemp
 }
 
 // staticProtections are the protections of a victim that depend on neither
-// the cluster state nor the rest of the victim set:
-//   - mirror (static) pods: the kubelet owns them;
+// the cluster state nor the rest of the victim set (policy.PreemptibleBy and
+// Protects, the rule the checker explains with too):
+//   - mirror (static) pods: the kubelet owns them (told by their Node's
+//     UID: node is the node the victim is bound to);
 //   - rule 3, as SPEC §4 states it: a pod that is not a component never
 //     preempts one that is, whatever its namespace (a plain pod in a
 //     namespace trusted for its DaemonSets must not take kube-dns);
@@ -236,25 +238,21 @@ func (pl *DisruptionGuard) isEligibleVictim(nodeInfo fwk.NodeInfo, victim preemp
 //     trusted one: only administrators create pods there (the CNI's and
 //     the log agent's DaemonSet pods), and a user must not be able to
 //     evict them by setting a priority.
-//
-// node is the node the victim is bound to: a mirror pod is recognised by
-// its Node's UID.
 func (pl *DisruptionGuard) staticProtections(victim *v1.Pod, node *v1.Node, preemptor *v1.Pod) []refusal {
-	var out []refusal
-	if policy.IsMirrorPod(victim, node) {
-		out = append(out, refusal{pod: victim.UID, rule: RuleMirror, reason: ReasonMirror})
+	if !pl.policy.IsTrustedNamespace(victim.Namespace) && victim.Annotations[policy.MirrorPodAnnotation] == "" {
+		// Anyone may take it: spare the classification, the common case.
+		return nil
 	}
-	victimTrusted := pl.policy.IsTrustedNamespace(victim.Namespace)
-	switch {
-	case !victimTrusted:
-	case !pl.policy.IsTrustedNamespace(preemptor.Namespace):
-		out = append(out, refusal{pod: victim.UID, rule: RuleTrusted, reason: reasonTrusted(victim.Namespace)})
-	case pl.policy.Classify(preemptor).Component == "":
-		if c := pl.policy.Classify(victim); c.Component != "" {
-			out = append(out, refusal{pod: victim.UID, rule: RuleTrusted, reason: reasonComponent(victim.Namespace + "/" + c.Component)})
-		}
+	vc := pl.policy.Classify(victim)
+	switch pl.policy.PreemptibleBy(victim, vc, node).Protects(pl.policy.Classify(preemptor)) {
+	case policy.ProtectedStatic:
+		return []refusal{{pod: victim.UID, rule: RuleMirror, reason: ReasonMirror}}
+	case policy.ProtectedTrustedNamespace:
+		return []refusal{{pod: victim.UID, rule: RuleTrusted, reason: reasonTrusted(victim.Namespace)}}
+	case policy.ProtectedComponent:
+		return []refusal{{pod: victim.UID, rule: RuleTrusted, reason: reasonComponent(victim.Namespace + "/" + vc.Component)}}
 	}
-	return out
+	return nil
 }
 
 // The rest of preemption.Interface is upstream's.

@@ -18,7 +18,6 @@ package failuredomainspread
 
 import (
 	"context"
-	"maps"
 
 	v1 "k8s.io/api/core/v1"
 	fwk "k8s.io/kube-scheduler/framework"
@@ -41,39 +40,11 @@ func (pl *FailureDomainSpread) replicaOf(pod *v1.Pod, c policy.Class) replicaOf 
 	return replicaOf{policy: pl.policy, services: pl.services, group: policy.GroupOf(pod, c, pl.services)}
 }
 
-// counts reports whether p is a replica the spread counts: same group, not
-// terminating (it is going away and must not hold its domain), and not a
-// DaemonSet pod (one on every node would make every domain look as full as
-// it is large).
+// counts reports whether p is a replica the spread counts: same group, and
+// holding its place (policy.CountsInSpread).
 func (m replicaOf) counts(p *v1.Pod) bool {
-	return p.Namespace == m.group.Namespace && !policy.IsTerminating(p) && !policy.IsDaemonSetPod(p) &&
+	return p.Namespace == m.group.Namespace && policy.CountsInSpread(p) &&
 		policy.GroupOf(p, m.policy.Classify(p), m.services) == m.group
-}
-
-// domainCounts holds, per level (indexed like the plugin's levels), the
-// replicas of the group on each domain. Only domains holding replicas have
-// an entry: the maps stay as small as the group, so cloning them for each
-// preemption candidate is cheap.
-type domainCounts []map[string]int
-
-func (d domainCounts) clone() domainCounts {
-	out := make(domainCounts, len(d))
-	for i, m := range d {
-		out[i] = maps.Clone(m)
-	}
-	return out
-}
-
-// add adds delta replicas on node to every level.
-func (d domainCounts) add(levels []string, node *v1.Node, delta int) {
-	for l, key := range levels {
-		dom := policy.DomainOf(node.Name, node.Labels, key)
-		if c := d[l][dom] + delta; c != 0 {
-			d[l][dom] = c
-		} else {
-			delete(d[l], dom)
-		}
-	}
 }
 
 // countOnNode returns the replicas of the group on one node. Assumed pods
@@ -91,7 +62,7 @@ func countOnNode(m replicaOf, ni fwk.NodeInfo) int {
 // groupCount is a group's replicas: per domain at each level, in all, and
 // the nodes holding them (for the score's candidate tuples).
 type groupCount struct {
-	counts domainCounts
+	counts policy.ReplicaCounts
 	total  int
 	// holders are the nodes holding at least one replica.
 	holders []*v1.Node
@@ -109,16 +80,12 @@ func (pl *FailureDomainSpread) countGroup(ctx context.Context, m replicaOf, node
 }
 
 func (pl *FailureDomainSpread) newCount() groupCount {
-	counts := make(domainCounts, len(pl.levels))
-	for l := range counts {
-		counts[l] = map[string]int{}
-	}
-	return groupCount{counts: counts}
+	return groupCount{counts: policy.NewReplicaCounts(len(pl.levels))}
 }
 
 // hold counts n replicas on node.
 func (g *groupCount) hold(levels []string, node *v1.Node, n int) {
-	g.counts.add(levels, node, n)
+	g.counts.Add(levels, node, n)
 	g.total += n
 	g.holders = append(g.holders, node)
 }

@@ -433,7 +433,7 @@ func TestScoreMonotoneWithManyTuples(t *testing.T) {
 
 func TestTupleSaturates(t *testing.T) {
 	_, pl, _ := setup(t, nil, nil, nil)
-	s := &preScoreState{bits: 2, counts: domainCounts{
+	s := &preScoreState{bits: 2, counts: policy.ReplicaCounts{
 		{"z1": 3, "z2": 5}, {"a": 0, "b": 2}, {"n1": 1},
 	}}
 	n := func(zone, host, name string) *v1.Node { return vm(name, zone, host).Obj() }

@@ -24,7 +24,6 @@ package failuredomainspread
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -102,7 +101,7 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		pl := &FailureDomainSpread{
 			policy:        p,
 			levels:        p.Levels,
-			required:      requiredIndexes(p),
+			required:      p.RequiredIndexes(),
 			lister:        h.SnapshotSharedLister(),
 			parallelizer:  h.Parallelizer(),
 			comparisonOps: plfeature.NewSchedulerFeaturesFromGates(utilfeature.DefaultFeatureGate).EnableTaintTolerationComparisonOperators,
@@ -129,18 +128,6 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		klog.FromContext(ctx).V(2).Info("Spread levels loaded", "plugin", Name, "profile", h.ProfileName(), "levels", p.Levels, "requiredLevels", p.RequiredLevels)
 		return pl, nil
 	}
-}
-
-// requiredIndexes returns the indexes in p.Levels of the required levels,
-// widest first whatever order the policy lists them in: they chain.
-func requiredIndexes(p *policy.Policy) []int {
-	var out []int
-	for i, l := range p.Levels {
-		if slices.Contains(p.RequiredLevels, l) {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // Reserve counts the pod on its node in the replica index before it is

@@ -161,7 +161,7 @@ func (ix *replicaIndex) regroup(namespace string) {
 // placementOf returns where the pod counts, or the zero placement when it
 // does not count.
 func (ix *replicaIndex) placementOf(pod *v1.Pod, node string) placement {
-	if node == "" || policy.IsTerminating(pod) || policy.IsDaemonSetPod(pod) {
+	if node == "" || !policy.CountsInSpread(pod) {
 		return placement{}
 	}
 	return placement{group: policy.GroupOf(pod, ix.policy.Classify(pod), ix.services), node: node}

@@ -36,7 +36,7 @@ const maxScoreLevels = 16
 
 // preScoreState ranks the replica-count tuples the nodes can have.
 type preScoreState struct {
-	counts domainCounts
+	counts policy.ReplicaCounts
 	// bits per level in the packed tuple.
 	bits uint
 	// levels packed into the tuple.

@@ -80,12 +80,11 @@ func (pl *WorkloadSeparation) Filter(_ context.Context, cycleState fwk.CycleStat
 	if err != nil {
 		return fwk.AsStatus(err)
 	}
-	node := nodeInfo.Node()
-	role := policy.RoleOf(node.Labels)
-	if s.class.Roles.Allows(role) {
+	v := policy.Separation(s.class, s.daemonSet, policy.RoleOf(nodeInfo.Node().Labels))
+	if v.Allowed() {
 		return nil
 	}
-	return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, reasonFor(pod, s.class, s.daemonSet, role))
+	return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, reasonOf(pod, v))
 }
 
 func getPreFilterState(cycleState fwk.CycleState) (*preFilterState, error) {
