@@ -22,6 +22,7 @@ import (
 	"sort"
 
 	v1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/klog/v2"
@@ -279,7 +280,7 @@ func Explain(p *policy.Policy, c Cluster, namespace, name string) (*Explanation,
 		NominatedNode: target.Status.NominatedNodeName,
 		Class:         podClass(target, class, nodes[target.Spec.NodeName]),
 		Group:         explainGroup(g, nodes),
-		Protection:    protectionOf(p, c, target, nodes[target.Spec.NodeName], class, g),
+		Protection:    protectionOf(p, c, nodes, target, class, g),
 	}
 	if n := nodes[target.Spec.NodeName]; n != nil {
 		e.Zone = policy.DomainOf(n.Name, n.Labels, policy.LabelZone)
@@ -363,7 +364,8 @@ func explainGroup(g *group, nodes map[string]*v1.Node) ExplainedGroup {
 // rule 2 (its disruption-controlled group's minimum, of the group as the
 // checker sizes it); rule 1 (the PodDisruptionBudgets that select it,
 // policy/v1 selectors through policy.PDBSelector).
-func protectionOf(p *policy.Policy, c Cluster, pod *v1.Pod, node *v1.Node, class policy.Class, g *group) Protection {
+func protectionOf(p *policy.Policy, c Cluster, nodes map[string]*v1.Node, pod *v1.Pod, class policy.Class, g *group) Protection {
+	node := nodes[pod.Spec.NodeName]
 	pr := Protection{Priority: corev1helpers.PodPriority(pod), PreemptibleBy: preemptibleBy[p.PreemptibleBy(pod, class, node)]}
 	if g.dg != nil {
 		avail, keep := g.available(), g.minAvailable()
@@ -377,20 +379,34 @@ func protectionOf(p *policy.Policy, c Cluster, pod *v1.Pod, node *v1.Node, class
 		if err != nil || !sel.Matches(labels.Set(pod.Labels)) {
 			continue
 		}
-		b := PDBBudget{Name: pdb.Namespace + "/" + pdb.Name, MayGo: max(pdb.Status.DisruptionsAllowed, 0)}
+		b := PDBBudget{Name: pdb.Namespace + "/" + pdb.Name, MayGo: int32(policy.PDBAllowance(pdb, healthyUnder(pdb, sel, c.Pods, nodes), 0))}
 		switch {
 		case pdb.Spec.MinAvailable != nil:
 			b.Spec = "minAvailable " + pdb.Spec.MinAvailable.String()
 		case pdb.Spec.MaxUnavailable != nil:
 			b.Spec = "maxUnavailable " + pdb.Spec.MaxUnavailable.String()
 		}
-		if pdb.Status.ObservedGeneration < pdb.Generation {
-			b.Stale, b.MayGo = true, 0
-		}
+		b.Stale = pdb.Status.ObservedGeneration < pdb.Generation
 		pr.PDBs = append(pr.PDBs, b)
 	}
 	sort.Slice(pr.PDBs, func(i, j int) bool { return pr.PDBs[i].Name < pr.PDBs[j].Name })
 	return pr
+}
+
+// healthyUnder counts the pods a budget covers that are available now,
+// as the disruption controller counts healthy pods: unfinished, not
+// disrupted already (status.disruptedPods), Ready, on a node that is up.
+func healthyUnder(pdb *policyv1.PodDisruptionBudget, sel labels.Selector, pods []*v1.Pod, nodes map[string]*v1.Node) int {
+	n := 0
+	for _, pod := range pods {
+		if pod.Namespace != pdb.Namespace || isFinished(pod) || !sel.Matches(labels.Set(pod.Labels)) {
+			continue
+		}
+		if _, disrupted := pdb.Status.DisruptedPods[pod.Name]; !disrupted && stateOf(pod, nodes) == stateAvailable {
+			n++
+		}
+	}
+	return n
 }
 
 // preemptibleBy words policy.Preemptors as the explanation gives them.

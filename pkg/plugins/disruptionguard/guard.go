@@ -302,19 +302,7 @@ func (s *guardState) computePDBs() error {
 func (s *guardState) computePDBAllowances() {
 	for _, bs := range s.pdbs {
 		for _, b := range bs {
-			st := b.pdb.Status
-			// The status may lag both ways: victims in flight are still
-			// counted healthy by the controller, and its numbers may predate
-			// pods that went unready. Take the stricter of the two views.
-			allowed := int(st.DisruptionsAllowed) - b.lostCounted
-			if h := b.healthy - int(st.DesiredHealthy); h < allowed {
-				allowed = h
-			}
-			// A status not yet computed for the current spec allows
-			// nothing, as the eviction API decides.
-			if st.ObservedGeneration < b.pdb.Generation || allowed < 0 {
-				allowed = 0
-			}
+			allowed := policy.PDBAllowance(b.pdb, b.healthy, b.lostCounted)
 			b.allowed = allowed
 			s.adjustedPDBs = append(s.adjustedPDBs, upstreamPDB(b.pdb, allowed))
 		}
@@ -355,15 +343,11 @@ func (s *guardState) strictPDBsOf(pod *v1.Pod) []*pdbBudget {
 }
 
 // binds reports whether a PodDisruptionBudget binds this attempt's
-// preemptor in Strict mode. The budgets of trusted namespaces bind every
-// preemptor; a tenant's budget binds the preemptors of untrusted
-// namespaces (other tenants and the tenant itself) but not the control
-// plane's: a tenant must not be able to keep kube-proxy or a CNI pod
-// pending by a maxUnavailable: 0 on the pod that fills its node. Against a
-// trusted preemptor a tenant's budget is handled as upstream handles every
-// budget (its victims are taken last, not never).
+// preemptor in Strict mode (policy.BudgetBinds: a tenant's budget binds
+// tenants only). Against a preemptor it does not bind, a budget is handled
+// as upstream handles every budget: its victims are taken last.
 func (s *guardState) binds(b *pdbBudget) bool {
-	return s.pl.policy.IsTrustedNamespace(b.pdb.Namespace) || !s.pl.policy.IsTrustedNamespace(s.preemptor.Namespace)
+	return s.pl.policy.BudgetBinds(b.pdb.Namespace, s.preemptor.Namespace)
 }
 
 // protections are the reasons the pod can never be a victim of this
