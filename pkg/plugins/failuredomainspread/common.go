@@ -125,15 +125,15 @@ func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m replicaOf, n
 
 // roleCandidates returns the nodes of the roles the pod may use when that is
 // one small role (control-plane or infra) and the role index knows them;
-// otherwise all nodes. A node the index has not seen yet is missed for a
-// cycle at most; an empty answer falls back to all nodes.
+// otherwise all nodes. Before the index has seen the informer's initial
+// list, and when it knows no node of the role, all nodes.
 func (pl *FailureDomainSpread) roleCandidates(c policy.Class, nodes []fwk.NodeInfo) []fwk.NodeInfo {
 	role, single := c.Roles.Only()
 	if !single || role == policy.RoleWorker {
 		return nodes
 	}
 	names := pl.roles.Names(role)
-	if len(names) == 0 {
+	if len(names) == 0 || !pl.roles.Ready() {
 		return nodes
 	}
 	infos := pl.lister.NodeInfos()
