@@ -39,6 +39,7 @@ import (
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/labels"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -106,7 +107,51 @@ func Generate(seed uint64, o Options) *Cluster {
 	if g.chance(0.5) {
 		g.bare("bank", "batch", map[string]string{"app": "batch"})
 	}
+	g.budgetStatus()
 	return g.c
+}
+
+// budgetStatus writes each budget's status as the disruption controller
+// computes it from the pods it selects (now and then one disruption more
+// or less, a status that lags), and sometimes leaves it older than the
+// spec.
+func (g *gen) budgetStatus() {
+	nodes := map[string]*v1.Node{}
+	for _, n := range g.c.Nodes {
+		nodes[n.Name] = n
+	}
+	for _, pdb := range g.c.PDBs {
+		sel, err := policy.PDBSelector(pdb)
+		if err != nil {
+			continue
+		}
+		expected, healthy := 0, 0
+		for _, p := range g.c.Pods {
+			if p.Namespace != pdb.Namespace || !sel.Matches(labels.Set(p.Labels)) || p.DeletionTimestamp != nil {
+				continue
+			}
+			expected++
+			if n := nodes[p.Spec.NodeName]; n != nil && policy.NodeCanRunPods(n) && policy.IsAvailable(p) {
+				healthy++
+			}
+		}
+		desired := 0
+		switch {
+		case pdb.Spec.MinAvailable != nil:
+			desired = pdb.Spec.MinAvailable.IntValue()
+		case pdb.Spec.MaxUnavailable != nil:
+			desired = max(0, expected-pdb.Spec.MaxUnavailable.IntValue())
+		}
+		allowed := max(0, healthy-desired)
+		if g.chance(0.1) {
+			allowed = max(0, allowed+g.r.IntN(3)-1) // the status lags
+		}
+		pdb.Status = policyv1.PodDisruptionBudgetStatus{ObservedGeneration: 1, DisruptionsAllowed: int32(allowed),
+			CurrentHealthy: int32(healthy), DesiredHealthy: int32(desired), ExpectedPods: int32(expected)}
+		if g.chance(0.05) {
+			pdb.Status.ObservedGeneration = 0 // not yet computed for this spec
+		}
+	}
 }
 
 func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
@@ -383,7 +428,6 @@ func (g *gen) budget(ns, name string, labels map[string]string) {
 	pdb := &policyv1.PodDisruptionBudget{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: g.nextUID("pdb"), Generation: 1},
 		Spec:       policyv1.PodDisruptionBudgetSpec{Selector: &metav1.LabelSelector{MatchLabels: labels}},
-		Status:     policyv1.PodDisruptionBudgetStatus{ObservedGeneration: 1, DisruptionsAllowed: int32(g.r.IntN(2))},
 	}
 	if g.chance(0.5) {
 		pdb.Spec.MinAvailable = ptr.To(intstr.FromInt32(int32(1 + g.r.IntN(2))))
