@@ -95,7 +95,7 @@ func newWhatIfCommand(c *common) *cobra.Command {
 	output := newOutputFlags(outputText)
 	var f checker.Failure
 	cmd := &cobra.Command{
-		Use:   "what-if (--zone ZONE | --host HOST | --node NODE)",
+		Use:   "what-if (--zone ZONE | --host HOST | --node NODE | --domain LEVEL=VALUE)",
 		Short: "Show what the failure of one zone, host or node would take down",
 		Long: `Show what the failure of one zone, physical host (host-id) or node would
 take down, for capacity and maintenance planning: the nodes lost,
@@ -109,7 +109,10 @@ Exit code 0 when everything survives, 2 when something is lost, 1 on error.`,
   ha-check what-if --host hv-3
 
   # Losing zone-a
-  ha-check what-if --zone zone-a -o yaml`,
+  ha-check what-if --zone zone-a -o yaml
+
+  # Losing rack r7, a level of the policy (levels: [..., example.com/rack, ...])
+  ha-check what-if --domain rack=r7`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, printer, err := output.printer(cmd)
@@ -117,13 +120,13 @@ Exit code 0 when everything survives, 2 when something is lost, 1 on error.`,
 				return err
 			}
 			set := 0
-			for _, v := range []string{f.Zone, f.Host, f.Node} {
+			for _, v := range []string{f.Zone, f.Host, f.Node, f.Domain} {
 				if v != "" {
 					set++
 				}
 			}
 			if set != 1 {
-				return usageError{fmt.Errorf("give exactly one of --zone, --host, --node")}
+				return usageError{fmt.Errorf("give exactly one of --zone, --host, --node, --domain")}
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), c.timeout)
 			defer cancel()
@@ -152,6 +155,7 @@ Exit code 0 when everything survives, 2 when something is lost, 1 on error.`,
 	cmd.Flags().StringVar(&f.Zone, "zone", "", "The zone (topology.kubernetes.io/zone) that fails")
 	cmd.Flags().StringVar(&f.Host, "host", "", "The physical host (topology.scs.community/host-id) that fails")
 	cmd.Flags().StringVar(&f.Node, "node", "", "The node that fails")
+	cmd.Flags().StringVar(&f.Domain, "domain", "", "A domain of any of the policy's levels that fails, LEVEL=VALUE: the level by name or label (--domain rack=r1, --domain topology.kubernetes.io/region=eu-1)")
 	output.addFlags(cmd, "Output format: text, json or yaml (a versioned object, kind WhatIf), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)")
 	return cmd
 }

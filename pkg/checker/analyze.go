@@ -50,10 +50,12 @@ func Analyze(p *policy.Policy, c Cluster, o Options) *Report {
 	r := &Report{Replicas: []ComponentReplica{}, Survival: []DomainSurvival{}, Findings: []Finding{},
 		ControlPlaneScheduler: ControlPlaneScheduler{Pods: []SchedulerPod{}}}
 	topo := summarizeNodes(r, c.Nodes, o.SCSRevision.orCurrent())
+	levels := auditLevels(p)
+	r.Levels = customLevels(levels)
 	groups := classify(r, p, c, topo.nodes)
-	assessed := replicaTable(r, groups, topo.nodes)
+	assessed := replicaTable(r, groups, topo.nodes, extraLevels(levels))
 	checkDisruption(r, c, groups)
-	checkSurvival(r, c, topo, groups, assessed)
+	checkSurvival(r, c, topo, levels, groups, assessed)
 	checkControlPlaneScheduler(r, c, topo.nodes, o)
 	checkTrust(r, p, c)
 	r.setVerdict()

@@ -348,7 +348,7 @@ func podClass(pod *v1.Pod, c policy.Class, node *v1.Node) PodClass {
 // explainGroup is the group's replica-table row (replicaRow, as Analyze
 // counts it), with its available replicas per node and its members.
 func explainGroup(g *group, nodes map[string]*v1.Node) ExplainedGroup {
-	eg := ExplainedGroup{ComponentReplica: g.replicaRow(nodes), PerNode: map[string]int{}, Members: []GroupMember{}}
+	eg := ExplainedGroup{ComponentReplica: g.replicaRow(nodes, nil), PerNode: map[string]int{}, Members: []GroupMember{}}
 	for _, pod := range g.members {
 		s := g.state[pod]
 		if s == stateAvailable {

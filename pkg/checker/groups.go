@@ -116,13 +116,13 @@ func (gs *groupSet) sorted() []*group {
 // assessed group, each group pointed at its row (g.row), which the survival
 // phase reads rather than count again. It returns the assessed groups, in
 // row order.
-func replicaTable(r *Report, groups []*group, nodes map[string]*v1.Node) []*group {
+func replicaTable(r *Report, groups []*group, nodes map[string]*v1.Node, levels []string) []*group {
 	var assessed []*group
 	for _, g := range groups {
 		if g.onEveryNode() {
 			continue
 		}
-		r.Replicas = append(r.Replicas, g.replicaRow(nodes))
+		r.Replicas = append(r.Replicas, g.replicaRow(nodes, levels))
 		assessed = append(assessed, g)
 	}
 	// Point each group at its row once r.Replicas has stopped growing.
@@ -143,7 +143,10 @@ func (g *group) onEveryNode() bool {
 // replicaRow counts the group's row: its desired size, its active, placed
 // and available replicas, and the available ones per zone and host (an
 // available replica's node exists, so nodes has it).
-func (g *group) replicaRow(nodes map[string]*v1.Node) ComponentReplica {
+//
+// levels are the policy's levels besides zone and host, by label: the row
+// splits its available replicas by their domains too (PerDomain).
+func (g *group) replicaRow(nodes map[string]*v1.Node, levels []string) ComponentReplica {
 	row := ComponentReplica{
 		Group:                g.key,
 		Component:            g.class.Component,
@@ -168,6 +171,15 @@ func (g *group) replicaRow(nodes map[string]*v1.Node) ComponentReplica {
 			labels := nodes[name].Labels
 			row.PerZone[policy.DomainOf(name, labels, policy.LabelZone)]++
 			row.PerHost[policy.DomainOf(name, labels, policy.LabelHostID)]++
+			for _, l := range levels {
+				if row.PerDomain == nil {
+					row.PerDomain = map[string]map[string]int{}
+				}
+				if row.PerDomain[l] == nil {
+					row.PerDomain[l] = map[string]int{}
+				}
+				row.PerDomain[l][policy.DomainOf(name, labels, l)]++
+			}
 		}
 	}
 	return row

@@ -67,12 +67,24 @@ func WriteText(w io.Writer, r *Report) error {
 
 	writeControlPlaneScheduler(b, r.ControlPlaneScheduler)
 
-	fmt.Fprintf(b, "\nComponent replicas available per zone and host:\n")
+	levels := r.Levels
+	if levels == nil {
+		levels = defaultAuditLevels
+	}
+	titles := make([]string, len(levels))
+	for i, l := range levels {
+		titles[i] = levelTitle(l)
+	}
+	fmt.Fprintf(b, "\nComponent replicas available per %s:\n", andList(titles))
 	if len(r.Replicas) == 0 {
 		fmt.Fprintf(b, "  (no control-plane component pods found)\n")
 	} else {
 		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  GROUP\tROLE\tSPREAD\tPROTECTED\tREPLICAS\tPER ZONE\tPER HOST")
+		fmt.Fprint(tw, "  GROUP\tROLE\tSPREAD\tPROTECTED\tREPLICAS")
+		for _, t := range titles {
+			fmt.Fprint(tw, "\tPER "+strings.ToUpper(t))
+		}
+		fmt.Fprintln(tw)
 		for _, c := range r.Replicas {
 			prot := "-"
 			switch {
@@ -81,9 +93,11 @@ func WriteText(w io.Writer, r *Report) error {
 			case c.DisruptionControlled:
 				prot = "yes"
 			}
-			reps := replicasCell(c)
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				c.Group, c.NodeRole, c.Spread, prot, reps, counts(c.PerZone), counts(c.PerHost))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s", c.Group, c.NodeRole, c.Spread, prot, replicasCell(c))
+			for _, l := range levels {
+				fmt.Fprintf(tw, "\t%s", counts(availableAt(&c, l)))
+			}
+			fmt.Fprintln(tw)
 		}
 		_ = tw.Flush()
 	}

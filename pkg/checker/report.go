@@ -226,7 +226,11 @@ type Report struct {
 	Fails    int     `json:"fails"`
 	Warnings int     `json:"warnings"`
 
-	Summary          Summary            `json:"summary"`
+	Summary Summary `json:"summary"`
+	// Levels are the failure-domain levels audited (the policy's, but the
+	// node level), by label, when they are not the default policy's zone
+	// and host.
+	Levels           []string           `json:"levels,omitempty"`
 	NodeDistribution NodeDistribution   `json:"nodeDistribution"`
 	Replicas         []ComponentReplica `json:"replicas"`
 	Survival         []DomainSurvival   `json:"survival"`
@@ -348,11 +352,15 @@ type ComponentReplica struct {
 	// a healthy cluster the two are the same).
 	PerZone map[string]int `json:"perZone"`
 	PerHost map[string]int `json:"perHost"`
+	// PerDomain splits them by the domains of the policy's other levels
+	// (a region, a rack): level label -> domain -> replicas.
+	PerDomain map[string]map[string]int `json:"perDomain,omitempty"`
 }
 
-// DomainSurvival says what the failure of one zone or host would do.
+// DomainSurvival says what the failure of one domain would do.
 type DomainSurvival struct {
-	// Level is "zone" or "host".
+	// Level is "zone", "host", or the name of another of the policy's
+	// levels ("region", "rack").
 	Level  string `json:"level"`
 	Domain string `json:"domain"`
 	// Lost are the groups that would lose every available replica.

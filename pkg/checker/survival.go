@@ -18,6 +18,7 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	v1 "k8s.io/api/core/v1"
@@ -26,33 +27,24 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-// failureLevel is a failure-domain level the survival analysis walks.
-type failureLevel struct {
-	name, key                 string
-	lostID, quorumID, skipped string
-}
-
-var failureLevels = []failureLevel{
-	{name: "zone", key: policy.LabelZone, lostID: IDZoneLosesComponent, quorumID: IDZoneLosesQuorum, skipped: IDZoneNotAssessed},
-	{name: "host", key: policy.LabelHostID, lostID: IDHostLosesComponent, quorumID: IDHostLosesQuorum, skipped: IDHostNotAssessed},
-}
-
 // checkSurvival is the last phase: what the assessed components survive.
 // First those down already (nothing left to lose), then what each single
 // zone or host failure would take, which needs nodes and components to
 // take; then the warnings about what the analysis rests on: nodes without
 // a zone, and sizes understated where the controllers could not be listed.
 // It reads each group's row, so it runs after the replica table.
-func checkSurvival(r *Report, c Cluster, topo topology, groups, assessed []*group) {
+func checkSurvival(r *Report, c Cluster, topo topology, levels []auditLevel, groups, assessed []*group) {
 	for _, g := range assessed {
 		if f, ok := componentDown(g); ok {
 			r.Findings = append(r.Findings, f)
 		}
 	}
 	if len(assessed) > 0 && len(c.Nodes) > 0 {
-		domainFailures(r, assessed, topo.zones, topo.hosts)
-		if f, ok := zoneUnlabelled(c.Nodes, assessed, topo.zones); ok {
-			r.Findings = append(r.Findings, f)
+		domainFailures(r, assessed, levels, c)
+		if slices.ContainsFunc(levels, func(l auditLevel) bool { return l.key == policy.LabelZone }) {
+			if f, ok := zoneUnlabelled(c.Nodes, assessed, topo.zones); ok {
+				r.Findings = append(r.Findings, f)
+			}
 		}
 	}
 	if f, ok := desiredSizeUnknown(c.Forbidden, groups); ok {
@@ -60,33 +52,35 @@ func checkSurvival(r *Report, c Cluster, topo topology, groups, assessed []*grou
 	}
 }
 
-// domainFailures adds to the report what the failure of each single zone and
-// host would take: the replicas available now in the domain, against those
-// available elsewhere and, for quorum groups, the group's desired size. A
-// replica that is pending, not Ready, or on a node that is gone or not
-// Ready survives nothing: it is lost already.
-func domainFailures(r *Report, assessed []*group, zones, hosts sets.Set[string]) {
-	for _, lvl := range failureLevels {
-		clusterDomains := zones
-		if lvl.key == policy.LabelHostID {
-			clusterDomains = hosts
+// domainFailures adds to the report what the failure of each single domain
+// of each audited level would take: the replicas available now in the
+// domain, against those available elsewhere and, for quorum groups, the
+// group's desired size. A replica that is pending, not Ready, or on a node
+// that is gone or not Ready survives nothing: it is lost already.
+func domainFailures(r *Report, assessed []*group, levels []auditLevel, c Cluster) {
+	for _, lvl := range levels {
+		clusterDomains := sets.New[string]()
+		for _, n := range c.Nodes {
+			clusterDomains.Insert(policy.DomainOf(n.Name, n.Labels, lvl.key))
 		}
 		if clusterDomains.Len() < 2 {
 			r.Findings = append(r.Findings, notAssessed(lvl, clusterDomains))
 			continue
 		}
 		domains := sets.New[string]()
-		if lvl.key == policy.LabelZone {
-			domains = domains.Union(zones)
+		if lvl.key != policy.LabelHostID {
+			// Every domain of a level wider than the host is listed, those
+			// that hold no replica too; hosts only where replicas run.
+			domains = domains.Union(clusterDomains)
 		}
 		for _, g := range assessed {
-			domains.Insert(sets.List(sets.KeySet(perLevel(g.row, lvl)))...)
+			domains.Insert(sets.List(sets.KeySet(availableAt(g.row, lvl.key)))...)
 		}
 		for _, d := range sets.List(domains) {
 			ds := DomainSurvival{Level: lvl.name, Domain: d}
 			for _, g := range assessed {
 				avail := g.row.Available
-				in := perLevel(g.row, lvl)[d]
+				in := availableAt(g.row, lvl.key)[d]
 				if in == 0 {
 					continue
 				}
@@ -171,7 +165,7 @@ func failureOf(g *group, avail, in int) failureImpact {
 // notAssessed says why a level is skipped: every node in one domain, or,
 // for zones, no node labelled at all (they may well be in several zones,
 // but nothing says which).
-func notAssessed(lvl failureLevel, domains sets.Set[string]) Finding {
+func notAssessed(lvl auditLevel, domains sets.Set[string]) Finding {
 	only := sets.List(domains)[0]
 	msg := fmt.Sprintf("every node is in one %s (%s): no placement survives its failure, so %s failures are not assessed",
 		lvl.name, only, lvl.name)
@@ -296,13 +290,6 @@ func desiredSizeUnknown(forbidden []string, groups []*group) (Finding, bool) {
 			strings.Join(forbidden, " and "), nameList(affected)),
 		Subjects: affected,
 	}, true
-}
-
-func perLevel(row *ComponentReplica, lvl failureLevel) map[string]int {
-	if lvl.key == policy.LabelZone {
-		return row.PerZone
-	}
-	return row.PerHost
 }
 
 // allOf says "all n available replicas", or "its only available replica".

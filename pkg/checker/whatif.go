@@ -35,6 +35,10 @@ type Failure struct {
 	Zone string `json:"zone,omitempty"`
 	Host string `json:"host,omitempty"`
 	Node string `json:"node,omitempty"`
+	// Domain is a domain of any of the policy's levels, LEVEL=VALUE: the
+	// level by its name ("rack", "region", "zone", "host") or its label
+	// ("topology.kubernetes.io/region=eu-1").
+	Domain string `json:"domain,omitempty"`
 }
 
 // Levels of WhatIfReport.Level.
@@ -105,14 +109,15 @@ type MinimumLoss struct {
 	MinAvailable int    `json:"minAvailable"`
 }
 
-// WhatIf assesses the failure of one zone, host or node under the policy
-// (policy.Default() when nil). It is an error to name none or several, or
-// a domain that holds no node.
+// WhatIf assesses the failure of one zone, host, node or domain of another
+// of the policy's levels under the policy (policy.Default() when nil). It
+// is an error to name none or several, an unknown level, or a domain that
+// holds no node.
 func WhatIf(p *policy.Policy, c Cluster, f Failure) (*WhatIfReport, error) {
 	if p == nil {
 		p = policy.Default()
 	}
-	level, domain, key, err := f.level()
+	level, domain, key, err := f.level(p)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +191,7 @@ func WhatIf(p *policy.Policy, c Cluster, f Failure) (*WhatIfReport, error) {
 
 // level returns the failure's level, domain and node label ("" for a
 // node), or an error unless exactly one is set.
-func (f Failure) level() (level, domain, key string, err error) {
+func (f Failure) level(p *policy.Policy) (level, domain, key string, err error) {
 	var set []string
 	if f.Zone != "" {
 		set = append(set, fmt.Sprintf("zone %q", f.Zone))
@@ -200,13 +205,44 @@ func (f Failure) level() (level, domain, key string, err error) {
 		set = append(set, fmt.Sprintf("node %q", f.Node))
 		level, domain, key = LevelNode, f.Node, ""
 	}
+	if f.Domain != "" {
+		set = append(set, fmt.Sprintf("domain %q", f.Domain))
+		name, value, ok := strings.Cut(f.Domain, "=")
+		if !ok || name == "" || value == "" {
+			return "", "", "", fmt.Errorf("domain %q: write it LEVEL=VALUE, the level by name or label (%s)", f.Domain, levelNames(p))
+		}
+		l, known := findLevel(p, name)
+		if !known {
+			return "", "", "", fmt.Errorf("domain %q: no level %q in the policy's levels (%s)", f.Domain, name, levelNames(p))
+		}
+		level, domain, key = l.name, value, l.key
+	}
 	switch len(set) {
 	case 0:
-		return "", "", "", fmt.Errorf("name the failure: one zone, host or node")
+		return "", "", "", fmt.Errorf("name the failure: one zone, host, node or domain")
 	case 1:
 		return level, domain, key, nil
 	}
 	return "", "", "", fmt.Errorf("name one failure, not %s", strings.Join(set, " and "))
+}
+
+// findLevel finds an audited level by name or label.
+func findLevel(p *policy.Policy, name string) (auditLevel, bool) {
+	for _, l := range auditLevels(p) {
+		if l.name == name || l.key == name {
+			return l, true
+		}
+	}
+	return auditLevel{}, false
+}
+
+// levelNames lists the audited levels as "zone (topology.kubernetes.io/zone), ...".
+func levelNames(p *policy.Policy) string {
+	var out []string
+	for _, l := range auditLevels(p) {
+		out = append(out, l.name+" ("+l.key+")")
+	}
+	return strings.Join(out, ", ")
 }
 
 // WriteWhatIfText writes the report for people.

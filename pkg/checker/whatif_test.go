@@ -170,7 +170,7 @@ func TestWhatIfErrors(t *testing.T) {
 		failure Failure
 		want    string
 	}{
-		{"nothing named", Failure{}, "name the failure: one zone, host or node"},
+		{"nothing named", Failure{}, "name the failure: one zone, host, node or domain"},
 		{"two named", Failure{Zone: "a", Node: "cp-a"}, `name one failure, not zone "a" and node "cp-a"`},
 		{"three named", Failure{Zone: "a", Host: "h1", Node: "cp-a"}, `name one failure, not zone "a" and host "h1" and node "cp-a"`},
 		{"a zone without nodes", Failure{Zone: "d"}, `zone "d" matches no node; the cluster's zones: a, b, c`},
