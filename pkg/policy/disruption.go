@@ -96,16 +96,31 @@ func (gs *DisruptionGroups) ofClass(pod *v1.Pod, c Class) *DisruptionGroup {
 	}
 	group := GroupOf(pod, c, gs.lookup.Services)
 	owner := OwnerOf(pod, gs.lookup.Controllers)
+	key := disruptionKey(group, owner)
+	g := gs.byKey[key]
+	if g == nil {
+		g = NewDisruptionGroup(group, owner, c.Disruption)
+		gs.byKey[key] = g
+	}
+	return g
+}
+
+// NewDisruptionGroup returns the group, with no member counted yet, of a
+// group's pods with one owner (the zero Owner: none) under rule d.
+// DisruptionGroups makes them from pods; whoever keeps the members another
+// way makes them here.
+func NewDisruptionGroup(group Group, owner Owner, d Disruption) *DisruptionGroup {
+	return &DisruptionGroup{Key: disruptionKey(group, owner), Group: group, Owner: owner, Disruption: d}
+}
+
+// disruptionKey is a DisruptionGroup's key: the group's, followed by its
+// owner when it has one and the group is not the owner itself.
+func disruptionKey(group Group, owner Owner) string {
 	key := group.String()
 	if owner.Kind != "" && (group.By != GroupByController || group.Kind != owner.Kind || group.Name != owner.Name) {
 		key += " (" + owner.String() + ")"
 	}
-	g := gs.byKey[key]
-	if g == nil {
-		g = &DisruptionGroup{Key: key, Group: group, Owner: owner, Disruption: c.Disruption}
-		gs.byKey[key] = g
-	}
-	return g
+	return key
 }
 
 // AddMember counts the pod as a member of its group, and returns the group

@@ -231,10 +231,21 @@ type cluster struct {
 func newCluster(t testing.TB, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, controllers []runtime.Object, preemptors ...*v1.Pod) *cluster {
 	t.Helper()
 	var objs []runtime.Object
-	for _, p := range pods {
+	for _, p := range append(slices.Clone(pods), preemptors...) {
 		objs = append(objs, p)
 	}
-	// The guard's own informers list the controllers from the API.
+	for _, p := range pdbs {
+		objs = append(objs, p)
+	}
+	for _, obj := range controllers {
+		switch obj.(type) {
+		case *appsv1.ReplicaSet, *appsv1.StatefulSet:
+		default:
+			t.Fatalf("unsupported controller %T", obj)
+		}
+	}
+	// The informers (the framework's, started with the plugin, and the
+	// guard's own for the controllers) list them from the API.
 	objs = append(objs, controllers...)
 	c := &cluster{cs: clientsetfake.NewClientset(objs...)}
 	c.cs.PrependReactor("delete", "pods", func(a clienttesting.Action) (bool, runtime.Object, error) {
@@ -244,21 +255,6 @@ func newCluster(t testing.TB, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1
 		return false, nil, nil
 	})
 	c.informerFactory = informers.NewSharedInformerFactory(c.cs, 0)
-	podStore := c.informerFactory.Core().V1().Pods().Informer().GetStore()
-	for _, p := range append(slices.Clone(pods), preemptors...) {
-		require.NoError(t, podStore.Add(p))
-	}
-	pdbStore := c.informerFactory.Policy().V1().PodDisruptionBudgets().Informer().GetStore()
-	for _, p := range pdbs {
-		require.NoError(t, pdbStore.Add(p))
-	}
-	for _, obj := range controllers {
-		switch obj.(type) {
-		case *appsv1.ReplicaSet, *appsv1.StatefulSet:
-		default:
-			t.Fatalf("unsupported controller %T", obj)
-		}
-	}
 	var bound []*v1.Pod
 	for _, p := range pods {
 		if p.Spec.NodeName != "" {
@@ -309,6 +305,10 @@ func (c *cluster) guard(t testing.TB, ctx context.Context, profile string, polic
 	fw := c.newFramework(t, ctx, profile)
 	pl, err := newWithFeatures(ctx, policies, rawArgs(t, args), fw, plfeature.Features{EnableAsyncPreemption: async})
 	require.NoError(t, err)
+	// Started once its handlers are registered (a second profile's plugin
+	// registers on the running informers).
+	c.informerFactory.Start(ctx.Done())
+	c.informerFactory.WaitForCacheSync(ctx.Done())
 	return &env{cluster: c, pl: pl, fw: fw}
 }
 

@@ -19,6 +19,7 @@ package disruptionguard
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	v1 "k8s.io/api/core/v1"
@@ -70,44 +71,57 @@ type pdbBudget struct {
 	// allowance once deleted.
 	lostCounted int
 	allowed     int
+	// upstream is the budget as upstream's victim selection gets it
+	// (upstreamPDB).
+	upstream *policyv1.PodDisruptionBudget
 }
 
 // covers reports whether the PDB counts the pod. Pods the eviction API
 // already processed (DisruptedPods) are out of its healthy count and its
 // allowance already paid for them, as upstream and the controller treat them.
 func (b *pdbBudget) covers(pod *v1.Pod) bool {
-	if pod.Namespace != b.pdb.Namespace || !b.selector.Matches(labels.Set(pod.Labels)) {
-		return false
-	}
-	_, disrupted := b.pdb.Status.DisruptedPods[pod.Name]
-	return !disrupted
+	return pod.Namespace == b.pdb.Namespace && b.selector.Matches(labels.Set(pod.Labels)) && !b.disrupted(pod)
 }
 
-// guardState is one preemption attempt: the budgets, computed once from the
-// snapshot, and what the per-node dry runs chose and refused. Clone returns
-// the same pointer, so the parallel dry runs (each given a cloned cycle
-// state) share it; after init only the mutex-guarded maps change.
+// disrupted reports whether the eviction API already processed the pod.
+func (b *pdbBudget) disrupted(pod *v1.Pod) bool {
+	_, ok := b.pdb.Status.DisruptedPods[pod.Name]
+	return ok
+}
+
+// guardState is one preemption attempt: the budgets of the victims it
+// considers, each computed once, on first use, from the budget index and
+// the snapshot, and what the per-node dry runs chose and refused. Clone
+// returns the same pointer, so the parallel dry runs (each given a cloned
+// cycle state) share it; its maps are guarded by mu.
+//
+// Nothing is computed for pods that are no victim: an attempt costs the
+// candidate nodes' victims and the groups and budgets they belong to, not
+// the cluster (BenchmarkPreemptionAttempt).
 type guardState struct {
 	pl        *DisruptionGuard
 	preemptor *v1.Pod
 
 	once sync.Once
 	err  error
-	// victims holds what the attempt knows of every pod on a node of the
-	// snapshot, by UID: computed once in init, read-only after it, so every
-	// dry run (and every retry round) sees the same answer and none
-	// classifies a pod, looks up its owner or matches a PDB selector again.
-	victims map[types.UID]*victimInfo
-	// nodesDown are the nodes of the snapshot that stopped reporting: their
-	// pods may still say Ready, but they serve nothing.
-	nodesDown    sets.Set[string]
-	pdbs         map[string][]*pdbBudget // by namespace
-	adjustedPDBs []*policyv1.PodDisruptionBudget
 	// lookups read the snapshot's nodes (mirror pods are recognised by
 	// their Node's UID), controllers and Services.
 	lookups policy.Lookups
+	// inFlight are the victims of earlier preemptions still in flight,
+	// read once when the attempt starts.
+	inFlight sets.Set[types.UID]
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// victims holds what the attempt knows of each pod it considered, by
+	// UID, computed once: every dry run (and every retry round) sees the
+	// same answer.
+	victims map[types.UID]*victimInfo
+	// groups are the controlled groups' budgets counted so far, by
+	// policy.Group and member; pdbs the PodDisruptionBudgets', by
+	// namespace/name.
+	groups  map[policy.Group]map[types.UID]*groupBudget
+	pdbs    map[string]*pdbBudget
+	nodesUp map[string]bool
 	chosen  map[string][]*v1.Pod
 	refused map[refusalKey]struct{}
 }
@@ -121,6 +135,10 @@ func (pl *DisruptionGuard) newGuardState(preemptor *v1.Pod) *guardState {
 	return &guardState{
 		pl:        pl,
 		preemptor: preemptor,
+		victims:   map[types.UID]*victimInfo{},
+		groups:    map[policy.Group]map[types.UID]*groupBudget{},
+		pdbs:      map[string]*pdbBudget{},
+		nodesUp:   map[string]bool{},
 		chosen:    map[string][]*v1.Pod{},
 		refused:   map[refusalKey]struct{}{},
 	}
@@ -142,13 +160,19 @@ func (pl *DisruptionGuard) stateFor(cs fwk.CycleState, preemptor *v1.Pod) *guard
 	return pl.newGuardState(preemptor)
 }
 
-// lost reports whether the pod is already on its way out: terminating,
+// lost reports whether the pod is already on its way out: deleted (the
+// informer no longer has it) or terminating,
 // marked by a disruption (the DisruptionTarget condition that any
 // scheduler's preemption, the eviction API or the taint manager sets before
 // deleting), or chosen by one of our preemptions whose deletion may not have
 // started yet (async preemption).
-func (s *guardState) lost(pod *v1.Pod) bool {
-	if pod.DeletionTimestamp != nil {
+func (s *guardState) lost(pod *v1.Pod) bool { return s.lostIn(pod, true) }
+
+// lostIn is lost for a pod the caller took from the snapshot (the informer
+// may have lost it since) or, snapshot false, from the informer.
+func (s *guardState) lostIn(pod *v1.Pod, snapshot bool) bool {
+	if pod.DeletionTimestamp != nil || (snapshot && s.pl.budgets.current(pod) == nil) {
+		// Terminating, or deleted since the snapshot was taken.
 		return true
 	}
 	for _, c := range pod.Status.Conditions {
@@ -156,7 +180,7 @@ func (s *guardState) lost(pod *v1.Pod) bool {
 			return true
 		}
 	}
-	return s.pl.inFlight.has(pod.UID)
+	return s.inFlight.Has(pod.UID)
 }
 
 // victimInfo is a pod on a node of the snapshot as the attempt counts it.
@@ -174,16 +198,31 @@ type victimInfo struct {
 	pdbs, softPDBs []*pdbBudget
 }
 
-// victim returns what init computed for the pod. Victims come from the
-// nodes of the snapshot init walked, so the pod is always there; a pod that
-// is not (only higher-priority nominated pods are added to the dry runs'
-// nodes, and they are never victims) is computed on the spot, without a
-// group or PDB.
+// victim returns what the attempt knows of a pod on a node of the
+// snapshot, computing it on first use: whether it is available, its
+// controlled group's budget and the budgets that cover it.
 func (s *guardState) victim(pod *v1.Pod) *victimInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if v := s.victims[pod.UID]; v != nil {
 		return v
 	}
-	return &victimInfo{available: policy.IsAvailable(pod) && !s.lost(pod)}
+	// The informer's copy: its labels decide the pod's group; a pod it no
+	// longer has was deleted since the snapshot was taken.
+	cur := s.pl.budgets.current(pod)
+	v := &victimInfo{group: s.groupOfLocked(pod, cur)}
+	if cur != nil {
+		v.available = s.availableLocked(pod, false)
+	}
+	for _, b := range s.budgetsOfLocked(pod) {
+		if s.binds(b) {
+			v.pdbs = append(v.pdbs, b)
+		} else {
+			v.softPDBs = append(v.softPDBs, b)
+		}
+	}
+	s.victims[pod.UID] = v
+	return v
 }
 
 func (s *guardState) available(pod *v1.Pod) bool { return s.victim(pod).available }
@@ -192,121 +231,149 @@ func (s *guardState) available(pod *v1.Pod) bool { return s.victim(pod).availabl
 func (s *guardState) lookupNode(name string) *v1.Node { return s.lookups.Node(name) }
 
 func (s *guardState) init(ctx context.Context) error {
-	s.once.Do(func() { s.err = s.compute(ctx) })
+	s.once.Do(func() { s.err = s.start(ctx) })
 	return s.err
 }
 
-// compute counts the controlled groups and the PDBs, once per attempt. A
-// group's size comes from all its pods, wherever they are, and its owner's
-// desired replicas; what is available comes from the snapshot, the pods on
-// nodes that exist.
-func (s *guardState) compute(ctx context.Context) error {
-	// Sizes come from the owners: wait for their informers, started with
-	// the plugin (only the first attempt after start can wait).
+// start readies the attempt: the owners' and the budget index's
+// informers have synced (only the first attempt after start can wait),
+// the victims in flight are read once.
+func (s *guardState) start(ctx context.Context) error {
 	if !s.pl.controllers.waitForSync(ctx) {
 		return fmt.Errorf("waiting for the ReplicaSets and StatefulSets of %v: %w", s.pl.controllers.scope, ctx.Err())
 	}
-	nodes, err := s.pl.handle.SnapshotSharedLister().NodeInfos().List()
-	if err != nil {
-		return err
-	}
-	if err := s.computePDBs(); err != nil {
-		return err
+	if !s.pl.budgets.waitForSync(ctx) {
+		return fmt.Errorf("waiting for the pods and PodDisruptionBudgets: %w", ctx.Err())
 	}
 	s.lookups = s.pl.lookups()
-	groups := policy.NewDisruptionGroups(s.pl.policy, s.lookups)
-	members, err := s.pl.memberCandidates()
-	if err != nil {
-		return err
+	s.inFlight = s.pl.inFlight.snapshot()
+	return nil
+}
+
+// availableLocked reports whether the pod is an available replica now:
+// Ready, not lost, and on a node of the snapshot that is up (a node that
+// stopped reporting serves nothing, whatever its pods say). snapshot: the
+// pod is the snapshot's copy, which the informer may have lost since
+// (lostIn). The caller holds mu.
+func (s *guardState) availableLocked(pod *v1.Pod, snapshot bool) bool {
+	if !policy.IsAvailable(pod) || s.lostIn(pod, snapshot) || pod.Spec.NodeName == "" {
+		return false
 	}
-	s.nodesDown = sets.New[string]()
-	for _, n := range nodes {
-		if node := n.Node(); node != nil && !policy.NodeCanRunPods(node) {
-			s.nodesDown.Insert(node.Name)
+	up, ok := s.nodesUp[pod.Spec.NodeName]
+	if !ok {
+		n := s.lookups.Node(pod.Spec.NodeName)
+		up = n != nil && policy.NodeCanRunPods(n)
+		s.nodesUp[pod.Spec.NodeName] = up
+	}
+	return up
+}
+
+// groupOfLocked returns the budget of the pod's disruption-controlled
+// group, counting it on first use: its members are the pods the budget
+// index has of the pod's policy.Group (the informer's pods: a pod the
+// snapshot still has but the informer no longer does is deleted, no
+// member, and lost), split by owner as
+// policy.DisruptionGroups splits them, the informer's copy of the pod
+// deciding where it has one (mirror pods are no members: they
+// are never victims, so they must not pad a budget only the other members
+// can pay); its available members are counted against the snapshot. Nil
+// when the pod is in no such group. The caller holds mu.
+func (s *guardState) groupOfLocked(pod, cur *v1.Pod) *groupBudget {
+	// The informer's labels decide for the pods it has (cur), the
+	// snapshot's copy for the pods it lost.
+	if cur != nil {
+		pod = cur
+	}
+	c := s.pl.policy.Classify(pod)
+	if !c.Disruption.Controlled() || s.lookups.IsMirrorPod(pod) {
+		return nil
+	}
+	g := policy.GroupOf(pod, c, s.lookups.Services)
+	budgets, counted := s.groups[g]
+	if !counted {
+		budgets = s.countGroupLocked(g)
+		s.groups[g] = budgets
+	}
+	return budgets[pod.UID]
+}
+
+// countGroupLocked counts the budgets of a policy group's members, once per
+// attempt: the group split by owner, as policy.DisruptionGroups splits it
+// (the index resolved each member's owner when it saw the pod; the owner's
+// desired replicas are read now), mirror pods left out, each budget's
+// available members counted against the snapshot. It returns the budget
+// of each member. The caller holds mu.
+func (s *guardState) countGroupLocked(g policy.Group) map[types.UID]*groupBudget {
+	members := s.pl.budgets.members(g)
+	c := s.pl.policy.Classify(members0(members))
+	budgets := map[policy.Owner]*groupBudget{}
+	of := make(map[types.UID]*groupBudget, len(members))
+	for _, m := range members {
+		if s.lookups.IsMirrorPod(m.pod) {
+			continue
+		}
+		b := budgets[m.owner]
+		if b == nil {
+			owner := m.owner
+			if owner.Kind != "" {
+				owner = policy.OwnerOf(m.pod, s.lookups.Controllers)
+			}
+			b = &groupBudget{DisruptionGroup: policy.NewDisruptionGroup(g, owner, c.Disruption)}
+			budgets[m.owner] = b
+		}
+		b.Members++
+		of[m.pod.UID] = b
+		if s.availableLocked(m.pod, false) {
+			b.available++
 		}
 	}
-	memberOf := make(map[types.UID]*policy.DisruptionGroup, len(members))
-	for _, pod := range members {
-		memberOf[pod.UID] = groups.AddMember(pod)
+	return of
+}
+
+// members0 is the first member's pod (members of one group share its
+// class's disruption rule), nil for none.
+func members0(members []member) *v1.Pod {
+	if len(members) == 0 {
+		return &v1.Pod{}
 	}
-	s.victims = map[types.UID]*victimInfo{}
-	byGroup := map[*policy.DisruptionGroup]*groupBudget{}
-	for _, n := range nodes {
-		for _, pi := range n.GetPods() {
-			pod := pi.GetPod()
-			lost := s.lost(pod)
-			v := &victimInfo{available: policy.IsAvailable(pod) && !lost && !s.nodesDown.Has(pod.Spec.NodeName)}
-			s.victims[pod.UID] = v
-			for _, b := range s.pdbs[pod.Namespace] {
-				if !b.covers(pod) {
+	return members[0].pod
+}
+
+// budgetsOfLocked returns the PodDisruptionBudgets that cover the pod,
+// each counted on first use from the pods it covers (the budget index):
+// its healthy pods (available now) and those lost but still counted
+// healthy by the controller, and the allowance they leave
+// (policy.PDBAllowance). Pods the eviction API already processed
+// (DisruptedPods) are out of a budget's count and its allowance already
+// paid for them, as upstream and the controller treat them. The caller
+// holds mu.
+func (s *guardState) budgetsOfLocked(pod *v1.Pod) []*pdbBudget {
+	var out []*pdbBudget
+	for _, c := range s.pl.budgets.covering(pod.Namespace, pod.Labels) {
+		key := c.pdb.Namespace + "/" + c.pdb.Name
+		b := s.pdbs[key]
+		if b == nil {
+			b = &pdbBudget{pdb: c.pdb, selector: c.selector}
+			for _, m := range s.pl.budgets.covered(c) {
+				if b.disrupted(m) {
 					continue
 				}
-				if s.binds(b) {
-					v.pdbs = append(v.pdbs, b)
-				} else {
-					v.softPDBs = append(v.softPDBs, b)
-				}
 				switch {
-				case v.available:
+				case s.availableLocked(m, false):
 					b.healthy++
-				case lost && policy.IsAvailable(pod):
+				case s.lostIn(m, false) && policy.IsAvailable(m):
 					b.lostCounted++
 				}
 			}
-			g, seen := memberOf[pod.UID]
-			if !seen {
-				// In the snapshot before the informer delivered it (an
-				// assumed pod): a member all the same.
-				g = groups.AddMember(pod)
-			}
-			if g == nil {
-				continue
-			}
-			b := byGroup[g]
-			if b == nil {
-				b = &groupBudget{DisruptionGroup: g}
-				byGroup[g] = b
-			}
-			v.group = b
-			if v.available {
-				b.available++
-			}
+			b.allowed = policy.PDBAllowance(b.pdb, b.healthy, b.lostCounted)
+			b.upstream = upstreamPDB(b.pdb, b.allowed)
+			s.pdbs[key] = b
+		}
+		if b.covers(pod) {
+			out = append(out, b)
 		}
 	}
-	s.computePDBAllowances()
-	return nil
-}
-
-// computePDBs compiles the PodDisruptionBudgets with policy/v1 selector
-// semantics (an empty selector covers the whole namespace).
-func (s *guardState) computePDBs() error {
-	list, err := s.pl.pdbLister.List(labels.Everything())
-	if err != nil {
-		return err
-	}
-	s.pdbs = map[string][]*pdbBudget{}
-	for _, pdb := range list {
-		sel, err := policy.PDBSelector(pdb)
-		if err != nil {
-			// The API server rejects invalid selectors; one that slipped
-			// through protects nothing, as in the eviction API.
-			continue
-		}
-		s.pdbs[pdb.Namespace] = append(s.pdbs[pdb.Namespace], &pdbBudget{pdb: pdb, selector: sel})
-	}
-	return nil
-}
-
-// computePDBAllowances corrects each PDB's allowance for what the
-// controller has not seen yet, and builds the PDBs upstream is given.
-func (s *guardState) computePDBAllowances() {
-	for _, bs := range s.pdbs {
-		for _, b := range bs {
-			allowed := policy.PDBAllowance(b.pdb, b.healthy, b.lostCounted)
-			b.allowed = allowed
-			s.adjustedPDBs = append(s.adjustedPDBs, upstreamPDB(b.pdb, allowed))
-		}
-	}
+	return out
 }
 
 // upstreamPDB is the PDB as upstream's victim selection gets it: with the
@@ -543,8 +610,9 @@ func (s *guardState) chosenOn(node string) []*v1.Pod {
 // A node rejected for these reasons carries them in its status, which
 // upstream turns into the PostFilter message when no candidate is left.
 //
-// The PDBs the Evaluator passes are ignored: upstream gets the same PDBs
-// (same lister) with allowances corrected for victims in flight.
+// The PDBs the Evaluator passes are ignored: upstream gets those covering
+// the node's candidates (same informer), with allowances corrected for
+// victims in flight.
 func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.CycleState, preemptor *v1.Pod, nodeInfo fwk.NodeInfo,
 	allPossibleVictims []*preemption.DomainVictim, _ []*policyv1.PodDisruptionBudget) ([]*v1.Pod, int, *fwk.Status) {
 	logger := klog.FromContext(ctx)
@@ -555,6 +623,7 @@ func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.Cycle
 	nodeName := nodeInfo.Node().Name
 	reasons := reasonSet{}
 	candidates := s.prefilter(allPossibleVictims, reasons)
+	pdbs := s.upstreamPDBs(candidates)
 
 	// Upstream mutates the node and the state it is given; keep pristine
 	// copies only when a retry is possible at all.
@@ -564,7 +633,7 @@ func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.Cycle
 		pristineNode, pristineState = nodeInfo.Snapshot(), cs.Clone()
 	}
 	for {
-		victims, numViolating, status := pl.upstream.SelectVictimsOnNode(ctx, cs, preemptor, nodeInfo, candidates, s.adjustedPDBs)
+		victims, numViolating, status := pl.upstream.SelectVictimsOnNode(ctx, cs, preemptor, nodeInfo, candidates, pdbs)
 		if !status.IsSuccess() {
 			if len(reasons) == 0 || status.Code() == fwk.Error {
 				return nil, 0, status
@@ -593,6 +662,26 @@ func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.Cycle
 		}
 		nodeInfo, cs = pristineNode.Snapshot(), pristineState.Clone()
 	}
+}
+
+// upstreamPDBs are the budgets of the candidates as upstream's victim
+// selection gets them (upstreamPDB): only those covering a candidate on
+// the node matter to it.
+func (s *guardState) upstreamPDBs(candidates []*preemption.DomainVictim) []*policyv1.PodDisruptionBudget {
+	var out []*policyv1.PodDisruptionBudget
+	seen := map[*pdbBudget]bool{}
+	for _, dv := range candidates {
+		for _, pi := range dv.Pods() {
+			v := s.victim(pi.GetPod())
+			for _, b := range append(slices.Clone(v.pdbs), v.softPDBs...) {
+				if !seen[b] {
+					seen[b] = true
+					out = append(out, b.upstream)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // without returns the victims that contain none of the spared pods.

@@ -24,6 +24,7 @@ import (
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
@@ -81,6 +82,21 @@ func (f *inFlight) add(pods []*v1.Pod) {
 	for _, p := range pods {
 		f.until[p.UID] = now.Add(inFlightTTL)
 	}
+}
+
+// snapshot returns the victims chosen and not yet gone, as a set: an
+// attempt reads them once.
+func (f *inFlight) snapshot() sets.Set[types.UID] {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	out := sets.New[types.UID]()
+	for uid, t := range f.until {
+		if !now.After(t) {
+			out.Insert(uid)
+		}
+	}
+	return out
 }
 
 // has reports whether the pod is a victim chosen and not yet gone.

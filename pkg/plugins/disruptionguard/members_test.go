@@ -19,10 +19,13 @@ package disruptionguard
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/klog/v2/ktesting"
 	"k8s.io/utils/ptr"
 
@@ -83,15 +86,17 @@ func TestGroupMembers(t *testing.T) {
 			},
 		},
 		{
-			name: "a member the informer lost since the snapshot still counts, from the snapshot's copy",
+			// Still Ready in the snapshot's copy, but deleted: counting it
+			// available would let preemption take the last replica that is.
+			name: "a member the informer lost since the snapshot is gone: no member, not available",
 			pods: []*v1.Pod{
 				kubeScheduler("ks-1", "cp-1", system).Obj(),
 				kubeScheduler("ks-2", "cp-2", system).Obj(),
 			},
 			deleted: []string{"ks-2"},
 			want: counted{
-				Groups:  map[string]groupCount{"kube-system/kube-scheduler": {Members: 2, Size: 2, Available: 2}},
-				GroupOf: map[string]string{"ks-1": "kube-system/kube-scheduler", "ks-2": "kube-system/kube-scheduler"},
+				Groups:  map[string]groupCount{"kube-system/kube-scheduler": {Members: 1, Size: 1, Available: 1}},
+				GroupOf: map[string]string{"ks-1": "kube-system/kube-scheduler"},
 			},
 		},
 		{
@@ -160,35 +165,45 @@ func TestGroupMembers(t *testing.T) {
 				pa = policyArgs(t, *tt.policy)
 			}
 			e := newEnv(t, ctx, pa, nil, false, []*v1.Node{cp1, cp2}, tt.pods, nil, nil)
-			store := e.informerFactory.Core().V1().Pods().Informer().GetStore()
 			byName := map[string]*v1.Pod{}
 			for _, p := range tt.pods {
 				byName[p.Name] = p
 			}
+			// What the informer sees since the snapshot was taken.
 			for _, name := range tt.deleted {
-				require.NoError(t, store.Delete(byName[name]))
+				require.NoError(t, e.cs.CoreV1().Pods(byName[name].Namespace).Delete(ctx, name, metav1.DeleteOptions{}))
 			}
 			for name, labels := range tt.relabelled {
 				p := byName[name].DeepCopy()
 				p.Labels = labels
-				require.NoError(t, store.Update(p))
+				_, err := e.cs.CoreV1().Pods(p.Namespace).Update(ctx, p, metav1.UpdateOptions{})
+				require.NoError(t, err)
 			}
 
-			s := e.pl.newGuardState(addon("addon", systemHigher, "1"))
-			require.NoError(t, s.init(ctx))
-			got := counted{Groups: map[string]groupCount{}, GroupOf: map[string]string{}}
-			for _, n := range []string{"cp-1", "cp-2"} {
-				ni, err := e.snapshot.NodeInfos().Get(n)
-				require.NoError(t, err)
-				for _, pi := range ni.GetPods() {
-					g := s.groupOf(pi.GetPod())
-					if g == nil {
-						continue
+			count := func() counted {
+				s := e.pl.newGuardState(addon("addon", systemHigher, "1"))
+				require.NoError(t, s.init(ctx))
+				got := counted{Groups: map[string]groupCount{}, GroupOf: map[string]string{}}
+				for _, n := range []string{"cp-1", "cp-2"} {
+					ni, err := e.snapshot.NodeInfos().Get(n)
+					require.NoError(t, err)
+					for _, pi := range ni.GetPods() {
+						g := s.groupOf(pi.GetPod())
+						if g == nil {
+							continue
+						}
+						got.GroupOf[pi.GetPod().Name] = g.Key
+						got.Groups[g.Key] = groupCount{Members: g.Members, Size: g.Size(), Available: g.available}
 					}
-					got.GroupOf[pi.GetPod().Name] = g.Key
-					got.Groups[g.Key] = groupCount{Members: g.Members, Size: g.Size(), Available: g.available}
 				}
+				return got
 			}
+			// The informer's handlers run on their own goroutines.
+			var got counted
+			_ = wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, wait.ForeverTestTimeout, true, func(context.Context) (bool, error) {
+				got = count()
+				return cmp.Equal(tt.want, got), nil
+			})
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("groups (-want +got):\n%s", diff)
 			}

@@ -34,8 +34,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
-	corelisters "k8s.io/client-go/listers/core/v1"
-	policylisters "k8s.io/client-go/listers/policy/v1"
 	"k8s.io/klog/v2"
 	extenderv1 "k8s.io/kube-scheduler/extender/v1"
 	fwk "k8s.io/kube-scheduler/framework"
@@ -69,12 +67,11 @@ type DisruptionGuard struct {
 	// preemption.Interface and sharing upstream's Executor, so the
 	// preemptions it starts are the ones upstream's PreEnqueue waits for.
 	evaluator *preemption.Evaluator
-	pdbLister policylisters.PodDisruptionBudgetLister
-	// podLister finds the members of a group that are not on a node
-	// (pending, or bound to a node that is gone); controllers their
-	// owners' desired replicas.
-	podLister   corelisters.PodLister
+	// budgets finds the members of the victims' groups and the pods
+	// their PodDisruptionBudgets cover; controllers their owners' desired
+	// replicas.
 	controllers *owners
+	budgets     *budgetIndex
 	services    *policy.ServiceIndex
 	inFlight    *inFlight
 }
@@ -121,8 +118,6 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 		policy:    p,
 		mode:      args.Mode,
 		upstream:  up,
-		pdbLister: h.SharedInformerFactory().Policy().V1().PodDisruptionBudgets().Lister(),
-		podLister: h.SharedInformerFactory().Core().V1().Pods().Lister(),
 	}
 	// Rule 3 and static pods are properties of one victim: the hook keeps
 	// them out of upstream's candidate victims and out of its "terminating
@@ -138,6 +133,9 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 	}
 	if pl.services, err = services.Shared(ctx, h.SharedInformerFactory()); err != nil {
 		return nil, fmt.Errorf("%s: watching services: %w", Name, err)
+	}
+	if pl.budgets, err = sharedBudgetIndex(ctx, h.SharedInformerFactory(), pa, p, pl.services); err != nil {
+		return nil, fmt.Errorf("%s: watching pods and PodDisruptionBudgets: %w", Name, err)
 	}
 	if pl.inFlight, err = sharedInFlight(ctx, h.SharedInformerFactory()); err != nil {
 		return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
