@@ -114,10 +114,10 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	pl := &DisruptionGuard{
-		handle:    h,
-		policy:    p,
-		mode:      args.Mode,
-		upstream:  up,
+		handle:   h,
+		policy:   p,
+		mode:     args.Mode,
+		upstream: up,
 	}
 	// Rule 3 and static pods are properties of one victim: the hook keeps
 	// them out of upstream's candidate victims and out of its "terminating
