@@ -998,16 +998,16 @@ func TestInFlightTTL(t *testing.T) {
 	now := epoch
 	f.now = func() time.Time { return now }
 	f.add([]*v1.Pod{{ObjectMeta: metav1.ObjectMeta{UID: "a"}}})
-	if !f.has("a") {
+	if !f.snapshot().Has("a") {
 		t.Fatal("victim not recorded")
 	}
 	now = now.Add(inFlightTTL + time.Second)
-	if f.has("a") {
+	if f.snapshot().Has("a") {
 		t.Error("victim still in flight after the TTL")
 	}
 	f.add([]*v1.Pod{{ObjectMeta: metav1.ObjectMeta{UID: "b"}}})
 	f.forget(cacheTombstone(&v1.Pod{ObjectMeta: metav1.ObjectMeta{UID: "b"}}))
-	if f.has(types.UID("b")) {
+	if f.snapshot().Has(types.UID("b")) {
 		t.Error("victim still in flight after its deletion")
 	}
 }

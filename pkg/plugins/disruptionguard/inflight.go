@@ -99,18 +99,6 @@ func (f *inFlight) snapshot() sets.Set[types.UID] {
 	return out
 }
 
-// has reports whether the pod is a victim chosen and not yet gone.
-func (f *inFlight) has(uid types.UID) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	t, ok := f.until[uid]
-	if ok && f.now().After(t) {
-		delete(f.until, uid)
-		return false
-	}
-	return ok
-}
-
 // forget drops a pod that is gone.
 func (f *inFlight) forget(obj any) {
 	if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
