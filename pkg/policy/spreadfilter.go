@@ -163,12 +163,26 @@ func (f *SpreadFilter) Verdict(node *v1.Node) SpreadVerdict {
 	if !NodeCanRunPods(node) {
 		return SpreadVerdict{Down: true, Level: -1}
 	}
+	return f.verdict(func(l int) string { return DomainOf(node.Name, node.Labels, f.Levels[l]) })
+}
+
+// VerdictAt is Verdict for a node already read: whether it can run pods
+// (NodeCanRunPods) and its domain at each of the filter's Levels
+// (DomainOf). The scheduler keeps both per node (its topology index).
+func (f *SpreadFilter) VerdictAt(alive bool, domains []string) SpreadVerdict {
+	if !alive {
+		return SpreadVerdict{Down: true, Level: -1}
+	}
+	return f.verdict(func(l int) string { return domains[l] })
+}
+
+func (f *SpreadFilter) verdict(domainAt func(level int) string) SpreadVerdict {
 	for i, l := range f.Required {
 		e := f.Emptiest[i]
 		if e.Domain == "" {
 			break
 		}
-		d := DomainOf(node.Name, node.Labels, f.Levels[l])
+		d := domainAt(l)
 		if n := f.Counts[l][d]; n > e.Replicas {
 			return SpreadVerdict{Level: i, Domain: d, Replicas: n}
 		}

@@ -433,14 +433,23 @@ func TestScoreMonotoneWithManyTuples(t *testing.T) {
 
 func TestTupleSaturates(t *testing.T) {
 	_, pl, _ := setup(t, nil, nil, nil)
-	s := &preScoreState{bits: 2, counts: policy.ReplicaCounts{
-		{"z1": 3, "z2": 5}, {"a": 0, "b": 2}, {"n1": 1},
-	}}
+	counts := policy.ReplicaCounts{{"z1": 3, "z2": 5, "z3": 1}, {"a": 1, "b": 2}, {"n1": 1}}
+	s := &preScoreState{bits: 2, levels: 3, counts: make([]map[uint32]int, 3)}
+	for l, domains := range counts {
+		s.counts[l] = map[uint32]int{}
+		for d, c := range domains {
+			s.counts[l][pl.topo.ID(l, d)] = c
+		}
+	}
 	n := func(zone, host, name string) *v1.Node { return vm(name, zone, host).Obj() }
-	// z1 and z2 both saturate at the zone level: they tie whatever the
-	// narrower levels say, rather than invert.
+	// z1 and z2 both saturate at the zone level (2 bits: 3 is the limit):
+	// they tie whatever the narrower levels say, rather than invert.
 	if a, b := pl.tuple(s, n("z1", "b", "n1")), pl.tuple(s, n("z2", "a", "n2")); a != b {
 		t.Errorf("saturated tuples differ: %x vs %x", a, b)
+	}
+	// Below the limit the narrower levels count: z3 holds 1, host b 2.
+	if a, b := pl.tuple(s, n("z3", "b", "n3")), pl.tuple(s, n("z3", "a", "n4")); a <= b {
+		t.Errorf("tuple on host b %x, not above host a's %x", a, b)
 	}
 }
 

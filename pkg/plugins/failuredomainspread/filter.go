@@ -155,7 +155,8 @@ func (pl *FailureDomainSpread) Filter(ctx context.Context, cycleState fwk.CycleS
 		return fwk.AsStatus(err)
 	}
 	node := nodeInfo.Node()
-	v := s.filter.Verdict(node)
+	rec := pl.topo.Of(node)
+	v := s.filter.VerdictAt(rec.Alive, rec.Domains)
 	switch {
 	case v.Down:
 		return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, ErrReasonNodeDown)

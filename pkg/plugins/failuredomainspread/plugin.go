@@ -38,6 +38,7 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/roleindex"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/services"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/topology"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -66,6 +67,9 @@ type FailureDomainSpread struct {
 	// roles narrows the eligible-domain search of control-plane and infra
 	// pods to those nodes.
 	roles *roleindex.Index
+	// topo holds each node's liveness and domains, read once per node
+	// change rather than per node, level and pod.
+	topo *topology.Index
 	// cordons requeues waiting replicas on a cordon, which the scheduler
 	// reports no event for; shared by the profiles.
 	cordons *cordonWatch
@@ -118,6 +122,9 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		}
 		if pl.replicas, err = sharedReplicaIndex(ctx, f, args, p, pl.services); err != nil {
 			return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
+		}
+		if pl.topo, err = topology.Shared(ctx, f, p.Levels); err != nil {
+			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
 		}
 		if pl.roles, err = roleindex.Shared(ctx, f); err != nil {
 			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)

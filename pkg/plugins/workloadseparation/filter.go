@@ -83,7 +83,7 @@ func (pl *WorkloadSeparation) Filter(_ context.Context, cycleState fwk.CycleStat
 	if err != nil {
 		return fwk.AsStatus(err)
 	}
-	v := policy.Separation(s.class, s.daemonSet, policy.RoleOf(nodeInfo.Node().Labels))
+	v := policy.Separation(s.class, s.daemonSet, pl.topo.Of(nodeInfo.Node()).Role)
 	if v.Allowed() {
 		return nil
 	}
