@@ -168,7 +168,6 @@ func skipUnlessSet(env string) string {
 // images and their binaries, that a second build gives the same digest,
 // the archive, and a push.
 func checkBuild(t *testing.T, o Options, wantVersion string, wantPlatforms []string, wantBinaries map[string]wantBinary) {
-	t.Helper()
 	wantRef := DefaultRegistry + "/" + ImageName + ":" + Tag(wantVersion)
 	start := time.Now()
 	res, err := Build(t.Context(), o)
