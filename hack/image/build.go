@@ -180,15 +180,17 @@ func (o Options) validate() error {
 		}
 		arch[p.Architecture] = true
 	}
-	paths := map[string]bool{}
+	paths, names := map[string]bool{}, map[string]bool{}
 	for _, b := range o.binaries() {
 		if b.Package == "" || !strings.HasPrefix(b.Path, "/") {
 			return fmt.Errorf("Options.Binaries: %+v needs a package and an absolute path in the image", b)
 		}
-		if paths[b.Path] {
-			return fmt.Errorf("Options.Binaries: two binaries at %s", b.Path)
+		// Each is built to Out/dist/<os>_<arch>/<name>.
+		name := filepath.Base(b.Path)
+		if names[name] {
+			return fmt.Errorf("Options.Binaries: two binaries named %s", name)
 		}
-		paths[b.Path] = true
+		names[name], paths[b.Path] = true, true
 	}
 	if !paths[BinaryPath] {
 		return fmt.Errorf("Options.Binaries: none at %s, the image's entrypoint", BinaryPath)

@@ -504,7 +504,8 @@ func TestOptionsValidate(t *testing.T) {
 		{name: "no architecture", platforms: []v1.Platform{{OS: "linux"}}, want: `Options.Platforms: "linux" names no OS or no architecture`},
 		{name: "architecture twice", platforms: []v1.Platform{amd64, amd64}, want: "Options.Platforms: architecture amd64 twice"},
 		{name: "no entrypoint", binaries: standIns[:1], want: "Options.Binaries: none at /usr/local/bin/ha-scheduler, the image's entrypoint"},
-		{name: "path twice", binaries: []Binary{standIns[1], standIns[1]}, want: "Options.Binaries: two binaries at /usr/local/bin/ha-scheduler"},
+		{name: "path twice", binaries: []Binary{standIns[1], standIns[1]}, want: "Options.Binaries: two binaries named ha-scheduler"},
+		{name: "name twice", binaries: []Binary{standIns[1], {Package: "./cmd/scheduler", Path: "/bin/ha-scheduler"}}, want: "Options.Binaries: two binaries named ha-scheduler"},
 		{name: "relative path", binaries: []Binary{{Package: "./cmd/scheduler", Path: "ha-scheduler"}}, want: "Options.Binaries: {Package:./cmd/scheduler Path:ha-scheduler Dir:} needs a package and an absolute path in the image"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
