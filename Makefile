@@ -49,7 +49,7 @@ binaries: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl fro
 test: test-unit test-integration test-lab ## Run every test (unit, integration, lab smoke test): the test command
 
 .PHONY: test-unit
-test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the Helm chart; the scale benchmark's configs; the image, hack/image)
+test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the Helm chart; the scale benchmark's configs; the image, hack/image: real binaries for the host platform only, make test-image-all for both)
 	hack/build-binaries.sh helm
 	$(GO) test ./pkg/... ./cmd/... ./test/manifests/... ./test/scale/...
 	cd hack/image && $(GO) test -timeout 60m ./...
@@ -114,9 +114,9 @@ clean: ## Remove built binaries (keeps the cached Kubernetes binaries in _output
 	rm -rf $(BIN_DIR)
 
 # Container image without a container engine (hack/image, go-containerregistry):
-# ha-scheduler cross-compiled as `make build` builds it, for linux/amd64 and
-# linux/arm64, each binary alone in an image with no base (user 65532), both
-# in one OCI index: the OCI layout _output/image and the same as one file,
+# ha-scheduler and ha-check cross-compiled as `make build` builds them, for
+# linux/amd64 and linux/arm64, each platform's two binaries in an image with
+# no base (user 65532), both images in one OCI index: the OCI layout _output/image and the same as one file,
 # _output/ha-scheduler-image.tar. The reference is
 # <REGISTRY>/ha-scheduler:<version>, by default ghcr.io/ha-scheduler, the one
 # the manifests name (hack/image's test checks they agree). SOURCE_DATE_EPOCH
@@ -127,6 +127,14 @@ IMAGE_TOOL  = cd hack/image && $(GO) run . -root ../.. -go "$(GO)" -registry "$(
 .PHONY: image
 image: ## Build the image (linux/amd64 + linux/arm64, no docker needed) into _output/image and _output/ha-scheduler-image.tar (REGISTRY= names another registry)
 	$(IMAGE_TOOL)
+
+# test-unit checks the image's two-platform index with stand-in binaries and
+# the real ones for the host's platform only; this builds it as make image
+# does, cross-compiling the real scheduler and ha-check for every platform
+# (about half an hour cold on two cores, a minute warm).
+.PHONY: test-image-all
+test-image-all: ## The image test with make image's own build: the real binaries for linux/amd64 and linux/arm64 (slow cold)
+	cd hack/image && HA_IMAGE_ALL_PLATFORMS=1 $(GO) test -count=1 -timeout 90m -run 'TestImage/real-binaries-all-platforms' ./...
 
 .PHONY: image-push
 image-push: ## Build the image and push it to REGISTRY/ha-scheduler:<version> (REGISTRY= required; credentials of docker login)
