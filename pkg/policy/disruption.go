@@ -66,8 +66,14 @@ func (l Lookups) node(pod *v1.Pod) *v1.Node {
 	return l.Node(pod.Spec.NodeName)
 }
 
-// IsMirrorPod is policy.IsMirrorPod with the pod's node looked up.
-func (l Lookups) IsMirrorPod(pod *v1.Pod) bool { return IsMirrorPod(pod, l.node(pod)) }
+// IsMirrorPod is policy.IsMirrorPod with the pod's node looked up, only
+// for a pod that claims to be one (most pods do not: no lookup for them).
+func (l Lookups) IsMirrorPod(pod *v1.Pod) bool {
+	if _, claims := pod.Annotations[MirrorPodAnnotation]; !claims {
+		return false
+	}
+	return IsMirrorPod(pod, l.node(pod))
+}
 
 // DisruptionGroups collects the disruption-controlled groups of a set of
 // pods.

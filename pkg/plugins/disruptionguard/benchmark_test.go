@@ -185,21 +185,19 @@ func BenchmarkPreemptionAttempt(b *testing.B) {
 			}, e.fw, plfeature.Features{})
 			require.NoError(b, err)
 			b.Run("measure=defaultPreemption", func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
+				loopReportingCPU(b, func() {
 					if _, s := upstream.PostFilter(ctx, state, pod, m); !s.IsSuccess() {
 						b.Fatalf("DefaultPreemption PostFilter: %v", s)
 					}
-				}
+				})
 			})
 			b.Run("measure=attempt", func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
+				loopReportingCPU(b, func() {
 					e.pl.inFlight.clear()
 					if _, s := e.pl.PostFilter(ctx, state, pod, m); !s.IsSuccess() {
 						b.Fatalf("PostFilter: %v", s)
 					}
-				}
+				})
 			})
 			b.Run("measure=guardState", func(b *testing.B) {
 				e.pl.inFlight.clear()

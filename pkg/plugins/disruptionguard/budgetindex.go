@@ -78,8 +78,10 @@ type indexedPDB struct {
 	covered  map[types.UID]*v1.Pod
 }
 
-// podEntry is where an indexed pod is counted.
+// podEntry is where an indexed pod is counted, and the informer's copy of
+// it.
 type podEntry struct {
+	pod   *v1.Pod
 	group policy.Group // zero: in no controlled group
 	pdbs  []*indexedPDB
 }
@@ -167,7 +169,7 @@ func (ix *budgetIndex) deletePod(obj any) {
 
 // index counts the pod in its group and budgets. The caller holds mu.
 func (ix *budgetIndex) index(pod *v1.Pod) {
-	var e podEntry
+	e := podEntry{pod: pod}
 	if c := ix.policy.Classify(pod); c.Disruption.Controlled() {
 		e.group = policy.GroupOf(pod, c, ix.services)
 		members := ix.groups[e.group]
@@ -251,6 +253,7 @@ func (ix *budgetIndex) upsertPDB(obj any) {
 		}
 		b.covered[pod.UID] = pod
 		e := ix.of[pod.UID]
+		e.pod = pod
 		e.pdbs = append(e.pdbs, b)
 		ix.of[pod.UID] = e
 	}
@@ -302,17 +305,14 @@ func (ix *budgetIndex) dropPDB(b *indexedPDB) {
 	}
 }
 
-// current returns the informer's copy of the pod (the snapshot's may be
-// older), nil when the informer does not have it.
-func (ix *budgetIndex) current(pod *v1.Pod) *v1.Pod {
-	obj, ok, err := ix.pods.GetByKey(pod.Namespace + "/" + pod.Name)
-	if err != nil || !ok {
-		return nil
-	}
-	if cur, ok := obj.(*v1.Pod); ok && cur.UID == pod.UID {
-		return cur
-	}
-	return nil
+// entry returns where the pod with this UID is counted, and the
+// informer's copy of it; false when the informer has no such pod in a
+// controlled group or covered by a budget (or no such pod at all).
+func (ix *budgetIndex) entry(uid types.UID) (podEntry, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	e, ok := ix.of[uid]
+	return e, ok
 }
 
 // members returns the pods of a controlled group and their owners, a
@@ -323,20 +323,6 @@ func (ix *budgetIndex) members(g policy.Group) []member {
 	out := make([]member, 0, len(ix.groups[g]))
 	for _, m := range ix.groups[g] {
 		out = append(out, m)
-	}
-	return out
-}
-
-// covering returns the budgets whose selector selects a pod of the
-// namespace with these labels.
-func (ix *budgetIndex) covering(namespace string, podLabels map[string]string) []*indexedPDB {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	var out []*indexedPDB
-	for _, b := range ix.byNamespace[namespace] {
-		if b.selector.Matches(labels.Set(podLabels)) {
-			out = append(out, b)
-		}
 	}
 	return out
 }

@@ -25,7 +25,6 @@ import (
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/sets"
 	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
@@ -61,8 +60,7 @@ func (g *groupBudget) reason() string {
 // pdbBudget is a PodDisruptionBudget with its allowance corrected for
 // victims in flight.
 type pdbBudget struct {
-	pdb      *policyv1.PodDisruptionBudget
-	selector labels.Selector
+	pdb *policyv1.PodDisruptionBudget
 	// healthy pods as the disruption controller counts them (Ready, not
 	// terminating), minus those already lost to preemption.
 	healthy int
@@ -74,13 +72,6 @@ type pdbBudget struct {
 	// upstream is the budget as upstream's victim selection gets it
 	// (upstreamPDB).
 	upstream *policyv1.PodDisruptionBudget
-}
-
-// covers reports whether the PDB counts the pod. Pods the eviction API
-// already processed (DisruptedPods) are out of its healthy count and its
-// allowance already paid for them, as upstream and the controller treat them.
-func (b *pdbBudget) covers(pod *v1.Pod) bool {
-	return pod.Namespace == b.pdb.Namespace && b.selector.Matches(labels.Set(pod.Labels)) && !b.disrupted(pod)
 }
 
 // disrupted reports whether the eviction API already processed the pod.
@@ -101,6 +92,8 @@ func (b *pdbBudget) disrupted(pod *v1.Pod) bool {
 type guardState struct {
 	pl        *DisruptionGuard
 	preemptor *v1.Pod
+	// preemptorClass is the preemptor's class, for rule 3.
+	preemptorClass policy.Class
 
 	once sync.Once
 	err  error
@@ -133,14 +126,15 @@ type refusalKey struct {
 
 func (pl *DisruptionGuard) newGuardState(preemptor *v1.Pod) *guardState {
 	return &guardState{
-		pl:        pl,
-		preemptor: preemptor,
-		victims:   map[types.UID]*victimInfo{},
-		groups:    map[policy.Group]map[types.UID]*groupBudget{},
-		pdbs:      map[string]*pdbBudget{},
-		nodesUp:   map[string]bool{},
-		chosen:    map[string][]*v1.Pod{},
-		refused:   map[refusalKey]struct{}{},
+		pl:             pl,
+		preemptor:      preemptor,
+		preemptorClass: pl.policy.Classify(preemptor),
+		victims:        map[types.UID]*victimInfo{},
+		groups:         map[policy.Group]map[types.UID]*groupBudget{},
+		pdbs:           map[string]*pdbBudget{},
+		nodesUp:        map[string]bool{},
+		chosen:         map[string][]*v1.Pod{},
+		refused:        map[refusalKey]struct{}{},
 	}
 }
 
@@ -160,19 +154,14 @@ func (pl *DisruptionGuard) stateFor(cs fwk.CycleState, preemptor *v1.Pod) *guard
 	return pl.newGuardState(preemptor)
 }
 
-// lost reports whether the pod is already on its way out: deleted (the
-// informer no longer has it) or terminating,
-// marked by a disruption (the DisruptionTarget condition that any
-// scheduler's preemption, the eviction API or the taint manager sets before
-// deleting), or chosen by one of our preemptions whose deletion may not have
-// started yet (async preemption).
-func (s *guardState) lost(pod *v1.Pod) bool { return s.lostIn(pod, true) }
-
-// lostIn is lost for a pod the caller took from the snapshot (the informer
-// may have lost it since) or, snapshot false, from the informer.
-func (s *guardState) lostIn(pod *v1.Pod, snapshot bool) bool {
-	if pod.DeletionTimestamp != nil || (snapshot && s.pl.budgets.current(pod) == nil) {
-		// Terminating, or deleted since the snapshot was taken.
+// lost reports whether a pod the informer has is already on its way out:
+// terminating, marked by a disruption (the DisruptionTarget condition
+// that any scheduler's preemption, the eviction API or the taint manager
+// sets before deleting), or chosen by one of our preemptions whose
+// deletion may not have started yet (async preemption). A pod the
+// informer no longer has is deleted: the callers never count it.
+func (s *guardState) lost(pod *v1.Pod) bool {
+	if pod.DeletionTimestamp != nil {
 		return true
 	}
 	for _, c := range pod.Status.Conditions {
@@ -184,9 +173,12 @@ func (s *guardState) lostIn(pod *v1.Pod, snapshot bool) bool {
 }
 
 // victimInfo is a pod on a node of the snapshot as the attempt counts it.
+// Only the pods in a controlled group or covered by a budget are counted:
+// taking any other pod costs nothing, whether it is available or not.
 type victimInfo struct {
 	// available: Ready, not terminating, not lost, and on a node that is
-	// up. Only taking an available pod costs a group or a PDB anything.
+	// up; false for a pod in no budget. Only taking an available pod
+	// costs a group or a PDB anything.
 	available bool
 	// group is its disruption-controlled group; nil when it has none (or is
 	// a mirror pod: never a victim, so never in a budget).
@@ -201,24 +193,29 @@ type victimInfo struct {
 // victim returns what the attempt knows of a pod on a node of the
 // snapshot, computing it on first use: whether it is available, its
 // controlled group's budget and the budgets that cover it.
+//
+// The budget index decides, from the informer's copy of the pod (its
+// labels may be newer than the snapshot's): a pod the index does not have
+// is in no controlled group and no budget, or was deleted since the
+// snapshot was taken (lost, and no member of anything). Either way taking
+// it costs nothing, and nothing else is looked up: most victims are such
+// pods.
 func (s *guardState) victim(pod *v1.Pod) *victimInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if v := s.victims[pod.UID]; v != nil {
 		return v
 	}
-	// The informer's copy: its labels decide the pod's group; a pod it no
-	// longer has was deleted since the snapshot was taken.
-	cur := s.pl.budgets.current(pod)
-	v := &victimInfo{group: s.groupOfLocked(pod, cur)}
-	if cur != nil {
-		v.available = s.availableLocked(pod, false)
-	}
-	for _, b := range s.budgetsOfLocked(pod) {
-		if s.binds(b) {
-			v.pdbs = append(v.pdbs, b)
-		} else {
-			v.softPDBs = append(v.softPDBs, b)
+	v := &victimInfo{}
+	if e, indexed := s.pl.budgets.entry(pod.UID); indexed {
+		v.available = s.availableLocked(pod)
+		v.group = s.groupOfLocked(pod, e.group)
+		for _, b := range s.budgetsLocked(pod, e.pdbs) {
+			if s.binds(b) {
+				v.pdbs = append(v.pdbs, b)
+			} else {
+				v.softPDBs = append(v.softPDBs, b)
+			}
 		}
 	}
 	s.victims[pod.UID] = v
@@ -250,13 +247,12 @@ func (s *guardState) start(ctx context.Context) error {
 	return nil
 }
 
-// availableLocked reports whether the pod is an available replica now:
-// Ready, not lost, and on a node of the snapshot that is up (a node that
-// stopped reporting serves nothing, whatever its pods say). snapshot: the
-// pod is the snapshot's copy, which the informer may have lost since
-// (lostIn). The caller holds mu.
-func (s *guardState) availableLocked(pod *v1.Pod, snapshot bool) bool {
-	if !policy.IsAvailable(pod) || s.lostIn(pod, snapshot) || pod.Spec.NodeName == "" {
+// availableLocked reports whether a pod the informer has is an available
+// replica now: Ready, not lost, and on a node of the snapshot that is up (a
+// node that stopped reporting serves nothing, whatever its pods say). The
+// caller holds mu.
+func (s *guardState) availableLocked(pod *v1.Pod) bool {
+	if !policy.IsAvailable(pod) || s.lost(pod) || pod.Spec.NodeName == "" {
 		return false
 	}
 	up, ok := s.nodesUp[pod.Spec.NodeName]
@@ -269,26 +265,17 @@ func (s *guardState) availableLocked(pod *v1.Pod, snapshot bool) bool {
 }
 
 // groupOfLocked returns the budget of the pod's disruption-controlled
-// group, counting it on first use: its members are the pods the budget
-// index has of the pod's policy.Group (the informer's pods: a pod the
-// snapshot still has but the informer no longer does is deleted, no
-// member, and lost), split by owner as
-// policy.DisruptionGroups splits them, the informer's copy of the pod
-// deciding where it has one (mirror pods are no members: they
-// are never victims, so they must not pad a budget only the other members
-// can pay); its available members are counted against the snapshot. Nil
-// when the pod is in no such group. The caller holds mu.
-func (s *guardState) groupOfLocked(pod, cur *v1.Pod) *groupBudget {
-	// The informer's labels decide for the pods it has (cur), the
-	// snapshot's copy for the pods it lost.
-	if cur != nil {
-		pod = cur
-	}
-	c := s.pl.policy.Classify(pod)
-	if !c.Disruption.Controlled() || s.lookups.IsMirrorPod(pod) {
+// group g (as the budget index has it: zero for none), counting the group
+// on first use: its members are the pods the budget index has of it (the
+// informer's pods), split by owner as policy.DisruptionGroups splits them;
+// mirror pods are no members: they are never victims, so they must not pad
+// a budget only the other members can pay. Its available members are
+// counted against the snapshot. Nil when the pod is in no such group. The
+// caller holds mu.
+func (s *guardState) groupOfLocked(pod *v1.Pod, g policy.Group) *groupBudget {
+	if g.By == 0 || s.lookups.IsMirrorPod(pod) {
 		return nil
 	}
-	g := policy.GroupOf(pod, c, s.lookups.Services)
 	budgets, counted := s.groups[g]
 	if !counted {
 		budgets = s.countGroupLocked(g)
@@ -323,7 +310,7 @@ func (s *guardState) countGroupLocked(g policy.Group) map[types.UID]*groupBudget
 		}
 		b.Members++
 		of[m.pod.UID] = b
-		if s.availableLocked(m.pod, false) {
+		if s.availableLocked(m.pod) {
 			b.available++
 		}
 	}
@@ -339,29 +326,29 @@ func members0(members []member) *v1.Pod {
 	return members[0].pod
 }
 
-// budgetsOfLocked returns the PodDisruptionBudgets that cover the pod,
-// each counted on first use from the pods it covers (the budget index):
-// its healthy pods (available now) and those lost but still counted
-// healthy by the controller, and the allowance they leave
-// (policy.PDBAllowance). Pods the eviction API already processed
-// (DisruptedPods) are out of a budget's count and its allowance already
-// paid for them, as upstream and the controller treat them. The caller
-// holds mu.
-func (s *guardState) budgetsOfLocked(pod *v1.Pod) []*pdbBudget {
+// budgetsLocked returns the budgets of the PodDisruptionBudgets that
+// cover the pod (as the budget index has them: by the informer's labels),
+// each counted on first use from the pods it covers: its healthy pods
+// (available now) and those lost but still counted healthy by the
+// controller, and the allowance they leave (policy.PDBAllowance). Pods the
+// eviction API already processed (DisruptedPods) are out of a budget's
+// count and its allowance already paid for them, as upstream and the
+// controller treat them. The caller holds mu.
+func (s *guardState) budgetsLocked(pod *v1.Pod, covering []*indexedPDB) []*pdbBudget {
 	var out []*pdbBudget
-	for _, c := range s.pl.budgets.covering(pod.Namespace, pod.Labels) {
+	for _, c := range covering {
 		key := c.pdb.Namespace + "/" + c.pdb.Name
 		b := s.pdbs[key]
 		if b == nil {
-			b = &pdbBudget{pdb: c.pdb, selector: c.selector}
+			b = &pdbBudget{pdb: c.pdb}
 			for _, m := range s.pl.budgets.covered(c) {
 				if b.disrupted(m) {
 					continue
 				}
 				switch {
-				case s.availableLocked(m, false):
+				case s.availableLocked(m):
 					b.healthy++
-				case s.lostIn(m, false) && policy.IsAvailable(m):
+				case s.lost(m) && policy.IsAvailable(m):
 					b.lostCounted++
 				}
 			}
@@ -369,7 +356,7 @@ func (s *guardState) budgetsOfLocked(pod *v1.Pod) []*pdbBudget {
 			b.upstream = upstreamPDB(b.pdb, b.allowed)
 			s.pdbs[key] = b
 		}
-		if b.covers(pod) {
+		if !b.disrupted(pod) {
 			out = append(out, b)
 		}
 	}
@@ -420,7 +407,7 @@ func (s *guardState) binds(b *pdbBudget) bool {
 // protections are the reasons the pod can never be a victim of this
 // preemptor, whatever else is evicted with it.
 func (s *guardState) protections(pod *v1.Pod) []refusal {
-	out := s.pl.staticProtections(pod, s.lookupNode(pod.Spec.NodeName), s.preemptor)
+	out := s.pl.staticProtections(pod, s.lookupNode(pod.Spec.NodeName), s.preemptorClass)
 	if !s.available(pod) {
 		// Taking a pod that is not available, or already lost, costs
 		// neither its group nor its PDB anything.
@@ -437,13 +424,19 @@ func (s *guardState) protections(pod *v1.Pod) []refusal {
 	return out
 }
 
-// prefilter drops the victims that can never be taken. Refusals count only
-// for victims of lower priority than the preemptor: the others were never
-// candidates.
+// prefilter drops the victims that can never be taken. Only victims of
+// lower priority than the preemptor are looked at: the others are no
+// candidates (upstream's selection skips them), so nothing is computed for
+// them, however many there are on the node (the trusted pods, for a user
+// preemptor).
 func (s *guardState) prefilter(all []*preemption.DomainVictim, reasons reasonSet) []*preemption.DomainVictim {
 	prio := corev1helpers.PodPriority(s.preemptor)
 	kept := make([]*preemption.DomainVictim, 0, len(all))
 	for _, dv := range all {
+		if dv.Priority() >= prio {
+			kept = append(kept, dv)
+			continue
+		}
 		var refs []refusal
 		for _, pi := range dv.Pods() {
 			refs = append(refs, s.protections(pi.GetPod())...)
@@ -452,10 +445,8 @@ func (s *guardState) prefilter(all []*preemption.DomainVictim, reasons reasonSet
 			kept = append(kept, dv)
 			continue
 		}
-		if dv.Priority() < prio {
-			s.refuse(refs)
-			reasons.add(refs...)
-		}
+		s.refuse(refs)
+		reasons.add(refs...)
 	}
 	return kept
 }
@@ -666,11 +657,15 @@ func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.Cycle
 
 // upstreamPDBs are the budgets of the candidates as upstream's victim
 // selection gets them (upstreamPDB): only those covering a candidate on
-// the node matter to it.
+// the node (a victim of lower priority than the preemptor) matter to it.
 func (s *guardState) upstreamPDBs(candidates []*preemption.DomainVictim) []*policyv1.PodDisruptionBudget {
+	prio := corev1helpers.PodPriority(s.preemptor)
 	var out []*policyv1.PodDisruptionBudget
 	seen := map[*pdbBudget]bool{}
 	for _, dv := range candidates {
+		if dv.Priority() >= prio {
+			continue // no candidate: upstream skips it
+		}
 		for _, pi := range dv.Pods() {
 			v := s.victim(pi.GetPod())
 			for _, b := range append(slices.Clone(v.pdbs), v.softPDBs...) {

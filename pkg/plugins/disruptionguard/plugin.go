@@ -216,12 +216,27 @@ func (pl *DisruptionGuard) PostFilter(ctx context.Context, state fwk.CycleState,
 // the preemptors that may not take them. A PodGroup victim is eligible only
 // if all its pods are.
 func (pl *DisruptionGuard) isEligibleVictim(nodeInfo fwk.NodeInfo, victim preemption.Victim, preemptor *v1.Pod) bool {
+	var preemptorClass *policy.Class // classified when a pod needs it
 	for _, pi := range victim.Pods() {
-		if len(pl.staticProtections(pi.GetPod(), nodeInfo.Node(), preemptor)) > 0 {
+		if !pl.mayBeStatic(pi.GetPod()) {
+			continue
+		}
+		if preemptorClass == nil {
+			c := pl.policy.Classify(preemptor)
+			preemptorClass = &c
+		}
+		if len(pl.staticProtections(pi.GetPod(), nodeInfo.Node(), *preemptorClass)) > 0 {
 			return false
 		}
 	}
 	return true
+}
+
+// mayBeStatic reports whether the victim may have static protections: it
+// is in a trusted namespace or claims to be a mirror pod. Anyone may take
+// any other pod: the common case spares the classifications.
+func (pl *DisruptionGuard) mayBeStatic(victim *v1.Pod) bool {
+	return pl.policy.IsTrustedNamespace(victim.Namespace) || victim.Annotations[policy.MirrorPodAnnotation] != ""
 }
 
 // staticProtections are the protections of a victim that depend on neither
@@ -236,13 +251,14 @@ func (pl *DisruptionGuard) isEligibleVictim(nodeInfo fwk.NodeInfo, victim preemp
 //     trusted one: only administrators create pods there (the CNI's and
 //     the log agent's DaemonSet pods), and a user must not be able to
 //     evict them by setting a priority.
-func (pl *DisruptionGuard) staticProtections(victim *v1.Pod, node *v1.Node, preemptor *v1.Pod) []refusal {
-	if !pl.policy.IsTrustedNamespace(victim.Namespace) && victim.Annotations[policy.MirrorPodAnnotation] == "" {
-		// Anyone may take it: spare the classification, the common case.
+//
+// preemptorClass is the preemptor's policy.Class.
+func (pl *DisruptionGuard) staticProtections(victim *v1.Pod, node *v1.Node, preemptorClass policy.Class) []refusal {
+	if !pl.mayBeStatic(victim) {
 		return nil
 	}
 	vc := pl.policy.Classify(victim)
-	switch pl.policy.PreemptibleBy(victim, vc, node).Protects(pl.policy.Classify(preemptor)) {
+	switch pl.policy.PreemptibleBy(victim, vc, node).Protects(preemptorClass) {
 	case policy.ProtectedStatic:
 		return []refusal{{pod: victim.UID, rule: RuleMirror, reason: ReasonMirror}}
 	case policy.ProtectedTrustedNamespace:
