@@ -30,11 +30,8 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy/policytest"
 )
-
-// selectorsByString compares label selectors by what they select, written
-// out: their implementations have unexported fields.
-var selectorsByString = cmp.Comparer(func(a, b labels.Selector) bool { return a.String() == b.String() })
 
 // defaultArgs is the default policy as args (SetDefaultsPolicyArgs is
 // tested field by field in package config), changed by edit.
@@ -217,7 +214,7 @@ func TestLoad(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			if diff := cmp.Diff(tc.want, got, selectorsByString); diff != "" {
+			if diff := cmp.Diff(tc.want, got, policytest.Compare); diff != "" {
 				t.Errorf("result (-want +got):\n%s", diff)
 			}
 		})
@@ -266,7 +263,7 @@ func TestLoadAll(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			if diff := cmp.Diff(tc.want, got, selectorsByString); diff != "" {
+			if diff := cmp.Diff(tc.want, got, policytest.Compare); diff != "" {
 				t.Errorf("results (-want +got):\n%s", diff)
 			}
 		})

@@ -407,7 +407,11 @@ func (s *guardState) binds(b *pdbBudget) bool {
 // protections are the reasons the pod can never be a victim of this
 // preemptor, whatever else is evicted with it.
 func (s *guardState) protections(pod *v1.Pod) []refusal {
-	out := s.pl.staticProtections(pod, s.lookupNode(pod.Spec.NodeName), s.preemptorClass)
+	var node *v1.Node // only a pod that claims to be a mirror needs its node
+	if _, claims := pod.Annotations[policy.MirrorPodAnnotation]; claims {
+		node = s.lookupNode(pod.Spec.NodeName)
+	}
+	out := s.pl.staticProtections(pod, node, s.preemptorClass)
 	if !s.available(pod) {
 		// Taking a pod that is not available, or already lost, costs
 		// neither its group nor its PDB anything.

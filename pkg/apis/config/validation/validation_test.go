@@ -25,7 +25,6 @@ import (
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -33,6 +32,7 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy/policytest"
 )
 
 func raw(s string) runtime.Object {
@@ -331,10 +331,6 @@ func TestLoadPolicyArgs(t *testing.T) {
 	}
 }
 
-// selectorsByString compares label selectors by what they select, written
-// out: their implementations have unexported fields.
-var selectorsByString = cmp.Comparer(func(a, b labels.Selector) bool { return a.String() == b.String() })
-
 // TestDefaultsAreTheSpecTable: the policy of no args is policy.Default(),
 // the table of SPEC §3 that the checker and the tests use.
 func TestDefaultsAreTheSpecTable(t *testing.T) {
@@ -342,7 +338,7 @@ func TestDefaultsAreTheSpecTable(t *testing.T) {
 	require.NoError(t, err)
 	p, err := a.Policy()
 	require.NoError(t, err)
-	if diff := cmp.Diff(policy.Default(), p, selectorsByString); diff != "" {
+	if diff := cmp.Diff(policy.Default(), p, policytest.Compare); diff != "" {
 		t.Errorf("default policy (-policy.Default() +loaded):\n%s", diff)
 	}
 }
