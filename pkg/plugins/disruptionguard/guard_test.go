@@ -30,6 +30,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/klog/v2/ktesting"
@@ -810,6 +811,182 @@ func TestProtections(t *testing.T) {
 			s := g.attempt(t, ctx, tt.preemptor, tt.bestEffort)
 			if diff := cmp.Diff(tt.want, s.protections(g.pods[tt.pod]), cmpRefusal); diff != "" {
 				t.Errorf("protections (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestBudgets: the PodDisruptionBudgets covering a victim, each counted
+// once per attempt from the pods the budget index says it covers: its
+// healthy pods (available now), the pods lost but still counted healthy by
+// the disruption controller (marked by a disruption, or chosen by a
+// preemption in flight), and the allowance they leave. The pods the
+// eviction API already processed (DisruptedPods) are out of a budget's
+// count, and the budget is none of theirs.
+func TestBudgets(t *testing.T) {
+	_, ctx := ktesting.NewTestContext(t)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	dead := node("w-dead", "10")
+	dead.Status.Conditions = []v1.NodeCondition{{Type: v1.NodeReady, Status: v1.ConditionUnknown}}
+	nodes := []*v1.Node{node("w-1", "10"), dead}
+	web := func(name string) *st.PodWrapper {
+		return running("default", name, "w-1", userLow, "1", 1).Label("app", "web")
+	}
+	pending := web("w-pending").Obj()
+	pending.Spec.NodeName = ""
+	inFlight := web("w-inflight").Obj()
+	pods := []*v1.Pod{
+		web("w-ready-1").Obj(), web("w-ready-2").Obj(),
+		disruptionTarget(web("w-marked")).Obj(),
+		inFlight,
+		web("w-terminating").Terminating().Obj(),
+		notReady("default", "w-notready", "w-1", userLow, "1", 1).Label("app", "web").Obj(),
+		web("w-disrupted").Obj(),
+		pending,
+		running("default", "w-on-dead-node", "w-dead", userLow, "1", 1).Label("app", "web").Obj(),
+		running("default", "low", "w-1", userLow, "1", 1).Obj(),
+	}
+	// web allows 3 by its status, w-disrupted already evicted through it;
+	// floor wants 3 healthy pods.
+	webPDB := pdb("default", "web", 3, "app", "web")
+	webPDB.Status.DisruptedPods = map[string]metav1.Time{"w-disrupted": metav1.NewTime(epoch)}
+	floorPDB := pdb("default", "floor", 5, "app", "web")
+	floorPDB.Status.DesiredHealthy = 3
+	e := newEnv(t, ctx, nil, nil, false, nodes, pods, []*policyv1.PodDisruptionBudget{webPDB, floorPDB}, nil)
+	// The victim an earlier attempt chose (PostFilter records it).
+	e.pl.inFlight.add([]*v1.Pod{inFlight})
+	byName := map[string]*v1.Pod{}
+	for _, p := range pods {
+		byName[p.Name] = p
+	}
+
+	// budget is what an attempt counted of a budget, and whether it binds
+	// the preemptor.
+	type budget struct {
+		PDB                           string
+		Binds                         bool
+		Healthy, LostCounted, Allowed int
+		// UpstreamAllowed is the allowance upstream's selection gets.
+		UpstreamAllowed int32
+	}
+	// web: healthy w-ready-1, w-ready-2 (w-disrupted is out); lost but
+	// counted w-marked, w-inflight; min(3-2, 2-0) = 1.
+	// floor: w-disrupted is healthy there; min(5-2, 3-3) = 0.
+	web1 := budget{PDB: "default/web", Binds: true, Healthy: 2, LostCounted: 2, Allowed: 1, UpstreamAllowed: 1}
+	floor := budget{PDB: "default/floor", Binds: true, Healthy: 3, LostCounted: 2, Allowed: 0, UpstreamAllowed: 0}
+	soft := func(b budget) budget { b.Binds = false; return b }
+	tests := []struct {
+		name      string
+		preemptor *v1.Pod
+		pod       string
+		want      []budget
+	}{
+		{name: "a healthy pod: both its budgets", preemptor: userPreemptor, pod: "w-ready-1", want: []budget{floor, web1}},
+		{name: "an unhealthy pod has the same budgets", preemptor: userPreemptor, pod: "w-notready", want: []budget{floor, web1}},
+		{name: "a pod the eviction API processed is out of that budget", preemptor: userPreemptor, pod: "w-disrupted", want: []budget{floor}},
+		{name: "budgets that do not bind the preemptor", preemptor: componentPreemptor, pod: "w-ready-1", want: []budget{soft(floor), soft(web1)}},
+		{name: "a pod no budget covers", preemptor: userPreemptor, pod: "low"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := e.attempt(t, ctx, tt.preemptor)
+			v := s.victim(byName[tt.pod])
+			var got []budget
+			for _, bs := range []struct {
+				binds bool
+				of    []*pdbBudget
+			}{{true, v.pdbs}, {false, v.softPDBs}} {
+				for _, b := range bs.of {
+					got = append(got, budget{PDB: b.pdb.Namespace + "/" + b.pdb.Name, Binds: bs.binds, Healthy: b.healthy,
+						LostCounted: b.lostCounted, Allowed: b.allowed, UpstreamAllowed: b.upstream.Status.DisruptionsAllowed})
+				}
+			}
+			slices.SortFunc(got, func(a, b budget) int { return strings.Compare(a.PDB, b.PDB) })
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("budgets (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// One count per budget and attempt, shared by its victims.
+	s := e.attempt(t, ctx, userPreemptor)
+	a, b := s.victim(byName["w-ready-1"]), s.victim(byName["w-ready-2"])
+	require.Len(t, a.pdbs, 2)
+	require.ElementsMatch(t, a.pdbs, b.pdbs, "the budgets of two pods they both cover")
+}
+
+// TestGroupBudgets: the budget of a victim's disruption-controlled group,
+// counted once per attempt over the members the budget index has (bound or
+// pending), split by owner as policy.DisruptionGroups splits them, mirror
+// pods left out; the available members are Ready, not lost, on a node of
+// the snapshot that is up.
+func TestGroupBudgets(t *testing.T) {
+	_, ctx := ktesting.NewTestContext(t)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	dead := node("cp-dead", "10")
+	dead.Status.Conditions = []v1.NodeCondition{{Type: v1.NodeReady, Status: v1.ConditionUnknown}}
+	nodes := []*v1.Node{node("cp-1", "10"), node("cp-2", "10"), node("cp-3", "10"), dead}
+	etcdEvents := func(w *st.PodWrapper) *v1.Pod {
+		return ownedBy(w.Label("component", "etcd"), "etcd-events", "StatefulSet").Obj()
+	}
+	kcm := func(w *st.PodWrapper) *st.PodWrapper { return w.Label("component", "kube-controller-manager") }
+	pendingKCM := kcm(running("kube-system", "kcm-2", "cp-1", system, "1", 1)).Obj()
+	pendingKCM.Spec.NodeName = ""
+	pods := append(etcdMembers("etcd-main", 3, "cp-1", "cp-2", "cp-3"),
+		etcdEvents(running("kube-system", "etcd-events-0", "cp-1", system, "1", 1)),
+		etcdEvents(running("kube-system", "etcd-events-1", "cp-2", system, "1", 1)),
+		etcdEvents(notReady("kube-system", "etcd-events-2", "cp-3", system, "1", 1)),
+		mirrorOf(kubeScheduler("kube-scheduler-cp-1", "cp-1", system)).Obj(),
+		mirrorOf(kubeScheduler("kube-scheduler-cp-2", "cp-2", system)).Obj(),
+		kubeScheduler("ks-extra", "cp-3", system).Obj(),
+		kcm(running("kube-system", "kcm-1", "cp-1", system, "1", 1)).Obj(),
+		pendingKCM,
+		disruptionTarget(kcm(running("kube-system", "kcm-3", "cp-2", system, "1", 1))).Obj(),
+		kcm(running("kube-system", "kcm-4", "cp-dead", system, "1", 1)).Obj(),
+		running("kube-system", "helper", "cp-3", system, "1", 1).Label("app", "helper").Obj(),
+	)
+	controllers := []runtime.Object{statefulSet("kube-system", "etcd-main", 3), statefulSet("kube-system", "etcd-events", 5)}
+	e := newEnv(t, ctx, nil, nil, false, nodes, pods, nil, controllers)
+	byName := map[string]*v1.Pod{}
+	for _, p := range pods {
+		byName[p.Name] = p
+	}
+	type group struct {
+		Key                                    string
+		Members, Size, MinAvailable, Available int
+	}
+	etcdMain := &group{Key: "kube-system/etcd (StatefulSet etcd-main)", Members: 3, Size: 3, MinAvailable: 2, Available: 3}
+	// Two of five desired members exist no more: the quorum of 5.
+	etcdEventsGroup := &group{Key: "kube-system/etcd (StatefulSet etcd-events)", Members: 3, Size: 5, MinAvailable: 3, Available: 2}
+	// kcm-1 available; kcm-2 pending, kcm-3 lost, kcm-4 on a dead node.
+	kcmGroup := &group{Key: "kube-system/kube-controller-manager", Members: 4, Size: 4, MinAvailable: 1, Available: 1}
+	tests := []struct {
+		pod  string
+		want *group
+		// sameAs is a pod whose victim shares the group's budget.
+		sameAs string
+	}{
+		{pod: "etcd-main-0", want: etcdMain, sameAs: "etcd-main-2"},
+		{pod: "etcd-events-1", want: etcdEventsGroup, sameAs: "etcd-events-2"},
+		{pod: "kube-scheduler-cp-1"},
+		{pod: "ks-extra", want: &group{Key: "kube-system/kube-scheduler", Members: 1, Size: 1, MinAvailable: 1, Available: 1}},
+		{pod: "kcm-1", want: kcmGroup, sameAs: "kcm-4"},
+		{pod: "kcm-2", want: kcmGroup, sameAs: "kcm-3"},
+		{pod: "helper"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pod, func(t *testing.T) {
+			s := e.attempt(t, ctx, componentPreemptor)
+			var got *group
+			if g := s.groupOf(byName[tt.pod]); g != nil {
+				got = &group{Key: g.Key, Members: g.Members, Size: g.Size(), MinAvailable: g.MinAvailable(), Available: g.available}
+				if tt.sameAs != "" && s.groupOf(byName[tt.sameAs]) != g {
+					t.Errorf("%s and %s have a budget each, want one", tt.pod, tt.sameAs)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("group budget (-want +got):\n%s", diff)
 			}
 		})
 	}
