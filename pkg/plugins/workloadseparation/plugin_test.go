@@ -18,6 +18,7 @@ package workloadseparation
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -39,6 +40,7 @@ import (
 	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
 // Each profile's plugin enforces that profile's policy; a profile without
@@ -162,6 +164,46 @@ func TestNewAcceptsEmptyArgs(t *testing.T) {
 			require.NoError(t, err)
 			_, err = New(nil)(ctx, args, fh)
 			require.NoError(t, err)
+		})
+	}
+}
+
+// TestSignPod: the plugin's verdicts depend only on the pod's namespace
+// and class (component, roles, DaemonSet or not), so pods that share them
+// share a signature and may be batched, and no others do.
+func TestSignPod(t *testing.T) {
+	ctx, pl := newPlugin(t, nil)
+	const key = "ha-scheduler.WorkloadSeparation(v1.Pod.Namespace,v1.Pod.Labels,v1.Pod.OwnerReferences)"
+	sign := func(t *testing.T, pod *v1.Pod) []fwk.SignFragment {
+		t.Helper()
+		frags, s := pl.SignPod(ctx, pod)
+		require.True(t, s.IsSuccess(), "SignPod: %v", s)
+		return frags
+	}
+	kubeScheduler := func(name string) *st.PodWrapper {
+		return st.MakePod().Namespace("kube-system").Name(name).Label("component", "kube-scheduler")
+	}
+	t.Run("whole signature", func(t *testing.T) {
+		want := []fwk.SignFragment{{Key: key, Value: fmt.Sprintf("kube-system|kube-scheduler|%d|false", policy.RolesOf(policy.PlaceControlPlane))}}
+		if diff := cmp.Diff(want, sign(t, kubeScheduler("ks").Obj())); diff != "" {
+			t.Errorf("signature (-want +got):\n%s", diff)
+		}
+	})
+	for _, tt := range []struct {
+		name string
+		a, b *v1.Pod
+		same bool
+	}{
+		{name: "two replicas of a component", a: kubeScheduler("ks-1").Obj(), b: kubeScheduler("ks-2").Label("tier", "x").Obj(), same: true},
+		{name: "two components", a: kubeScheduler("ks").Obj(), b: st.MakePod().Namespace("kube-system").Name("kcm").Label("component", "kube-controller-manager").Obj()},
+		{name: "two user pods of a namespace", a: st.MakePod().Namespace("shop").Name("web").Label("app", "web").Obj(), b: st.MakePod().Namespace("shop").Name("db").Label("app", "db").Obj(), same: true},
+		{name: "user pods of two namespaces", a: st.MakePod().Namespace("shop").Name("web").Obj(), b: st.MakePod().Namespace("blog").Name("web").Obj()},
+		{name: "a DaemonSet pod and a plain pod", a: st.MakePod().Namespace("shop").Name("agent").OwnerReference("agent", daemonSetGVK).Obj(), b: st.MakePod().Namespace("shop").Name("web").Obj()},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.same, cmp.Equal(sign(t, tt.a), sign(t, tt.b))); diff != "" {
+				t.Errorf("same signature (-want +got):\n%s", diff)
+			}
 		})
 	}
 }
