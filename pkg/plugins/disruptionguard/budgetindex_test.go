@@ -35,6 +35,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -118,7 +119,7 @@ func TestBudgetIndexFollowsTheInformers(t *testing.T) {
 	defer cancel()
 	// User workloads are disruption-controlled: their groups follow
 	// Services (pods without a controller).
-	pa := policyArgs(t, config.PolicyArgs{UserWorkloads: &config.RuleArgs{
+	pa := testutil.LoadedPolicy(t, config.PolicyArgs{UserWorkloads: &config.RuleArgs{
 		Placement:  "Worker",
 		Disruption: &config.DisruptionArgs{MinAvailable: ptr.To[int32](1)},
 	}})

@@ -40,6 +40,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 )
 
 // groupCount is a group as an attempt counts it.
@@ -170,9 +171,9 @@ func TestGroupMembers(t *testing.T) {
 			_, ctx := ktesting.NewTestContext(t)
 			ctx, cancel := context.WithCancel(ctx)
 			defer cancel()
-			pa := policyArgs(t, config.PolicyArgs{})
+			pa := testutil.LoadedPolicy(t, config.PolicyArgs{})
 			if tt.policy != nil {
-				pa = policyArgs(t, *tt.policy)
+				pa = testutil.LoadedPolicy(t, *tt.policy)
 			}
 			e := newEnv(t, ctx, pa, nil, false, []*v1.Node{cp1, cp2}, tt.pods, nil, nil)
 			byName := map[string]*v1.Pod{}

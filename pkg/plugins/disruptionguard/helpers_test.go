@@ -35,7 +35,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/informers"
 	clientsetfake "k8s.io/client-go/kubernetes/fake"
@@ -58,7 +57,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -206,15 +205,6 @@ func (podActivator) Activate(klog.Logger, map[string]*v1.Pod) {}
 // of its policy in config.Policies.
 const testProfile = "ha-scheduler"
 
-// policyArgs is what a profile's HAPolicy entry loads to: the args,
-// defaulted and valid.
-func policyArgs(t testing.TB, a config.PolicyArgs) *config.PolicyArgs {
-	t.Helper()
-	config.SetDefaultsPolicyArgs(&a)
-	require.Empty(t, validation.ValidatePolicyArgs(field.NewPath(config.PolicyName, "args"), &a), "test policy")
-	return &a
-}
-
 // cluster is what the profiles of one scheduler share: a fake clientset
 // that records deletions, one informer factory over the given pods, PDBs and
 // controllers, and the snapshot of the nodes and bound pods.
@@ -319,7 +309,7 @@ func (c *cluster) guard(t testing.TB, ctx context.Context, profile string, polic
 func newEnv(t *testing.T, ctx context.Context, pa *config.PolicyArgs, args any, async bool, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, controllers []runtime.Object, preemptors ...*v1.Pod) *env {
 	t.Helper()
 	if pa == nil {
-		pa = policyArgs(t, config.PolicyArgs{})
+		pa = testutil.LoadedPolicy(t, config.PolicyArgs{})
 	}
 	return newCluster(t, nodes, pods, pdbs, controllers, preemptors...).guard(t, ctx, testProfile, config.Policies{testProfile: pa}, args, async)
 }

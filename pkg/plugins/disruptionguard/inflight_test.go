@@ -29,6 +29,7 @@ import (
 	"k8s.io/klog/v2/ktesting"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 )
 
 // TestInFlightVictims: with asynchronous preemption the victims of one
@@ -92,8 +93,8 @@ func TestProfilesShareInFlightVictims(t *testing.T) {
 			// snapshot; two profiles with policies of their own.
 			c := newCluster(t, nodes, pods, nil, nil, first, second)
 			policies := config.Policies{
-				"first":  policyArgs(t, config.PolicyArgs{}),
-				"second": policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}}),
+				"first":  testutil.LoadedPolicy(t, config.PolicyArgs{}),
+				"second": testutil.LoadedPolicy(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}}),
 			}
 			a := c.guard(t, ctx, "first", policies, nil, async)
 			b := c.guard(t, ctx, "second", policies, nil, async)

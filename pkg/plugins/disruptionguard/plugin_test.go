@@ -27,7 +27,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/component-base/metrics/testutil"
+	metricstestutil "k8s.io/component-base/metrics/testutil"
 	"k8s.io/klog/v2/ktesting"
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
@@ -38,6 +38,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -45,8 +46,8 @@ import (
 // framework of profile testProfile as its handle: the policy is that
 // profile's, the args only the preemption settings.
 func TestNew(t *testing.T) {
-	infra := policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}})
-	other := policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"other"}})
+	infra := testutil.LoadedPolicy(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}})
+	other := testutil.LoadedPolicy(t, config.PolicyArgs{TrustedNamespaces: []string{"other"}})
 	// Start-up validation rejects it; the factory must not panic on it.
 	unknownRole := &config.PolicyArgs{UserWorkloads: &config.RuleArgs{Placement: "Somewhere"}}
 	config.SetDefaultsPolicyArgs(unknownRole)
@@ -151,22 +152,20 @@ func TestNew(t *testing.T) {
 
 func refusedCount(t *testing.T, rule string) float64 {
 	t.Helper()
-	v, err := testutil.GetCounterMetricValue(refusedVictims.WithLabelValues(testProfile, rule))
+	v, err := metricstestutil.GetCounterMetricValue(refusedVictims.WithLabelValues(testProfile, rule))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return v
 }
 
-var allRules = []string{RulePDB, RuleMinAvailable, RuleTrusted, RuleMirror}
-
 func TestPostFilter(t *testing.T) {
 	cp1, cp2, cp3 := node("cp-1", "1"), node("cp-2", "1"), node("cp-3", "1")
 	w1, w2 := node("w-1", "1"), node("w-2", "1")
-	infraTrusted := policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}})
+	infraTrusted := testutil.LoadedPolicy(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}})
 	// api is a component that keeps two replicas; admin one that may
 	// preempt it (rule 3 spares components from pods that are not).
-	apiKeepsTwo := policyArgs(t, config.PolicyArgs{Components: []config.ComponentArgs{
+	apiKeepsTwo := testutil.LoadedPolicy(t, config.PolicyArgs{Components: []config.ComponentArgs{
 		{
 			Name:      "api",
 			Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "api"}}},
@@ -671,14 +670,14 @@ func TestPostFilter(t *testing.T) {
 			defer cancel()
 			e := newEnv(t, ctx, tt.policy, tt.args, false, tt.nodes, tt.pods, tt.pdbs, tt.controllers, tt.preemptor)
 			before := map[string]float64{}
-			for _, r := range allRules {
+			for _, r := range Rules {
 				before[r] = refusedCount(t, r)
 			}
 
 			res, status := e.postFilter(t, ctx, tt.preemptor, tt.nodes, tt.unresolvable...)
 			e.checkOutcome(t, res, status, tt.want...)
 			gotRefused := map[string]float64{}
-			for _, r := range allRules {
+			for _, r := range Rules {
 				if n := refusedCount(t, r) - before[r]; n != 0 {
 					gotRefused[r] = n
 				}

@@ -35,6 +35,7 @@ import (
 	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -121,7 +122,7 @@ func BenchmarkFailureDomainSpread(b *testing.B) {
 				pod  *v1.Pod
 			}{
 				{name: Name, pod: web("new").Obj(), make: func(ctx context.Context, snap *cache.Snapshot) fwk.Plugin {
-					pl := plugintesting.SetupPluginWithInformers(ctx, b, New(policies(b, spread.policy)), nil, snap, objs).(*FailureDomainSpread)
+					pl := plugintesting.SetupPluginWithInformers(ctx, b, New(testutil.Policies(b, spread.policy)), nil, snap, objs).(*FailureDomainSpread)
 					waitForHandlers(b, pl, nodes)
 					return pl
 				}},

@@ -22,7 +22,6 @@ import (
 	"maps"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -30,7 +29,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/informers"
 	clientsetfake "k8s.io/client-go/kubernetes/fake"
 	"k8s.io/klog/v2"
@@ -45,7 +43,6 @@ import (
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
@@ -67,10 +64,6 @@ var (
 const (
 	hostIDKey = policy.LabelHostID
 	zoneKey   = policy.LabelZone
-
-	// wait and tick bound the waits for informer handlers.
-	wait = 10 * time.Second
-	tick = 10 * time.Millisecond
 )
 
 // vm is a node on a physical host in a zone; "" leaves a label off.
@@ -115,21 +108,6 @@ func userWorkloadsRequired() *config.PolicyArgs {
 // hosts within the emptiest zones.
 func zoneAndHost() *config.PolicyArgs {
 	return &config.PolicyArgs{RequiredLevels: []string{zoneKey, hostIDKey}}
-}
-
-// policies returns the policies of a configuration whose profile "" (the
-// one plugintesting's framework runs) has the policy a, defaulted and
-// validated as the scheduler loads it; nil a: no HAPolicy entry, the
-// default policy.
-func policies(t testing.TB, a *config.PolicyArgs) config.Policies {
-	t.Helper()
-	if a == nil {
-		return config.Policies{}
-	}
-	c := *a
-	config.SetDefaultsPolicyArgs(&c)
-	require.Empty(t, validation.ValidatePolicyArgs(field.NewPath(config.PolicyName, "args"), &c), "the test's policy")
-	return config.Policies{"": &c}
 }
 
 // withUIDs returns the pods, each with a UID (its namespace/name when it
@@ -200,7 +178,7 @@ func setup(t testing.TB, a *config.PolicyArgs, nodes []*v1.Node, pods []*v1.Pod)
 	t.Cleanup(cancel)
 	pods = withUIDs(pods)
 	snap := cache.NewSnapshot(pods, nodes)
-	pl := plugintesting.SetupPluginWithInformers(ctx, t, New(policies(t, a)), nil, snap, objects(nodes, pods)).(*FailureDomainSpread)
+	pl := plugintesting.SetupPluginWithInformers(ctx, t, New(testutil.Policies(t, a)), nil, snap, objects(nodes, pods)).(*FailureDomainSpread)
 	waitForHandlers(t, pl, nodes)
 	infos, err := snap.NodeInfos().List()
 	require.NoError(t, err)
@@ -214,7 +192,7 @@ func setup(t testing.TB, a *config.PolicyArgs, nodes []*v1.Node, pods []*v1.Pod)
 // their own.
 func waitForHandlers(t testing.TB, pl *FailureDomainSpread, nodes []*v1.Node) {
 	t.Helper()
-	require.Eventually(t, pl.replicas.ready, wait, tick, "the replica index has seen every pod")
+	require.Eventually(t, pl.replicas.ready, testutil.Wait, testutil.Tick, "the replica index has seen every pod")
 	testutil.WaitForRoleIndex(t, pl.roles, nodes)
 }
 
@@ -262,7 +240,7 @@ func (c *liveCluster) addProfile(t *testing.T, factory informers.SharedInformerF
 		frameworkruntime.WithSnapshotSharedLister(snap),
 		frameworkruntime.WithPodActivator(activator))
 	require.NoError(t, err)
-	p, err := New(config.Policies{profile: policies(t, a).For(profile)})(c.ctx, nil, fh)
+	p, err := New(config.Policies{profile: testutil.Policies(t, a).For(profile)})(c.ctx, nil, fh)
 	require.NoError(t, err)
 	return p.(*FailureDomainSpread)
 }

@@ -39,6 +39,7 @@ import (
 	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 )
 
 // The plugin takes no args: its levels are its profile's policy's. An
@@ -124,8 +125,8 @@ func TestNewTakesTheProfilesLevels(t *testing.T) {
 	infos, err := snap.NodeInfos().List()
 	require.NoError(t, err)
 	ps := config.Policies{
-		"zones":      policies(t, zoneAndHost())[""],
-		"unfiltered": policies(t, &config.PolicyArgs{RequiredLevels: []string{}})[""],
+		"zones":      testutil.Policies(t, zoneAndHost())[""],
+		"unfiltered": testutil.Policies(t, &config.PolicyArgs{RequiredLevels: []string{}})[""],
 	}
 	const group = "kube-system/kube-scheduler"
 	for _, tt := range []struct {

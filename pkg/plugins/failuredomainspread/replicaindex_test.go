@@ -39,6 +39,7 @@ import (
 	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -100,14 +101,14 @@ func TestReplicaIndexAgreesWithWalk(t *testing.T) {
 			}
 		}
 	}
-	require.EventuallyWithT(t, agrees(probes, afterEvents), wait, tick, "the index agrees with the walk")
+	require.EventuallyWithT(t, agrees(probes, afterEvents), testutil.Wait, testutil.Tick, "the index agrees with the walk")
 
 	// Unreserve forgets the assumed pod; a deleted replica is forgotten.
 	pl.Unreserve(c.ctx, framework.NewCycleState(), pending, "node-00004")
 	sched0 := pods[slices.IndexFunc(pods, func(p *v1.Pod) bool { return p.Name == "sched-0" })]
 	require.NoError(t, c.client.CoreV1().Pods(sched0.Namespace).Delete(c.ctx, sched0.Name, metav1.DeleteOptions{}))
 	afterUnreserve := slices.DeleteFunc(slices.Clone(afterEvents), func(p *v1.Pod) bool { return p == assumed || p == sched0 })
-	require.EventuallyWithT(t, agrees([]*v1.Pod{scheduler("probe").Obj(), web("probe").Obj()}, afterUnreserve), wait, tick, "the index agrees with the walk after Unreserve and a delete")
+	require.EventuallyWithT(t, agrees([]*v1.Pod{scheduler("probe").Obj(), web("probe").Obj()}, afterUnreserve), testutil.Wait, testutil.Tick, "the index agrees with the walk after Unreserve and a delete")
 	if diff := cmp.Diff(1, pl.countFromIndex(policy.Group{Namespace: "kube-system", By: policy.GroupByComponent, Name: "kube-scheduler"}).total); diff != "" {
 		t.Errorf("kube-scheduler replicas, sched-1 alone (-want +got):\n%s", diff)
 	}
@@ -133,8 +134,8 @@ func TestReplicaIndexAgreesWithWalk(t *testing.T) {
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		assert.Equal(c, want, pl.countFromIndex(frontend).total, "replicas of %s", frontend)
 		assert.Zero(c, pl.countFromIndex(byLabel).total, "replicas left in %s", byLabel)
-	}, wait, tick, "the index regroups the pods the new Service selects")
-	require.EventuallyWithT(t, agrees([]*v1.Pod{web("probe").Obj()}, afterUnreserve), wait, tick, "the index agrees with the walk with the Service")
+	}, testutil.Wait, testutil.Tick, "the index regroups the pods the new Service selects")
+	require.EventuallyWithT(t, agrees([]*v1.Pod{web("probe").Obj()}, afterUnreserve), testutil.Wait, testutil.Tick, "the index agrees with the walk with the Service")
 
 	svc.Spec.Selector = map[string]string{"app": "api"}
 	_, err = c.client.CoreV1().Services("shop").Update(c.ctx, svc, metav1.UpdateOptions{})
@@ -142,19 +143,19 @@ func TestReplicaIndexAgreesWithWalk(t *testing.T) {
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		assert.Equal(c, want, pl.countFromIndex(byLabel).total, "replicas of %s", byLabel)
 		assert.Zero(c, pl.countFromIndex(frontend).total, "replicas left in %s", frontend)
-	}, wait, tick, "the index regroups the pods the Service no longer selects")
+	}, testutil.Wait, testutil.Tick, "the index regroups the pods the Service no longer selects")
 
 	svc.Spec.Selector = map[string]string{"app": "web"}
 	_, err = c.client.CoreV1().Services("shop").Update(c.ctx, svc, metav1.UpdateOptions{})
 	require.NoError(t, err)
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		assert.Equal(c, want, pl.countFromIndex(frontend).total)
-	}, wait, tick, "the Service selects them again")
+	}, testutil.Wait, testutil.Tick, "the Service selects them again")
 	require.NoError(t, c.client.CoreV1().Services("shop").Delete(c.ctx, "frontend", metav1.DeleteOptions{}))
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		assert.Equal(c, want, pl.countFromIndex(byLabel).total, "replicas of %s", byLabel)
 		assert.Zero(c, pl.countFromIndex(frontend).total, "replicas left in %s", frontend)
-	}, wait, tick, "the index regroups the pods of a deleted Service")
+	}, testutil.Wait, testutil.Tick, "the index regroups the pods of a deleted Service")
 }
 
 // Two profiles of one scheduler with the same policy share the replica
@@ -181,8 +182,8 @@ func TestProfilesShareAssumedReplicas(t *testing.T) {
 	// "first" writes the default policy out, "second" has no HAPolicy
 	// entry: the same policy.
 	ps := config.Policies{
-		"first": policies(t, &config.PolicyArgs{})[""],
-		"other": policies(t, userWorkloadsRequired())[""],
+		"first": testutil.Policies(t, &config.PolicyArgs{})[""],
+		"other": testutil.Policies(t, userWorkloadsRequired())[""],
 	}
 	plugin := func(profile string) *FailureDomainSpread {
 		fw, err := tf.NewFramework(ctx, []tf.RegisterPluginFunc{

@@ -20,12 +20,10 @@ import (
 	"context"
 	"testing"
 
-	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/klog/v2/ktesting"
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/backend/cache"
@@ -34,7 +32,6 @@ import (
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
@@ -59,21 +56,6 @@ func tolerateEverything(p *st.PodWrapper) *st.PodWrapper {
 	return p.Tolerations([]v1.Toleration{{Operator: v1.TolerationOpExists}})
 }
 
-// policies returns the policies of a configuration whose profile "" (the
-// one plugintesting's framework runs) has the policy a, defaulted and
-// validated as the scheduler loads it; nil a: no HAPolicy entry, the
-// default policy.
-func policies(t testing.TB, a *config.PolicyArgs) config.Policies {
-	t.Helper()
-	if a == nil {
-		return config.Policies{}
-	}
-	c := *a
-	config.SetDefaultsPolicyArgs(&c)
-	require.Empty(t, validation.ValidatePolicyArgs(field.NewPath(config.PolicyName, "args"), &c), "the test's policy")
-	return config.Policies{"": &c}
-}
-
 // newPlugin builds the plugin with the policy a (nil: the default) in a
 // real framework handle whose informers hold the nodes, and waits until the
 // role index has seen them all.
@@ -86,7 +68,7 @@ func newPlugin(t *testing.T, a *config.PolicyArgs, nodes ...*v1.Node) (context.C
 	for _, n := range nodes {
 		objs = append(objs, n)
 	}
-	pl := plugintesting.SetupPluginWithInformers(ctx, t, New(policies(t, a)), nil, cache.NewSnapshot(nil, nodes), objs).(*WorkloadSeparation)
+	pl := plugintesting.SetupPluginWithInformers(ctx, t, New(testutil.Policies(t, a)), nil, cache.NewSnapshot(nil, nodes), objs).(*WorkloadSeparation)
 	testutil.WaitForRoleIndex(t, pl.roles, nodes)
 	return ctx, pl
 }

@@ -40,6 +40,7 @@ import (
 	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -50,7 +51,7 @@ func TestNewTakesTheProfilesPolicy(t *testing.T) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	factory := informers.NewSharedInformerFactory(clientsetfake.NewClientset(controlPlane), 0)
-	compact := policies(t, &config.PolicyArgs{AllowUserWorkloadsOnControlPlane: true})[""]
+	compact := testutil.Policies(t, &config.PolicyArgs{AllowUserWorkloadsOnControlPlane: true})[""]
 	ps := config.Policies{"compact": compact}
 	userPod := st.MakePod().Namespace("default").Name("web").Obj()
 	for _, tt := range []struct {
