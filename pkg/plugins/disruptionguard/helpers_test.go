@@ -215,6 +215,17 @@ type cluster struct {
 
 	mu      sync.Mutex
 	deleted []string
+	// keepDeleted: pod deletions are recorded, not done (keepDeletedPods).
+	keepDeleted bool
+}
+
+// keepDeletedPods makes the API server record pod deletions without doing
+// them: the informers keep the victims Ready, as between a preemption and
+// the deletion's watch event, however late the deletion comes.
+func (c *cluster) keepDeletedPods() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.keepDeleted = true
 }
 
 // newCluster: pods without a node are pending, in the informer and not in
@@ -244,7 +255,7 @@ func newCluster(t testing.TB, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.deleted = append(c.deleted, a.(clienttesting.DeleteAction).GetName())
-		return false, nil, nil
+		return c.keepDeleted, nil, nil
 	})
 	c.informerFactory = informers.NewSharedInformerFactory(c.cs, 0)
 	var bound []*v1.Pod

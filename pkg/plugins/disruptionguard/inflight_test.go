@@ -46,6 +46,9 @@ func TestInFlightVictims(t *testing.T) {
 			first := addon("addon-1", systemHigher, "1")
 			second := addon("addon-2", systemHigher, "1")
 			e := newEnv(t, ctx, nil, nil, async, nodes, pods, nil, nil, first, second)
+			// The victim stays in the informers: only the record of
+			// victims in flight says it is lost.
+			e.keepDeletedPods()
 
 			res, status := e.postFilter(t, ctx, first, nodes)
 			require.True(t, status.IsSuccess(), "first preemptor: %v", status)
@@ -92,6 +95,7 @@ func TestProfilesShareInFlightVictims(t *testing.T) {
 			// One scheduler: one clientset, one informer factory, one
 			// snapshot; two profiles with policies of their own.
 			c := newCluster(t, nodes, pods, nil, nil, first, second)
+			c.keepDeletedPods()
 			policies := config.Policies{
 				"first":  testutil.LoadedPolicy(t, config.PolicyArgs{}),
 				"second": testutil.LoadedPolicy(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}}),
@@ -109,7 +113,7 @@ func TestProfilesShareInFlightVictims(t *testing.T) {
 			taken := res.NominatedNodeName
 			// With async preemption the victim is deleted in a goroutine;
 			// either way the fake clientset's deletion does not reach the
-			// informer (it is not started): the victim stays Ready in the
+			// informer (keepDeletedPods): the victim stays Ready in the
 			// pod store and the snapshot, as between a preemption and the
 			// kubelet's first status update.
 			waitForDeletions(t, ctx, c, 1)
