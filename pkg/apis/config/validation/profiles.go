@@ -70,11 +70,11 @@ func loadProfile(path *field.Path, prof *schedconfig.KubeSchedulerProfile) (*con
 		var argErrs field.ErrorList
 		switch pc.Name {
 		case config.PolicyName:
-			pa, argErrs = load(pc.Args, argsPath, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
+			pa, argErrs = load(pc.Args, argsPath, []string{ArgsKind(pc.Name)}, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
 		case config.WorkloadSeparationName, config.FailureDomainSpreadName:
-			argErrs = loadNoArgs(pc.Args, argsPath)
+			argErrs = loadNoArgs(pc.Args, argsPath, []string{ArgsKind(pc.Name)})
 		case config.DisruptionGuardName:
-			_, argErrs = load(pc.Args, argsPath, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
+			_, argErrs = load(pc.Args, argsPath, []string{ArgsKind(pc.Name)}, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
 		}
 		errs = append(errs, argErrs...)
 	}
