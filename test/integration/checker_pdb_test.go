@@ -80,9 +80,7 @@ func waitPDBStatus(t *testing.T, kcm *harness.Process, name string, want pdbStat
 	t.Helper()
 	var got pdbStatus
 	var pdb *policyv1.PodDisruptionBudget
-	ctx, cancel := context.WithTimeout(context.Background(), harness.Timeout)
-	defer cancel()
-	err := wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, harness.Timeout, true, func(ctx context.Context) (bool, error) {
 		if exited, err := kcm.Exited(); exited {
 			return false, fmt.Errorf("kube-controller-manager exited: %v\n%s", err, kcm.LogTail(30))
 		}

@@ -101,9 +101,7 @@ func shipPriorityClass(t *testing.T, name string, value int32) {
 
 // shipPoll polls cond every interval until it holds or timeout passes.
 func shipPoll(timeout, interval time.Duration, cond wait.ConditionWithContextFunc) error {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	return wait.PollUntilContextCancel(ctx, interval, true, cond)
+	return wait.PollUntilContextTimeout(context.Background(), interval, timeout, true, cond)
 }
 
 // shipLeaseHolder returns the lease's holder identity ("" when there is no
