@@ -409,6 +409,7 @@ func TestRunNoKubeconfig(t *testing.T) {
 // --namespace narrows the search for the scheduler's ConfigMap.
 func TestConnectionFlags(t *testing.T) {
 	nodes := []v1.Node{cpNode("cp-a", "a", "h1"), cpNode("cp-b", "b", "h2"), cpNode("cp-c", "c", "h3")}
+	_, vaultConfig := fixture(t, "vault.yaml")
 	var (
 		mu   sync.Mutex
 		seen []string
@@ -528,56 +529,15 @@ users:
 	}
 }
 
-// vaultConfig is a scheduler configuration whose policy adds a component:
-// vault (app=vault in kube-system) runs on control-plane nodes.
-const vaultConfig = `apiVersion: kubescheduler.config.k8s.io/v1
-kind: KubeSchedulerConfiguration
-profiles:
-- schedulerName: default-scheduler
-- schedulerName: ha
-  plugins:
-    multiPoint:
-      enabled: [{name: WorkloadSeparation}]
-  pluginConfig:
-  - name: HAPolicy
-    args:
-      components:
-      - name: vault
-        selectors: [{matchLabels: {app: vault}}]
-        nodeRole: ControlPlane
-        spread: Required
-        disruption: {quorum: true}
-`
-
-const badConfig = `apiVersion: kubescheduler.config.k8s.io/v1
-kind: KubeSchedulerConfiguration
-profiles:
-- schedulerName: ha
-  plugins:
-    multiPoint:
-      enabled: [{name: WorkloadSeparation}]
-  pluginConfig:
-  - name: HAPolicy
-    args: {userWorkloads: {nodeRole: Master}}
-`
-
-// oldConfig writes the policy where it was before HAPolicy: in a plugin's
-// args.
-const oldConfig = `apiVersion: kubescheduler.config.k8s.io/v1
-kind: KubeSchedulerConfiguration
-profiles:
-- schedulerName: ha
-  plugins:
-    multiPoint:
-      enabled: [{name: WorkloadSeparation}]
-  pluginConfig:
-  - name: WorkloadSeparation
-    args:
-      components:
-      - name: vault
-        selectors: [{matchLabels: {app: vault}}]
-        nodeRole: ControlPlane
-`
+// fixture is a scheduler configuration of testdata/schedulerconfig, the
+// fixtures the tests of several packages share: its path and its content.
+func fixture(t *testing.T, name string) (string, string) {
+	t.Helper()
+	path := filepath.Join("..", "..", "testdata", "schedulerconfig", name)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return path, string(data)
+}
 
 func configMap(ns, name, config string, created time.Time) v1.ConfigMap {
 	return v1.ConfigMap{
@@ -640,10 +600,9 @@ func TestRunPolicySource(t *testing.T) {
 		Status:     v1.PodStatus{Phase: v1.PodRunning, Conditions: []v1.PodCondition{{Type: v1.PodReady, Status: v1.ConditionTrue}}},
 	}}
 	dir := t.TempDir()
-	vaultFile, badFile, oldFile := filepath.Join(dir, "vault.yaml"), filepath.Join(dir, "bad.yaml"), filepath.Join(dir, "old.yaml")
-	for name, data := range map[string]string{vaultFile: vaultConfig, badFile: badConfig, oldFile: oldConfig} {
-		require.NoError(t, os.WriteFile(name, []byte(data), 0o600))
-	}
+	vaultFile, vaultConfig := fixture(t, "vault.yaml")
+	badFile, badConfig := fixture(t, "invalid-node-role.yaml")
+	oldFile, oldConfig := fixture(t, "policy-in-plugin-args.yaml")
 	now := time.Now()
 	none := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod}).URL)
 	forbidden := kubeconfigFor(t, apiServer(t, fakeAPI{nodes: nodes, pods: vaultPod, forbidden: []string{configMapsPath, kubeSystemConfigMaps}}).URL)
@@ -735,7 +694,7 @@ func TestRunPolicySource(t *testing.T) {
 		},
 		{
 			name: "--config: the policy where it was written before says where it goes", args: []string{"--kubeconfig", none, "--config", oldFile},
-			want: outcome{Code: exitError, Stderr: "ha-check: --config " + oldFile + `: invalid configuration: profiles[0].pluginConfig[0].args: Forbidden: unknown field "components": ` + hint + "\n"},
+			want: outcome{Code: exitError, Stderr: "ha-check: --config " + oldFile + `: invalid configuration: profiles[0].pluginConfig[0].args: Forbidden: unknown field "trustedNamespaces": ` + hint + "\n"},
 		},
 		{
 			name: "--config: missing file", args: []string{"--kubeconfig", none, "--config", filepath.Join(dir, "absent.yaml")},
@@ -743,7 +702,7 @@ func TestRunPolicySource(t *testing.T) {
 		},
 		{
 			name: "--profile that does not exist names the profiles", args: []string{"--kubeconfig", none, "--config", vaultFile, "--profile", "nope"},
-			want: outcome{Code: exitError, Stderr: "ha-check: --config " + vaultFile + `: no profile "nope"; profiles: default-scheduler (no ha-scheduler plugin), ha (WorkloadSeparation)` + "\n"},
+			want: outcome{Code: exitError, Stderr: "ha-check: --config " + vaultFile + `: no profile "nope"; profiles: default-scheduler (no ha-scheduler plugin), ha (WorkloadSeparation, FailureDomainSpread, DisruptionGuard)` + "\n"},
 		},
 		{
 			name: "--profile without a configuration", args: []string{"--kubeconfig", none, "--profile", "ha"},
@@ -757,7 +716,7 @@ func TestRunPolicySource(t *testing.T) {
 		{
 			name: "ConfigMap with the policy where it was written before", args: []string{"--kubeconfig", oldInCluster},
 			want: outcome{Code: exitError, Stderr: "ha-check: ConfigMap kube-system/ha-scheduler-config-old, key config.yaml: invalid configuration: " +
-				`profiles[0].pluginConfig[0].args: Forbidden: unknown field "components": ` + hint + "\n"},
+				`profiles[0].pluginConfig[0].args: Forbidden: unknown field "trustedNamespaces": ` + hint + "\n"},
 		},
 	}
 	for _, tc := range tests {
