@@ -17,14 +17,18 @@ limitations under the License.
 package main
 
 import (
+	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
+
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/scs"
 	"github.com/spf13/cobra"
 	v1 "k8s.io/api/core/v1"
-
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 )
 
 // --fail-on values.
@@ -80,7 +84,7 @@ Exit code 0 pass, 2 fail (with --fail-on=warn also on any warning), 1 error.`,
 	o.output.addFlags(cmd, "Output format: text, wide (text, the counts it leaves out and every pod's placement), json or yaml (the report as a versioned object, kind Report), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", o.failOn, "Exit 2 on fail findings (fail), or on fail and warn findings (warn)")
 	cmd.Flags().StringVar(&o.scsRevision, "scs-revision", "", "Revision of the SCS node distribution standard scs-0214 to judge the node distribution by: "+scsRevisionsHelp())
-	cmd.Flags().StringVar(&o.expectScheduler, "expect-control-plane-scheduler", string(checker.ExpectAuto), "Which scheduler the kube-scheduler pods of kube-system (kubeadm's static pods) should run, warning on each that runs another: ha-scheduler (the replacement mode), stock, any (only report), or auto: ha-scheduler when the policy's profile is default-scheduler (the replacement configuration) or ha-scheduler runs on some node")
+	cmd.Flags().StringVar(&o.expectScheduler, "expect-control-plane-scheduler", string(audit.ExpectAuto), "Which scheduler the kube-scheduler pods of kube-system (kubeadm's static pods) should run, warning on each that runs another: ha-scheduler (the replacement mode), stock, any (only report), or auto: ha-scheduler when the policy's profile is default-scheduler (the replacement configuration) or ha-scheduler runs on some node")
 	return cmd
 }
 
@@ -93,11 +97,11 @@ func (o *checkOptions) run(cmd *cobra.Command) error {
 	if o.failOn != failOnFail && o.failOn != failOnWarn {
 		return usageError{fmt.Errorf("--fail-on must be %s or %s, not %q", failOnFail, failOnWarn, o.failOn)}
 	}
-	revision, err := checker.ParseSCSRevision(o.scsRevision)
+	revision, err := scs.Parse(o.scsRevision)
 	if err != nil {
 		return usageError{fmt.Errorf("--scs-revision: %w", err)}
 	}
-	expect, err := checker.ParseSchedulerExpectation(o.expectScheduler)
+	expect, err := audit.ParseSchedulerExpectation(o.expectScheduler)
 	if err != nil {
 		return usageError{fmt.Errorf("--expect-control-plane-scheduler: %w", err)}
 	}
@@ -109,18 +113,24 @@ func (o *checkOptions) run(cmd *cobra.Command) error {
 		return err
 	}
 	expect, reason := schedulerExpectation(expect, src)
-	report := checker.Analyze(src.policy, cluster, checker.Options{SCSRevision: revision,
+	m := model.New(src.policy, cluster)
+	report := audit.Analyze(m, audit.Options{SCSRevision: revision,
 		ControlPlaneScheduler: expect, ControlPlaneSchedulerReason: reason})
-	obj := newReportObject(src.text, report)
-	// Only -o wide prints the placement (it is not part of the versioned
-	// object): no second pass over the pods for any other format.
-	if format == outputWide {
-		obj.Placement = checker.Placement(src.policy, cluster)
+	report.PolicySource = src.text
+	report.SetGroupVersionKind(v1alpha1.SchemeGroupVersion.WithKind(v1alpha1.KindReport))
+	switch {
+	case printer != nil:
+	case format == outputWide:
+		// Only -o wide prints the placement (it is not part of the
+		// versioned object).
+		printer = hcprinters.Wide{Placement: m.Placement()}
+	default:
+		printer = hcprinters.Text{}
 	}
-	if err := writeReport(o.streams.Out, format, printer, obj); err != nil {
+	if err := printer.PrintObj(report, o.streams.Out); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if report.Verdict == checker.VerdictFail || (o.failOn == failOnWarn && report.Warnings > 0) {
+	if report.Verdict == v1alpha1.VerdictFail || (o.failOn == failOnWarn && report.Warnings > 0) {
 		return exitStatus(exitFail)
 	}
 	return nil
@@ -131,12 +141,12 @@ func (o *checkOptions) run(cmd *cobra.Command) error {
 // the policy's profile is default-scheduler, the profile only the
 // replacement mode serves (manifests/replacement/config.yaml); else auto
 // (the checker expects ha-scheduler once it runs on some node).
-func schedulerExpectation(expect checker.SchedulerExpectation, src *policySource) (checker.SchedulerExpectation, string) {
+func schedulerExpectation(expect audit.SchedulerExpectation, src *policySource) (audit.SchedulerExpectation, string) {
 	switch {
-	case expect == checker.ExpectHA || expect == checker.ExpectStock:
+	case expect == audit.ExpectHA || expect == audit.ExpectStock:
 		return expect, "--expect-control-plane-scheduler=" + string(expect)
-	case expect == checker.ExpectAuto && src.profile == v1.DefaultSchedulerName:
-		return checker.ExpectHA, "replacement mode: the policy is " + src.text
+	case expect == audit.ExpectAuto && src.profile == v1.DefaultSchedulerName:
+		return audit.ExpectHA, "replacement mode: the policy is " + src.text
 	}
 	return expect, ""
 }
@@ -144,8 +154,8 @@ func schedulerExpectation(expect checker.SchedulerExpectation, src *policySource
 // scsRevisionsHelp lists the revisions --scs-revision takes.
 func scsRevisionsHelp() string {
 	var parts []string
-	for _, r := range checker.SCSRevisions() {
-		parts = append(parts, fmt.Sprintf("%s (%s)", r, r.Description()))
+	for _, r := range scs.Revisions() {
+		parts = append(parts, fmt.Sprintf("%s (%s)", r, scs.Description(r)))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -19,9 +19,9 @@ package main
 import (
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/google/go-cmp/cmp"
 )
 
 // The flag decides; left to auto, a policy of the profile
@@ -31,24 +31,24 @@ func TestSchedulerExpectation(t *testing.T) {
 	secondary := &policySource{text: "ConfigMap kube-system/ha-scheduler-config-abc, profile ha-scheduler", profile: "ha-scheduler"}
 	defaultPolicy := &policySource{text: "default policy (no ha-scheduler configuration found)"}
 	type result struct {
-		Expect checker.SchedulerExpectation
+		Expect audit.SchedulerExpectation
 		Reason string
 	}
 	tests := []struct {
 		name   string
-		expect checker.SchedulerExpectation
+		expect audit.SchedulerExpectation
 		src    *policySource
 		want   result
 	}{
-		{name: "auto, replacement configuration", expect: checker.ExpectAuto, src: replacement,
-			want: result{checker.ExpectHA, "replacement mode: the policy is file manifests/replacement/config.yaml, profile default-scheduler"}},
-		{name: "auto, secondary configuration", expect: checker.ExpectAuto, src: secondary, want: result{Expect: checker.ExpectAuto}},
-		{name: "auto, default policy", expect: checker.ExpectAuto, src: defaultPolicy, want: result{Expect: checker.ExpectAuto}},
-		{name: "stock, replacement configuration", expect: checker.ExpectStock, src: replacement,
-			want: result{checker.ExpectStock, "--expect-control-plane-scheduler=stock"}},
-		{name: "ha-scheduler, default policy", expect: checker.ExpectHA, src: defaultPolicy,
-			want: result{checker.ExpectHA, "--expect-control-plane-scheduler=ha-scheduler"}},
-		{name: "any, replacement configuration", expect: checker.ExpectAny, src: replacement, want: result{Expect: checker.ExpectAny}},
+		{name: "auto, replacement configuration", expect: audit.ExpectAuto, src: replacement,
+			want: result{audit.ExpectHA, "replacement mode: the policy is file manifests/replacement/config.yaml, profile default-scheduler"}},
+		{name: "auto, secondary configuration", expect: audit.ExpectAuto, src: secondary, want: result{Expect: audit.ExpectAuto}},
+		{name: "auto, default policy", expect: audit.ExpectAuto, src: defaultPolicy, want: result{Expect: audit.ExpectAuto}},
+		{name: "stock, replacement configuration", expect: audit.ExpectStock, src: replacement,
+			want: result{audit.ExpectStock, "--expect-control-plane-scheduler=stock"}},
+		{name: "ha-scheduler, default policy", expect: audit.ExpectHA, src: defaultPolicy,
+			want: result{audit.ExpectHA, "--expect-control-plane-scheduler=ha-scheduler"}},
+		{name: "any, replacement configuration", expect: audit.ExpectAny, src: replacement, want: result{Expect: audit.ExpectAny}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -21,24 +21,24 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
 )
 
 // loadCluster resolves the policy, then reads the cluster (every command
 // that audits does both, in this order).
-func loadCluster(ctx context.Context, c *common) (*policySource, checker.Cluster, error) {
+func loadCluster(ctx context.Context, c *common) (*policySource, cluster.Cluster, error) {
 	src, err := resolvePolicy(ctx, c)
 	if err != nil {
-		return nil, checker.Cluster{}, err
+		return nil, cluster.Cluster{}, err
 	}
 	cs, host, err := c.client()
 	if err != nil {
-		return nil, checker.Cluster{}, err
+		return nil, cluster.Cluster{}, err
 	}
 	p := newProgress(c.streams.ErrOut, time.Now)
-	cluster, err := checker.LoadWith(ctx, cs, checker.LoadOptions{Progress: p.report})
+	c2, err := cluster.Load(ctx, cs, cluster.LoadOptions{Progress: p.report})
 	if err != nil {
-		return nil, checker.Cluster{}, fmt.Errorf("reading the cluster at %s: %w", host, err)
+		return nil, cluster.Cluster{}, fmt.Errorf("reading the cluster at %s: %w", host, err)
 	}
-	return src, cluster, nil
+	return src, c2, nil
 }

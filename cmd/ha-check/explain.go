@@ -17,13 +17,16 @@ limitations under the License.
 package main
 
 import (
+	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
+
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/explain"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 	"github.com/spf13/cobra"
-
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 )
 
 // newExplainCommand is `ha-check explain NAMESPACE/NAME`.
@@ -73,17 +76,16 @@ Exit code 0, or 1 on error.`,
 			if err != nil {
 				return err
 			}
-			e, err := checker.Explain(src.policy, cluster, ns, name)
+			e, err := explain.Explain(model.New(src.policy, cluster), ns, name)
 			if err != nil {
 				return err
 			}
+			e.PolicySource = src.text
+			e.SetGroupVersionKind(v1alpha1.SchemeGroupVersion.WithKind(v1alpha1.KindExplanation))
 			if printer != nil {
-				return printAnswer(c.streams.Out, printer, kindExplanation, src.text, e)
+				return printAnswer(c.streams.Out, printer, e)
 			}
-			if _, err := fmt.Fprintf(c.streams.Out, "Policy: %s\n", src.text); err != nil {
-				return err
-			}
-			return checker.WriteExplainText(c.streams.Out, e)
+			return hcprinters.Text{}.PrintObj(e, c.streams.Out)
 		},
 	}
 	output.addFlags(cmd, "Output format: text, json or yaml (a versioned object, kind Explanation), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)")
@@ -93,7 +95,7 @@ Exit code 0, or 1 on error.`,
 // newWhatIfCommand is `ha-check what-if --zone Z | --host H | --node N`.
 func newWhatIfCommand(c *common) *cobra.Command {
 	output := newOutputFlags(outputText)
-	var f checker.Failure
+	var f v1alpha1.Failure
 	cmd := &cobra.Command{
 		Use:   "what-if (--zone ZONE | --host HOST | --node NODE | --domain LEVEL=VALUE)",
 		Short: "Show what the failure of one zone, host or node would take down",
@@ -134,14 +136,16 @@ Exit code 0 when everything survives, 2 when something is lost, 1 on error.`,
 			if err != nil {
 				return err
 			}
-			r, err := checker.WhatIf(src.policy, cluster, f)
+			r, err := explain.WhatIf(model.New(src.policy, cluster), f)
 			if err != nil {
 				return err
 			}
+			r.PolicySource = src.text
+			r.SetGroupVersionKind(v1alpha1.SchemeGroupVersion.WithKind(v1alpha1.KindWhatIf))
 			if printer != nil {
-				err = printAnswer(c.streams.Out, printer, kindWhatIf, src.text, r)
-			} else if _, err = fmt.Fprintf(c.streams.Out, "Policy: %s\n", src.text); err == nil {
-				err = checker.WriteWhatIfText(c.streams.Out, r)
+				err = printAnswer(c.streams.Out, printer, r)
+			} else {
+				err = hcprinters.Text{}.PrintObj(r, c.streams.Out)
 			}
 			if err != nil {
 				return err

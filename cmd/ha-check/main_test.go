@@ -17,6 +17,13 @@ limitations under the License.
 package main
 
 import (
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
+	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
+	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/scs"
+
 	"bytes"
 	"encoding/json"
 	"encoding/pem"
@@ -39,7 +46,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
@@ -129,8 +135,8 @@ func apiServer(t *testing.T, api fakeAPI) *httptest.Server {
 }
 
 // cluster is what ha-check reads from api.
-func (api fakeAPI) cluster() checker.Cluster {
-	var c checker.Cluster
+func (api fakeAPI) cluster() hccluster.Cluster {
+	var c hccluster.Cluster
 	for i := range api.nodes {
 		c.Nodes = append(c.Nodes, &api.nodes[i])
 	}
@@ -138,14 +144,14 @@ func (api fakeAPI) cluster() checker.Cluster {
 		c.Pods = append(c.Pods, &api.pods[i])
 	}
 	if slices.Contains(api.forbidden, statefulSetsPath) {
-		c.Forbidden = append(c.Forbidden, checker.ForbiddenStatefulSets)
+		c.Forbidden = append(c.Forbidden, hccluster.ForbiddenStatefulSets)
 	} else {
 		for i := range api.statefulSets {
 			c.StatefulSets = append(c.StatefulSets, &api.statefulSets[i])
 		}
 	}
 	if slices.Contains(api.forbidden, replicaSetsPath) {
-		c.Forbidden = append(c.Forbidden, checker.ForbiddenReplicaSets)
+		c.Forbidden = append(c.Forbidden, hccluster.ForbiddenReplicaSets)
 	}
 	return c
 }
@@ -164,16 +170,18 @@ func defaultPolicy(t *testing.T, adjust func(*config.PolicyArgs)) *policy.Policy
 }
 
 // analyze is the report of api's cluster under p, as ha-check makes it.
-func analyze(api fakeAPI, p *policy.Policy) *checker.Report {
-	return checker.Analyze(p, api.cluster(), checker.Options{SCSRevision: checker.SCSRevisionCurrent})
+func analyze(api fakeAPI, p *policy.Policy) *v1alpha1.Report {
+	return audit.Analyze(model.New(p, api.cluster()), audit.Options{SCSRevision: scs.Current})
 }
 
 // textOf is the text report of api's cluster under p, the policy from
 // source.
 func textOf(t *testing.T, source string, api fakeAPI, p *policy.Policy) string {
 	t.Helper()
+	r := analyze(api, p)
+	r.PolicySource = source
 	var b bytes.Buffer
-	require.NoError(t, writeText(&b, newReportObject(source, analyze(api, p))))
+	require.NoError(t, hcprinters.Text{}.PrintObj(r, &b))
 	return b.String()
 }
 
@@ -554,7 +562,7 @@ type outcome struct {
 	Code         int
 	Stderr       string
 	PolicySource string
-	Verdict      checker.Verdict
+	Verdict      v1alpha1.Verdict
 	Findings     []string
 }
 
@@ -573,7 +581,7 @@ func runJSON(t *testing.T, args []string) outcome {
 		require.Empty(t, text.String(), "an error printed a report")
 		return got
 	}
-	var report reportObject
+	var report v1alpha1.Report
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &report), "stdout:\n%s", stdout.String())
 	require.Equal(t, "ha-check.ha-scheduler.io/v1alpha1 Report", report.APIVersion+" "+report.Kind)
 	got.PolicySource, got.Verdict = report.PolicySource, report.Verdict
@@ -619,8 +627,8 @@ func TestRunPolicySource(t *testing.T) {
 	}}).URL)
 	const (
 		hint = "the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)"
-		pass = checker.VerdictPass
-		fail = checker.VerdictFail
+		pass = v1alpha1.VerdictPass
+		fail = v1alpha1.VerdictFail
 	)
 	// The findings of the cluster under each policy: none under the
 	// default; under the vault policy, vault is a component off its role,

@@ -17,12 +17,14 @@ limitations under the License.
 package main
 
 import (
+	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
+
 	"context"
-	"fmt"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/pdbplan"
 	"github.com/spf13/cobra"
-
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 )
 
 // newPDBsCommand is `ha-check pdbs`: the PodDisruptionBudgets that give
@@ -60,14 +62,13 @@ Exit code 0, or 1 on error.`,
 			if err != nil {
 				return err
 			}
-			plan := checker.GeneratePDBs(src.policy, cluster)
+			plan := pdbplan.Generate(model.New(src.policy, cluster))
+			plan.PolicySource = src.text
+			plan.SetGroupVersionKind(v1alpha1.SchemeGroupVersion.WithKind(v1alpha1.KindPDBPlan))
 			if printer != nil {
-				return printAnswer(c.streams.Out, printer, kindPDBPlan, src.text, plan)
+				return printAnswer(c.streams.Out, printer, plan)
 			}
-			if _, err := fmt.Fprintf(c.streams.Out, "# Policy: %s\n", src.text); err != nil {
-				return err
-			}
-			return checker.WritePDBsYAML(c.streams.Out, plan)
+			return hcprinters.ApplyYAML{}.PrintObj(plan, c.streams.Out)
 		},
 	}
 	output.addFlags(cmd, "Output format: yaml (PodDisruptionBudgets for kubectl apply), json (the plan as a versioned object, kind PDBPlan), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)")

@@ -23,14 +23,14 @@ import (
 	"testing"
 	"text/tabwriter"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
-
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 )
 
 // -o json and -o yaml print the report as a versioned object: read back,
@@ -42,12 +42,8 @@ func TestOutputVersionedReport(t *testing.T) {
 	api := fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)}}
 	kubeconfig := kubeconfigFor(t, apiServer(t, api).URL)
 	const source = "default policy (no ha-scheduler configuration found in namespace kube-system)"
-	want := &reportObject{
-		APIVersion:   "ha-check.ha-scheduler.io/v1alpha1",
-		Kind:         "Report",
-		PolicySource: source,
-		Report:       *analyze(api, defaultPolicy(t, nil)),
-	}
+	want := analyze(api, defaultPolicy(t, nil))
+	want.APIVersion, want.Kind, want.PolicySource = "ha-check.ha-scheduler.io/v1alpha1", "Report", source
 	require.Equal(t, "FAIL", string(want.Verdict), "the fixture fails")
 
 	for _, format := range []string{"json", "yaml"} {
@@ -55,7 +51,7 @@ func TestOutputVersionedReport(t *testing.T) {
 			got := runOutput("--kubeconfig", kubeconfig, "-o", format)
 			require.Equal(t, exitFail, got.Code, "stderr:\n%s", got.Stderr)
 			require.Empty(t, got.Stderr)
-			report := &reportObject{}
+			report := &v1alpha1.Report{}
 			if format == "json" {
 				require.NoError(t, json.Unmarshal([]byte(got.Stdout), report), "stdout:\n%s", got.Stdout)
 			} else {
@@ -92,22 +88,6 @@ func TestOutputVersionedReport(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
-}
-
-// DeepCopyObject copies the whole report.
-func TestReportObjectDeepCopy(t *testing.T) {
-	api := fakeAPI{nodes: []v1.Node{cpNode("cp-a", "a", "h1")}, pods: []v1.Pod{etcdMember("etcd-0", "cp-a")}}
-	r := newReportObject("a source", analyze(api, defaultPolicy(t, nil)))
-	r.Placement = checker.Placement(defaultPolicy(t, nil), api.cluster())
-	require.NotEmpty(t, r.Placement.Groups)
-	c := r.DeepCopyObject()
-	if diff := cmp.Diff(r, c); diff != "" {
-		t.Errorf("copy (-orig +copy):\n%s", diff)
-	}
-	c.(*reportObject).Findings[0].Message = "changed"
-	require.NotEqual(t, "changed", r.Findings[0].Message)
-	c.(*reportObject).Placement.Groups[0].Pods[0].Node = "changed"
-	require.NotEqual(t, "changed", r.Placement.Groups[0].Pods[0].Node)
 }
 
 // -o wide is the text report with, before its verdict, the counts the text

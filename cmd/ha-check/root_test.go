@@ -21,12 +21,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 	"github.com/ha-scheduler/ha-scheduler/pkg/version"
 )
 
@@ -130,7 +131,7 @@ func TestFailOn(t *testing.T) {
 	failed := fakeAPI{nodes: nodes, pods: etcd, statefulSets: []appsv1.StatefulSet{etcdStatefulSet(5)}}
 	const source = "default policy (no ha-scheduler configuration found in namespace kube-system)"
 	defaults := defaultPolicy(t, nil)
-	require.Equal(t, checker.VerdictPass, analyze(warned, defaults).Verdict)
+	require.Equal(t, v1alpha1.VerdictPass, analyze(warned, defaults).Verdict)
 	require.Positive(t, analyze(warned, defaults).Warnings)
 	require.Zero(t, analyze(clean, defaults).Warnings)
 

@@ -21,34 +21,17 @@ import (
 	"io"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/runtime"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/cli-runtime/pkg/printers"
 )
 
-// The objects ha-check writes (-o json, -o yaml, templates) are of this
-// group version. docs/checker.md documents their schema; a change that is
-// not an addition takes a new version.
-var groupVersion = schema.GroupVersion{Group: "ha-check.ha-scheduler.io", Version: "v1alpha1"}
-
-// The kinds of the objects: the check's report (reportObject) and the
-// answers of explain, what-if and pdbs (answerObject).
-const (
-	kindReport      = "Report"
-	kindExplanation = "Explanation"
-	kindWhatIf      = "WhatIf"
-	kindPDBPlan     = "PDBPlan"
-)
-
-// answerObject is a command's answer, v, as a versioned object of kind:
-// v's fields, and beside them apiVersion, kind and policySource (where the
-// policy came from, in words).
-//
-// It is unstructured, as the objects kubectl reads from a server are, so
-// the printers write its fields in key order, nested ones too, as kubectl
-// writes those. The report is typed instead (reportObject): its JSON keeps
-// the order of its fields, apiVersion and kind first.
-func answerObject(kind, policySource string, v any) (*unstructured.Unstructured, error) {
+// answerObject is a command's answer, v, as the printers of -o json and
+// -o yaml write it: unstructured, as the objects kubectl reads from a
+// server are, so the printers write its fields in key order, nested ones
+// too, as kubectl writes those. The report is printed typed instead: its
+// JSON keeps the order of its fields, apiVersion and kind first.
+func answerObject(v runtime.Object) (*unstructured.Unstructured, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -58,16 +41,13 @@ func answerObject(kind, policySource string, v any) (*unstructured.Unstructured,
 	if err := utiljson.Unmarshal(data, &fields); err != nil {
 		return nil, err
 	}
-	obj := &unstructured.Unstructured{Object: fields}
-	obj.SetGroupVersionKind(groupVersion.WithKind(kind))
-	obj.Object["policySource"] = policySource
-	return obj, nil
+	return &unstructured.Unstructured{Object: fields}, nil
 }
 
-// printAnswer writes a command's answer, v, as a versioned object of kind
-// through p, a printer of outputFlags.
-func printAnswer(w io.Writer, p printers.ResourcePrinter, kind, policySource string, v any) error {
-	obj, err := answerObject(kind, policySource, v)
+// printAnswer writes a command's answer, v, through p, a printer of
+// outputFlags.
+func printAnswer(w io.Writer, p printers.ResourcePrinter, v runtime.Object) error {
+	obj, err := answerObject(v)
 	if err != nil {
 		return err
 	}

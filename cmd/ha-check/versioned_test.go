@@ -17,6 +17,12 @@ limitations under the License.
 package main
 
 import (
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/explain"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/pdbplan"
+	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
+
 	"bytes"
 	"testing"
 
@@ -26,7 +32,6 @@ import (
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -58,19 +63,21 @@ func TestOutputAnswers(t *testing.T) {
 	const source = "default policy (no ha-scheduler configuration found in namespace kube-system)"
 	defaults := defaultPolicy(t, nil)
 
-	// The text formats are pkg/checker's writers (tested there) under the
-	// policy's source.
+	// The text formats are pkg/checker/printers' (tested with the checker)
+	// of the answers with the policy's source.
 	var explainText, whatIfText, pdbsYAML bytes.Buffer
-	e, err := checker.Explain(defaults, api.cluster(), "apps", "web-0")
+	m := model.New(defaults, api.cluster())
+	e, err := explain.Explain(m, "apps", "web-0")
 	require.NoError(t, err)
-	explainText.WriteString("Policy: " + source + "\n")
-	require.NoError(t, checker.WriteExplainText(&explainText, e))
-	r, err := checker.WhatIf(defaults, api.cluster(), checker.Failure{Node: "cp-b"})
+	e.PolicySource = source
+	require.NoError(t, hcprinters.Text{}.PrintObj(e, &explainText))
+	r, err := explain.WhatIf(m, v1alpha1.Failure{Node: "cp-b"})
 	require.NoError(t, err)
-	whatIfText.WriteString("Policy: " + source + "\n")
-	require.NoError(t, checker.WriteWhatIfText(&whatIfText, r))
-	pdbsYAML.WriteString("# Policy: " + source + "\n")
-	require.NoError(t, checker.WritePDBsYAML(&pdbsYAML, checker.GeneratePDBs(defaults, api.cluster())))
+	r.PolicySource = source
+	require.NoError(t, hcprinters.Text{}.PrintObj(r, &whatIfText))
+	plan := pdbplan.Generate(m)
+	plan.PolicySource = source
+	require.NoError(t, hcprinters.ApplyYAML{}.PrintObj(plan, &pdbsYAML))
 
 	explainFormats := "text, json, yaml, jsonpath=..., jsonpath-file=..., go-template=... or go-template-file=..."
 	pdbsFormats := "yaml, json, jsonpath=..., jsonpath-file=..., go-template=... or go-template-file=..."
