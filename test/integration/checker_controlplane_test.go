@@ -22,8 +22,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
@@ -34,6 +32,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/yaml"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 

@@ -26,16 +26,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/explain"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
-
-	"github.com/google/go-cmp/cmp"
-	v1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
-
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"

@@ -23,10 +23,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )

@@ -27,13 +27,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
-	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/pdbplan"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
-
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
@@ -43,6 +36,12 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
+	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/pdbplan"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )

@@ -27,16 +27,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
+
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
 	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/scs"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/stretchr/testify/require"
-	"sigs.k8s.io/yaml"
-
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 

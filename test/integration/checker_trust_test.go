@@ -22,15 +22,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
-	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
-
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	authzv1 "k8s.io/api/authorization/v1"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
+	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 

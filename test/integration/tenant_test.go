@@ -23,13 +23,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-
 	"github.com/google/go-cmp/cmp"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"

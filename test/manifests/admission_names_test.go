@@ -22,12 +22,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
-
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
 )
 
 // TestCheckerKnowsTheShippedAdmissionPolicies: the admission policies

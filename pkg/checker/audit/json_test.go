@@ -23,6 +23,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/internal/fixture"
 )

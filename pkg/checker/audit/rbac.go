@@ -21,12 +21,13 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/sets"
 	rbacv1helpers "k8s.io/kubernetes/pkg/apis/rbac/v1"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
 )
 
 // What RBAC grants that lets a subject place a pod where the policy would

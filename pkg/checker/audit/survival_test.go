@@ -20,10 +20,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/internal/fixture"
-	appsv1 "k8s.io/api/apps/v1"
 )
 
 // Survival counts the replicas available now (Ready, not terminating, on a

@@ -22,17 +22,18 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/internal/fixture"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 	appsv1 "k8s.io/api/apps/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/internal/fixture"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 )
 
 // objects returns the cluster's objects for a fake clientset.

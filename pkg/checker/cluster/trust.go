@@ -17,10 +17,9 @@ limitations under the License.
 package cluster
 
 import (
-	"slices"
-
 	"context"
 	"fmt"
+	"slices"
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	rbacv1 "k8s.io/api/rbac/v1"

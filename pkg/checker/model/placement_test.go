@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/internal/fixture"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 )

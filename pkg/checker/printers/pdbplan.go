@@ -20,13 +20,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-
 	"strings"
 
 	policyv1 "k8s.io/api/policy/v1"
+	"sigs.k8s.io/yaml"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-	"sigs.k8s.io/yaml"
 )
 
 // writeApplyYAML writes the plan as YAML that `kubectl apply -f -` takes:

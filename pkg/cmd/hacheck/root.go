@@ -14,9 +14,10 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -29,22 +30,23 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 	"github.com/ha-scheduler/ha-scheduler/pkg/version"
 )
 
-// newRootCommand is ha-check: the check itself (check.go), and under it
-// every other command. Help and the version go to streams.Out, reports
-// to streams.Out, progress and errors to streams.ErrOut.
-func newRootCommand(streams genericiooptions.IOStreams) *cobra.Command {
-	c := newCommon(streams)
-	root := newCheckCommand(c)
+// NewCommand is ha-check: the check itself (check.go), and under it every
+// other command. Help and the version go to streams.Out, reports to
+// streams.Out, progress and errors to streams.ErrOut.
+func NewCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	c := newCommonOptions(streams)
+	root := newCmdCheck(c)
 	root.Version = version.GitVersion
 	// Our own --version: cobra's would take -v, which kubectl users know
 	// as log verbosity.
 	root.Flags().Bool("version", false, "Print the version and exit")
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
-	root.SilenceErrors = true // runAs prints them, once
+	root.SilenceErrors = true // Run prints them, once
 	root.SilenceUsage = true  // help is asked for, not thrown at a mistake
 	root.SuggestionsMinimumDistance = 2
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -52,27 +54,25 @@ func newRootCommand(streams genericiooptions.IOStreams) *cobra.Command {
 
 	// The commands. Add every command here, and only here: each takes c,
 	// whose flags (kubectl's connection flags, the policy flags, --timeout)
-	// it inherits, and c.client and resolvePolicy to use them.
+	// it inherits, and c's run (run.go) to use them.
 	root.AddCommand(
-		newPolicyCommand(c),
-		newExplainCommand(c),
-		newWhatIfCommand(c),
-		newPDBsCommand(c),
+		newCmdPolicy(c),
+		newCmdExplain(c),
+		newCmdWhatIf(c),
+		newCmdPDBs(c),
 	)
 	return root
 }
 
-// common is what every command shares: its streams, kubectl's connection
-// flags, the flags that choose the policy (policysource.go) and the time
-// limit, and the cluster client they make.
-type common struct {
+// commonOptions are what every command shares: its streams, kubectl's
+// connection flags, the flags that choose the policy
+// (policysource.Options) and the time limit, and the cluster client they
+// make.
+type commonOptions struct {
 	streams genericiooptions.IOStreams
 	kube    *genericclioptions.ConfigFlags
-
-	configFile, profile string
-	trusted             []string
-	allowCP             bool
-	timeout             time.Duration
+	policy  policysource.Options
+	timeout time.Duration
 
 	// The client, built once, when first needed: with --config the policy
 	// needs no cluster, and the policy command may need none at all.
@@ -80,28 +80,39 @@ type common struct {
 	host string
 }
 
-func newCommon(streams genericiooptions.IOStreams) *common {
+func newCommonOptions(streams genericiooptions.IOStreams) *commonOptions {
 	kube := genericclioptions.NewConfigFlags(true)
 	// No discovery, so no discovery cache: its flag would do nothing.
 	kube.CacheDir = nil
-	return &common{streams: streams, kube: kube, timeout: time.Minute}
+	return &commonOptions{streams: streams, kube: kube, timeout: time.Minute}
 }
 
-func (c *common) addFlags(fs *pflag.FlagSet) {
+func (c *commonOptions) addFlags(fs *pflag.FlagSet) {
 	c.kube.AddFlags(fs)
 	// The check is of the whole cluster: the namespace only narrows where
 	// the scheduler's configuration is looked for.
 	fs.Lookup("namespace").Usage = "Look for the ha-scheduler configuration ConfigMap in this namespace only (default: every namespace). The check is of the whole cluster whatever it is"
-	fs.StringArrayVar(&c.trusted, "trusted-namespace", nil, "Namespace to trust besides kube-system (repeatable; adjusts the default policy only)")
-	fs.BoolVar(&c.allowCP, "allow-user-workloads-on-control-plane", false, "Compact cluster: user workloads may run on control-plane nodes (adjusts the default policy only)")
-	fs.StringVar(&c.configFile, "config", "", "The scheduler's KubeSchedulerConfiguration file to take the policy from (default: the ha-scheduler ConfigMap in the cluster, else the default policy)")
-	fs.StringVar(&c.profile, "profile", "", "The profile (schedulerName) of the configuration to take the policy from (default: the first that enables an ha-scheduler plugin)")
+	fs.StringArrayVar(&c.policy.TrustedNamespaces, "trusted-namespace", nil, "Namespace to trust besides kube-system (repeatable; adjusts the default policy only)")
+	fs.BoolVar(&c.policy.AllowUserWorkloadsOnControlPlane, "allow-user-workloads-on-control-plane", false, "Compact cluster: user workloads may run on control-plane nodes (adjusts the default policy only)")
+	fs.StringVar(&c.policy.ConfigFile, "config", "", "The scheduler's KubeSchedulerConfiguration file to take the policy from (default: the ha-scheduler ConfigMap in the cluster, else the default policy)")
+	fs.StringVar(&c.policy.Profile, "profile", "", "The profile (schedulerName) of the configuration to take the policy from (default: the first that enables an ha-scheduler plugin)")
 	fs.DurationVar(&c.timeout, "timeout", c.timeout, "Time limit for reading the cluster (--request-timeout limits each request; it defaults to this)")
+}
+
+// resolvePolicy returns the policy to audit with (policysource.Resolve):
+// the cluster is contacted only for the ConfigMap.
+func (c *commonOptions) resolvePolicy(ctx context.Context) (*policysource.Found, error) {
+	o := c.policy
+	o.Namespace = c.namespace()
+	return policysource.Resolve(ctx, o, func() (kubernetes.Interface, error) {
+		cs, _, err := c.client()
+		return cs, err
+	})
 }
 
 // namespace is --namespace as given (not the kubeconfig context's): where
 // to look for the scheduler's configuration, "" for every namespace.
-func (c *common) namespace() string {
+func (c *commonOptions) namespace() string {
 	if c.kube.Namespace == nil {
 		return ""
 	}
@@ -110,7 +121,7 @@ func (c *common) namespace() string {
 
 // client returns the cluster client the connection flags describe, and the
 // server's address.
-func (c *common) client() (kubernetes.Interface, string, error) {
+func (c *commonOptions) client() (kubernetes.Interface, string, error) {
 	if c.cs != nil {
 		return c.cs, c.host, nil
 	}

@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
 	"encoding/json"
@@ -26,30 +26,25 @@ import (
 	"k8s.io/cli-runtime/pkg/printers"
 )
 
-// answerObject is a command's answer, v, as the printers of -o json and
-// -o yaml write it: unstructured, as the objects kubectl reads from a
-// server are, so the printers write its fields in key order, nested ones
-// too, as kubectl writes those. The report is printed typed instead: its
-// JSON keeps the order of its fields, apiVersion and kind first.
-func answerObject(v runtime.Object) (*unstructured.Unstructured, error) {
-	data, err := json.Marshal(v)
+// keySorted prints an object as kubectl prints what it reads from a
+// server: unstructured, so that the printers of -o json and -o yaml write
+// its fields in key order, nested ones too. The answers of explain,
+// what-if and pdbs are printed so; the report is printed typed, its JSON in
+// the order of its fields, apiVersion and kind first, as it always was.
+type keySorted struct {
+	printers.ResourcePrinter
+}
+
+// PrintObj is printers.ResourcePrinter's.
+func (p keySorted) PrintObj(obj runtime.Object, w io.Writer) error {
+	data, err := json.Marshal(obj)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// utiljson, as unstructured decodes: whole numbers as int64.
 	fields := map[string]any{}
 	if err := utiljson.Unmarshal(data, &fields); err != nil {
-		return nil, err
-	}
-	return &unstructured.Unstructured{Object: fields}, nil
-}
-
-// printAnswer writes a command's answer, v, through p, a printer of
-// outputFlags.
-func printAnswer(w io.Writer, p printers.ResourcePrinter, v runtime.Object) error {
-	obj, err := answerObject(v)
-	if err != nil {
 		return err
 	}
-	return p.PrintObj(obj, w)
+	return p.ResourcePrinter.PrintObj(&unstructured.Unstructured{Object: fields}, w)
 }

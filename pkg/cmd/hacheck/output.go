@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
 	"fmt"
@@ -24,6 +24,8 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/printers"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 )
 
 // -o values a command writes itself; cli-runtime's printers write the
@@ -50,8 +52,23 @@ var printerFormats = []string{"json", "yaml", "jsonpath=...", "jsonpath-file=...
 // -o json, yaml, jsonpath and go-template behave as kubectl's.
 type outputFlags struct {
 	print *genericclioptions.PrintFlags
-	// own are the formats the command writes itself, its default first.
-	own []string
+	// own are the formats the command writes itself, its default first;
+	// ownPrinters their printers (pkg/checker/printers).
+	own         []string
+	ownPrinters map[string]printerFunc
+	// keySorted prints the object unstructured, its keys sorted
+	// (versioned.go), as kubectl prints what it reads.
+	keySorted bool
+}
+
+// printerFunc makes the printer of the format asked for once the cluster
+// is read: -o wide's needs the model (the placement of every pod); every
+// other ignores it.
+type printerFunc func(*model.Model) printers.ResourcePrinter
+
+// printerOf is a printerFunc for a printer that needs no model.
+func printerOf(p printers.ResourcePrinter) printerFunc {
+	return func(*model.Model) printers.ResourcePrinter { return p }
 }
 
 func newOutputFlags(own ...string) *outputFlags {
@@ -64,6 +81,22 @@ func (f *outputFlags) addFlags(cmd *cobra.Command, usage string) {
 	cmd.Flags().Lookup("output").Usage = usage
 	// The objects have no managed fields to show.
 	_ = cmd.Flags().MarkHidden("show-managed-fields")
+}
+
+// toPrinter returns the printer of the format the flags ask for, the
+// command's own or cli-runtime's (printer); a format the command does not
+// take, or a template that does not parse, is a usageError.
+func (f *outputFlags) toPrinter(cmd *cobra.Command) (printerFunc, error) {
+	format, p, err := f.printer(cmd)
+	switch {
+	case err != nil:
+		return nil, err
+	case p == nil:
+		return f.ownPrinters[format], nil
+	case f.keySorted:
+		p = keySorted{p}
+	}
+	return printerOf(p), nil
 }
 
 // printer returns the format the flags ask for and, unless the command

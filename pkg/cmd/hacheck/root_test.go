@@ -14,27 +14,27 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
 	"bytes"
 	"strings"
 	"testing"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/version"
 )
 
 // runOutputAs runs the command line as the binary argv0 would.
 func runOutputAs(argv0 string, args ...string) output {
 	var stdout, stderr bytes.Buffer
-	code := runAs(commandName(argv0), args, &stdout, &stderr)
+	code := Run(CommandName(argv0), args, genericiooptions.IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
 	return output{Code: code, Stdout: stdout.String(), Stderr: stderr.String()}
 }
 
@@ -50,8 +50,8 @@ func TestCommandName(t *testing.T) {
 		"kubectl-ha_check":              "kubectl ha-check",
 		"kubectl-":                      "ha-check",
 	} {
-		if got := commandName(strings.ReplaceAll(argv0, `\`, "/")); got != want {
-			t.Errorf("commandName(%q) = %q, want %q", argv0, got, want)
+		if got := CommandName(strings.ReplaceAll(argv0, `\`, "/")); got != want {
+			t.Errorf("CommandName(%q) = %q, want %q", argv0, got, want)
 		}
 	}
 }

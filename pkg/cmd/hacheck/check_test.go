@@ -14,22 +14,23 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
 	"testing"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
-
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
 // The flag decides; left to auto, a policy of the profile
 // default-scheduler (the replacement configuration) expects ha-scheduler.
 func TestSchedulerExpectation(t *testing.T) {
-	replacement := &policySource{text: "file manifests/replacement/config.yaml, profile default-scheduler", profile: "default-scheduler"}
-	secondary := &policySource{text: "ConfigMap kube-system/ha-scheduler-config-abc, profile ha-scheduler", profile: "ha-scheduler"}
-	defaultPolicy := &policySource{text: "default policy (no ha-scheduler configuration found)"}
+	replacement := &policysource.Found{Source: "file manifests/replacement/config.yaml, profile default-scheduler", Result: &policysource.Result{Profile: "default-scheduler"}}
+	secondary := &policysource.Found{Source: "ConfigMap kube-system/ha-scheduler-config-abc, profile ha-scheduler", Result: &policysource.Result{Profile: "ha-scheduler"}}
+	defaultPolicy := &policysource.Found{Source: "default policy (no ha-scheduler configuration found)", Result: &policysource.Result{}}
 	type result struct {
 		Expect audit.SchedulerExpectation
 		Reason string
@@ -37,7 +38,7 @@ func TestSchedulerExpectation(t *testing.T) {
 	tests := []struct {
 		name   string
 		expect audit.SchedulerExpectation
-		src    *policySource
+		src    *policysource.Found
 		want   result
 	}{
 		{name: "auto, replacement configuration", expect: audit.ExpectAuto, src: replacement,

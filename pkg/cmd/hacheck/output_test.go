@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
 	"errors"
@@ -126,7 +126,7 @@ func TestOutputFlagsOfCommands(t *testing.T) {
 		"ha-check policy":  nil,
 	}
 	got := map[string][]outputFlag{}
-	root := newRootCommand(genericiooptions.NewTestIOStreamsDiscard())
+	root := NewCommand(genericiooptions.NewTestIOStreamsDiscard())
 	for _, cmd := range append([]*cobra.Command{root}, root.Commands()...) {
 		if cmd.Name() == "help" || cmd.Name() == "completion" {
 			continue

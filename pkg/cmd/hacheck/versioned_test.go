@@ -14,15 +14,9 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/explain"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/pdbplan"
-	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
-
 	"bytes"
 	"testing"
 
@@ -32,6 +26,11 @@ import (
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/explain"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/pdbplan"
+	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 

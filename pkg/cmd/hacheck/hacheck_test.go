@@ -14,20 +14,14 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
-	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
-	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/scs"
-
 	"bytes"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -44,8 +38,15 @@ import (
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
+	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
+	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/scs"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
@@ -189,6 +190,12 @@ func textOf(t *testing.T, source string, api fakeAPI, p *policy.Policy) string {
 type output struct {
 	Code           int
 	Stdout, Stderr string
+}
+
+// run runs the command line as ha-check, writing to stdout and stderr,
+// and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	return Run(defaultName, args, genericiooptions.IOStreams{In: strings.NewReader(""), Out: stdout, ErrOut: stderr})
 }
 
 func runOutput(args ...string) output {
@@ -337,7 +344,7 @@ func TestRun(t *testing.T) {
 		},
 		{
 			name:         "unreachable cluster, policy from --config",
-			args:         []string{"--kubeconfig", kubeconfigFor(t, closed.URL), "--timeout", "5s", "--config", "../../manifests/secondary/config.yaml"},
+			args:         []string{"--kubeconfig", kubeconfigFor(t, closed.URL), "--timeout", "5s", "--config", "../../../manifests/secondary/config.yaml"},
 			want:         output{Code: exitError},
 			stderrPrefix: "ha-check: reading the cluster at " + closed.URL + ": listing nodes: Get \"" + closed.URL + "/api/v1/nodes?limit=500\": ",
 		},
@@ -541,7 +548,7 @@ users:
 // fixtures the tests of several packages share: its path and its content.
 func fixture(t *testing.T, name string) (string, string) {
 	t.Helper()
-	path := filepath.Join("..", "..", "testdata", "schedulerconfig", name)
+	path := filepath.Join("..", "..", "..", "testdata", "schedulerconfig", name)
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return path, string(data)

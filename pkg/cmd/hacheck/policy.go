@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
 	"context"
@@ -26,13 +26,20 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
-// newPolicyCommand is `ha-check policy`: it prints the policy the checker
+// PolicyOptions are the flags of `ha-check policy`: the common ones only.
+type PolicyOptions struct {
+	*commonOptions
+}
+
+// newCmdPolicy is `ha-check policy`: it prints the policy the checker
 // would audit with (the scheduler's), every default filled in, as the
 // HAPolicy entry of a profile's pluginConfig, ready to be edited and
 // written back.
-func newPolicyCommand(c *common) *cobra.Command {
+func newCmdPolicy(c *commonOptions) *cobra.Command {
+	o := &PolicyOptions{commonOptions: c}
 	return &cobra.Command{
 		Use:   "policy",
 		Short: "Print the effective policy, every default filled in",
@@ -51,31 +58,37 @@ Exit code 0, or 1 on error.`,
   ha-check policy --context prod`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, cancel := context.WithTimeout(cmd.Context(), c.timeout)
-			defer cancel()
-			src, err := resolvePolicy(ctx, c)
-			if err != nil {
-				return err
-			}
-			out, err := policyYAML(src)
-			if err != nil {
-				return err
-			}
-			_, err = io.WriteString(c.streams.Out, out)
-			return err
+			return o.Run(cmd.Context())
 		},
 	}
 }
 
+// Run resolves the policy and prints it: it reads no more of the cluster
+// than the policy's ConfigMap.
+func (o *PolicyOptions) Run(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	src, err := o.resolvePolicy(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := policyYAML(src)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(o.streams.Out, out)
+	return err
+}
+
 // policyYAML writes the policy as it is written in a configuration, under a
 // comment that names its source.
-func policyYAML(src *policySource) (string, error) {
-	data, err := yaml.Marshal(src.args)
+func policyYAML(src *policysource.Found) (string, error) {
+	data, err := yaml.Marshal(src.Args)
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Effective policy: %s.\n", src.text)
+	fmt.Fprintf(&b, "# Effective policy: %s.\n", src.Source)
 	b.WriteString("# Every default is filled in. This is the HAPolicy entry of the profile's\n# pluginConfig (docs/policy.md).\n")
 	fmt.Fprintf(&b, "pluginConfig:\n- name: %s\n  args:\n", config.PolicyName)
 	for _, line := range strings.SplitAfter(string(data), "\n") {

@@ -14,21 +14,24 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
-	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
-
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/spf13/cobra"
+	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/cli-runtime/pkg/printers"
+
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
+	hcprinters "github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/scs"
-	"github.com/spf13/cobra"
-	v1 "k8s.io/api/core/v1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
 // --fail-on values.
@@ -37,19 +40,35 @@ const (
 	failOnWarn = "warn"
 )
 
-// checkOptions are the flags of the check, the root command, beside the
-// common ones.
-type checkOptions struct {
-	*common
+// CheckOptions are the flags of the check, the root command, beside the
+// common ones, and what they say.
+type CheckOptions struct {
+	*commonOptions
 	output          *outputFlags
 	failOn          string
 	scsRevision     string
 	expectScheduler string
+
+	// Complete's: the printer of -o, the revision and the expectation.
+	printer  printerFunc
+	revision v1alpha1.SCSRevision
+	expect   audit.SchedulerExpectation
 }
 
-// newCheckCommand is the check: the root command, ha-check itself.
-func newCheckCommand(c *common) *cobra.Command {
-	o := &checkOptions{common: c, output: newOutputFlags(outputText, outputWide), failOn: failOnFail}
+func newCheckOptions(c *commonOptions) *CheckOptions {
+	o := &CheckOptions{commonOptions: c, output: newOutputFlags(outputText, outputWide), failOn: failOnFail}
+	o.output.ownPrinters = map[string]printerFunc{
+		outputText: printerOf(hcprinters.Text{}),
+		// Only -o wide prints the placement (it is not part of the
+		// versioned object): no other format computes it.
+		outputWide: func(m *model.Model) printers.ResourcePrinter { return hcprinters.Wide{Placement: m.Placement()} },
+	}
+	return o
+}
+
+// newCmdCheck is the check: the root command, ha-check itself.
+func newCmdCheck(c *commonOptions) *cobra.Command {
+	o := newCheckOptions(c)
 	cmd := &cobra.Command{
 		Use:   defaultName,
 		Short: "Check a cluster's high-availability placement",
@@ -77,8 +96,14 @@ Exit code 0 pass, 2 fail (with --fail-on=warn also on any warning), 1 error.`,
   # Only the verdict
   ha-check -o jsonpath='{.verdict}'`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.run(cmd)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(cmd, args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
 		},
 	}
 	o.output.addFlags(cmd, "Output format: text, wide (text, the counts it leaves out and every pod's placement), json or yaml (the report as a versioned object, kind Report), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)")
@@ -88,49 +113,43 @@ Exit code 0 pass, 2 fail (with --fail-on=warn also on any warning), 1 error.`,
 	return cmd
 }
 
-func (o *checkOptions) run(cmd *cobra.Command) error {
-	// Every flag is checked before the cluster is contacted.
-	format, printer, err := o.output.printer(cmd)
-	if err != nil {
+// Complete reads what the flags say; every one is checked before the
+// cluster is contacted (a bad one is a usageError).
+func (o *CheckOptions) Complete(cmd *cobra.Command, _ []string) error {
+	var err error
+	if o.printer, err = o.output.toPrinter(cmd); err != nil {
 		return err
 	}
+	if o.revision, err = scs.Parse(o.scsRevision); err != nil {
+		return usageError{fmt.Errorf("--scs-revision: %w", err)}
+	}
+	if o.expect, err = audit.ParseSchedulerExpectation(o.expectScheduler); err != nil {
+		return usageError{fmt.Errorf("--expect-control-plane-scheduler: %w", err)}
+	}
+	return nil
+}
+
+// Validate checks the flags Complete does not read.
+func (o *CheckOptions) Validate() error {
 	if o.failOn != failOnFail && o.failOn != failOnWarn {
 		return usageError{fmt.Errorf("--fail-on must be %s or %s, not %q", failOnFail, failOnWarn, o.failOn)}
 	}
-	revision, err := scs.Parse(o.scsRevision)
-	if err != nil {
-		return usageError{fmt.Errorf("--scs-revision: %w", err)}
-	}
-	expect, err := audit.ParseSchedulerExpectation(o.expectScheduler)
-	if err != nil {
-		return usageError{fmt.Errorf("--expect-control-plane-scheduler: %w", err)}
-	}
+	return nil
+}
 
-	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
-	defer cancel()
-	src, cluster, err := loadCluster(ctx, o.common)
+// Run checks the cluster, prints the report, and ends with exit status 2
+// when the report fails (or warns, with --fail-on=warn).
+func (o *CheckOptions) Run(ctx context.Context) error {
+	obj, err := o.run(ctx, o.printer, func(src *policysource.Found, m *model.Model) (runtime.Object, error) {
+		expect, reason := schedulerExpectation(o.expect, src)
+		r := audit.Analyze(m, audit.Options{SCSRevision: o.revision, ControlPlaneScheduler: expect, ControlPlaneSchedulerReason: reason})
+		r.PolicySource = src.Source
+		return r, nil
+	})
 	if err != nil {
 		return err
 	}
-	expect, reason := schedulerExpectation(expect, src)
-	m := model.New(src.policy, cluster)
-	report := audit.Analyze(m, audit.Options{SCSRevision: revision,
-		ControlPlaneScheduler: expect, ControlPlaneSchedulerReason: reason})
-	report.PolicySource = src.text
-	report.SetGroupVersionKind(v1alpha1.SchemeGroupVersion.WithKind(v1alpha1.KindReport))
-	switch {
-	case printer != nil:
-	case format == outputWide:
-		// Only -o wide prints the placement (it is not part of the
-		// versioned object).
-		printer = hcprinters.Wide{Placement: m.Placement()}
-	default:
-		printer = hcprinters.Text{}
-	}
-	if err := printer.PrintObj(report, o.streams.Out); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
-	}
-	if report.Verdict == v1alpha1.VerdictFail || (o.failOn == failOnWarn && report.Warnings > 0) {
+	if r := obj.(*v1alpha1.Report); r.Verdict == v1alpha1.VerdictFail || (o.failOn == failOnWarn && r.Warnings > 0) {
 		return exitStatus(exitFail)
 	}
 	return nil
@@ -141,12 +160,12 @@ func (o *checkOptions) run(cmd *cobra.Command) error {
 // the policy's profile is default-scheduler, the profile only the
 // replacement mode serves (manifests/replacement/config.yaml); else auto
 // (the checker expects ha-scheduler once it runs on some node).
-func schedulerExpectation(expect audit.SchedulerExpectation, src *policySource) (audit.SchedulerExpectation, string) {
+func schedulerExpectation(expect audit.SchedulerExpectation, src *policysource.Found) (audit.SchedulerExpectation, string) {
 	switch {
 	case expect == audit.ExpectHA || expect == audit.ExpectStock:
 		return expect, "--expect-control-plane-scheduler=" + string(expect)
-	case expect == audit.ExpectAuto && src.profile == v1.DefaultSchedulerName:
-		return audit.ExpectHA, "replacement mode: the policy is " + src.text
+	case expect == audit.ExpectAuto && src.Profile == v1.DefaultSchedulerName:
+		return audit.ExpectHA, "replacement mode: the policy is " + src.Source
 	}
 	return expect, ""
 }

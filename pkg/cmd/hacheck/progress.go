@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
 	"fmt"
@@ -37,7 +37,7 @@ const (
 	progressEvery = time.Second
 )
 
-// progress writes the progress of checker.LoadWith (its Progress).
+// progress writes the progress of cluster.Load (its Progress).
 type progress struct {
 	w     io.Writer
 	now   func() time.Time

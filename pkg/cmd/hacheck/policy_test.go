@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package main
+package hacheck
 
 import (
 	"bytes"
@@ -117,7 +117,7 @@ func TestPolicyPrintsTheEffectivePolicy(t *testing.T) {
 			}
 
 			// And printed again, it reads the same.
-			again, err := policyYAML(&policySource{args: res.Args, text: "file " + cfg + ", profile ha-scheduler"})
+			again, err := policyYAML(&policysource.Found{Result: &policysource.Result{Args: res.Args}, Source: "file " + cfg + ", profile ha-scheduler"})
 			require.NoError(t, err)
 			if diff := cmp.Diff(stdout.String(), again); diff != "" {
 				t.Errorf("not idempotent (-first +second):\n%s", diff)
