@@ -35,14 +35,6 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 
-// runChecker runs the real ha-check binary against the test cluster and
-// returns its exit code and report (runCheckerArgs).
-func runChecker(t *testing.T) (int, v1alpha1.Report) {
-	t.Helper()
-	code, r := runCheckerArgs(t)
-	return code, r
-}
-
 func withRegion(n harness.NodeSpec) harness.NodeSpec {
 	n.Labels[policy.LabelRegion] = "region-1"
 	return n
@@ -81,7 +73,7 @@ func TestCheckerFailsHandMadeBadPlacements(t *testing.T) {
 	placed(componentPod("etcd-2", map[string]string{"component": "etcd"}), "cp-2")
 	placed(pod("shop", "web-on-master", map[string]string{"app": "web"}), "cp-1")
 
-	code, report := runChecker(t)
+	code, report := runCheckerArgs(t)
 	if code != 2 || report.Verdict != v1alpha1.VerdictFail {
 		t.Fatalf("exit %d, verdict %s; want 2 and FAIL", code, report.Verdict)
 	}
@@ -136,7 +128,7 @@ func TestCheckerPassesHASchedulerPlacements(t *testing.T) {
 		cluster.CreatePDB(t, "kube-system", c, map[string]string{"component": c}, 1, 2, 1)
 	}
 
-	code, report := runChecker(t)
+	code, report := runCheckerArgs(t)
 	if code != 0 || report.Verdict != v1alpha1.VerdictPass {
 		t.Fatalf("exit %d, verdict %s; want 0 and PASS; findings: %+v", code, report.Verdict, report.Findings)
 	}
@@ -188,7 +180,7 @@ func TestCheckerStatefulSetQuorumUsesDesiredSize(t *testing.T) {
 	}
 	cluster.CreatePDB(t, "kube-system", "etcd", labels, 1, 3, 0)
 
-	code, report := runChecker(t)
+	code, report := runCheckerArgs(t)
 	if code != 2 || report.Verdict != v1alpha1.VerdictFail {
 		t.Fatalf("exit %d, verdict %s; want 2 and FAIL; findings: %+v", code, report.Verdict, report.Findings)
 	}
@@ -257,13 +249,13 @@ func TestCheckerNamespaceWidePDB(t *testing.T) {
 	}
 
 	setPDB(&metav1.LabelSelector{})
-	code, report := runChecker(t)
+	code, report := runCheckerArgs(t)
 	if code != 0 || len(findingsByID(report)[v1alpha1.IDNoPDB]) != 0 {
 		t.Errorf("with selector {}: exit %d, findings %+v; want 0 and no %s", code, report.Findings, v1alpha1.IDNoPDB)
 	}
 
 	setPDB(nil)
-	code, report = runChecker(t)
+	code, report = runCheckerArgs(t)
 	got := findingsByID(report)[v1alpha1.IDNoPDB]
 	if code != 0 || len(got) != 1 || !contains(got[0].Subjects, "kube-system/kube-scheduler") {
 		t.Errorf("with no selector: exit %d, findings %+v; want 0 and one %s for kube-system/kube-scheduler", code, report.Findings, v1alpha1.IDNoPDB)

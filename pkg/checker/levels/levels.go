@@ -58,7 +58,7 @@ func Of(p *policy.Policy) []Level {
 		case policy.LabelHostID:
 			out = append(out, Level{Name: "host", Key: key, LostID: v1alpha1.IDHostLosesComponent, QuorumID: v1alpha1.IDHostLosesQuorum, NotAssessedID: v1alpha1.IDHostNotAssessed})
 		default:
-			name := levelName(key)
+			name := LabelName(key)
 			out = append(out, Level{Name: name, Key: key,
 				LostID: "survival." + name + "-loses-component", QuorumID: "survival." + name + "-loses-quorum", NotAssessedID: "survival." + name + "-not-assessed"})
 		}
@@ -66,9 +66,11 @@ func Of(p *policy.Policy) []Level {
 	return out
 }
 
-// levelName names a custom level by its label key's last element:
-// "topology.kubernetes.io/region" is "region", "example.com/rack" "rack".
-func levelName(key string) string {
+// LabelName is the last element of a label key, what the reports call a
+// custom level (and the SCS labels) by: "topology.kubernetes.io/region" is
+// "region", "example.com/rack" "rack", "topology.scs.community/host-id"
+// "host-id".
+func LabelName(key string) string {
 	if i := strings.LastIndexByte(key, '/'); i >= 0 {
 		return key[i+1:]
 	}
@@ -141,5 +143,5 @@ func Title(key string) string {
 	case policy.LabelHostID:
 		return "host"
 	}
-	return levelName(key)
+	return LabelName(key)
 }

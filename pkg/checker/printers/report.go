@@ -97,10 +97,6 @@ func nodeDistributionSection(b *strings.Builder, r *v1alpha1.Report) {
 	}
 }
 
-func controlPlaneSchedulerSection(b *strings.Builder, r *v1alpha1.Report) {
-	writeControlPlaneScheduler(b, r.ControlPlaneScheduler)
-}
-
 // replicasSection is the replica table: a column of available replicas per
 // audited level.
 func replicasSection(b *strings.Builder, r *v1alpha1.Report) {
@@ -162,8 +158,6 @@ func survivalSection(b *strings.Builder, r *v1alpha1.Report) {
 	}
 }
 
-func trustSection(b *strings.Builder, r *v1alpha1.Report) { writeTrust(b, r.Trust) }
-
 func findingsSection(b *strings.Builder, r *v1alpha1.Report) {
 	fmt.Fprintf(b, "\nFindings:\n")
 	if len(r.Findings) == 0 {
@@ -190,10 +184,11 @@ func verdictSection(b *strings.Builder, r *v1alpha1.Report) {
 	fmt.Fprintf(b, "\nVerdict: %s (%d fail, %d warn%s)\n", r.Verdict, r.Fails, r.Warnings, confirm)
 }
 
-// writeControlPlaneScheduler writes which scheduler each kube-scheduler pod
-// runs: a row per pod, its node, role, scheduler, image and binary (the
-// whole command is in -o json), after what is expected and why.
-func writeControlPlaneScheduler(b *strings.Builder, cps v1alpha1.ControlPlaneScheduler) {
+// controlPlaneSchedulerSection says which scheduler each kube-scheduler
+// pod runs: a row per pod, its node, role, scheduler, image and binary
+// (the whole command is in -o json), after what is expected and why.
+func controlPlaneSchedulerSection(b *strings.Builder, r *v1alpha1.Report) {
+	cps := r.ControlPlaneScheduler
 	expected := ""
 	if cps.Expected != "" {
 		expected = fmt.Sprintf(" (expected: %s; %s)", cps.Expected, cps.Reason)

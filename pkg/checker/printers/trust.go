@@ -24,11 +24,12 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 )
 
-// writeTrust writes the trust part of the text report: who, besides the
+// trustSection is the trust part of the text report: who, besides the
 // system's own, may act as a component (a row per grant: subject, rights,
 // where, the binding and role), and the state of each shipped admission
 // policy. Nothing when the trust objects were not read at all.
-func writeTrust(b *strings.Builder, t *v1alpha1.Trust) {
+func trustSection(b *strings.Builder, r *v1alpha1.Report) {
+	t := r.Trust
 	if t == nil {
 		return
 	}

@@ -26,6 +26,7 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/internal/words"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/levels"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -35,14 +36,6 @@ const Standard = "scs-0214-v2"
 // scsLabels are the labels the draft of the SCS standard requires on every
 // node, widest first, in the order its check compares them.
 var scsLabels = []string{policy.LabelRegion, policy.LabelZone, policy.LabelHostID}
-
-// shortLabel is the last path element of a label key ("zone", "host-id").
-func shortLabel(key string) string {
-	if i := strings.LastIndexByte(key, '/'); i >= 0 {
-		return key[i+1:]
-	}
-	return key
-}
 
 // Judge judges the nodes by the rules of an scs-0214
 // revision (scs.go; docs/checker.md lists them) and adds the warnings of
@@ -204,11 +197,11 @@ func sharedLabels(nodes []*v1.Node) string {
 		}
 		switch {
 		case values.Len() == 0:
-			parts = append(parts, fmt.Sprintf("no %s label", shortLabel(key)))
+			parts = append(parts, fmt.Sprintf("no %s label", levels.LabelName(key)))
 		case unlabelled > 0:
-			parts = append(parts, fmt.Sprintf("%s %q (%d unlabelled)", shortLabel(key), sets.List(values)[0], unlabelled))
+			parts = append(parts, fmt.Sprintf("%s %q (%d unlabelled)", levels.LabelName(key), sets.List(values)[0], unlabelled))
 		default:
-			parts = append(parts, fmt.Sprintf("%s %q", shortLabel(key), sets.List(values)[0]))
+			parts = append(parts, fmt.Sprintf("%s %q", levels.LabelName(key), sets.List(values)[0]))
 		}
 	}
 	return strings.Join(parts, ", ")

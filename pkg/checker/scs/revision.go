@@ -50,13 +50,13 @@ func Parse(s string) (v1alpha1.SCSRevision, error) {
 			return r, nil
 		}
 	}
-	return "", fmt.Errorf("unknown SCS revision %q: valid revisions of scs-0214 are %s", s, validRevisions())
+	return "", fmt.Errorf("unknown SCS revision %q: valid revisions of scs-0214 are %s", s, Described())
 }
 
-// validRevisions renders the revisions for a message or a flag's help:
+// Described lists the revisions for a message or a flag's help:
 // "v2-2026-04 (current, the default), v2-2024-11 (stable, 2024-11-21),
 // v2-draft (draft, host-id required)".
-func validRevisions() string {
+func Described() string {
 	parts := make([]string, 0, len(Revisions()))
 	for _, r := range Revisions() {
 		parts = append(parts, fmt.Sprintf("%s (%s)", r, Description(r)))

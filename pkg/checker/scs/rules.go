@@ -26,6 +26,7 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/internal/words"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/levels"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -139,7 +140,7 @@ func judgeLabels(keys ...string) func(v scsView) (v1alpha1.SCSRuleState, string,
 					len(missing), len(v.all), key, words.List(missing)),
 				Subjects: missing,
 			})
-			details = append(details, fmt.Sprintf("%s missing on %d of %d nodes", shortLabel(key), len(missing), len(v.all)))
+			details = append(details, fmt.Sprintf("%s missing on %d of %d nodes", levels.LabelName(key), len(missing), len(v.all)))
 		}
 		if len(findings) > 0 {
 			return v1alpha1.SCSRuleFail, strings.Join(details, "; "), findings
@@ -166,7 +167,7 @@ func judgeDraftControlPlane(v scsView) (v1alpha1.SCSRuleState, string, []v1alpha
 		}}
 	}
 	if by := distributedBy(considered); by != "" {
-		return v1alpha1.SCSRulePass, "distributed over more than one " + shortLabel(by), nil
+		return v1alpha1.SCSRulePass, "distributed over more than one " + levels.LabelName(by), nil
 	}
 	return v1alpha1.SCSRuleFail, "they share " + sharedLabels(considered), []v1alpha1.Finding{{
 		ID:       v1alpha1.IDControlPlaneNotDistributed,
@@ -188,7 +189,7 @@ func judgeDraftWorkers(v scsView) (v1alpha1.SCSRuleState, string, []v1alpha1.Fin
 		return v1alpha1.SCSRuleNotApplicable, fmt.Sprintf("%s: fewer than two", words.Count(len(v.others), "worker node")), nil
 	}
 	if by := distributedBy(v.others); by != "" {
-		return v1alpha1.SCSRulePass, "distributed over more than one " + shortLabel(by), nil
+		return v1alpha1.SCSRulePass, "distributed over more than one " + levels.LabelName(by), nil
 	}
 	return v1alpha1.SCSRuleWarn, "they share " + sharedLabels(v.others), []v1alpha1.Finding{{
 		ID:       v1alpha1.IDWorkersNotDistributed,

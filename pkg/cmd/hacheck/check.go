@@ -19,7 +19,6 @@ package hacheck
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 	v1 "k8s.io/api/core/v1"
@@ -108,7 +107,7 @@ Exit code 0 pass, 2 fail (with --fail-on=warn also on any warning), 1 error.`,
 	}
 	o.output.addFlags(cmd, "Output format: text, wide (text, the counts it leaves out and every pod's placement), json or yaml (the report as a versioned object, kind Report), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", o.failOn, "Exit 2 on fail findings (fail), or on fail and warn findings (warn)")
-	cmd.Flags().StringVar(&o.scsRevision, "scs-revision", "", "Revision of the SCS node distribution standard scs-0214 to judge the node distribution by: "+scsRevisionsHelp())
+	cmd.Flags().StringVar(&o.scsRevision, "scs-revision", "", "Revision of the SCS node distribution standard scs-0214 to judge the node distribution by: "+scs.Described())
 	cmd.Flags().StringVar(&o.expectScheduler, "expect-control-plane-scheduler", string(audit.ExpectAuto), "Which scheduler the kube-scheduler pods of kube-system (kubeadm's static pods) should run, warning on each that runs another: ha-scheduler (the replacement mode), stock, any (only report), or auto: ha-scheduler when the policy's profile is default-scheduler (the replacement configuration) or ha-scheduler runs on some node")
 	return cmd
 }
@@ -168,13 +167,4 @@ func schedulerExpectation(expect audit.SchedulerExpectation, src *policysource.F
 		return audit.ExpectHA, "replacement mode: the policy is " + src.Source
 	}
 	return expect, ""
-}
-
-// scsRevisionsHelp lists the revisions --scs-revision takes.
-func scsRevisionsHelp() string {
-	var parts []string
-	for _, r := range scs.Revisions() {
-		parts = append(parts, fmt.Sprintf("%s (%s)", r, scs.Description(r)))
-	}
-	return strings.Join(parts, ", ")
 }

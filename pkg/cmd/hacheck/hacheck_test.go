@@ -320,7 +320,7 @@ func TestRun(t *testing.T) {
 		},
 		{
 			name: "bad --scs-revision", args: []string{"--kubeconfig", kubeconfigFor(t, good.URL), "--scs-revision", "v1"},
-			want: output{Code: exitError, Stderr: "ha-check: --scs-revision: unknown SCS revision \"v1\": valid revisions of scs-0214 are " + scsRevisionsHelp() + "\n" +
+			want: output{Code: exitError, Stderr: "ha-check: --scs-revision: unknown SCS revision \"v1\": valid revisions of scs-0214 are " + scs.Described() + "\n" +
 				"See 'ha-check --help' for usage.\n"},
 		},
 		{

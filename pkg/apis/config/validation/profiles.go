@@ -27,14 +27,6 @@ import (
 // replaces.
 const DefaultPreemptionName = "DefaultPreemption"
 
-// ValidateSchedulerConfiguration checks what the plugin factories cannot, or
-// not early enough (they run after the scheduler has built its clients):
-// see LoadPolicies.
-func ValidateSchedulerConfiguration(cfg *schedconfig.KubeSchedulerConfiguration) error {
-	_, err := LoadPolicies(cfg)
-	return err
-}
-
 // LoadPolicies returns the policy of every profile of a configuration and
 // checks, with the full field path of each problem:
 //   - each profile's HAPolicy entry, strictly (a profile without one has the

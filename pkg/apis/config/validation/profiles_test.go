@@ -281,10 +281,6 @@ func TestLoadPolicies(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("policies (-want +got):\n%s", diff)
 			}
-			// ValidateSchedulerConfiguration is the same check.
-			if diff := cmp.Diff(tt.wantErrs.ToAggregate(), ValidateSchedulerConfiguration(cfg)); diff != "" {
-				t.Errorf("ValidateSchedulerConfiguration error (-want +got):\n%s", diff)
-			}
 		})
 	}
 }
