@@ -39,15 +39,6 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 
-func shipContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // shipTenant is a ServiceAccount bound to a ClusterRole in one namespace,
 // and a client that acts as it.
 type shipTenant struct {
