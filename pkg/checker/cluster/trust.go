@@ -135,15 +135,15 @@ func loadTrust(ctx context.Context, cs kubernetes.Interface, o LoadOptions) (*Tr
 
 // unreadable records a list the checker may not read or the server does
 // not serve, and passes other errors on.
-func (t *TrustObjects) unreadable(err error, resource string) error {
+func (o *TrustObjects) unreadable(err error, resource string) error {
 	switch {
 	case err == nil:
 		return nil
 	case apierrors.IsForbidden(err):
-		t.Forbidden = append(t.Forbidden, resource)
+		o.Forbidden = append(o.Forbidden, resource)
 		return nil
 	case apierrors.IsNotFound(err):
-		t.NotServed = append(t.NotServed, resource)
+		o.NotServed = append(o.NotServed, resource)
 		return nil
 	}
 	return fmt.Errorf("%s: %w", resource, err)

@@ -24,7 +24,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/internal/fixture"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
@@ -40,11 +39,6 @@ func explainPod(p *policy.Policy, c fixture.Cluster, namespace, name string) (*v
 // (policy.Default() when nil).
 func whatIf(p *policy.Policy, c fixture.Cluster, f v1alpha1.Failure) (*v1alpha1.WhatIf, error) {
 	return WhatIf(c.Model(p), f)
-}
-
-// analyze is the check of the cluster under the policy.
-func analyze(p *policy.Policy, c fixture.Cluster, o audit.Options) *v1alpha1.Report {
-	return audit.Analyze(c.Model(p), o)
 }
 
 // writeExplainText and writeWhatIfText write the answer as -o text prints

@@ -67,7 +67,7 @@ func writeExplanation(w io.Writer, e *v1alpha1.Explanation) error {
 	}
 	fmt.Fprintf(b, "\nClass: %s\n", who)
 	fmt.Fprintf(b, "  nodeRole %s: may run on %s nodes\n", c.NodeRole, words.OrNone(strings.Join(c.AllowedRoles, ", ")))
-	spread := string(c.Spread)
+	spread := c.Spread
 	if c.NotSpread != "" {
 		spread += " (not applied: " + c.NotSpread + ")"
 	}
