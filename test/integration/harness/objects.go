@@ -184,8 +184,10 @@ func (c *Cluster) WaitUnschedulable(t testing.TB, ns, name string) string {
 // only by its time limit, or by an error (a binding, a failed read).
 func (c *Cluster) ExpectNotBound(t testing.TB, ns, name string, d time.Duration) {
 	t.Helper()
-	err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, d, true, func(ctx context.Context) (bool, error) {
-		pod, err := c.Client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+	err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, d, true, func(context.Context) (bool, error) {
+		// Not the poll's context: a read that its deadline cuts short (the
+		// client's rate limiter refuses to wait past it) is no failure.
+		pod, err := c.Client.CoreV1().Pods(ns).Get(context.Background(), name, metav1.GetOptions{})
 		if err != nil {
 			return false, err
 		}
