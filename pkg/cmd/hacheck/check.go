@@ -39,9 +39,9 @@ const (
 	failOnWarn = "warn"
 )
 
-// CheckOptions are the flags of the check, the root command, beside the
+// checkOptions are the flags of the check, the root command, beside the
 // common ones, and what they say.
-type CheckOptions struct {
+type checkOptions struct {
 	*commonOptions
 	output          *outputFlags
 	failOn          string
@@ -54,8 +54,8 @@ type CheckOptions struct {
 	expect   audit.SchedulerExpectation
 }
 
-func newCheckOptions(c *commonOptions) *CheckOptions {
-	o := &CheckOptions{commonOptions: c, output: newOutputFlags(outputText, outputWide), failOn: failOnFail}
+func newCheckOptions(c *commonOptions) *checkOptions {
+	o := &checkOptions{commonOptions: c, output: newOutputFlags(outputText, outputWide), failOn: failOnFail}
 	o.output.ownPrinters = map[string]printerFunc{
 		outputText: printerOf(hcprinters.Text{}),
 		// Only -o wide prints the placement (it is not part of the
@@ -114,7 +114,7 @@ Exit code 0 pass, 2 fail (with --fail-on=warn also on any warning), 1 error.`,
 
 // Complete reads what the flags say; every one is checked before the
 // cluster is contacted (a bad one is a usageError).
-func (o *CheckOptions) Complete(cmd *cobra.Command, _ []string) error {
+func (o *checkOptions) Complete(cmd *cobra.Command, _ []string) error {
 	var err error
 	if o.printer, err = o.output.toPrinter(cmd); err != nil {
 		return err
@@ -129,7 +129,7 @@ func (o *CheckOptions) Complete(cmd *cobra.Command, _ []string) error {
 }
 
 // Validate checks the flags Complete does not read.
-func (o *CheckOptions) Validate() error {
+func (o *checkOptions) Validate() error {
 	if o.failOn != failOnFail && o.failOn != failOnWarn {
 		return usageError{fmt.Errorf("--fail-on must be %s or %s, not %q", failOnFail, failOnWarn, o.failOn)}
 	}
@@ -138,7 +138,7 @@ func (o *CheckOptions) Validate() error {
 
 // Run checks the cluster, prints the report, and ends with exit status 2
 // when the report fails (or warns, with --fail-on=warn).
-func (o *CheckOptions) Run(ctx context.Context) error {
+func (o *checkOptions) Run(ctx context.Context) error {
 	obj, err := o.run(ctx, o.printer, func(src *policysource.Found, m *model.Model) (runtime.Object, error) {
 		expect, reason := schedulerExpectation(o.expect, src)
 		r := audit.Analyze(m, audit.Options{SCSRevision: o.revision, ControlPlaneScheduler: expect, ControlPlaneSchedulerReason: reason})

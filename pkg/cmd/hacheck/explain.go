@@ -30,9 +30,9 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
-// ExplainOptions are the flags and the argument of
+// explainOptions are the flags and the argument of
 // `ha-check explain NAMESPACE/NAME`.
-type ExplainOptions struct {
+type explainOptions struct {
 	*commonOptions
 	output *outputFlags
 
@@ -41,8 +41,8 @@ type ExplainOptions struct {
 	namespace, name string
 }
 
-func newExplainOptions(c *commonOptions) *ExplainOptions {
-	o := &ExplainOptions{commonOptions: c, output: newOutputFlags(outputText)}
+func newExplainOptions(c *commonOptions) *explainOptions {
+	o := &explainOptions{commonOptions: c, output: newOutputFlags(outputText)}
 	o.output.ownPrinters = map[string]printerFunc{outputText: printerOf(hcprinters.Text{})}
 	o.output.keySorted = true
 	return o
@@ -96,7 +96,7 @@ Exit code 0, or 1 on error.`,
 
 // Complete reads the output flags and the pod (Args has checked its
 // form).
-func (o *ExplainOptions) Complete(cmd *cobra.Command, args []string) error {
+func (o *explainOptions) Complete(cmd *cobra.Command, args []string) error {
 	var err error
 	if o.printer, err = o.output.toPrinter(cmd); err != nil {
 		return err
@@ -106,7 +106,7 @@ func (o *ExplainOptions) Complete(cmd *cobra.Command, args []string) error {
 }
 
 // Run explains the pod and prints the explanation.
-func (o *ExplainOptions) Run(ctx context.Context) error {
+func (o *explainOptions) Run(ctx context.Context) error {
 	_, err := o.run(ctx, o.printer, func(src *policysource.Found, m *model.Model) (runtime.Object, error) {
 		e, err := explain.Explain(m, o.namespace, o.name)
 		if err != nil {

@@ -28,8 +28,8 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
-// PDBsOptions are the flags of `ha-check pdbs`.
-type PDBsOptions struct {
+// pdbsOptions are the flags of `ha-check pdbs`.
+type pdbsOptions struct {
 	*commonOptions
 	output *outputFlags
 
@@ -37,8 +37,8 @@ type PDBsOptions struct {
 	printer printerFunc
 }
 
-func newPDBsOptions(c *commonOptions) *PDBsOptions {
-	o := &PDBsOptions{commonOptions: c, output: newOutputFlags(outputYAML)}
+func newPDBsOptions(c *commonOptions) *pdbsOptions {
+	o := &pdbsOptions{commonOptions: c, output: newOutputFlags(outputYAML)}
 	o.output.ownPrinters = map[string]printerFunc{outputYAML: printerOf(hcprinters.ApplyYAML{})}
 	o.output.keySorted = true
 	return o
@@ -80,14 +80,14 @@ Exit code 0, or 1 on error.`,
 }
 
 // Complete reads the output flags.
-func (o *PDBsOptions) Complete(cmd *cobra.Command, _ []string) error {
+func (o *pdbsOptions) Complete(cmd *cobra.Command, _ []string) error {
 	var err error
 	o.printer, err = o.output.toPrinter(cmd)
 	return err
 }
 
 // Run generates the plan and prints it.
-func (o *PDBsOptions) Run(ctx context.Context) error {
+func (o *pdbsOptions) Run(ctx context.Context) error {
 	_, err := o.run(ctx, o.printer, func(src *policysource.Found, m *model.Model) (runtime.Object, error) {
 		plan := pdbplan.Generate(m)
 		plan.PolicySource = src.Source

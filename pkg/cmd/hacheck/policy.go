@@ -29,8 +29,8 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
-// PolicyOptions are the flags of `ha-check policy`: the common ones only.
-type PolicyOptions struct {
+// policyOptions are the flags of `ha-check policy`: the common ones only.
+type policyOptions struct {
 	*commonOptions
 }
 
@@ -39,7 +39,7 @@ type PolicyOptions struct {
 // HAPolicy entry of a profile's pluginConfig, ready to be edited and
 // written back.
 func newCmdPolicy(c *commonOptions) *cobra.Command {
-	o := &PolicyOptions{commonOptions: c}
+	o := &policyOptions{commonOptions: c}
 	return &cobra.Command{
 		Use:   "policy",
 		Short: "Print the effective policy, every default filled in",
@@ -65,7 +65,7 @@ Exit code 0, or 1 on error.`,
 
 // Run resolves the policy and prints it: it reads no more of the cluster
 // than the policy's ConfigMap.
-func (o *PolicyOptions) Run(ctx context.Context) error {
+func (o *policyOptions) Run(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	src, err := o.resolvePolicy(ctx)

@@ -30,9 +30,9 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
-// WhatIfOptions are the flags of
+// whatIfOptions are the flags of
 // `ha-check what-if --zone Z | --host H | --node N | --domain LEVEL=VALUE`.
-type WhatIfOptions struct {
+type whatIfOptions struct {
 	*commonOptions
 	output *outputFlags
 	// f is the failure the flags name.
@@ -42,8 +42,8 @@ type WhatIfOptions struct {
 	printer printerFunc
 }
 
-func newWhatIfOptions(c *commonOptions) *WhatIfOptions {
-	o := &WhatIfOptions{commonOptions: c, output: newOutputFlags(outputText)}
+func newWhatIfOptions(c *commonOptions) *whatIfOptions {
+	o := &whatIfOptions{commonOptions: c, output: newOutputFlags(outputText)}
 	o.output.ownPrinters = map[string]printerFunc{outputText: printerOf(hcprinters.Text{})}
 	o.output.keySorted = true
 	return o
@@ -92,14 +92,14 @@ Exit code 0 when everything survives, 2 when something is lost, 1 on error.`,
 }
 
 // Complete reads the output flags.
-func (o *WhatIfOptions) Complete(cmd *cobra.Command, _ []string) error {
+func (o *whatIfOptions) Complete(cmd *cobra.Command, _ []string) error {
 	var err error
 	o.printer, err = o.output.toPrinter(cmd)
 	return err
 }
 
 // Validate checks that the flags name exactly one failure.
-func (o *WhatIfOptions) Validate() error {
+func (o *whatIfOptions) Validate() error {
 	set := 0
 	for _, v := range []string{o.f.Zone, o.f.Host, o.f.Node, o.f.Domain} {
 		if v != "" {
@@ -114,7 +114,7 @@ func (o *WhatIfOptions) Validate() error {
 
 // Run assesses the failure, prints what it takes, and ends with exit
 // status 2 when it takes something.
-func (o *WhatIfOptions) Run(ctx context.Context) error {
+func (o *whatIfOptions) Run(ctx context.Context) error {
 	obj, err := o.run(ctx, o.printer, func(src *policysource.Found, m *model.Model) (runtime.Object, error) {
 		r, err := explain.WhatIf(m, o.f)
 		if err != nil {
