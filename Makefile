@@ -90,14 +90,29 @@ $(LOGCHECK): hack/tools/go.mod hack/tools/go.sum
 	@mkdir -p $(TOOLS_DIR)
 	cd hack/tools && $(GO) build -o ../../$(LOGCHECK) sigs.k8s.io/logtools/logcheck
 
+DEEPCOPY_GEN := $(TOOLS_DIR)/deepcopy-gen
+
+$(DEEPCOPY_GEN): hack/tools/go.mod hack/tools/go.sum
+	@mkdir -p $(TOOLS_DIR)
+	cd hack/tools && $(GO) build -o ../../$(DEEPCOPY_GEN) k8s.io/code-generator/cmd/deepcopy-gen
+
+.PHONY: generate
+generate: $(DEEPCOPY_GEN) ## Generated code: the deep copies of the API types (deepcopy-gen, pinned in hack/tools)
+	DEEPCOPY_GEN=$(DEEPCOPY_GEN) hack/update-codegen.sh
+
+.PHONY: verify-generated
+verify-generated: $(DEEPCOPY_GEN) ## The generated code is what make generate writes
+	@echo "==> generated code"
+	@DEEPCOPY_GEN=$(DEEPCOPY_GEN) hack/update-codegen.sh --verify
+
 .PHONY: verify
-verify: $(GOLANGCI_LINT) $(LOGCHECK) ## gofmt, go vet, golangci-lint, license headers, structured logging
+verify: $(GOLANGCI_LINT) $(LOGCHECK) ## gofmt, go vet, golangci-lint, license headers, structured logging, generated code
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GOLANGCI_LINT) run ./...
 	cd hack/image && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
 	cd test/monitoring && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
-	@$(MAKE) --no-print-directory -k verify-boilerplate verify-logging
+	@$(MAKE) --no-print-directory -k verify-boilerplate verify-logging verify-generated
 
 .PHONY: verify-boilerplate
 verify-boilerplate: ## License headers (hack/boilerplate); hack/verify-boilerplate.sh --fix adds the missing ones

@@ -25,7 +25,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
@@ -63,19 +63,19 @@ func TestCheckerAuditsTheLevelsOfThePolicy(t *testing.T) {
 	if diff := cmp.Diff([]string{policy.LabelZone, rack, policy.LabelHostID}, r.Levels); diff != "" {
 		t.Errorf("levels (-want +got):\n%s", diff)
 	}
-	var racks []checker.DomainSurvival
+	var racks []v1alpha1.DomainSurvival
 	for _, s := range r.Survival {
 		if s.Level == "rack" {
 			racks = append(racks, s)
 		}
 	}
-	if diff := cmp.Diff([]checker.DomainSurvival{
+	if diff := cmp.Diff([]v1alpha1.DomainSurvival{
 		{Level: "rack", Domain: "r1", Lost: []string{"kube-system/kube-scheduler"}},
 		{Level: "rack", Domain: "r2"},
 	}, racks); diff != "" {
 		t.Errorf("rack survival (-want +got):\n%s", diff)
 	}
-	if got := findingsByID(r.Report)["survival.rack-loses-component"]; len(got) != 1 || !contains(got[0].Subjects, "kube-system/kube-scheduler") {
+	if got := findingsByID(r)["survival.rack-loses-component"]; len(got) != 1 || !contains(got[0].Subjects, "kube-system/kube-scheduler") {
 		t.Errorf("survival.rack-loses-component findings %+v, want one for kube-system/kube-scheduler", got)
 	}
 
@@ -86,7 +86,7 @@ func TestCheckerAuditsTheLevelsOfThePolicy(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, _ := exec.CommandContext(ctx, bin, "what-if", "--kubeconfig", cluster.KubeconfigPath, "--config", config, "--domain", "rack=r1", "-o", "json").Output()
-	var w checker.WhatIfReport
+	var w v1alpha1.WhatIf
 	if err := json.Unmarshal(out, &w); err != nil {
 		t.Fatalf("what-if --domain rack=r1 -o json: %v\n%s", err, out)
 	}

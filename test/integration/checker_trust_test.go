@@ -26,7 +26,10 @@ import (
 	"github.com/stretchr/testify/require"
 	authzv1 "k8s.io/api/authorization/v1"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
+	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 
@@ -70,16 +73,16 @@ func TestCheckerReportsWhoMayActAsAComponent(t *testing.T) {
 	})
 	shipApplyAdmission(t, "manifests/admission")
 
-	c, err := checker.Load(ctx, cluster.Client)
+	c, err := hccluster.Load(ctx, cluster.Client, hccluster.LoadOptions{})
 	require.NoError(t, err)
-	r := checker.Analyze(nil, c, checker.Options{})
+	r := audit.Analyze(model.New(nil, c), audit.Options{})
 	require.NotNil(t, r.Trust, "no trust section")
 
-	wantGrants := []checker.TrustGrant{
-		{Subject: "ServiceAccount " + shipTenantNS + "/binder", Rights: []string{string(checker.RightBindPods)}, Namespace: shipTenantNS,
+	wantGrants := []v1alpha1.TrustGrant{
+		{Subject: "ServiceAccount " + shipTenantNS + "/binder", Rights: []string{string(audit.RightBindPods)}, Namespace: shipTenantNS,
 			Binding: "RoleBinding " + shipTenantNS + "/binder-system:kube-scheduler", Role: "ClusterRole system:kube-scheduler"},
 		{Subject: "ServiceAccount " + shipTenantNS + "/deployer",
-			Rights:    []string{string(checker.RightCreatePods), string(checker.RightWorkloads), string(checker.RightServiceAccountTokens)},
+			Rights:    []string{string(audit.RightCreatePods), string(audit.RightWorkloads), string(audit.RightServiceAccountTokens)},
 			Namespace: "kube-system", Binding: "RoleBinding kube-system/deployer-edit", Role: "ClusterRole edit"},
 	}
 	if diff := cmp.Diff(wantGrants, r.Trust.Grants); diff != "" {
@@ -103,7 +106,7 @@ func TestCheckerReportsWhoMayActAsAComponent(t *testing.T) {
 
 	// The real binary: the same findings; warnings, so a pass, but
 	// --fail-on=warn fails on them.
-	trustFindings := func(rep policyReport) []string {
+	trustFindings := func(rep v1alpha1.Report) []string {
 		var out []string
 		for _, f := range rep.Findings {
 			if strings.HasPrefix(f.ID, "trust.") {
@@ -114,14 +117,14 @@ func TestCheckerReportsWhoMayActAsAComponent(t *testing.T) {
 		return out
 	}
 	wantFindings := []string{
-		"warn " + checker.IDPodBinder + " ServiceAccount " + shipTenantNS + "/binder,RoleBinding " + shipTenantNS + "/binder-system:kube-scheduler",
-		"warn " + checker.IDTrustedPodCreator + " ServiceAccount " + shipTenantNS + "/deployer,RoleBinding kube-system/deployer-edit",
+		"warn " + v1alpha1.IDPodBinder + " ServiceAccount " + shipTenantNS + "/binder,RoleBinding " + shipTenantNS + "/binder-system:kube-scheduler",
+		"warn " + v1alpha1.IDTrustedPodCreator + " ServiceAccount " + shipTenantNS + "/deployer,RoleBinding kube-system/deployer-edit",
 	}
 	code, rep := runCheckerArgs(t)
 	if diff := cmp.Diff(wantFindings, trustFindings(rep)); diff != "" {
 		t.Errorf("findings of ha-check (-want +got):\n%s", diff)
 	}
-	if code != 0 || rep.Verdict != checker.VerdictPass {
+	if code != 0 || rep.Verdict != v1alpha1.VerdictPass {
 		t.Errorf("ha-check: exit %d, verdict %s; want 0, PASS (the trust findings are warnings); findings: %+v", code, rep.Verdict, rep.Findings)
 	}
 	if code, _ := runCheckerArgs(t, "--fail-on=warn"); code != 2 {

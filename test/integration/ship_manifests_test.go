@@ -29,6 +29,7 @@ import (
 	v1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
@@ -182,7 +183,7 @@ func TestShipAdmissionPolicyKeepsUntrustedDaemonSetsOffControlPlane(t *testing.T
 	// A new policy takes a moment to reach the admission chain: probe with
 	// dry-run creates until one comes back mutated.
 	start := time.Now()
-	err := shipPoll(harness.Timeout, 250*time.Millisecond, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, harness.Timeout, true, func(ctx context.Context) (bool, error) {
 		got, err := cluster.Client.AppsV1().DaemonSets(shipUntrustedNS).Create(ctx, shipDaemonSet(shipUntrustedNS, "probe", nil),
 			metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 		if err != nil {

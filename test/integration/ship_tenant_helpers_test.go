@@ -32,6 +32,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
@@ -94,7 +95,7 @@ func shipNewSubject(t *testing.T, ns, name, role, bindingNS string, can authzv1.
 	tn.Client, err = kubernetes.NewForConfig(cfg)
 	require.NoError(t, err)
 	// The binding is in effect.
-	err = shipPoll(harness.Timeout, 100*time.Millisecond, func(ctx context.Context) (bool, error) {
+	err = wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, harness.Timeout, true, func(ctx context.Context) (bool, error) {
 		r, err := tn.Client.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authzv1.SelfSubjectAccessReview{
 			Spec: authzv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &can},
 		}, metav1.CreateOptions{})
@@ -134,7 +135,7 @@ func shipApplyAdmission(t *testing.T, dir string) {
 		probe := shipBarePod(ns, "probe", "")
 		probe.Spec.PriorityClassName = "system-node-critical"
 		var last error
-		err := shipPoll(harness.Timeout, 100*time.Millisecond, func(ctx context.Context) (bool, error) {
+		err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, harness.Timeout, true, func(ctx context.Context) (bool, error) {
 			_, last = cluster.Client.CoreV1().Pods(ns).Create(ctx, probe, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 			return last == nil, nil
 		})
@@ -150,7 +151,7 @@ func shipApplyAdmission(t *testing.T, dir string) {
 func shipWaitRefused(t *testing.T, want string, create func(ctx context.Context) error) {
 	t.Helper()
 	var last error
-	err := shipPoll(harness.Timeout, 250*time.Millisecond, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, harness.Timeout, true, func(ctx context.Context) (bool, error) {
 		last = create(ctx)
 		return last != nil && strings.Contains(last.Error(), want), nil
 	})

@@ -28,7 +28,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
@@ -107,8 +107,8 @@ func TestTenantConfigMapIsNotThePolicy(t *testing.T) {
 	if _, err := tenant.Client.CoreV1().ConfigMaps("shop").Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
 		t.Fatalf("the tenant creates its ConfigMap: %v", err)
 	}
-	onControlPlane := func(r policyReport) bool {
-		for _, f := range findingsByID(r.Report)[checker.IDUserWorkloadOnControlPlane] {
+	onControlPlane := func(r v1alpha1.Report) bool {
+		for _, f := range findingsByID(r)[v1alpha1.IDUserWorkloadOnControlPlane] {
 			if contains(f.Subjects, "shop/hidden") {
 				return true
 			}
@@ -122,7 +122,7 @@ func TestTenantConfigMapIsNotThePolicy(t *testing.T) {
 		t.Errorf("policySource (-want +got):\n%s", diff)
 	}
 	if code != 2 || !onControlPlane(r) {
-		t.Errorf("exit %d, want 2 with %s for shop/hidden: the tenant's ConfigMap must not trust its namespace; findings: %+v", code, checker.IDUserWorkloadOnControlPlane, r.Findings)
+		t.Errorf("exit %d, want 2 with %s for shop/hidden: the tenant's ConfigMap must not trust its namespace; findings: %+v", code, v1alpha1.IDUserWorkloadOnControlPlane, r.Findings)
 	}
 
 	// An administrator's ConfigMap in kube-system is the policy; the
@@ -143,7 +143,7 @@ func TestTenantConfigMapIsNotThePolicy(t *testing.T) {
 		t.Errorf("policySource with the administrator's ConfigMap (-want +got):\n%s", diff)
 	}
 	if code != 2 || !onControlPlane(r) {
-		t.Errorf("exit %d, want 2 with %s for shop/hidden; findings: %+v", code, checker.IDUserWorkloadOnControlPlane, r.Findings)
+		t.Errorf("exit %d, want 2 with %s for shop/hidden; findings: %+v", code, v1alpha1.IDUserWorkloadOnControlPlane, r.Findings)
 	}
 }
 
@@ -173,14 +173,14 @@ func TestTenantTerminatingPodOnAReservedNodeIsReported(t *testing.T) {
 		t.Fatalf("precondition: the pod is terminating (no kubelet confirms it): %v, %+v", err, deleted)
 	}
 	_, r := runCheckerArgs(t)
-	var got []checker.Finding
-	for _, f := range findingsByID(r.Report)[checker.IDUserWorkloadOnControlPlane] {
+	var got []v1alpha1.Finding
+	for _, f := range findingsByID(r)[v1alpha1.IDUserWorkloadOnControlPlane] {
 		if contains(f.Subjects, "shop/lingering") {
 			got = append(got, f)
 		}
 	}
-	want := []checker.Finding{{
-		ID: checker.IDUserWorkloadOnControlPlane, Severity: checker.SeverityFail,
+	want := []v1alpha1.Finding{{
+		ID: v1alpha1.IDUserWorkloadOnControlPlane, Severity: v1alpha1.SeverityFail,
 		Message: "user workload shop/lingering runs on control-plane node cp-a, which is reserved for control-plane components (terminating, but its containers may run until its grace period ends at " +
 			deleted.DeletionTimestamp.UTC().Format("2006-01-02T15:04:05Z") + ")",
 		Subjects: []string{"shop/lingering", "cp-a"},

@@ -26,7 +26,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
 )
 
 // TestCheckerKnowsTheShippedAdmissionPolicies: the admission policies
@@ -48,13 +49,13 @@ func TestCheckerKnowsTheShippedAdmissionPolicies(t *testing.T) {
 				} `json:"metadata"`
 			}
 			require.NoError(t, yaml.Unmarshal([]byte(doc), &obj), res)
-			if obj.Kind == checker.KindValidatingAdmissionPolicy || obj.Kind == checker.KindMutatingAdmissionPolicy {
+			if obj.Kind == v1alpha1.KindValidatingAdmissionPolicy || obj.Kind == v1alpha1.KindMutatingAdmissionPolicy {
 				shipped = append(shipped, obj.Kind+" "+obj.Metadata.Name)
 			}
 		}
 	}
 	var known []string
-	for _, p := range checker.ShippedAdmissionPolicies() {
+	for _, p := range audit.ShippedAdmissionPolicies() {
 		known = append(known, p.Kind+" "+p.Name)
 	}
 	sort.Strings(shipped)

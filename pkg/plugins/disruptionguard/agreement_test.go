@@ -53,7 +53,10 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/internal/clustergen"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
+	hcexplain "github.com/ha-scheduler/ha-scheduler/pkg/checker/explain"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/failuredomainspread"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/workloadseparation"
@@ -138,7 +141,7 @@ type world struct {
 	infos  []fwk.NodeInfo
 	nodes  map[string]*v1.Node
 	c      *clustergen.Cluster
-	cc     checker.Cluster
+	cc     hccluster.Cluster
 	svcs   *policy.ServiceIndex
 	cancel context.CancelFunc
 }
@@ -220,7 +223,7 @@ func newWorld(t testing.TB, c *clustergen.Cluster, pa *config.PolicyArgs) *world
 	factory.WaitForCacheSync(ctx.Done())
 	w.infos, err = snap.NodeInfos().List()
 	require.NoError(t, err)
-	w.cc = checker.Cluster{Nodes: c.Nodes, Pods: c.Pods, PDBs: c.PDBs, StatefulSets: c.StatefulSets, ReplicaSets: c.ReplicaSets, Services: c.Services}
+	w.cc = hccluster.Cluster{Nodes: c.Nodes, Pods: c.Pods, PDBs: c.PDBs, StatefulSets: c.StatefulSets, ReplicaSets: c.ReplicaSets, Services: c.Services}
 	w.svcs = policy.NewServiceIndex()
 	for _, s := range c.Services {
 		w.svcs.Upsert(s)
@@ -277,9 +280,9 @@ func (w *world) filtersAgree(t testing.TB, stats *agreementStats) string {
 		p := probe(pod)
 		cc := w.cc
 		cc.Pods = append(slices.Clone(cc.Pods), p)
-		e, err := checker.Explain(w.pol, cc, p.Namespace, p.Name)
+		e, err := hcexplain.Explain(model.New(w.pol, cc), p.Namespace, p.Name)
 		require.NoError(t, err)
-		explained := map[string][]checker.Rejection{}
+		explained := map[string][]v1alpha1.Rejection{}
 		for _, v := range e.Nodes {
 			explained[v.Node] = v.Rejections
 		}
@@ -290,7 +293,7 @@ func (w *world) filtersAgree(t testing.TB, stats *agreementStats) string {
 			node := ni.Node()
 			ws := !wsStatus.IsSkip() && (!wsStatus.IsSuccess() || (wsResult != nil && !wsResult.NodeNames.Has(node.Name)) ||
 				!w.ws.Filter(w.ctx, state, p, ni).IsSuccess())
-			if want := hasRule(explained[node.Name], checker.RuleWorkloadSeparation); ws != want {
+			if want := hasRule(explained[node.Name], v1alpha1.RuleWorkloadSeparation); ws != want {
 				return fmt.Sprintf("new replica %s of group %s on node %s: WorkloadSeparation rejects it: %t; explain says %t (%v)", p.Name, g, node.Name, ws, want, explained[node.Name])
 			}
 			stats.Nodes++
@@ -306,7 +309,7 @@ func (w *world) filtersAgree(t testing.TB, stats *agreementStats) string {
 			}
 			want := "passes"
 			for _, r := range explained[node.Name] {
-				if r.Rule == checker.RuleFailureDomainSpread {
+				if r.Rule == v1alpha1.RuleFailureDomainSpread {
 					want = spreadVerdictOf(r.Reason, explainSpreadReason)
 				}
 			}
@@ -340,8 +343,8 @@ func spreadVerdictOf(reason string, re *regexp.Regexp) string {
 	return fmt.Sprintf("rejects it at level %s, the emptiest domain being %s with %s", m[1], m[2], m[3])
 }
 
-func hasRule(rs []checker.Rejection, rule string) bool {
-	return slices.ContainsFunc(rs, func(r checker.Rejection) bool { return r.Rule == rule })
+func hasRule(rs []v1alpha1.Rejection, rule string) bool {
+	return slices.ContainsFunc(rs, func(r v1alpha1.Rejection) bool { return r.Rule == rule })
 }
 
 // preemptionAgrees runs DisruptionGuard for a preemptor of the control
@@ -349,12 +352,12 @@ func hasRule(rs []checker.Rejection, rule string) bool {
 // lower priority there must go), node by node, and compares whether it
 // frees the node with what explain says of the pods there.
 func (w *world) preemptionAgrees(t testing.TB, stats *agreementStats) string {
-	explained := map[*v1.Pod]*checker.Explanation{}
-	explain := func(p *v1.Pod) *checker.Explanation {
+	explained := map[*v1.Pod]*v1alpha1.Explanation{}
+	explain := func(p *v1.Pod) *v1alpha1.Explanation {
 		if e := explained[p]; e != nil {
 			return e
 		}
-		e, err := checker.Explain(w.pol, w.cc, p.Namespace, p.Name)
+		e, err := hcexplain.Explain(model.New(w.pol, w.cc), p.Namespace, p.Name)
 		require.NoError(t, err)
 		explained[p] = e
 		return e
@@ -408,7 +411,7 @@ func (w *world) preemptionAgrees(t testing.TB, stats *agreementStats) string {
 				if by := preemptorsOf[e.Protection.PreemptibleBy]; by.Protects(pc) != 0 {
 					want, why = false, fmt.Sprintf("explain says %s is preemptible by %s", v.Name, e.Protection.PreemptibleBy)
 				}
-				if e.State != checker.PodAvailable {
+				if e.State != v1alpha1.PodAvailable {
 					continue
 				}
 				if b := e.Protection.Group; b != nil {
@@ -453,10 +456,10 @@ var agreementPreemptors = []*v1.Pod{
 
 // preemptorsOf reads explain's words back into the policy's Preemptors.
 var preemptorsOf = map[string]policy.Preemptors{
-	checker.PreemptibleByAny:        policy.PreemptibleByAnyone,
-	checker.PreemptibleByTrusted:    policy.PreemptibleByTrustedNamespaces,
-	checker.PreemptibleByComponents: policy.PreemptibleByComponents,
-	checker.PreemptibleByNobody:     policy.PreemptibleByNobody,
+	v1alpha1.PreemptibleByAny:        policy.PreemptibleByAnyone,
+	v1alpha1.PreemptibleByTrusted:    policy.PreemptibleByTrustedNamespaces,
+	v1alpha1.PreemptibleByComponents: policy.PreemptibleByComponents,
+	v1alpha1.PreemptibleByNobody:     policy.PreemptibleByNobody,
 }
 
 func podNames(pods []*v1.Pod) []string {

@@ -36,6 +36,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/informers"
 	clientsetfake "k8s.io/client-go/kubernetes/fake"
 	clienttesting "k8s.io/client-go/testing"
@@ -217,6 +218,8 @@ type cluster struct {
 	deleted []string
 	// keepDeleted: pod deletions are recorded, not done (keepDeletedPods).
 	keepDeleted bool
+	// watching are the resources the informers watch.
+	watching map[string]bool
 }
 
 // keepDeletedPods makes the API server record pod deletions without doing
@@ -256,6 +259,25 @@ func newCluster(t testing.TB, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1
 		defer c.mu.Unlock()
 		c.deleted = append(c.deleted, a.(clienttesting.DeleteAction).GetName())
 		return c.keepDeleted, nil, nil
+	})
+	// The fake clientset does not replay to a watch what changed since the
+	// list: a change made between an informer's list and its watch is lost
+	// to it. The clientset's own watch, recording that it started, so that
+	// guard returns only once the informers watch.
+	c.watching = map[string]bool{}
+	c.cs.PrependWatchReactor("*", func(a clienttesting.Action) (bool, watch.Interface, error) {
+		var opts metav1.ListOptions
+		if wa, ok := a.(clienttesting.WatchActionImpl); ok {
+			opts = wa.ListOptions
+		}
+		w, err := c.cs.Tracker().Watch(a.GetResource(), a.GetNamespace(), opts)
+		if err != nil {
+			return false, nil, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.watching[a.GetResource().Resource] = true
+		return true, w, nil
 	})
 	c.informerFactory = informers.NewSharedInformerFactory(c.cs, 0)
 	var bound []*v1.Pod
@@ -312,6 +334,13 @@ func (c *cluster) guard(t testing.TB, ctx context.Context, profile string, polic
 	// registers on the running informers).
 	c.informerFactory.Start(ctx.Done())
 	c.informerFactory.WaitForCacheSync(ctx.Done())
+	// Tests change pods and budgets once the plugin is running: the
+	// informers must see it (newCluster says why).
+	require.NoError(t, wait.PollUntilContextTimeout(ctx, time.Millisecond, wait.ForeverTestTimeout, true, func(context.Context) (bool, error) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.watching["pods"] && c.watching["poddisruptionbudgets"], nil
+	}), "waiting for the informers to watch pods and PodDisruptionBudgets")
 	return &env{cluster: c, pl: pl, fw: fw}
 }
 

@@ -180,19 +180,24 @@ func (c *Cluster) WaitUnschedulable(t testing.TB, ns, name string) string {
 	return msg
 }
 
-// ExpectNotBound checks that the pod stays unbound for d.
+// ExpectNotBound checks that the pod stays unbound for d: the poll ends
+// only by its time limit, or by an error (a binding, a failed read).
 func (c *Cluster) ExpectNotBound(t testing.TB, ns, name string, d time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
+	err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, d, true, func(context.Context) (bool, error) {
+		// Not the poll's context: a read that its deadline cuts short (the
+		// client's rate limiter refuses to wait past it) is no failure.
 		pod, err := c.Client.CoreV1().Pods(ns).Get(context.Background(), name, metav1.GetOptions{})
 		if err != nil {
-			t.Fatal(err)
+			return false, err
 		}
 		if pod.Spec.NodeName != "" {
-			t.Fatalf("pod %s/%s was bound to %s", ns, name, pod.Spec.NodeName)
+			return false, fmt.Errorf("pod %s/%s was bound to %s", ns, name, pod.Spec.NodeName)
 		}
-		time.Sleep(250 * time.Millisecond)
+		return false, nil
+	})
+	if !wait.Interrupted(err) {
+		t.Fatal(err)
 	}
 }
 
@@ -245,9 +250,7 @@ func (c *Cluster) Reset(t testing.TB) {
 
 // Poll waits until cond holds, or Timeout passes.
 func (c *Cluster) Poll(cond wait.ConditionWithContextFunc) error {
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	return wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, cond)
+	return wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, Timeout, true, cond)
 }
 
 func conditions(pod *v1.Pod) string {

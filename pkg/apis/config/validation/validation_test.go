@@ -298,6 +298,21 @@ func TestLoadPolicyArgs(t *testing.T) {
 				"json: cannot unmarshal string into Go struct field PolicyArgs.reservedPriority of type int32")},
 		},
 		{
+			name: "apiVersion and kind, as upstream's args carry them",
+			args: raw(`{"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "HAPolicyArgs"}`),
+			want: defaultArgs(func(a *config.PolicyArgs) {
+				a.TypeMeta = metav1.TypeMeta{APIVersion: "kubescheduler.config.k8s.io/v1", Kind: "HAPolicyArgs"}
+			}),
+		},
+		{
+			name: "another plugin's kind, an old apiVersion",
+			args: raw(`{"apiVersion": "kubescheduler.config.k8s.io/v1beta3", "kind": "DisruptionGuardArgs"}`),
+			wantErrs: field.ErrorList{
+				field.Invalid(path.Child("apiVersion"), "kubescheduler.config.k8s.io/v1beta3", "must be kubescheduler.config.k8s.io/v1, or left out"),
+				field.Invalid(path.Child("kind"), "DisruptionGuardArgs", "must be HAPolicyArgs, or left out"),
+			},
+		},
+		{
 			name:     "empty required level",
 			args:     raw(`{"requiredLevels": [""]}`),
 			wantErrs: field.ErrorList{field.Required(path.Child("requiredLevels").Index(0), "topology key must not be empty")},
@@ -386,6 +401,11 @@ func TestLoadDisruptionGuardArgs(t *testing.T) {
 			wantErrs: field.ErrorList{field.Invalid(path.Child("minCandidateNodesAbsolute"), 0, "cannot be zero at the same time as minCandidateNodesPercentage")},
 		},
 		{
+			name:     "the policy's kind",
+			args:     raw(`{"kind": "HAPolicyArgs", "mode": "BestEffort"}`),
+			wantErrs: field.ErrorList{field.Invalid(path.Child("kind"), "HAPolicyArgs", "must be DisruptionGuardArgs, or left out")},
+		},
+		{
 			name:     "an unknown field that is not the policy's",
 			args:     raw(`{"noSuchField": 1}`),
 			wantErrs: field.ErrorList{field.Forbidden(path, `unknown field "noSuchField"`)},
@@ -442,6 +462,15 @@ func TestValidateNoArgs(t *testing.T) {
 		{name: "empty object", args: raw(`{}`)},
 		{name: "empty YAML object", args: rawYAML(`{}`)},
 		{name: "apiVersion and kind only", args: raw(`{"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "WorkloadSeparationArgs"}`)},
+		{name: "the other plugin's kind", args: raw(`{"kind": "FailureDomainSpreadArgs"}`)},
+		{
+			name: "another API's apiVersion and kind",
+			args: raw(`{"apiVersion": "v1", "kind": "ConfigMap"}`),
+			wantErrs: field.ErrorList{
+				field.Invalid(path.Child("apiVersion"), "v1", "must be kubescheduler.config.k8s.io/v1, or left out"),
+				field.Invalid(path.Child("kind"), "ConfigMap", "must be WorkloadSeparationArgs or FailureDomainSpreadArgs, or left out"),
+			},
+		},
 		{
 			name:     "a field that never was",
 			args:     raw(`{"weight": 3}`),
@@ -499,13 +528,13 @@ var loaders = []struct {
 	load func(runtime.Object, *field.Path) (any, field.ErrorList)
 }{
 	{config.PolicyName, func(o runtime.Object, p *field.Path) (any, field.ErrorList) {
-		return load(o, p, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
+		return load(o, p, []string{"HAPolicyArgs"}, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
 	}},
 	{config.DisruptionGuardName, func(o runtime.Object, p *field.Path) (any, field.ErrorList) {
-		return load(o, p, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
+		return load(o, p, []string{"DisruptionGuardArgs"}, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
 	}},
 	{config.WorkloadSeparationName, func(o runtime.Object, p *field.Path) (any, field.ErrorList) {
-		return nil, loadNoArgs(o, p)
+		return nil, loadNoArgs(o, p, noArgsKinds)
 	}},
 }
 
