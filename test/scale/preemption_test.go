@@ -56,6 +56,28 @@ var preemptionStates sync.Map // test name -> *preemptionState
 type preemptionState struct {
 	seen   int // boundaries passed
 	before *clusterState
+	// victimsBefore is scheduler_preemption_victims before the phase: a
+	// plain histogram, which legacyregistry.Reset does not reset (only
+	// vectors and counters are resettable), so it holds every earlier
+	// test case's preemptions too.
+	victimsBefore victimHistogram
+}
+
+// victimHistogram is scheduler_preemption_victims: its samples (one per
+// preemption that chose victims) and their sum (the victims).
+type victimHistogram struct{ preemptions, victims int }
+
+func gatherVictims() (victimHistogram, error) {
+	vec, err := testutil.GetHistogramVecFromGatherer(legacyregistry.DefaultGatherer, "scheduler_preemption_victims", nil)
+	if err != nil {
+		return victimHistogram{}, fmt.Errorf("scheduler_preemption_victims: %w", err)
+	}
+	var h victimHistogram
+	for _, m := range vec {
+		h.preemptions += int(m.GetSampleCount())
+		h.victims += int(m.GetSampleSum())
+	}
+	return h, nil
 }
 
 // readyTimeout bounds the wait for the scheduler's informers to see the
@@ -81,12 +103,16 @@ func preemptionBoundary(tCtx ktesting.TContext, sched *scheduler.Scheduler, name
 			tCtx.Errorf("preemption: readying the fill: %v", err)
 			return
 		}
+		if s.victimsBefore, err = gatherVictims(); err != nil {
+			tCtx.Errorf("preemption: %v", err)
+			return
+		}
 		s.before = before
 	case 1:
 		if s.before == nil {
 			return // the first boundary failed and said so
 		}
-		if err := measurePreemption(tCtx, bn, s.before); err != nil {
+		if err := measurePreemption(tCtx, bn, s.before, s.victimsBefore); err != nil {
 			tCtx.Errorf("preemption: %v", err)
 		}
 	default:
@@ -259,21 +285,19 @@ func listPods(tCtx ktesting.TContext) ([]v1.Pod, error) {
 // preemption_<profile>_<workload>.json. For a profile that promises the
 // guarantees (guaranteed) a broken one fails the benchmark; the default
 // profile's are counted, as what DisruptionGuard prevents.
-func measurePreemption(tCtx ktesting.TContext, bn benchName, before *clusterState) error {
+func measurePreemption(tCtx ktesting.TContext, bn benchName, before *clusterState, victimsBefore victimHistogram) error {
 	r := result.Preemption{Profile: bn.profile, TestCase: bn.testCase, Workload: bn.workload}
+	// A counter: phaseBoundary reset it at the boundary before the phase.
 	attempts, err := testutil.GetCounterMetricValue(schedmetrics.PreemptionAttempts)
 	if err != nil {
 		return fmt.Errorf("scheduler_preemption_attempts_total: %w", err)
 	}
-	chosen, err := testutil.GetHistogramMetricValue(schedmetrics.PreemptionVictims)
+	victims, err := gatherVictims()
 	if err != nil {
-		return fmt.Errorf("scheduler_preemption_victims: %w", err)
+		return err
 	}
-	preemptions, err := testutil.GetHistogramMetricCount(schedmetrics.PreemptionVictims)
-	if err != nil {
-		return fmt.Errorf("scheduler_preemption_victims: %w", err)
-	}
-	r.Attempts, r.VictimsChosen, r.Preemptions = int(attempts), int(chosen), int(preemptions)
+	r.Attempts = int(attempts)
+	r.Preemptions, r.VictimsChosen = victims.preemptions-victimsBefore.preemptions, victims.victims-victimsBefore.victims
 	// Only a profile with DisruptionGuard has the series, and only those
 	// of rules that refused a victim since the last reset.
 	if refused, err := testutil.GetCounterValuesFromGatherer(legacyregistry.DefaultGatherer, disruptionguard.MetricRefusedVictims,
@@ -316,11 +340,11 @@ func measurePreemption(tCtx ktesting.TContext, bn benchName, before *clusterStat
 	if err != nil {
 		return err
 	}
-	victims, violations, err := checkVictims(p, before, survivors, preemptor)
+	taken, violations, err := checkVictims(p, before, survivors, preemptor)
 	if err != nil {
 		return err
 	}
-	r.Victims = len(victims)
+	r.Victims = len(taken)
 	for _, v := range violations {
 		if r.ViolationsByRule == nil {
 			r.ViolationsByRule = map[string]int{}
