@@ -316,6 +316,7 @@ func measurePreemption(tCtx ktesting.TContext, bn benchName, before *clusterStat
 	}
 	survivors := map[types.UID]bool{}
 	var preemptor *v1.Pod
+	var first, last metav1.Time
 	for i := range pods {
 		pod := &pods[i]
 		if pod.DeletionTimestamp == nil {
@@ -326,15 +327,25 @@ func measurePreemption(tCtx ktesting.TContext, bn benchName, before *clusterStat
 		}
 		preemptor = pod
 		r.Preemptors++
-		if pod.Spec.NodeName != "" {
-			r.Scheduled++
-		} else {
+		if first.IsZero() || pod.CreationTimestamp.Before(&first) {
+			first = pod.CreationTimestamp
+		}
+		if pod.Spec.NodeName == "" {
 			r.Pending++
+			continue
+		}
+		r.Scheduled++
+		for _, c := range pod.Status.Conditions {
+			// Set True by the binding.
+			if c.Type == v1.PodScheduled && c.Status == v1.ConditionTrue && last.Before(&c.LastTransitionTime) {
+				last = c.LastTransitionTime
+			}
 		}
 	}
 	if preemptor == nil {
 		return fmt.Errorf("no preemptor (%s in namespace %s) found", preemptorLabels, userNamespace)
 	}
+	r.Seconds = max(int(last.Sub(first.Time).Seconds()), 1)
 
 	p, err := haPolicy()
 	if err != nil {
@@ -345,13 +356,14 @@ func measurePreemption(tCtx ktesting.TContext, bn benchName, before *clusterStat
 		return err
 	}
 	r.Victims = len(taken)
+	examples := map[string]int{}
 	for _, v := range violations {
 		if r.ViolationsByRule == nil {
 			r.ViolationsByRule = map[string]int{}
 		}
 		r.ViolationsByRule[v.rule] += v.count
 		r.Violations += v.count
-		if len(r.Examples) < 20 {
+		if examples[v.rule]++; examples[v.rule] <= examplesPerRule {
 			r.Examples = append(r.Examples, v.String())
 		}
 	}
@@ -366,6 +378,10 @@ func measurePreemption(tCtx ktesting.TContext, bn benchName, before *clusterStat
 	}
 	return nil
 }
+
+// examplesPerRule is how many violations of each rule the result spells
+// out.
+const examplesPerRule = 5
 
 // haPolicy is the policy of the ha profile (config/scheduler-ha.yaml),
 // which the guarantees are judged by in every profile.

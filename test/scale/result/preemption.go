@@ -34,6 +34,12 @@ type Preemption struct {
 	Preemptors int `json:"preemptors"`
 	Scheduled  int `json:"scheduled"`
 	Pending    int `json:"pending"`
+	// Seconds from the first preemptor's creation to the last one's
+	// binding (the API server's timestamps: whole seconds; at least 1).
+	// Scheduled ÷ Seconds is the phase's rate, which does not depend on
+	// how the throughput collector's 1 s samples fall on the bursts in
+	// which preemptors bind.
+	Seconds int `json:"seconds"`
 
 	// Attempts: scheduler_preemption_attempts_total over the phase (a
 	// PostFilter run, successful or not).
@@ -56,6 +62,6 @@ type Preemption struct {
 	// beyond what it allowed counts k.
 	Violations       int            `json:"violations"`
 	ViolationsByRule map[string]int `json:"violationsByRule,omitempty"`
-	// Examples are the first violations, as messages.
+	// Examples are the first violations of each rule, as messages.
 	Examples []string `json:"examples,omitempty"`
 }
