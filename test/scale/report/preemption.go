@@ -88,12 +88,12 @@ func printPreemption(w io.Writer, r results, pr preemptions) {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "preemptors/s: SchedulingThroughput of the preemptors (1 s samples; they bind in bursts, so p50 says little); phase: seconds")
-	fmt.Fprintln(w, "from the first preemptor created to the last bound, and bound preemptors per second of it; attempts:")
-	fmt.Fprintln(w, "scheduler_preemption_attempts_total; victims: fill pods")
-	fmt.Fprintln(w, "gone after the phase; guarantee violations: victims that broke a PodDisruptionBudget, a disruption-controlled group's")
-	fmt.Fprintln(w, "minimum or rule 3, judged by the ha profile's policy in both profiles (by rule); PostFilter: the preemption attempt's")
-	fmt.Fprintln(w, "latency; refused: DisruptionGuard's refused victims by rule (per pod and attempt).")
+	fmt.Fprintln(w, "preemptors/s: SchedulingThroughput of the preemptors (1 s samples; they bind in bursts, so p50 says little);")
+	fmt.Fprintln(w, "phase: seconds from the first preemptor created to the last bound, and bound preemptors per second of it;")
+	fmt.Fprintln(w, "attempts: scheduler_preemption_attempts_total; victims: fill pods gone after the phase; guarantee violations:")
+	fmt.Fprintln(w, "victims that broke a PodDisruptionBudget, a disruption-controlled group's minimum or rule 3, judged by the ha")
+	fmt.Fprintln(w, "profile's policy in both profiles (by rule); PostFilter: the preemption attempt's latency; refused: DisruptionGuard's")
+	fmt.Fprintln(w, "refused victims by rule (once per pod, rule and attempt).")
 	fmt.Fprintln(w)
 }
 
