@@ -148,6 +148,7 @@ func measurePreemption(tCtx ktesting.TContext, bn benchName, before *clusterStat
 		return err
 	}
 	survivors := map[types.UID]bool{}
+	isPreemptor := preemptorLabels.AsSelector()
 	var preemptor *v1.Pod
 	var first, last metav1.Time
 	for i := range pods {
@@ -155,7 +156,7 @@ func measurePreemption(tCtx ktesting.TContext, bn benchName, before *clusterStat
 		if pod.DeletionTimestamp == nil {
 			survivors[pod.UID] = true
 		}
-		if pod.Namespace != userNamespace || !preemptorLabels.AsSelector().Matches(labels.Set(pod.Labels)) {
+		if pod.Namespace != userNamespace || !isPreemptor.Matches(labels.Set(pod.Labels)) {
 			continue
 		}
 		preemptor = pod
