@@ -84,7 +84,8 @@ func (b *pdbBudget) disrupted(pod *v1.Pod) bool {
 // considers, each computed once, on first use, from the budget index and
 // the snapshot, and what the per-node dry runs chose and refused. Clone
 // returns the same pointer, so the parallel dry runs (each given a cloned
-// cycle state) share it; its maps are guarded by mu.
+// cycle state) share it: what is computed on first use is in lazyMaps
+// (computed without a shared lock), the dry runs' results guarded by mu.
 //
 // Nothing is computed for pods that are no victim: an attempt costs the
 // candidate nodes' victims and the groups and budgets they belong to, not
@@ -104,17 +105,18 @@ type guardState struct {
 	// read once when the attempt starts.
 	inFlight sets.Set[types.UID]
 
-	mu sync.Mutex
 	// victims holds what the attempt knows of each pod it considered, by
 	// UID, computed once: every dry run (and every retry round) sees the
 	// same answer.
-	victims map[types.UID]*victimInfo
+	victims lazyMap[types.UID, *victimInfo]
 	// groups are the controlled groups' budgets counted so far, by
 	// policy.Group and member; pdbs the PodDisruptionBudgets', by
-	// namespace/name.
-	groups  map[policy.Group]map[types.UID]*groupBudget
-	pdbs    map[string]*pdbBudget
-	nodesUp map[string]bool
+	// namespace/name; nodesUp whether a node serves its pods.
+	groups  lazyMap[policy.Group, map[types.UID]*groupBudget]
+	pdbs    lazyMap[string, *pdbBudget]
+	nodesUp lazyMap[string, bool]
+
+	mu      sync.Mutex
 	chosen  map[string][]*v1.Pod
 	refused map[refusalKey]struct{}
 }
@@ -129,10 +131,6 @@ func (pl *DisruptionGuard) newGuardState(preemptor *v1.Pod) *guardState {
 		pl:             pl,
 		preemptor:      preemptor,
 		preemptorClass: pl.policy.Classify(preemptor),
-		victims:        map[types.UID]*victimInfo{},
-		groups:         map[policy.Group]map[types.UID]*groupBudget{},
-		pdbs:           map[string]*pdbBudget{},
-		nodesUp:        map[string]bool{},
 		chosen:         map[string][]*v1.Pod{},
 		refused:        map[refusalKey]struct{}{},
 	}
@@ -201,28 +199,24 @@ type victimInfo struct {
 // it costs nothing, and nothing else is looked up: most victims are such
 // pods.
 func (s *guardState) victim(pod *v1.Pod) *victimInfo {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if v := s.victims[pod.UID]; v != nil {
-		return v
-	}
-	v := &victimInfo{}
-	if e, indexed := s.pl.budgets.entry(pod.UID); indexed {
-		v.available = s.availableLocked(pod)
-		v.group = s.groupOfLocked(pod, e.group)
-		for _, b := range s.budgetsLocked(pod, e.pdbs) {
+	return s.victims.get(pod.UID, func() *victimInfo {
+		v := &victimInfo{}
+		e, indexed := s.pl.budgets.entry(pod.UID)
+		if !indexed {
+			return v
+		}
+		v.available = s.isAvailable(pod)
+		v.group = s.groupOfMember(pod, e.group)
+		for _, b := range s.budgetsOf(pod, e.pdbs) {
 			if s.binds(b) {
 				v.pdbs = append(v.pdbs, b)
 			} else {
 				v.softPDBs = append(v.softPDBs, b)
 			}
 		}
-	}
-	s.victims[pod.UID] = v
-	return v
+		return v
+	})
 }
-
-func (s *guardState) available(pod *v1.Pod) bool { return s.victim(pod).available }
 
 // lookupNode returns the snapshot's node of that name, nil when it has none.
 func (s *guardState) lookupNode(name string) *v1.Node { return s.lookups.Node(name) }
@@ -247,50 +241,40 @@ func (s *guardState) start(ctx context.Context) error {
 	return nil
 }
 
-// availableLocked reports whether a pod the informer has is an available
+// isAvailable reports whether a pod the informer has is an available
 // replica now: Ready, not lost, and on a node of the snapshot that is up (a
-// node that stopped reporting serves nothing, whatever its pods say). The
-// caller holds mu.
-func (s *guardState) availableLocked(pod *v1.Pod) bool {
+// node that stopped reporting serves nothing, whatever its pods say).
+func (s *guardState) isAvailable(pod *v1.Pod) bool {
 	if !policy.IsAvailable(pod) || s.lost(pod) || pod.Spec.NodeName == "" {
 		return false
 	}
-	up, ok := s.nodesUp[pod.Spec.NodeName]
-	if !ok {
+	return s.nodesUp.get(pod.Spec.NodeName, func() bool {
 		n := s.lookups.Node(pod.Spec.NodeName)
-		up = n != nil && policy.NodeCanRunPods(n)
-		s.nodesUp[pod.Spec.NodeName] = up
-	}
-	return up
+		return n != nil && policy.NodeCanRunPods(n)
+	})
 }
 
-// groupOfLocked returns the budget of the pod's disruption-controlled
+// groupOfMember returns the budget of the pod's disruption-controlled
 // group g (as the budget index has it: zero for none), counting the group
 // on first use: its members are the pods the budget index has of it (the
 // informer's pods), split by owner as policy.DisruptionGroups splits them;
 // mirror pods are no members: they are never victims, so they must not pad
 // a budget only the other members can pay. Its available members are
-// counted against the snapshot. Nil when the pod is in no such group. The
-// caller holds mu.
-func (s *guardState) groupOfLocked(pod *v1.Pod, g policy.Group) *groupBudget {
+// counted against the snapshot. Nil when the pod is in no such group.
+func (s *guardState) groupOfMember(pod *v1.Pod, g policy.Group) *groupBudget {
 	if g.By == 0 || s.lookups.IsMirrorPod(pod) {
 		return nil
 	}
-	budgets, counted := s.groups[g]
-	if !counted {
-		budgets = s.countGroupLocked(g)
-		s.groups[g] = budgets
-	}
-	return budgets[pod.UID]
+	return s.groups.get(g, func() map[types.UID]*groupBudget { return s.countGroup(g) })[pod.UID]
 }
 
-// countGroupLocked counts the budgets of a policy group's members, once per
+// countGroup counts the budgets of a policy group's members, once per
 // attempt: the group split by owner, as policy.DisruptionGroups splits it
 // (the index resolved each member's owner when it saw the pod; the owner's
 // desired replicas are read now), mirror pods left out, each budget's
 // available members counted against the snapshot. It returns the budget
-// of each member. The caller holds mu.
-func (s *guardState) countGroupLocked(g policy.Group) map[types.UID]*groupBudget {
+// of each member.
+func (s *guardState) countGroup(g policy.Group) map[types.UID]*groupBudget {
 	members := s.pl.budgets.members(g)
 	c := s.pl.policy.Classify(members0(members))
 	budgets := map[policy.Owner]*groupBudget{}
@@ -310,7 +294,7 @@ func (s *guardState) countGroupLocked(g policy.Group) map[types.UID]*groupBudget
 		}
 		b.Members++
 		of[m.pod.UID] = b
-		if s.availableLocked(m.pod) {
+		if s.isAvailable(m.pod) {
 			b.available++
 		}
 	}
@@ -326,41 +310,42 @@ func members0(members []member) *v1.Pod {
 	return members[0].pod
 }
 
-// budgetsLocked returns the budgets of the PodDisruptionBudgets that
+// budgetsOf returns the budgets of the PodDisruptionBudgets that
 // cover the pod (as the budget index has them: by the informer's labels),
 // each counted on first use from the pods it covers: its healthy pods
 // (available now) and those lost but still counted healthy by the
 // controller, and the allowance they leave (policy.PDBAllowance). Pods the
 // eviction API already processed (DisruptedPods) are out of a budget's
 // count and its allowance already paid for them, as upstream and the
-// controller treat them. The caller holds mu.
-func (s *guardState) budgetsLocked(pod *v1.Pod, covering []*indexedPDB) []*pdbBudget {
+// controller treat them.
+func (s *guardState) budgetsOf(pod *v1.Pod, covering []*indexedPDB) []*pdbBudget {
 	var out []*pdbBudget
 	for _, c := range covering {
-		key := c.pdb.Namespace + "/" + c.pdb.Name
-		b := s.pdbs[key]
-		if b == nil {
-			b = &pdbBudget{pdb: c.pdb}
-			for _, m := range s.pl.budgets.covered(c) {
-				if b.disrupted(m) {
-					continue
-				}
-				switch {
-				case s.availableLocked(m):
-					b.healthy++
-				case s.lost(m) && policy.IsAvailable(m):
-					b.lostCounted++
-				}
-			}
-			b.allowed = policy.PDBAllowance(b.pdb, b.healthy, b.lostCounted)
-			b.upstream = upstreamPDB(b.pdb, b.allowed)
-			s.pdbs[key] = b
-		}
+		b := s.pdbs.get(c.pdb.Namespace+"/"+c.pdb.Name, func() *pdbBudget { return s.countPDB(c) })
 		if !b.disrupted(pod) {
 			out = append(out, b)
 		}
 	}
 	return out
+}
+
+// countPDB counts a PodDisruptionBudget's budget (budgetsOf).
+func (s *guardState) countPDB(c *indexedPDB) *pdbBudget {
+	b := &pdbBudget{pdb: c.pdb}
+	for _, m := range s.pl.budgets.covered(c) {
+		if b.disrupted(m) {
+			continue
+		}
+		switch {
+		case s.isAvailable(m):
+			b.healthy++
+		case s.lost(m) && policy.IsAvailable(m):
+			b.lostCounted++
+		}
+	}
+	b.allowed = policy.PDBAllowance(b.pdb, b.healthy, b.lostCounted)
+	b.upstream = upstreamPDB(b.pdb, b.allowed)
+	return b
 }
 
 // upstreamPDB is the PDB as upstream's victim selection gets it: with the
@@ -386,14 +371,14 @@ const matchAllKey = "ha-scheduler.scs.community/pdb-selects-every-pod"
 // groupOf returns the pod's controlled group, nil when it has none.
 func (s *guardState) groupOf(pod *v1.Pod) *groupBudget { return s.victim(pod).group }
 
-// strictPDBsOf returns the PDBs that bind the pod for this attempt's
+// strictPDBs returns the PDBs that bind the victim for this attempt's
 // preemptor (binds); none in BestEffort mode, where upstream's minimisation
 // of violations is the whole PDB handling.
-func (s *guardState) strictPDBsOf(pod *v1.Pod) []*pdbBudget {
+func (s *guardState) strictPDBs(v *victimInfo) []*pdbBudget {
 	if s.pl.mode != config.ModeStrict {
 		return nil
 	}
-	return s.victim(pod).pdbs
+	return v.pdbs
 }
 
 // binds reports whether a PodDisruptionBudget binds this attempt's
@@ -412,15 +397,16 @@ func (s *guardState) protections(pod *v1.Pod) []refusal {
 		node = s.lookupNode(pod.Spec.NodeName)
 	}
 	out := s.pl.staticProtections(pod, node, s.preemptorClass)
-	if !s.available(pod) {
+	v := s.victim(pod)
+	if !v.available {
 		// Taking a pod that is not available, or already lost, costs
 		// neither its group nor its PDB anything.
 		return out
 	}
-	if g := s.groupOf(pod); g != nil && g.budget() <= 0 {
+	if g := v.group; g != nil && g.budget() <= 0 {
 		out = append(out, refusal{pod: pod.UID, rule: RuleMinAvailable, reason: g.reason()})
 	}
-	for _, b := range s.strictPDBsOf(pod) {
+	for _, b := range s.strictPDBs(v) {
 		if b.allowed <= 0 {
 			out = append(out, refusal{pod: pod.UID, rule: RulePDB, reason: reasonPDB(b.pdb.Namespace, b.pdb.Name)})
 		}
@@ -466,16 +452,16 @@ func (s *guardState) mayViolate(candidates []*preemption.DomainVictim) bool {
 			continue
 		}
 		for _, pi := range dv.Pods() {
-			pod := pi.GetPod()
-			if !s.available(pod) {
+			v := s.victim(pi.GetPod())
+			if !v.available {
 				continue
 			}
-			if g := s.groupOf(pod); g != nil {
+			if g := v.group; g != nil {
 				if groups[g]++; groups[g] > g.budget() {
 					return true
 				}
 			}
-			for _, b := range s.strictPDBsOf(pod) {
+			for _, b := range s.strictPDBs(v) {
 				if pdbs[b]++; pdbs[b] > b.allowed {
 					return true
 				}
@@ -495,16 +481,17 @@ func (s *guardState) violations(victims []*v1.Pod) []refusal {
 	groups := map[*groupBudget][]*v1.Pod{}
 	pdbs := map[*pdbBudget][]*v1.Pod{}
 	for _, pod := range victims {
-		if !s.available(pod) {
+		v := s.victim(pod)
+		if !v.available {
 			continue
 		}
-		if g := s.groupOf(pod); g != nil {
+		if g := v.group; g != nil {
 			if groups[g] == nil {
 				groupOrder = append(groupOrder, g)
 			}
 			groups[g] = append(groups[g], pod)
 		}
-		for _, b := range s.strictPDBsOf(pod) {
+		for _, b := range s.strictPDBs(v) {
 			if pdbs[b] == nil {
 				pdbOrder = append(pdbOrder, b)
 			}

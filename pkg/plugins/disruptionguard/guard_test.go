@@ -748,7 +748,7 @@ func TestPrefilter(t *testing.T) {
 			if len(reasons) > 0 {
 				got.Reasons = reasons.sorted()
 			}
-			for uid := range s.victims {
+			for _, uid := range s.victims.keys() {
 				got.Computed = append(got.Computed, g.nameOf(uid))
 			}
 			slices.Sort(got.Computed)
