@@ -187,7 +187,7 @@ SCALE_BENCH ?= BenchmarkPerfScheduling
 SCALE_FLAGS ?=
 
 .PHONY: bench-scale
-bench-scale: ## Scale benchmark (scheduler_perf, 500, 5,000 and 15,000 nodes): default vs ha-scheduler (vs upstream-only up to 5,000); prints the tables (~1 h on 2 cores)
+bench-scale: ## Scale benchmark (scheduler_perf, 500, 5,000 and 15,000 nodes): default vs ha-scheduler (vs upstream-only up to 5,000), and a preemption workload (500, 5,000 nodes); prints the tables (~1 h on 2 cores)
 	hack/build-binaries.sh etcd
 	rm -rf $(SCALE_OUT) && mkdir -p $(SCALE_OUT)
 	@echo "==> scheduler_perf: $(SCALE_BENCH) (log: $(SCALE_OUT)/bench.log)"

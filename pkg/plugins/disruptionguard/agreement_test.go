@@ -58,6 +58,7 @@ import (
 	hcexplain "github.com/ha-scheduler/ha-scheduler/pkg/checker/explain"
 	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/failuredomainspread"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/workloadseparation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
@@ -115,13 +116,13 @@ type agreementStats struct {
 func agreementPolicy(t testing.TB, seed uint64) *config.PolicyArgs {
 	switch seed % 4 {
 	case 1:
-		return policyArgs(t, config.PolicyArgs{RequiredLevels: []string{policy.LabelZone, policy.LabelHostID}})
+		return testutil.LoadedPolicy(t, config.PolicyArgs{RequiredLevels: []string{policy.LabelZone, policy.LabelHostID}})
 	case 2:
-		return policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "logging"}})
+		return testutil.LoadedPolicy(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "logging"}})
 	case 3:
-		return policyArgs(t, config.PolicyArgs{AllowUserWorkloadsOnControlPlane: true})
+		return testutil.LoadedPolicy(t, config.PolicyArgs{AllowUserWorkloadsOnControlPlane: true})
 	}
-	return policyArgs(t, config.PolicyArgs{})
+	return testutil.LoadedPolicy(t, config.PolicyArgs{})
 }
 
 func policyName(seed uint64) string {

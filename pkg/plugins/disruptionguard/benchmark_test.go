@@ -33,6 +33,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 )
 
 // benchSize is the cluster of one benchmark case.
@@ -157,7 +158,7 @@ func BenchmarkPreemptionAttempt(b *testing.B) {
 			// and measure the logging.
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			pa := policyArgs(b, policies[bc.policy])
+			pa := testutil.LoadedPolicy(b, policies[bc.policy])
 			pod := preemptor("default", "web", userHigh, "1")
 			if bc.preemptor == "component" {
 				pod = addon("heapster", systemHigher, "1")

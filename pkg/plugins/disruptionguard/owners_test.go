@@ -33,6 +33,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -57,7 +58,7 @@ func TestOwnersCacheOnlyWhatTheGuardReads(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "etcd", UID: "uid-etcd", Labels: map[string]string{"app": "etcd"}},
 		Spec:       appsv1.StatefulSetSpec{Replicas: ptr.To[int32](3), Template: template},
 	}
-	userControlled := policyArgs(t, config.PolicyArgs{UserWorkloads: &config.RuleArgs{Placement: policy.PlaceWorker, Spread: policy.SpreadPreferred, Disruption: &config.DisruptionArgs{MinAvailable: ptr.To[int32](1)}}})
+	userControlled := testutil.LoadedPolicy(t, config.PolicyArgs{UserWorkloads: &config.RuleArgs{Placement: policy.PlaceWorker, Spread: policy.SpreadPreferred, Disruption: &config.DisruptionArgs{MinAvailable: ptr.To[int32](1)}}})
 	tests := []struct {
 		name      string
 		args      *config.PolicyArgs
@@ -67,7 +68,7 @@ func TestOwnersCacheOnlyWhatTheGuardReads(t *testing.T) {
 	}{
 		{
 			name:      "the default policy: the trusted namespaces only",
-			args:      policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "calico-system"}}),
+			args:      testutil.LoadedPolicy(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "calico-system"}}),
 			wantScope: []string{"calico-system", "kube-system"},
 			want: map[string]runtime.Object{
 				"kube-system/coredns-5d": &appsv1.ReplicaSet{

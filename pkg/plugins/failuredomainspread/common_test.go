@@ -21,6 +21,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -123,7 +124,7 @@ func TestEachWorkloadSpreadsOnItsOwn(t *testing.T) {
 				if svc, ok := obj.(*v1.Service); ok {
 					_, err := c.client.CoreV1().Services(svc.Namespace).Create(c.ctx, svc, metav1.CreateOptions{})
 					require.NoError(t, err)
-					require.Eventually(t, func() bool { return c.pl.services.ServiceFor(svc.Namespace, tt.next.Labels) == svc.Name }, wait, tick)
+					require.Eventually(t, func() bool { return c.pl.services.ServiceFor(svc.Namespace, tt.next.Labels) == svc.Name }, testutil.Wait, testutil.Tick)
 				}
 			}
 			fdsInfos, err := c.pl.lister.NodeInfos().List()

@@ -18,444 +18,154 @@ package disruptionguard
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"slices"
-	"sort"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
-	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/validation/field"
-	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/client-go/informers"
-	clientsetfake "k8s.io/client-go/kubernetes/fake"
-	clienttesting "k8s.io/client-go/testing"
-	"k8s.io/client-go/tools/cache"
-	"k8s.io/client-go/tools/events"
-	"k8s.io/component-base/metrics/testutil"
-	"k8s.io/klog/v2"
+	metricstestutil "k8s.io/component-base/metrics/testutil"
 	"k8s.io/klog/v2/ktesting"
 	fwk "k8s.io/kube-scheduler/framework"
-	internalcache "k8s.io/kubernetes/pkg/scheduler/backend/cache"
-	internalqueue "k8s.io/kubernetes/pkg/scheduler/backend/queue"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/defaultbinder"
-	plfeature "k8s.io/kubernetes/pkg/scheduler/framework/plugins/feature"
-	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/noderesources"
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/queuesort"
-	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
-	schedmetrics "k8s.io/kubernetes/pkg/scheduler/metrics"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
 	tf "k8s.io/kubernetes/pkg/scheduler/testing/framework"
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
-	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-const (
-	userLow      int32 = 0
-	userHigh     int32 = 1000
-	system       int32 = 2000
-	systemHigher int32 = 3000
-)
+// TestNew builds the plugin through the registry's factory, with a
+// framework of profile testProfile as its handle: the policy is that
+// profile's, the args only the preemption settings.
+func TestNew(t *testing.T) {
+	infra := testutil.LoadedPolicy(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}})
+	other := testutil.LoadedPolicy(t, config.PolicyArgs{TrustedNamespaces: []string{"other"}})
+	// Start-up validation rejects it; the factory must not panic on it.
+	unknownRole := &config.PolicyArgs{UserWorkloads: &config.RuleArgs{Placement: "Somewhere"}}
+	config.SetDefaultsPolicyArgs(unknownRole)
 
-var epoch = time.Unix(0, 0)
-
-func init() {
-	// The scheduling queue and the preemption executor record upstream
-	// metrics, which must exist.
-	schedmetrics.Register()
-}
-
-// node is a node with room for cpu CPUs of pods, with the UID its static
-// pods' mirrors name (mirrorOf).
-func node(name, cpu string) *v1.Node {
-	n := st.MakeNode().Name(name).Capacity(map[v1.ResourceName]string{v1.ResourceCPU: cpu, v1.ResourcePods: "100"}).Obj()
-	n.UID = nodeUID(name)
-	return n
-}
-
-func nodeUID(name string) types.UID { return types.UID("node-uid-" + name) }
-
-// running is a Ready pod using cpu CPUs on a node, started at second start.
-func running(ns, name, nodeName string, prio int32, cpu string, start int64) *st.PodWrapper {
-	return st.MakePod().Namespace(ns).Name(name).UID(ns+"/"+name).Node(nodeName).Priority(prio).
-		Req(map[v1.ResourceName]string{v1.ResourceCPU: cpu}).StartTime(metav1.NewTime(epoch.Add(time.Duration(start)*time.Second))).
-		Condition(v1.PodReady, v1.ConditionTrue, "")
-}
-
-// notReady is a pod whose containers are not Ready.
-func notReady(ns, name, nodeName string, prio int32, cpu string, start int64) *st.PodWrapper {
-	w := running(ns, name, nodeName, prio, cpu, start)
-	w.Status.Conditions = []v1.PodCondition{{Type: v1.PodReady, Status: v1.ConditionFalse}}
-	return w
-}
-
-func preemptor(ns, name string, prio int32, cpu string) *v1.Pod {
-	return st.MakePod().Namespace(ns).Name(name).UID(ns + "/" + name).Priority(prio).
-		Req(map[v1.ResourceName]string{v1.ResourceCPU: cpu}).PreemptionPolicy(v1.PreemptLowerPriority).Obj()
-}
-
-// addon is a preemptor that is a component of the default policy
-// (heapster), so that rule 3 does not apply to its victims.
-func addon(name string, prio int32, cpu string) *v1.Pod {
-	p := preemptor("kube-system", name, prio, cpu)
-	p.Labels = map[string]string{"k8s-app": "heapster"}
-	return p
-}
-
-func kubeScheduler(name, nodeName string, prio int32) *st.PodWrapper {
-	return running("kube-system", name, nodeName, prio, "1", 1).Label("component", "kube-scheduler")
-}
-
-// etcdMembers are n Ready etcd members of the StatefulSet sts on the nodes.
-func etcdMembers(sts string, n int, nodes ...string) []*v1.Pod {
-	var out []*v1.Pod
-	for i := 0; i < n; i++ {
-		out = append(out, ownedBy(running("kube-system", fmt.Sprintf("%s-%d", sts, i), nodes[i%len(nodes)], system, "1", 1).
-			Label("component", "etcd"), sts, "StatefulSet").Obj())
+	// got is what New configured: the namespaces among kube-system, infra
+	// and other that the plugin's policy trusts.
+	type got struct {
+		Name    string
+		Mode    config.DisruptionGuardMode
+		Trusted []string
 	}
-	return out
-}
-
-// pendingEtcdMember is member i of the StatefulSet, not bound to a node.
-func pendingEtcdMember(sts string, i int) *v1.Pod {
-	return ownedBy(st.MakePod().Namespace("kube-system").Name(fmt.Sprintf("%s-%d", sts, i)).UID(fmt.Sprintf("kube-system/%s-%d", sts, i)).
-		Priority(system).Label("component", "etcd"), sts, "StatefulSet").Obj()
-}
-
-func ownedBy(w *st.PodWrapper, name, kind string) *st.PodWrapper {
-	return w.OwnerReference(name, appsv1.SchemeGroupVersion.WithKind(kind))
-}
-
-// mirrorOf makes the pod what the kubelet creates for a static pod: the
-// annotation and its Node, by UID, as controller.
-func mirrorOf(w *st.PodWrapper) *st.PodWrapper {
-	w.Annotation(policy.MirrorPodAnnotation, "x").OwnerReference(w.Spec.NodeName, v1.SchemeGroupVersion.WithKind("Node"))
-	w.OwnerReferences[0].UID = nodeUID(w.Spec.NodeName)
-	return w
-}
-
-func statefulSet(ns, name string, replicas int32) *appsv1.StatefulSet {
-	return &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: appsv1.StatefulSetSpec{Replicas: ptr.To(replicas)}}
-}
-
-// deploymentReplicaSet is a ReplicaSet of the Deployment deployment, which
-// wants desired replicas in all.
-func deploymentReplicaSet(ns, name, deployment string, replicas, desired int32) *appsv1.ReplicaSet {
-	return &appsv1.ReplicaSet{
-		ObjectMeta: metav1.ObjectMeta{
-			Namespace: ns, Name: name,
-			Annotations:     map[string]string{policy.DesiredReplicasAnnotation: fmt.Sprint(desired)},
-			OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "Deployment", Name: deployment, Controller: ptr.To(true)}},
+	tests := []struct {
+		name              string
+		policies          config.Policies
+		args              any
+		noInformerFactory bool
+		want              got
+		wantErr           string
+	}{
+		{
+			name:     "no policy loaded: the default policy, Strict",
+			policies: config.Policies{},
+			want:     got{Name: "DisruptionGuard", Mode: config.ModeStrict, Trusted: []string{"kube-system"}},
 		},
-		Spec: appsv1.ReplicaSetSpec{Replicas: ptr.To(replicas)},
+		{
+			name:     "the profile's policy",
+			policies: config.Policies{testProfile: infra, "other-profile": other},
+			want:     got{Name: "DisruptionGuard", Mode: config.ModeStrict, Trusted: []string{"kube-system", "infra"}},
+		},
+		{
+			name:     "only another profile has a policy: this one has the default",
+			policies: config.Policies{"other-profile": other},
+			want:     got{Name: "DisruptionGuard", Mode: config.ModeStrict, Trusted: []string{"kube-system"}},
+		},
+		{
+			name:     "the mode comes from the args",
+			policies: config.Policies{testProfile: infra},
+			args:     bestEffort,
+			want:     got{Name: "DisruptionGuard", Mode: config.ModeBestEffort, Trusted: []string{"kube-system", "infra"}},
+		},
+		{
+			name:    "unknown mode",
+			args:    map[string]any{"mode": "Sometimes"},
+			wantErr: `DisruptionGuard.args.mode: Unsupported value: "Sometimes": supported values: "Strict", "BestEffort"`,
+		},
+		{
+			name: "a policy field in the plugin's args says where the policy is written",
+			args: map[string]any{"trustedNamespaces": []string{"infra"}},
+			wantErr: `DisruptionGuard.args: Forbidden: unknown field "trustedNamespaces": ` +
+				"the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)",
+		},
+		{
+			name:     "a profile's policy that does not convert",
+			policies: config.Policies{testProfile: unknownRole},
+			wantErr:  `DisruptionGuard: profile "ha-scheduler": userWorkloads: unknown nodeRole "Somewhere"`,
+		},
+		{
+			name:              "a handle without an informer factory",
+			noInformerFactory: true,
+			wantErr:           "DisruptionGuard: the framework handle has no informer factory",
+		},
 	}
-}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ctx := ktesting.NewTestContext(t)
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			var fw framework.Framework
+			if tt.noInformerFactory {
+				var err error
+				fw, err = tf.NewFramework(ctx, []tf.RegisterPluginFunc{
+					tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
+					tf.RegisterBindPlugin(defaultbinder.Name, defaultbinder.New),
+				}, testProfile)
+				require.NoError(t, err)
+			} else {
+				fw = newCluster(t, []*v1.Node{node("n", "1")}, nil, nil, nil).newFramework(t, ctx, testProfile)
+			}
 
-// namespacePDB covers every pod of its namespace (`selector: {}`).
-func namespacePDB(ns, name string, allowed int32) *policyv1.PodDisruptionBudget {
-	p := pdb(ns, name, allowed)
-	p.Spec.Selector = &metav1.LabelSelector{}
-	return p
-}
-
-func disruptionTarget(w *st.PodWrapper) *st.PodWrapper {
-	return w.Condition(v1.DisruptionTarget, v1.ConditionTrue, v1.PodReasonPreemptionByScheduler)
-}
-
-func pdb(ns, name string, allowed int32, matchLabels ...string) *policyv1.PodDisruptionBudget {
-	w := st.MakePDB().Namespace(ns).Name(name).DisruptionsAllowed(allowed)
-	for i := 0; i+1 < len(matchLabels); i += 2 {
-		w = w.MatchLabel(matchLabels[i], matchLabels[i+1])
+			p, err := New(tt.policies)(ctx, rawArgs(t, tt.args), fw)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				if diff := cmp.Diff(tt.wantErr, err.Error()); diff != "" {
+					t.Errorf("error (-want +got):\n%s", diff)
+				}
+				return
+			}
+			require.NoError(t, err)
+			pl := p.(*DisruptionGuard)
+			g := got{Name: pl.Name(), Mode: pl.mode}
+			for _, ns := range []string{"kube-system", "infra", "other"} {
+				if pl.policy.IsTrustedNamespace(ns) {
+					g.Trusted = append(g.Trusted, ns)
+				}
+			}
+			if diff := cmp.Diff(tt.want, g); diff != "" {
+				t.Errorf("plugin (-want +got):\n%s", diff)
+			}
+		})
 	}
-	return w.Obj()
-}
-
-func rawArgs(t testing.TB, args any) runtime.Object {
-	t.Helper()
-	if args == nil {
-		return nil
-	}
-	raw, err := json.Marshal(args)
-	require.NoError(t, err)
-	return &runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}
-}
-
-var bestEffort = map[string]any{"mode": string(config.ModeBestEffort)}
-
-type podActivator struct{}
-
-func (podActivator) Activate(klog.Logger, map[string]*v1.Pod) {}
-
-// testProfile is the schedulerName of the profile the tests build, the key
-// of its policy in config.Policies.
-const testProfile = "ha-scheduler"
-
-// policyArgs is what a profile's HAPolicy entry loads to: the args,
-// defaulted and valid.
-func policyArgs(t testing.TB, a config.PolicyArgs) *config.PolicyArgs {
-	t.Helper()
-	config.SetDefaultsPolicyArgs(&a)
-	require.Empty(t, validation.ValidatePolicyArgs(field.NewPath(config.PolicyName, "args"), &a), "test policy")
-	return &a
-}
-
-// cluster is what the profiles of one scheduler share: a fake clientset
-// that records deletions, one informer factory over the given pods, PDBs and
-// controllers, and the snapshot of the nodes and bound pods.
-type cluster struct {
-	cs              *clientsetfake.Clientset
-	informerFactory informers.SharedInformerFactory
-	snapshot        *internalcache.Snapshot
-
-	mu      sync.Mutex
-	deleted []string
-	// watching are the resources the informers watch.
-	watching map[string]bool
-}
-
-// newCluster: pods without a node are pending, in the informer and not in
-// the snapshot; controllers are ReplicaSets and StatefulSets for the
-// informers.
-func newCluster(t testing.TB, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, controllers []runtime.Object, preemptors ...*v1.Pod) *cluster {
-	t.Helper()
-	var objs []runtime.Object
-	for _, p := range append(slices.Clone(pods), preemptors...) {
-		objs = append(objs, p)
-	}
-	for _, p := range pdbs {
-		objs = append(objs, p)
-	}
-	for _, obj := range controllers {
-		switch obj.(type) {
-		case *appsv1.ReplicaSet, *appsv1.StatefulSet:
-		default:
-			t.Fatalf("unsupported controller %T", obj)
-		}
-	}
-	// The informers (the framework's, started with the plugin, and the
-	// guard's own for the controllers) list them from the API.
-	objs = append(objs, controllers...)
-	c := &cluster{cs: clientsetfake.NewClientset(objs...)}
-	c.cs.PrependReactor("delete", "pods", func(a clienttesting.Action) (bool, runtime.Object, error) {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.deleted = append(c.deleted, a.(clienttesting.DeleteAction).GetName())
-		return false, nil, nil
-	})
-	// The fake clientset does not replay to a watch what changed since the
-	// list: a change made between an informer's list and its watch is lost
-	// to it. The clientset's own watch, recording that it started, so that
-	// guard returns only once the informers watch.
-	c.watching = map[string]bool{}
-	c.cs.PrependWatchReactor("*", func(a clienttesting.Action) (bool, watch.Interface, error) {
-		var opts metav1.ListOptions
-		if wa, ok := a.(clienttesting.WatchActionImpl); ok {
-			opts = wa.ListOptions
-		}
-		w, err := c.cs.Tracker().Watch(a.GetResource(), a.GetNamespace(), opts)
-		if err != nil {
-			return false, nil, err
-		}
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.watching[a.GetResource().Resource] = true
-		return true, w, nil
-	})
-	c.informerFactory = informers.NewSharedInformerFactory(c.cs, 0)
-	var bound []*v1.Pod
-	for _, p := range pods {
-		if p.Spec.NodeName != "" {
-			bound = append(bound, p)
-		}
-	}
-	c.snapshot = internalcache.NewSnapshot(bound, nodes)
-	return c
-}
-
-// newFramework builds a framework of the profile with NodeResourcesFit over
-// the cluster, as the scheduler builds one per profile from its one
-// informer factory.
-func (c *cluster) newFramework(t testing.TB, ctx context.Context, profile string) framework.Framework {
-	t.Helper()
-	fw, err := tf.NewFramework(ctx, []tf.RegisterPluginFunc{
-		tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
-		tf.RegisterPluginAsExtensions(noderesources.Name, frameworkruntime.FactoryAdapter(plfeature.Features{}, noderesources.NewFit), "Filter", "PreFilter"),
-		tf.RegisterBindPlugin(defaultbinder.Name, defaultbinder.New),
-	}, profile,
-		frameworkruntime.WithClientSet(c.cs),
-		frameworkruntime.WithEventRecorder(&events.FakeRecorder{}),
-		frameworkruntime.WithInformerFactory(c.informerFactory),
-		frameworkruntime.WithPodNominator(internalqueue.NewSchedulingQueue(nil, c.informerFactory)),
-		frameworkruntime.WithSnapshotSharedLister(c.snapshot),
-		frameworkruntime.WithMutableSnapshotLister(c.snapshot),
-		frameworkruntime.WithWaitingPods(frameworkruntime.NewWaitingPodsMap()),
-		frameworkruntime.WithPodsInPreBind(frameworkruntime.NewPodsInPreBindMap()),
-		frameworkruntime.WithPodActivator(podActivator{}),
-		frameworkruntime.WithLogger(klog.FromContext(ctx)),
-	)
-	require.NoError(t, err)
-	return fw
-}
-
-// env is the plugin of one profile, built with that profile's framework as
-// its handle.
-type env struct {
-	*cluster
-	pl *DisruptionGuard
-	fw framework.Framework
-}
-
-// guard builds the plugin of the profile, whose policy is taken from
-// policies as the scheduler's registry does.
-func (c *cluster) guard(t testing.TB, ctx context.Context, profile string, policies config.Policies, args any, async bool) *env {
-	t.Helper()
-	fw := c.newFramework(t, ctx, profile)
-	pl, err := newWithFeatures(ctx, policies, rawArgs(t, args), fw, plfeature.Features{EnableAsyncPreemption: async})
-	require.NoError(t, err)
-	// Started once its handlers are registered (a second profile's plugin
-	// registers on the running informers).
-	c.informerFactory.Start(ctx.Done())
-	c.informerFactory.WaitForCacheSync(ctx.Done())
-	// Tests change pods and budgets once the plugin is running: the
-	// informers must see it (newCluster says why).
-	require.NoError(t, wait.PollUntilContextTimeout(ctx, time.Millisecond, wait.ForeverTestTimeout, true, func(context.Context) (bool, error) {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return c.watching["pods"] && c.watching["poddisruptionbudgets"], nil
-	}), "waiting for the informers to watch pods and PodDisruptionBudgets")
-	return &env{cluster: c, pl: pl, fw: fw}
-}
-
-// newEnv is the plugin of a scheduler with one profile, whose policy is pa
-// (nil: the default policy).
-func newEnv(t *testing.T, ctx context.Context, pa *config.PolicyArgs, args any, async bool, nodes []*v1.Node, pods []*v1.Pod, pdbs []*policyv1.PodDisruptionBudget, controllers []runtime.Object, preemptors ...*v1.Pod) *env {
-	t.Helper()
-	if pa == nil {
-		pa = policyArgs(t, config.PolicyArgs{})
-	}
-	return newCluster(t, nodes, pods, pdbs, controllers, preemptors...).guard(t, ctx, testProfile, config.Policies{testProfile: pa}, args, async)
-}
-
-// postFilter runs PreFilter and PostFilter for the pod as the scheduler
-// would after every node failed Filter; the nodes in unresolvable failed for
-// a reason preemption cannot fix.
-func (e *env) postFilter(t testing.TB, ctx context.Context, pod *v1.Pod, nodes []*v1.Node, unresolvable ...string) (*fwk.PostFilterResult, *fwk.Status) {
-	t.Helper()
-	state := framework.NewCycleState()
-	_, s, _ := e.fw.RunPreFilterPlugins(ctx, state, pod)
-	require.True(t, s.IsSuccess(), "PreFilter: %v", s)
-	m := framework.NewDefaultNodeToStatus()
-	for _, n := range nodes {
-		code := fwk.Unschedulable
-		if slices.Contains(unresolvable, n.Name) {
-			code = fwk.UnschedulableAndUnresolvable
-		}
-		m.Set(n.Name, fwk.NewStatus(code))
-	}
-	return e.pl.PostFilter(ctx, state, pod, m)
-}
-
-func (c *cluster) deletedPods() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := slices.Clone(c.deleted)
-	sort.Strings(out)
-	return out
-}
-
-// waitForDeletions waits until n pods were deleted: at once with
-// synchronous preemption, by the executor's goroutine with asynchronous.
-func waitForDeletions(t *testing.T, ctx context.Context, c *cluster, n int) {
-	t.Helper()
-	require.NoError(t, wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, wait.ForeverTestTimeout, true, func(context.Context) (bool, error) {
-		return len(c.deletedPods()) == n, nil
-	}), "waiting for %d deleted pods", n)
 }
 
 func refusedCount(t *testing.T, rule string) float64 {
 	t.Helper()
-	v, err := testutil.GetCounterMetricValue(refusedVictims.WithLabelValues(testProfile, rule))
+	v, err := metricstestutil.GetCounterMetricValue(refusedVictims.WithLabelValues(testProfile, rule))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return v
 }
 
-var allRules = []string{RulePDB, RuleMinAvailable, RuleTrusted, RuleMirror}
-
-// outcome is one acceptable result of a preemption attempt.
-type outcome struct {
-	// node is the nominated node; "" when preemption fails.
-	node string
-	// msg is the whole message of the status.
-	msg string
-	// deleted are the pods deleted through the API.
-	deleted []string
-}
-
-// placed is upstream's success: the preemptor nominated on node, with n
-// victims there, of which the given ones deleted (a victim already
-// terminating is not deleted again).
-func placed(node string, n int, deleted ...string) outcome {
-	return outcome{node: node, msg: fmt.Sprintf("preemption: found a potential placement for pod on node %s, preempting %d victims", node, n), deleted: deleted}
-}
-
-// refused is a failed attempt, with the whole message of its status.
-func refused(msg string) outcome { return outcome{msg: msg} }
-
-func (o outcome) status() *fwk.Status {
-	if o.node == "" {
-		return fwk.NewStatus(fwk.Unschedulable, o.msg)
-	}
-	return fwk.NewStatus(fwk.Success, o.msg)
-}
-
-// checkOutcome compares an attempt with the outcome of want that nominates
-// the node it nominated (the first one when none does): the whole result,
-// the whole status and the deleted pods.
-func (c *cluster) checkOutcome(t *testing.T, res *fwk.PostFilterResult, status *fwk.Status, want ...outcome) {
-	t.Helper()
-	got := ""
-	if res != nil && res.NominatingInfo != nil {
-		got = res.NominatedNodeName
-	}
-	o := want[0]
-	if i := slices.IndexFunc(want, func(o outcome) bool { return o.node == got }); i >= 0 {
-		o = want[i]
-	}
-	if diff := cmp.Diff(framework.NewPostFilterResultWithNominatedNode(o.node), res); diff != "" {
-		t.Errorf("result (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(o.status(), status); diff != "" {
-		t.Errorf("status (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(o.deleted, c.deletedPods(), cmpopts.EquateEmpty()); diff != "" {
-		t.Errorf("deleted pods (-want +got):\n%s", diff)
-	}
-}
-
 func TestPostFilter(t *testing.T) {
 	cp1, cp2, cp3 := node("cp-1", "1"), node("cp-2", "1"), node("cp-3", "1")
 	w1, w2 := node("w-1", "1"), node("w-2", "1")
-	infraTrusted := policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}})
+	infraTrusted := testutil.LoadedPolicy(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}})
 	// api is a component that keeps two replicas; admin one that may
 	// preempt it (rule 3 spares components from pods that are not).
-	apiKeepsTwo := policyArgs(t, config.PolicyArgs{Components: []config.ComponentArgs{
+	apiKeepsTwo := testutil.LoadedPolicy(t, config.PolicyArgs{Components: []config.ComponentArgs{
 		{
 			Name:      "api",
 			Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "api"}}},
@@ -960,190 +670,20 @@ func TestPostFilter(t *testing.T) {
 			defer cancel()
 			e := newEnv(t, ctx, tt.policy, tt.args, false, tt.nodes, tt.pods, tt.pdbs, tt.controllers, tt.preemptor)
 			before := map[string]float64{}
-			for _, r := range allRules {
+			for _, r := range Rules {
 				before[r] = refusedCount(t, r)
 			}
 
 			res, status := e.postFilter(t, ctx, tt.preemptor, tt.nodes, tt.unresolvable...)
 			e.checkOutcome(t, res, status, tt.want...)
 			gotRefused := map[string]float64{}
-			for _, r := range allRules {
+			for _, r := range Rules {
 				if n := refusedCount(t, r) - before[r]; n != 0 {
 					gotRefused[r] = n
 				}
 			}
 			if diff := cmp.Diff(tt.wantRefused, gotRefused, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("refused victims by rule (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-// TestInFlightVictims: with asynchronous preemption the victims of one
-// preemptor are still Ready in the next cycles. They count as lost, so a
-// second preemptor cannot take the other replica of the group.
-func TestInFlightVictims(t *testing.T) {
-	for _, async := range []bool{false, true} {
-		t.Run(map[bool]string{false: "sync", true: "async"}[async], func(t *testing.T) {
-			_, ctx := ktesting.NewTestContext(t)
-			ctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			nodes := []*v1.Node{node("cp-1", "1"), node("cp-2", "1")}
-			pods := []*v1.Pod{kubeScheduler("ks-1", "cp-1", system).Obj(), kubeScheduler("ks-2", "cp-2", system).Obj()}
-			first := addon("addon-1", systemHigher, "1")
-			second := addon("addon-2", systemHigher, "1")
-			e := newEnv(t, ctx, nil, nil, async, nodes, pods, nil, nil, first, second)
-
-			res, status := e.postFilter(t, ctx, first, nodes)
-			require.True(t, status.IsSuccess(), "first preemptor: %v", status)
-			require.Equal(t, 1, e.pl.inFlight.len(), "victims in flight")
-			waitForDeletions(t, ctx, e.cluster, 1)
-			e.checkOutcome(t, res, status, placed("cp-1", 1, "ks-1"), placed("cp-2", 1, "ks-2"))
-			taken := res.NominatedNodeName
-			victim := e.deletedPods()
-
-			// The snapshot still holds the victim: the second preemptor may
-			// only use the other node, whose replica is now the last one.
-			res, status = e.postFilter(t, ctx, second, nodes, taken)
-			e.checkOutcome(t, res, status, outcome{
-				msg: "preemption: 0/2 nodes are available: 1 Preemption is not helpful for scheduling, " +
-					"1 protected: last available replica of kube-system/kube-scheduler.",
-				deleted: victim,
-			})
-
-			// Once the victim is gone the record is dropped.
-			for _, p := range pods {
-				e.pl.inFlight.forget(p)
-			}
-			if got := e.pl.inFlight.len(); got != 0 {
-				t.Errorf("in flight after deletion: %d victims, want 0", got)
-			}
-		})
-	}
-}
-
-func TestInFlightTTL(t *testing.T) {
-	f := newInFlight()
-	now := epoch
-	f.now = func() time.Time { return now }
-	f.add([]*v1.Pod{{ObjectMeta: metav1.ObjectMeta{UID: "a"}}})
-	if !f.snapshot().Has("a") {
-		t.Fatal("victim not recorded")
-	}
-	now = now.Add(inFlightTTL + time.Second)
-	if f.snapshot().Has("a") {
-		t.Error("victim still in flight after the TTL")
-	}
-	f.add([]*v1.Pod{{ObjectMeta: metav1.ObjectMeta{UID: "b"}}})
-	f.forget(cacheTombstone(&v1.Pod{ObjectMeta: metav1.ObjectMeta{UID: "b"}}))
-	if f.snapshot().Has(types.UID("b")) {
-		t.Error("victim still in flight after its deletion")
-	}
-}
-
-// TestNew builds the plugin through the registry's factory, with a
-// framework of profile testProfile as its handle: the policy is that
-// profile's, the args only the preemption settings.
-func TestNew(t *testing.T) {
-	infra := policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"kube-system", "infra"}})
-	other := policyArgs(t, config.PolicyArgs{TrustedNamespaces: []string{"other"}})
-	// Start-up validation rejects it; the factory must not panic on it.
-	unknownRole := &config.PolicyArgs{UserWorkloads: &config.RuleArgs{Placement: "Somewhere"}}
-	config.SetDefaultsPolicyArgs(unknownRole)
-
-	// got is what New configured: the namespaces among kube-system, infra
-	// and other that the plugin's policy trusts.
-	type got struct {
-		Name    string
-		Mode    config.DisruptionGuardMode
-		Trusted []string
-	}
-	tests := []struct {
-		name              string
-		policies          config.Policies
-		args              any
-		noInformerFactory bool
-		want              got
-		wantErr           string
-	}{
-		{
-			name:     "no policy loaded: the default policy, Strict",
-			policies: config.Policies{},
-			want:     got{Name: "DisruptionGuard", Mode: config.ModeStrict, Trusted: []string{"kube-system"}},
-		},
-		{
-			name:     "the profile's policy",
-			policies: config.Policies{testProfile: infra, "other-profile": other},
-			want:     got{Name: "DisruptionGuard", Mode: config.ModeStrict, Trusted: []string{"kube-system", "infra"}},
-		},
-		{
-			name:     "only another profile has a policy: this one has the default",
-			policies: config.Policies{"other-profile": other},
-			want:     got{Name: "DisruptionGuard", Mode: config.ModeStrict, Trusted: []string{"kube-system"}},
-		},
-		{
-			name:     "the mode comes from the args",
-			policies: config.Policies{testProfile: infra},
-			args:     bestEffort,
-			want:     got{Name: "DisruptionGuard", Mode: config.ModeBestEffort, Trusted: []string{"kube-system", "infra"}},
-		},
-		{
-			name:    "unknown mode",
-			args:    map[string]any{"mode": "Sometimes"},
-			wantErr: `DisruptionGuard.args.mode: Unsupported value: "Sometimes": supported values: "Strict", "BestEffort"`,
-		},
-		{
-			name: "a policy field in the plugin's args says where the policy is written",
-			args: map[string]any{"trustedNamespaces": []string{"infra"}},
-			wantErr: `DisruptionGuard.args: Forbidden: unknown field "trustedNamespaces": ` +
-				"the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)",
-		},
-		{
-			name:     "a profile's policy that does not convert",
-			policies: config.Policies{testProfile: unknownRole},
-			wantErr:  `DisruptionGuard: profile "ha-scheduler": userWorkloads: unknown nodeRole "Somewhere"`,
-		},
-		{
-			name:              "a handle without an informer factory",
-			noInformerFactory: true,
-			wantErr:           "DisruptionGuard: the framework handle has no informer factory",
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, ctx := ktesting.NewTestContext(t)
-			ctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			var fw framework.Framework
-			if tt.noInformerFactory {
-				var err error
-				fw, err = tf.NewFramework(ctx, []tf.RegisterPluginFunc{
-					tf.RegisterQueueSortPlugin(queuesort.Name, queuesort.New),
-					tf.RegisterBindPlugin(defaultbinder.Name, defaultbinder.New),
-				}, testProfile)
-				require.NoError(t, err)
-			} else {
-				fw = newCluster(t, []*v1.Node{node("n", "1")}, nil, nil, nil).newFramework(t, ctx, testProfile)
-			}
-
-			p, err := New(tt.policies)(ctx, rawArgs(t, tt.args), fw)
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				if diff := cmp.Diff(tt.wantErr, err.Error()); diff != "" {
-					t.Errorf("error (-want +got):\n%s", diff)
-				}
-				return
-			}
-			require.NoError(t, err)
-			pl := p.(*DisruptionGuard)
-			g := got{Name: pl.Name(), Mode: pl.mode}
-			for _, ns := range []string{"kube-system", "infra", "other"} {
-				if pl.policy.IsTrustedNamespace(ns) {
-					g.Trusted = append(g.Trusted, ns)
-				}
-			}
-			if diff := cmp.Diff(tt.want, g); diff != "" {
-				t.Errorf("plugin (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -1205,8 +745,4 @@ func TestEventsToRegister(t *testing.T) {
 			}
 		})
 	}
-}
-
-func cacheTombstone(p *v1.Pod) any {
-	return cache.DeletedFinalStateUnknown{Key: "ns/name", Obj: p}
 }
