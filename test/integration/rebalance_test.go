@@ -30,8 +30,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
+	authnv1 "k8s.io/api/authentication/v1"
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -137,10 +139,13 @@ func TestRebalanceAfterAZoneOutage(t *testing.T) {
 
 	// A budget that allows CoreDNS no disruption stops --apply at its
 	// first move (kube-system/kube-dns comes first), evicting nothing.
+	// --apply runs as a ServiceAccount bound to the shipped role of
+	// rebalance alone (the checker's reads and create on pods/eviction).
+	kubeconfig := rebalanceServiceAccount(t)
 	createPDB(t, "kube-system", "coredns-all", rebalanceDNS.labels, 3)
 	waitBudget(t, "kube-system", "coredns-all", 0)
 	before := podUIDs(t, "kube-system", "shop")
-	code, stderr := runRebalanceApply(t, "--timeout", "20s")
+	code, stderr := runRebalanceApply(t, kubeconfig, "--timeout", "20s")
 	if code != 2 || !strings.Contains(stderr, "PodDisruptionBudget kube-system/coredns-all") || !strings.Contains(stderr, "was refused") || !strings.Contains(stderr, "nothing was evicted") {
 		t.Fatalf("rebalance --apply with a budget that forbids the move: exit %d, want 2 and a message naming the budget; stderr:\n%s", code, stderr)
 	}
@@ -154,10 +159,10 @@ func TestRebalanceAfterAZoneOutage(t *testing.T) {
 
 	// --apply, watched: every group keeps its floor at every event.
 	watch := watchAvailable(t, rebalanceDNS, rebalanceWeb)
-	code, stderr = runRebalanceApply(t, "--timeout", "60s")
+	code, stderr = runRebalanceApply(t, kubeconfig, "--timeout", "60s")
 	lowest := watch.stop()
 	t.Logf("rebalance --apply:\n%s", stderr)
-	if code != 0 || !strings.Contains(stderr, "done: 3 moves") {
+	if code != 0 || !strings.Contains(stderr, "done: 3 moves") || strings.Contains(strings.ToLower(stderr), "forbidden") {
 		t.Fatalf("rebalance --apply: exit %d, want 0 and 3 moves; stderr:\n%s", code, stderr)
 	}
 	wantLowest := map[string]int{rebalanceDNS.name: rebalanceDNS.floor, rebalanceWeb.name: rebalanceWeb.floor}
@@ -419,9 +424,47 @@ func planSummary(p v1alpha1.RebalancePlan) map[string][]string {
 	return out
 }
 
-// runRebalanceApply runs `ha-check rebalance --apply` with the shipped
-// secondary configuration's policy, and returns its exit code and stderr.
-func runRebalanceApply(t *testing.T, args ...string) (int, string) {
+// rebalanceServiceAccount applies manifests/checker/rebalance-rbac.yaml,
+// binds its ClusterRole to ServiceAccount kube-system/ha-check-rebalance
+// and returns a kubeconfig with a token of that ServiceAccount.
+func rebalanceServiceAccount(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	const name = "ha-check-rebalance"
+	roleFile := harness.ManifestPath("checker/rebalance-rbac.yaml")
+	if out, err := cluster.Kubectl(t, "apply", "--server-side", "-f", roleFile); err != nil {
+		t.Fatalf("applying %s: %v\n%s", roleFile, err, out)
+	}
+	sa, err := cluster.Client.CoreV1().ServiceAccounts("kube-system").Create(ctx, &v1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	binding := &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: name},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Namespace: sa.Namespace, Name: sa.Name}},
+	}
+	if _, err := cluster.Client.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cluster.Client.RbacV1().ClusterRoleBindings().Delete(ctx, name, metav1.DeleteOptions{})
+		_ = cluster.Client.RbacV1().ClusterRoles().Delete(ctx, name, metav1.DeleteOptions{})
+		_ = cluster.Client.CoreV1().ServiceAccounts("kube-system").Delete(ctx, name, metav1.DeleteOptions{})
+	})
+	tr, err := cluster.Client.CoreV1().ServiceAccounts("kube-system").CreateToken(ctx, name, &authnv1.TokenRequest{
+		Spec: authnv1.TokenRequestSpec{ExpirationSeconds: ptr.To[int64](3600)},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("TokenRequest for kube-system/%s: %v", name, err)
+	}
+	return cluster.WriteTokenKubeconfig(t, name, tr.Status.Token)
+}
+
+// runRebalanceApply runs `ha-check rebalance --apply` with the kubeconfig
+// and the shipped secondary configuration's policy, and returns its exit
+// code and stderr.
+func runRebalanceApply(t *testing.T, kubeconfig string, args ...string) (int, string) {
 	t.Helper()
 	bin, err := harness.Binary("HA_CHECK_BIN", "bin/ha-check", "make build")
 	if err != nil {
@@ -429,7 +472,7 @@ func runRebalanceApply(t *testing.T, args ...string) (int, string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"rebalance", "--apply", "--kubeconfig", cluster.KubeconfigPath,
+	cmd := exec.CommandContext(ctx, bin, append([]string{"rebalance", "--apply", "--kubeconfig", kubeconfig,
 		"--config", harness.ManifestPath("secondary/config.yaml")}, args...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
