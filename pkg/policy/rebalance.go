@@ -28,7 +28,8 @@ import (
 // a zone or host came back from an outage, the replicas recreated in the
 // surviving domains stay there. The checker's plan (ha-check rebalance and
 // its --apply), the audit's finding spread.rebalance-possible and the
-// scheduler's gauge ha_scheduler_spread_rebalance_possible_groups all call
+// scheduler's gauge
+// ha_scheduler_failuredomainspread_rebalance_possible_groups all call
 // RebalanceGroup.Plan; nothing else decides it.
 
 // RebalanceNode is a node a replacement replica of the group may be placed
