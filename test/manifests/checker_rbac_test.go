@@ -17,6 +17,7 @@ limitations under the License.
 package manifests
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,7 +48,7 @@ func clusterRole(t *testing.T, file, name string) rbacv1.ClusterRole {
 func TestRebalanceRoleIsTheCheckerRolePlusEviction(t *testing.T) {
 	checker := clusterRole(t, "manifests/checker/rbac.yaml", "ha-check")
 	rebalance := clusterRole(t, "manifests/checker/rebalance-rbac.yaml", "ha-check-rebalance")
-	want := append(checker.Rules, rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods/eviction"}, Verbs: []string{"create"}})
+	want := slices.Concat(checker.Rules, []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods/eviction"}, Verbs: []string{"create"}}})
 	if diff := cmp.Diff(want, rebalance.Rules); diff != "" {
 		t.Errorf("ClusterRole ha-check-rebalance's rules (-want: ha-check's and create on pods/eviction, +got):\n%s", diff)
 	}
