@@ -46,6 +46,8 @@ type Objects struct {
 	PDBs         []*policyv1.PodDisruptionBudget
 	StatefulSets []*appsv1.StatefulSet
 	ReplicaSets  []*appsv1.ReplicaSet
+	Claims       []*v1.PersistentVolumeClaim
+	Volumes      []*v1.PersistentVolume
 }
 
 // Serve starts a server listing the objects (every other list it knows is
@@ -63,6 +65,12 @@ func Serve(t testing.TB, o Objects) string {
 		},
 		"/api/v1/services": func(ns string) runtime.Object {
 			return &v1.ServiceList{TypeMeta: listMeta("v1", "ServiceList"), Items: items(o.Services, ns)}
+		},
+		"/api/v1/persistentvolumeclaims": func(ns string) runtime.Object {
+			return &v1.PersistentVolumeClaimList{TypeMeta: listMeta("v1", "PersistentVolumeClaimList"), Items: items(o.Claims, ns)}
+		},
+		"/api/v1/persistentvolumes": func(string) runtime.Object {
+			return &v1.PersistentVolumeList{TypeMeta: listMeta("v1", "PersistentVolumeList"), Items: items(o.Volumes, "")}
 		},
 		"/api/v1/configmaps": func(ns string) runtime.Object {
 			return &v1.ConfigMapList{TypeMeta: listMeta("v1", "ConfigMapList"), Items: items(o.ConfigMaps, ns)}

@@ -120,6 +120,18 @@ func (f *SpreadFilter) AddEligible(node *v1.Node) {
 	f.paths.Insert(f.path)
 }
 
+// AddEligibleAt is AddEligible for a node already read: its domain at
+// each of the filter's Levels (DomainOf).
+func (f *SpreadFilter) AddEligibleAt(domains []string) {
+	if len(f.Required) == 0 {
+		return
+	}
+	for i, l := range f.Required {
+		f.path[i] = domains[l]
+	}
+	f.paths.Insert(f.path)
+}
+
 // Chain finds, at each required level, the emptiest eligible domain among
 // those the wider levels admit (ChainEmptiest). Run it once the eligible
 // nodes are added, and again when the counts change (a preemption dry

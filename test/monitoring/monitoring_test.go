@@ -69,6 +69,7 @@ var wantAlerts = []string{
 	"HASchedulerPodsUnschedulable",
 	"HASchedulerDisruptionGuardRefusals",
 	"HASchedulerBindingErrors",
+	"HASchedulerRebalancePossible",
 }
 
 func read(t *testing.T, name string) []byte {

@@ -54,8 +54,8 @@ import (
 //
 // It runs in phases, each a function that fills its part of the report
 // and reads only what the earlier ones produced; the findings come out in
-// phase order (nodes, workload separation, disruption, survival, the
-// control plane's scheduler, trust).
+// phase order (nodes, workload separation, disruption, survival,
+// rebalance, the control plane's scheduler, trust).
 func Analyze(m *model.Model, o Options) *v1alpha1.Report {
 	r := &v1alpha1.Report{Replicas: []v1alpha1.ComponentReplica{}, Survival: []v1alpha1.DomainSurvival{}, Findings: []v1alpha1.Finding{},
 		ControlPlaneScheduler: v1alpha1.ControlPlaneScheduler{Pods: []v1alpha1.SchedulerPod{}}}
@@ -66,6 +66,7 @@ func Analyze(m *model.Model, o Options) *v1alpha1.Report {
 	assessed := replicaTable(r, groups, m.Nodes, levels.Extra(lvls))
 	checkDisruption(r, m, groups)
 	checkSurvival(r, m.Cluster, topo, lvls, groups, assessed)
+	checkRebalance(r, m)
 	checkControlPlaneScheduler(r, m, o)
 	checkTrust(r, m.Policy, m.Cluster)
 	setVerdict(r)

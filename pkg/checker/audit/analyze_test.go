@@ -354,7 +354,8 @@ func TestAnalyze(t *testing.T) {
 		{
 			name:    "kube-dns (not disruption-controlled) all in one zone and host warns",
 			cluster: ha.Without("coredns-2").With(fixture.Pod("kube-system", "coredns-2", "cp-a", fixture.Lbl("k8s-app", "kube-dns"), fixture.OwnedBy("ReplicaSet", "coredns-5d"))),
-			want:    []string{warn(v1alpha1.IDZoneLosesComponent), warn(v1alpha1.IDHostLosesComponent)},
+			// cp-b and cp-c hold none: the scheduler would place one there.
+			want:    []string{warn(v1alpha1.IDZoneLosesComponent), warn(v1alpha1.IDHostLosesComponent), warn(v1alpha1.IDRebalancePossible)},
 			verdict: v1alpha1.VerdictPass, scs: true,
 		},
 		{
@@ -365,7 +366,8 @@ func TestAnalyze(t *testing.T) {
 				return c
 			}(),
 			// CoreDNS's two replicas (cp-a, cp-b) are on h1 too.
-			want:    []string{fail(v1alpha1.IDHostLosesQuorum), warn(v1alpha1.IDHostIDInMultipleZones), warn(v1alpha1.IDHostLosesComponent)},
+			// kube-dns on both VMs of h1, none on cp-c (h3).
+			want:    []string{fail(v1alpha1.IDHostLosesQuorum), warn(v1alpha1.IDHostIDInMultipleZones), warn(v1alpha1.IDHostLosesComponent), warn(v1alpha1.IDRebalancePossible)},
 			verdict: v1alpha1.VerdictFail, scs: true,
 		},
 		{

@@ -91,6 +91,8 @@ func TestSurvivalCountsAvailableAgainstDesired(t *testing.T) {
 			want: []v1alpha1.Finding{
 				fixture.F(v1alpha1.SeverityFail, v1alpha1.IDZoneLosesComponent, "a", events),
 				fixture.F(v1alpha1.SeverityFail, v1alpha1.IDHostLosesComponent, "h1", events),
+				// The spread counts one etcd component: 4 replicas in zone a.
+				fixture.F(v1alpha1.SeverityWarn, v1alpha1.IDRebalancePossible, "kube-system/etcd", "kube-system/etcd-events-0", "kube-system/etcd-events-1"),
 			},
 		},
 		{

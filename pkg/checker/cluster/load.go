@@ -59,6 +59,16 @@ type Cluster struct {
 	// Trust are the RBAC objects and admission policies the trust analysis
 	// reads; nil when not read.
 	Trust *TrustObjects
+	// Volumes are the PersistentVolumeClaims and PersistentVolumes that
+	// may keep a pod where it is (the rebalance); nil when not read
+	// (forbidden, or not served).
+	Volumes *Volumes
+}
+
+// Volumes are every PersistentVolumeClaim and PersistentVolume.
+type Volumes struct {
+	Claims            []*v1.PersistentVolumeClaim
+	PersistentVolumes []*v1.PersistentVolume
 }
 
 // Resources of Cluster.Forbidden.
@@ -84,8 +94,10 @@ type LoadOptions struct {
 
 // Load lists the nodes, the unfinished pods of all namespaces, the policy/v1
 // PodDisruptionBudgets, the StatefulSets and ReplicaSets that size the
-// groups, the Services that group pods without a controller, and the RBAC
-// objects and admission policies of the trust analysis (loadTrust).
+// groups, the Services that group pods without a controller, the RBAC
+// objects and admission policies of the trust analysis (loadTrust), and
+// the PersistentVolumeClaims and PersistentVolumes that may pin pods
+// (loadVolumes).
 // Controllers the checker may not list (RBAC) are recorded in
 // Cluster.Forbidden, not an error: the report is still worth having, with a
 // warning where a size may be understated.
@@ -129,7 +141,33 @@ func Load(ctx context.Context, cs kubernetes.Interface, o LoadOptions) (Cluster,
 	if c.Trust, err = loadTrust(ctx, cs, o); err != nil {
 		return c, err
 	}
+	if c.Volumes, err = loadVolumes(ctx, cs, o); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// loadVolumes lists the PersistentVolumeClaims and PersistentVolumes; nil,
+// and no error, when either list is forbidden or not served: the rebalance
+// then keeps every pod with a claim where it is.
+func loadVolumes(ctx context.Context, cs kubernetes.Interface, o LoadOptions) (*Volumes, error) {
+	var v Volumes
+	var err error
+	v.Claims, err = listAll[*v1.PersistentVolumeClaim](ctx, o, "PersistentVolumeClaims", metav1.ListOptions{}, cs.CoreV1().PersistentVolumeClaims(metav1.NamespaceAll).List)
+	if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing PersistentVolumeClaims: %w", err)
+	}
+	v.PersistentVolumes, err = listAll[*v1.PersistentVolume](ctx, o, "PersistentVolumes", metav1.ListOptions{}, cs.CoreV1().PersistentVolumes().List)
+	if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing PersistentVolumes: %w", err)
+	}
+	return &v, nil
 }
 
 // forbidden records a list the checker is not allowed, and passes other

@@ -76,6 +76,18 @@ func (idx *Budgets) Selects(pod *v1.Pod) bool {
 	return false
 }
 
+// Selecting returns the budgets that select the pod, by name.
+func (idx *Budgets) Selecting(pod *v1.Pod) []Budget {
+	var out []Budget
+	set := labels.Set(pod.Labels)
+	for _, b := range idx.budgets[pod.Namespace] {
+		if b.Selector.Matches(set) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // NamespacePods returns the unfinished pods of a namespace, by name.
 func (idx *Budgets) NamespacePods(namespace string) []*v1.Pod { return idx.pods[namespace] }
 

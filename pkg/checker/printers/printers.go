@@ -17,7 +17,8 @@ limitations under the License.
 // Package printers writes ha-check's objects (pkg/apis/hacheck/v1alpha1)
 // for people, as cli-runtime's printers.ResourcePrinter, beside the
 // printers cli-runtime has for machines (json, yaml, jsonpath,
-// go-template): Text (-o text of the check, explain and what-if), Wide
+// go-template): Text (-o text of the check, explain, what-if and
+// rebalance), Wide
 // (-o wide of the check: the text and sections of its own) and ApplyYAML
 // (the PodDisruptionBudgets of a PDB plan for kubectl apply).
 package printers
@@ -39,7 +40,8 @@ var (
 	_ printers.ResourcePrinter = ApplyYAML{}
 )
 
-// Text writes a Report, an Explanation or a WhatIf for people, each after
+// Text writes a Report, an Explanation, a WhatIf or a RebalancePlan for
+// people, each after
 // a line that says where the policy came from.
 type Text struct{}
 
@@ -52,6 +54,8 @@ func (Text) PrintObj(obj runtime.Object, w io.Writer) error {
 		return writeExplanation(w, o)
 	case *v1alpha1.WhatIf:
 		return writeWhatIf(w, o)
+	case *v1alpha1.RebalancePlan:
+		return writeRebalancePlan(w, o)
 	}
 	return unsupported("text", obj)
 }

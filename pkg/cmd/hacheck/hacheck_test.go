@@ -70,6 +70,8 @@ const (
 	replicaSetsPath  = "/apis/apps/v1/replicasets"
 	configMapsPath   = "/api/v1/configmaps"
 	servicesPath     = "/api/v1/services"
+	claimsPath       = "/api/v1/persistentvolumeclaims"
+	volumesPath      = "/api/v1/persistentvolumes"
 	// kubeSystemConfigMaps is where the configuration is read without
 	// --namespace.
 	kubeSystemConfigMaps = "/api/v1/namespaces/kube-system/configmaps"
@@ -88,6 +90,8 @@ func apiServer(t *testing.T, api fakeAPI) *httptest.Server {
 		replicaSetsPath:  &appsv1.ReplicaSetList{TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "ReplicaSetList"}},
 		servicesPath:     &v1.ServiceList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceList"}},
 		configMapsPath:   &v1.ConfigMapList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMapList"}, Items: api.configMaps},
+		claimsPath:       &v1.PersistentVolumeClaimList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolumeClaimList"}},
+		volumesPath:      &v1.PersistentVolumeList{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolumeList"}},
 	}
 	for _, cm := range api.configMaps {
 		path := "/api/v1/namespaces/" + cm.Namespace + "/configmaps"
@@ -463,7 +467,8 @@ func TestConnectionFlags(t *testing.T) {
 		for _, res := range []string{"validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingadmissionpolicies", "mutatingadmissionpolicybindings"} {
 			want = append(want, auth+" /apis/admissionregistration.k8s.io/v1/"+res)
 		}
-		return want
+		// The volumes that may keep a pod where it is (the rebalance).
+		return append(want, auth+" "+claimsPath, auth+" "+volumesPath)
 	}
 	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "absent"))
 	t.Setenv("HOME", t.TempDir())

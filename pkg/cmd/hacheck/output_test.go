@@ -119,11 +119,12 @@ func TestOutputFlagsOfCommands(t *testing.T) {
 		}
 	}
 	want := map[string][]outputFlag{
-		"ha-check":         flags("Output format: text, wide (text, the counts it leaves out and every pod's placement), json or yaml (the report as a versioned object, kind Report), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"),
-		"ha-check explain": flags("Output format: text, json or yaml (a versioned object, kind Explanation), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"),
-		"ha-check what-if": flags("Output format: text, json or yaml (a versioned object, kind WhatIf), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"),
-		"ha-check pdbs":    flags("Output format: yaml (PodDisruptionBudgets for kubectl apply), json (the plan as a versioned object, kind PDBPlan), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"),
-		"ha-check policy":  nil,
+		"ha-check":           flags("Output format: text, wide (text, the counts it leaves out and every pod's placement), json or yaml (the report as a versioned object, kind Report), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"),
+		"ha-check explain":   flags("Output format: text, json or yaml (a versioned object, kind Explanation), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"),
+		"ha-check what-if":   flags("Output format: text, json or yaml (a versioned object, kind WhatIf), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"),
+		"ha-check pdbs":      flags("Output format: yaml (PodDisruptionBudgets for kubectl apply), json (the plan as a versioned object, kind PDBPlan), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"),
+		"ha-check policy":    nil,
+		"ha-check rebalance": flags("Output format of the plan: text, json or yaml (a versioned object, kind RebalancePlan), jsonpath=..., jsonpath-file=..., go-template=..., go-template-file=... (on that object)"),
 	}
 	got := map[string][]outputFlag{}
 	root := NewCommand(genericiooptions.NewTestIOStreamsDiscard())

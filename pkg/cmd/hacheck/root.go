@@ -60,6 +60,7 @@ func NewCommand(streams genericiooptions.IOStreams) *cobra.Command {
 		newCmdExplain(c),
 		newCmdWhatIf(c),
 		newCmdPDBs(c),
+		newCmdRebalance(c),
 	)
 	return root
 }

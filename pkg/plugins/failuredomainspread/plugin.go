@@ -78,6 +78,8 @@ type FailureDomainSpread struct {
 	// comparisonOps: tolerations may use Lt/Gt (feature
 	// TaintTolerationComparisonOperators), as for TaintToleration.
 	comparisonOps bool
+	// rebalanceGauge counts the groups that could be spread better.
+	rebalanceGauge *rebalanceGauge
 }
 
 var (
@@ -132,6 +134,10 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		if pl.cordons, err = sharedCordonWatch(ctx, f); err != nil {
 			return nil, fmt.Errorf("%s: watching cordons: %w", Name, err)
 		}
+		// What ha-check rebalance would move, counted for the alert
+		// HASchedulerRebalancePossible (docs/metrics.md).
+		pl.rebalanceGauge = newRebalanceGauge(f, h.ProfileName(), p, pl.services, pl.comparisonOps)
+		go pl.rebalanceGauge.run(ctx, rebalanceGaugeInterval)
 		klog.FromContext(ctx).V(2).Info("Spread levels loaded", "plugin", Name, "profile", h.ProfileName(), "levels", p.Levels, "requiredLevels", p.RequiredLevels)
 		return pl, nil
 	}

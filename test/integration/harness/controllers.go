@@ -58,12 +58,17 @@ func OwnedBy(p *v1.Pod, sts *appsv1.StatefulSet) *v1.Pod {
 	return p
 }
 
-// deleteControllers removes the StatefulSets and ReplicaSets of every
-// namespace (Reset).
+// deleteControllers removes the Deployments, StatefulSets and ReplicaSets
+// of every namespace (Reset).
 func (c *Cluster) deleteControllers(t testing.TB, namespaces []string) {
 	t.Helper()
 	ctx := context.Background()
 	for _, ns := range namespaces {
+		// Deployments first: a running deployment controller would make
+		// their ReplicaSets again.
+		if err := c.Client.AppsV1().Deployments(ns).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
+			t.Fatal(err)
+		}
 		if err := c.Client.AppsV1().StatefulSets(ns).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
 			t.Fatal(err)
 		}

@@ -74,6 +74,36 @@ func (c *Cluster) SetNodeReadyCondition(t testing.TB, name string, status v1.Con
 	}
 }
 
+// MarkNodeReady brings a node marked down back: Ready=True (status
+// subresource) and the not-ready and unreachable taints gone, as the node
+// lifecycle controller leaves a node whose kubelet reports again.
+func (c *Cluster) MarkNodeReady(t testing.TB, name string) *v1.Node {
+	t.Helper()
+	c.SetNodeReadyCondition(t, name, v1.ConditionTrue, "KubeletReady")
+	ctx := context.Background()
+	nodes := c.Client.CoreV1().Nodes()
+	var updated *v1.Node
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		n, err := nodes.Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		kept := n.Spec.Taints[:0]
+		for _, t := range n.Spec.Taints {
+			if t.Key != v1.TaintNodeNotReady && t.Key != v1.TaintNodeUnreachable {
+				kept = append(kept, t)
+			}
+		}
+		n.Spec.Taints = kept
+		updated, err = nodes.Update(ctx, n, metav1.UpdateOptions{})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("marking node %s ready: %v", name, err)
+	}
+	return updated
+}
+
 // markNodeDown sets the node's Ready condition (status subresource) and
 // adds the taint key with the NoSchedule and NoExecute effects (spec).
 func (c *Cluster) markNodeDown(t testing.TB, name, taintKey string, ready v1.NodeCondition) *v1.Node {

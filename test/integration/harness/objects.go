@@ -201,7 +201,7 @@ func (c *Cluster) ExpectNotBound(t testing.TB, ns, name string, d time.Duration)
 	}
 }
 
-// Reset deletes every pod, node, PodDisruptionBudget, StatefulSet and
+// Reset deletes every pod, node, PodDisruptionBudget, Deployment, StatefulSet and
 // ReplicaSet, so the next test starts from an empty
 // cluster (the API server is shared by the tests of a package).
 func (c *Cluster) Reset(t testing.TB) {

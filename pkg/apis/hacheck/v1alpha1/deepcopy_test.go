@@ -38,7 +38,7 @@ func TestDeepCopy(t *testing.T) {
 	fill := func(seed int64, obj runtime.Object) {
 		randfill.NewWithSeed(seed).NilChance(0).NumElements(1, 3).Fill(obj)
 	}
-	for _, obj := range []runtime.Object{&Report{}, &Explanation{}, &WhatIf{}, &PDBPlan{}} {
+	for _, obj := range []runtime.Object{&Report{}, &Explanation{}, &WhatIf{}, &PDBPlan{}, &RebalancePlan{}} {
 		for seed := int64(1); seed <= 20; seed++ {
 			t.Run(fmt.Sprintf("%T/seed-%d", obj, seed), func(t *testing.T) {
 				orig, twin := obj.DeepCopyObject(), obj.DeepCopyObject()
@@ -56,12 +56,12 @@ func TestDeepCopy(t *testing.T) {
 	}
 }
 
-// TestKindsRegistered: the scheme knows the four kinds under the group
+// TestKindsRegistered: the scheme knows the five kinds under the group
 // version, and an object's apiVersion and kind come first in its JSON.
 func TestKindsRegistered(t *testing.T) {
 	scheme := runtime.NewScheme()
 	require.NoError(t, AddToScheme(scheme))
-	for kind, obj := range map[string]runtime.Object{KindReport: &Report{}, KindExplanation: &Explanation{}, KindWhatIf: &WhatIf{}, KindPDBPlan: &PDBPlan{}} {
+	for kind, obj := range map[string]runtime.Object{KindReport: &Report{}, KindExplanation: &Explanation{}, KindWhatIf: &WhatIf{}, KindPDBPlan: &PDBPlan{}, KindRebalancePlan: &RebalancePlan{}} {
 		gvks, _, err := scheme.ObjectKinds(obj)
 		require.NoError(t, err)
 		require.Equal(t, SchemeGroupVersion.WithKind(kind), gvks[0])

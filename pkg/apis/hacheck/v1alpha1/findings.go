@@ -124,6 +124,13 @@ const (
 	// understated, and with it their minimum and quorum.
 	IDDesiredSizeUnknown = "survival.desired-size-unknown"
 
+	// IDRebalancePossible (warn): a spread group's replicas are spread
+	// worse than the scheduler would place them now (policy
+	// RebalanceGroup.Plan): a zone or host came back from an outage and the
+	// replicas recreated elsewhere stayed there. ha-check rebalance plans
+	// the moves, --apply makes them. One finding per group.
+	IDRebalancePossible = "spread.rebalance-possible"
+
 	// IDUnexpectedControlPlaneScheduler (warn): a kube-scheduler pod of
 	// kube-system runs another scheduler than the one expected
 	// (--expect-control-plane-scheduler): the stock kube-scheduler where

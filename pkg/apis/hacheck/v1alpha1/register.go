@@ -28,12 +28,13 @@ const GroupName = "ha-check.ha-scheduler.io"
 var SchemeGroupVersion = schema.GroupVersion{Group: GroupName, Version: "v1alpha1"}
 
 // The kinds of the objects: the check's report and the answers of explain,
-// what-if and pdbs.
+// what-if, pdbs and rebalance.
 const (
-	KindReport      = "Report"
-	KindExplanation = "Explanation"
-	KindWhatIf      = "WhatIf"
-	KindPDBPlan     = "PDBPlan"
+	KindReport        = "Report"
+	KindExplanation   = "Explanation"
+	KindWhatIf        = "WhatIf"
+	KindPDBPlan       = "PDBPlan"
+	KindRebalancePlan = "RebalancePlan"
 )
 
 var (
@@ -44,7 +45,7 @@ var (
 )
 
 func addKnownTypes(scheme *runtime.Scheme) error {
-	scheme.AddKnownTypes(SchemeGroupVersion, &Report{}, &Explanation{}, &WhatIf{}, &PDBPlan{})
+	scheme.AddKnownTypes(SchemeGroupVersion, &Report{}, &Explanation{}, &WhatIf{}, &PDBPlan{}, &RebalancePlan{})
 	return nil
 }
 

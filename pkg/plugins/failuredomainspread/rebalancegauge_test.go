@@ -1,0 +1,116 @@
+/*
+Copyright The ha-scheduler Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package failuredomainspread
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	v1 "k8s.io/api/core/v1"
+	metricstestutil "k8s.io/component-base/metrics/testutil"
+	"k8s.io/klog/v2"
+	st "k8s.io/kubernetes/pkg/scheduler/testing"
+)
+
+// The gauge counts the groups ha-check rebalance would move replicas of
+// (policy.RebalanceGroup.Plan), on the scheduler's informers: a group
+// whose zone came back empty counts; one spread as the scheduler would
+// place it, one whose replicas cannot move (no controller, hostPath), one
+// still recovering (a replica not Ready) and a DaemonSet do not.
+func TestRebalanceGaugeCountsGroupsThatCouldBeSpreadBetter(t *testing.T) {
+	nodes := []*v1.Node{
+		vm("a1", "a", "ha1").Obj(), vm("a2", "a", "ha2").Obj(),
+		vm("b1", "b", "hb1").Obj(), vm("b2", "b", "hb2").Obj(),
+		vm("c1", "c", "hc1").Obj(), vm("c2", "c", "hc2").Obj(),
+	}
+	rs := appsv1.SchemeGroupVersion.WithKind("ReplicaSet")
+	ready := func(w *st.PodWrapper) *v1.Pod { return w.Condition(v1.PodReady, v1.ConditionTrue, "").Obj() }
+	// app's replicas of a ReplicaSet of Deployment app on the nodes.
+	replicas := func(app string, on ...string) []*v1.Pod {
+		var out []*v1.Pod
+		for i, n := range on {
+			out = append(out, ready(st.MakePod().Namespace("shop").Name(app+"-5d-"+string(rune('a'+i))).
+				Label("app", app).OwnerReference(app+"-5d", rs).Node(n)))
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		pods []*v1.Pod
+		want int
+	}{
+		{name: "one replica per zone", pods: replicas("web", "a1", "b1", "c1"), want: 0},
+		{name: "zone c came back empty", pods: replicas("web", "a1", "a2", "b1"), want: 1},
+		{
+			name: "two groups after the outage",
+			pods: append(replicas("web", "a1", "a2", "b1", "b2"), replicas("api", "b1", "b2")...),
+			want: 2,
+		},
+		{
+			name: "no controller would recreate them",
+			pods: []*v1.Pod{
+				ready(st.MakePod().Namespace("shop").Name("bare-1").Label("app", "bare").Node("a1")),
+				ready(st.MakePod().Namespace("shop").Name("bare-2").Label("app", "bare").Node("a2")),
+			},
+			want: 0,
+		},
+		{
+			name: "hostPath keeps them on their nodes",
+			pods: func() []*v1.Pod {
+				pods := replicas("cache", "a1", "a2")
+				for _, p := range pods {
+					p.Spec.Volumes = []v1.Volume{{Name: "data", VolumeSource: v1.VolumeSource{HostPath: &v1.HostPathVolumeSource{Path: "/data"}}}}
+				}
+				return pods
+			}(),
+			want: 0,
+		},
+		{
+			name: "a replica not Ready: the group has not recovered",
+			pods: append(replicas("web", "a1", "a2"),
+				st.MakePod().Namespace("shop").Name("web-5d-z").Label("app", "web").OwnerReference("web-5d", rs).Node("b1").Obj()),
+			want: 0,
+		},
+		{
+			name: "DaemonSet pods are never spread",
+			pods: []*v1.Pod{
+				ready(st.MakePod().Namespace("shop").Name("agent-1").Label("app", "agent").OwnerReference("agent", daemonSetGVK).Node("a1")),
+				ready(st.MakePod().Namespace("shop").Name("agent-2").Label("app", "agent").OwnerReference("agent", daemonSetGVK).Node("a2")),
+			},
+			want: 0,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, pl, _ := setup(t, nil, nodes, tc.pods)
+			got, err := pl.rebalanceGauge.count(klog.FromContext(ctx))
+			require.NoError(t, err)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("groups that could be spread better (-want +got):\n%s", diff)
+			}
+			// The profile's series is what update counts.
+			pl.rebalanceGauge.update(ctx)
+			value, err := metricstestutil.GetGaugeMetricValue(rebalancePossible.WithLabelValues(pl.rebalanceGauge.profile))
+			require.NoError(t, err)
+			if diff := cmp.Diff(float64(tc.want), value); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", MetricRebalancePossibleGroups, diff)
+			}
+		})
+	}
+}
