@@ -17,19 +17,21 @@ limitations under the License.
 // Command compare compares runs of upstream's e2e tests on a cluster
 // scheduled by the stock kube-scheduler and on one scheduled by ha-scheduler
 // (make e2e, hack/e2e/run.sh). It reads the JSON reports e2e.test writes
-// (--ginkgo.json-report).
+// (--ginkgo.json-report). A run is a directory: its tests are those of
+// every report*.json in it (a lab's tests may run in several passes); its
+// subdirectory rerun holds the tests run again, rerun/stock/*.json and
+// rerun/ha/*.json.
 //
-//	compare differing STOCK.json HA.json
-//	    prints, one per line, a ginkgo focus for each test that passed on
-//	    one cluster only: the tests to run again.
-//	compare check REPORT.json
-//	    lists the run's tests and outcomes; exits 1 when one did not pass
+//	compare differing STOCK HA
+//	    prints, one per line, a ginkgo focus and (after a tab) the name of
+//	    each test that passed on one lab only: the tests to run again.
+//	compare check RUN
+//	    lists the run's tests and outcomes; exits 1 when one failed
 //	    (make test-conformance).
-//	compare report STOCK.json MODE=DIR...
-//	    writes the comparison as Markdown. DIR holds the mode's run,
-//	    report.json, and the re-runs of the tests that differed:
-//	    rerun/stock/*.json and rerun/ha/*.json. Exits 2 when a test passed
-//	    on stock only, on the first run and the re-run (a regression).
+//	compare report STOCK MODE=HA...
+//	    writes the comparison of the stock run with each mode's run as
+//	    Markdown. Exits 2 when a test passed on stock only, on the first run
+//	    and on the re-run (a regression).
 package main
 
 import (
@@ -54,14 +56,14 @@ func main() {
 
 func run(args []string) (int, error) {
 	if len(args) == 0 {
-		return 0, errors.New("usage: compare differing STOCK.json HA.json | compare check REPORT.json | compare report STOCK.json MODE=DIR...")
+		return 0, errors.New("usage: compare differing STOCK HA | compare check RUN | compare report STOCK MODE=HA...")
 	}
 	switch args[0] {
 	case "check":
 		if len(args) != 2 {
-			return 0, errors.New("usage: compare check REPORT.json")
+			return 0, errors.New("usage: compare check RUN")
 		}
-		r, err := readRun(args[1])
+		r, err := readRunDir(args[1])
 		if err != nil {
 			return 0, err
 		}
@@ -71,25 +73,25 @@ func run(args []string) (int, error) {
 		return 0, nil
 	case "differing":
 		if len(args) != 3 {
-			return 0, errors.New("usage: compare differing STOCK.json HA.json")
+			return 0, errors.New("usage: compare differing STOCK HA")
 		}
-		stock, err := readRun(args[1])
+		stock, err := readRunDir(args[1])
 		if err != nil {
 			return 0, err
 		}
-		ha, err := readRun(args[2])
+		ha, err := readRunDir(args[2])
 		if err != nil {
 			return 0, err
 		}
 		for _, name := range differing(stock, ha) {
-			fmt.Println(focusOf(name))
+			fmt.Printf("%s\t%s\n", focusOf(name), name)
 		}
 		return 0, nil
 	case "report":
 		if len(args) < 3 {
-			return 0, errors.New("usage: compare report STOCK.json MODE=DIR...")
+			return 0, errors.New("usage: compare report STOCK MODE=HA...")
 		}
-		stock, err := readRun(args[1])
+		stock, err := readRunDir(args[1])
 		if err != nil {
 			return 0, err
 		}
@@ -98,7 +100,7 @@ func run(args []string) (int, error) {
 		for _, arg := range args[2:] {
 			name, dir, ok := strings.Cut(arg, "=")
 			if !ok || name == "" || dir == "" {
-				return 0, fmt.Errorf("%q: want MODE=DIR", arg)
+				return 0, fmt.Errorf("%q: want MODE=HA (a run's directory)", arg)
 			}
 			m, err := readMode(name, dir, stock)
 			if err != nil {
@@ -121,7 +123,7 @@ func run(args []string) (int, error) {
 // readMode reads a mode's run and re-runs from its directory and compares
 // them with the stock run.
 func readMode(name, dir string, stock Run) (Mode, error) {
-	ha, err := readRun(filepath.Join(dir, "report.json"))
+	ha, err := readRunDir(dir)
 	if err != nil {
 		return Mode{}, err
 	}
@@ -133,6 +135,16 @@ func readMode(name, dir string, stock Run) (Mode, error) {
 		return Mode{}, err
 	}
 	return Mode{Name: name, Rows: compare(stock, ha, rerun)}, nil
+}
+
+// readRunDir reads the run of a directory: its report*.json files, at
+// least one.
+func readRunDir(dir string) (Run, error) {
+	pattern := filepath.Join(dir, "report*.json")
+	if paths, _ := filepath.Glob(pattern); len(paths) == 0 {
+		return nil, fmt.Errorf("%s: no report (report*.json)", dir)
+	}
+	return readRuns(pattern)
 }
 
 // readRuns merges the runs of the files that match pattern (none: an empty
