@@ -26,6 +26,8 @@ E2E_LABS=${E2E_LABS:-$E2E_ROOT/.lab/e2e}
 E2E_VERBOSITY=${E2E_VERBOSITY:-4}
 # E2E_SKIP: a ginkgo skip (regular expression) added to hack/e2e/skip.txt's.
 E2E_SKIP=${E2E_SKIP:-}
+# E2E_TAINT_INFRA: 1 taints the labs' infra nodes (start_lab), 0 does not.
+E2E_TAINT_INFRA=${E2E_TAINT_INFRA:-1}
 E2E_START=${E2E_START:-$(date +%s)}
 export LAB_START=$E2E_START
 
@@ -85,8 +87,11 @@ start_lab() {
   grep -E '^    (kubeconfig|scheduler|logs):|ha-scheduler leads' "$log" || true
   # The infra nodes tainted (docs/conformance.md, "The labs"): upstream's
   # tests take every untainted node for one a test pod may use, and
-  # ha-scheduler keeps user pods off infra nodes.
-  lab_kubectl "$name" taint nodes -l node-role.kubernetes.io/infra node-role.kubernetes.io/infra=:NoSchedule --overwrite >/dev/null
+  # ha-scheduler keeps user pods off infra nodes. E2E_TAINT_INFRA=0 leaves
+  # them untainted, to see that difference.
+  if [ "$E2E_TAINT_INFRA" = 1 ]; then
+    lab_kubectl "$name" taint nodes -l node-role.kubernetes.io/infra node-role.kubernetes.io/infra=:NoSchedule --overwrite >/dev/null
+  fi
   lab_kubectl "$name" apply -f "$E2E_ROOT/hack/e2e/manifests/node-daemons.yaml" >/dev/null
   if [ "$mode" = secondary ]; then
     lab_kubectl "$name" apply -k "$E2E_ROOT/manifests/admission-routing" >/dev/null
@@ -161,6 +166,7 @@ run_e2e() {
   skip=$(e2e_skip)
   [ -z "${5:-}" ] || skip="${skip:+$skip|}$5"
   mkdir -p "$(dirname "$report")" "$(dirname "$log")"
+  : >"$log"
   "$TOOLS/e2e.test" \
     --kubeconfig "$(lab_kubeconfig "$name")" \
     --provider skeleton \
@@ -194,7 +200,9 @@ run_e2e() {
 # while the process PID runs.
 progress() {
   local log=$1 pid=$2 line name="" state secs n=0
-  tail -n +1 -F --pid "$pid" "$log" 2>/dev/null | while IFS= read -r line; do
+  # tail exits 1 when the file was not there when it started: the log is
+  # created before e2e.test starts, and tail's code does not matter.
+  { tail -n +1 -F --pid "$pid" "$log" 2>/dev/null || true; } | while IFS= read -r line; do
     case $line in
       "[sig-"*) name=${line% \[*\]} ;;
       "• ["*|"S [SKIPPED]"*)

@@ -37,6 +37,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +47,7 @@ import (
 const exitRegression = 2
 
 func main() {
-	code, err := run(os.Args[1:])
+	code, err := run(os.Args[1:], os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		os.Exit(1)
@@ -54,7 +55,7 @@ func main() {
 	os.Exit(code)
 }
 
-func run(args []string) (int, error) {
+func run(args []string, stdout io.Writer) (int, error) {
 	if len(args) == 0 {
 		return 0, errors.New("usage: compare differing STOCK HA | compare check RUN | compare report STOCK MODE=HA...")
 	}
@@ -67,7 +68,7 @@ func run(args []string) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if !check(os.Stdout, r) {
+		if !check(stdout, r) {
 			return 1, nil
 		}
 		return 0, nil
@@ -84,7 +85,9 @@ func run(args []string) (int, error) {
 			return 0, err
 		}
 		for _, name := range differing(stock, ha) {
-			fmt.Printf("%s\t%s\n", focusOf(name), name)
+			if _, err := fmt.Fprintf(stdout, "%s\t%s\n", focusOf(name), name); err != nil {
+				return 0, err
+			}
 		}
 		return 0, nil
 	case "report":
@@ -109,7 +112,7 @@ func run(args []string) (int, error) {
 			regressions += m.regressions()
 			modes = append(modes, m)
 		}
-		if err := writeMarkdown(os.Stdout, modes); err != nil {
+		if err := writeMarkdown(stdout, modes); err != nil {
 			return 0, err
 		}
 		if regressions > 0 {
