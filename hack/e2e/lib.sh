@@ -28,6 +28,9 @@ E2E_VERBOSITY=${E2E_VERBOSITY:-4}
 E2E_SKIP=${E2E_SKIP:-}
 # E2E_TAINT_INFRA: 1 taints the labs' infra nodes (start_lab), 0 does not.
 E2E_TAINT_INFRA=${E2E_TAINT_INFRA:-1}
+# ha-scheduler's configuration in each mode: the shipped ones.
+E2E_REPLACEMENT_CONFIG=${E2E_REPLACEMENT_CONFIG:-$E2E_ROOT/manifests/replacement/config.yaml}
+E2E_SECONDARY_CONFIG=${E2E_SECONDARY_CONFIG:-$E2E_ROOT/manifests/secondary/config.yaml}
 E2E_START=${E2E_START:-$(date +%s)}
 export LAB_START=$E2E_START
 
@@ -57,9 +60,11 @@ lab_scheduler_log() {
 # start_lab NAME MODE starts the lab NAME with the lab's topology and no
 # demo workloads (hack/lab/up.sh, LAB_WORKLOADS=none), scheduled in MODE:
 #   stock        upstream's kube-scheduler, as kubeadm runs it;
-#   replacement  ha-scheduler with manifests/replacement/config.yaml;
+#   replacement  ha-scheduler with manifests/replacement/config.yaml
+#                (E2E_REPLACEMENT_CONFIG);
 #   secondary    upstream's kube-scheduler and, beside it, ha-scheduler with
-#                manifests/secondary/config.yaml; manifests/admission-routing
+#                manifests/secondary/config.yaml (E2E_SECONDARY_CONFIG);
+#                manifests/admission-routing
 #                as shipped, and every e2e namespace opted in to it
 #                (hack/e2e/manifests/route-e2e-namespaces.yaml).
 # Then the per-node pods the e2e framework waits for
@@ -74,8 +79,8 @@ start_lab() {
   env=(LAB_NAME="e2e-$name" LAB_DIR="$dir" LAB_WORKLOADS=none LAB_SCHEDULER_VERBOSITY="$E2E_VERBOSITY")
   case $mode in
     stock) env+=(LAB_SCHEDULER=stock) ;;
-    replacement) env+=(LAB_SCHEDULER=ha LAB_SCHEDULER_CONFIG="$E2E_ROOT/manifests/replacement/config.yaml") ;;
-    secondary) env+=(LAB_SCHEDULER=stock LAB_SECONDARY_CONFIG="$E2E_ROOT/manifests/secondary/config.yaml") ;;
+    replacement) env+=(LAB_SCHEDULER=ha LAB_SCHEDULER_CONFIG="$E2E_REPLACEMENT_CONFIG") ;;
+    secondary) env+=(LAB_SCHEDULER=stock LAB_SECONDARY_CONFIG="$E2E_SECONDARY_CONFIG") ;;
     *) echo "e2e: unknown mode $mode" >&2; return 1 ;;
   esac
   E2E_STARTED+=("$name")
