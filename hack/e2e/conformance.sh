@@ -21,7 +21,8 @@
 #
 # Builds only what it needs beyond the lab's binaries: e2e.test (no stock
 # kube-scheduler). Output: E2E_OUT (_output/e2e-conformance): e2e.log, the
-# JSON report and JUnit file. The lab is removed whatever happens.
+# JSON report and JUnit file, the scheduler's log. The lab is removed
+# whatever happens.
 set -euo pipefail
 # shellcheck source=hack/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -29,7 +30,7 @@ cd "$E2E_ROOT"
 E2E_FOCUS=${E2E_FOCUS:-'\[sig-scheduling\].*\[Conformance\]'}
 E2E_OUT=${E2E_OUT:-$E2E_ROOT/_output/e2e-conformance}
 
-trap 'stop_labs' EXIT
+trap 'step "removing the lab"; stop_labs' EXIT
 trap 'exit 130' INT TERM
 
 step "building (cached; a cold build of e2e.test takes many minutes on a small machine)"
@@ -42,5 +43,6 @@ step "lab conformance: ha-scheduler in replacement mode"
 start_lab conformance replacement
 step "running upstream's tests: $E2E_FOCUS"
 run_lab_tests conformance "$E2E_FOCUS" "$E2E_OUT"
+keep_logs conformance "$E2E_OUT"
 step "result"
 "$TOOLS/e2e-compare" check "$E2E_OUT"

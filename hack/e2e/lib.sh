@@ -116,6 +116,32 @@ forget_lab() {
   E2E_STARTED=("${kept[@]}")
 }
 
+# keep_logs NAME OUT copies the scheduler logs of lab NAME into OUT (the lab
+# and its directory go when it is removed) and prints how many pods outside
+# kube-system (the tests' pods) each scheduler bound. In secondary mode it
+# fails unless ha-scheduler bound every one: routed pods only, or the
+# comparison would be of the stock scheduler with itself. Scheduler logs
+# name each binding from -v=2 up.
+keep_logs() {
+  local name=$1 out=$2 dir log bound stock_bound=0 ha_bound=0
+  dir=$(lab_dir "$name")/kwok/clusters/e2e-$name/logs
+  mkdir -p "$out"
+  for log in kube-scheduler.log ha-scheduler-secondary.log; do
+    [ -f "$dir/$log" ] || continue
+    cp "$dir/$log" "$out/$log"
+    bound=$(grep '"Successfully bound pod to node"' "$dir/$log" | grep -vc ' pod="kube-system/' || true)
+    info "${out#"$E2E_ROOT"/}/$log: $bound test pods bound"
+    case $log in
+      kube-scheduler.log) stock_bound=$bound ;;
+      *) ha_bound=$bound ;;
+    esac
+  done
+  if [ -f "$dir/ha-scheduler-secondary.log" ] && { [ "$stock_bound" -ne 0 ] || [ "$ha_bound" -eq 0 ]; }; then
+    echo "e2e: lab $name (secondary mode): the stock scheduler bound $stock_bound test pods, ha-scheduler $ha_bound; the routing policy did not route every test pod to ha-scheduler" >&2
+    return 1
+  fi
+}
+
 # stop_labs removes every lab this run started; the cleanup of a trap, so
 # it never fails.
 stop_labs() {

@@ -34,8 +34,10 @@
 #      flaky.
 #
 # Everything goes to E2E_OUT (_output/e2e): per lab the e2e.test output
-# (e2e.log), its JSON report and JUnit file, the re-runs with their
-# scheduler logs, and comparison.md. The labs are removed whatever happens.
+# (e2e.log), its JSON report and JUnit file, the schedulers' logs, the
+# re-runs with the scheduler's log during each, and comparison.md. In
+# secondary mode the run fails unless ha-scheduler bound every test pod.
+# The labs are removed whatever happens.
 #
 # Environment: E2E_FOCUS (ginkgo focus, '\[sig-scheduling\]'), E2E_SKIP
 # (skip these too), E2E_MODES ("replacement secondary"), E2E_OUT,
@@ -115,11 +117,16 @@ for mode in $E2E_MODES; do
       done
     done
   fi
+  step "$mode: the schedulers' logs"
+  keep_logs "$mode" "$out"
   step "removing lab $mode"
   LAB_NAME=e2e-$mode LAB_DIR=$(lab_dir "$mode") hack/lab/down.sh 2>&1 | indent
   forget_lab "$mode"
   compared+=("$mode=$out")
 done
+
+step "stock: the scheduler's log"
+keep_logs stock "$E2E_OUT/stock"
 
 step "comparison (${E2E_OUT#"$E2E_ROOT"/}/comparison.md)"
 rc=0

@@ -133,12 +133,16 @@ if [ "$LAB_WORKLOADS" = none ]; then
   exit 0
 fi
 
-step "publishing the scheduler configuration (ConfigMap kube-system/ha-scheduler-config)"
 # As manifests/secondary does, with the labels ha-check looks for: the
 # checker then audits with the policy the lab's scheduler runs, no flags.
-kubectl -n kube-system create configmap ha-scheduler-config --from-file=config.yaml="$SCHEDULER_CONFIG" --dry-run=client -o yaml |
-  kubectl label --local -f - -o yaml app.kubernetes.io/part-of=ha-scheduler app.kubernetes.io/component=scheduler-config |
-  kubectl apply -f - | indent
+# (The secondary scheduler's, in secondary mode; none without a file.)
+published=${LAB_SECONDARY_CONFIG:-$SCHEDULER_CONFIG}
+if [ -n "$published" ]; then
+  step "publishing the scheduler configuration (ConfigMap kube-system/ha-scheduler-config)"
+  kubectl -n kube-system create configmap ha-scheduler-config --from-file=config.yaml="$published" --dry-run=client -o yaml |
+    kubectl label --local -f - -o yaml app.kubernetes.io/part-of=ha-scheduler app.kubernetes.io/component=scheduler-config |
+    kubectl apply -f - | indent
+fi
 
 step "creating the workloads (kube-system components, shop/web, shop/sneaky)"
 kubectl apply -f "$MANIFESTS/namespaces.yaml" | indent
