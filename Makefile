@@ -33,7 +33,7 @@ TEST_FLAGS  ?=
 help: ## Show this help
 	@echo "ha-scheduler $(GIT_VERSION)"
 	@echo
-	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z0-9_-]+:.*##/ {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
 build: ## Build bin/ha-scheduler and bin/ha-check (and bin/kubectl-ha, the kubectl plugin: a link to ha-check)
@@ -78,7 +78,7 @@ test-lab: ## Lab smoke test: create the lab, checker passes, no user pod on a co
 	hack/lab/smoke.sh
 
 .PHONY: test-conformance
-test-conformance: ## Upstream's [Conformance] tests of [sig-scheduling] (e2e.test $(KUBE_VERSION)) on a lab scheduled by ha-scheduler in replacement mode
+test-conformance: ## Upstream's [Conformance] tests of [sig-scheduling] (e2e.test) on a lab scheduled by ha-scheduler in replacement mode
 	hack/e2e/conformance.sh
 
 # Upstream's end-to-end tests (docs/conformance.md): e2e.test and the stock
