@@ -57,7 +57,7 @@ func main() {
 
 func run(args []string, stdout io.Writer) (int, error) {
 	if len(args) == 0 {
-		return 0, errors.New("usage: compare differing STOCK HA | compare check RUN | compare report STOCK MODE=HA...")
+		return 0, errors.New("usage: compare differing STOCK HA | compare check RUN | compare report STOCK MODE=HA [MODE=HA]")
 	}
 	switch args[0] {
 	case "check":
@@ -92,7 +92,7 @@ func run(args []string, stdout io.Writer) (int, error) {
 		return 0, nil
 	case "report":
 		if len(args) < 3 {
-			return 0, errors.New("usage: compare report STOCK MODE=HA...")
+			return 0, errors.New("usage: compare report STOCK MODE=HA [MODE=HA]")
 		}
 		stock, err := readRunDir(args[1])
 		if err != nil {
