@@ -49,7 +49,7 @@ binaries: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl fro
 test: test-unit test-integration test-lab test-conformance ## Run every test (unit, integration, lab smoke test, upstream's conformance tests of the scheduler): the test command
 
 .PHONY: test-unit
-test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the Helm chart; the scale benchmark's configs; the image, hack/image)
+test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the Helm chart; the scale benchmark's configs; the image, hack/image: real binaries for the host platform only, make test-image-all for both)
 	hack/build-binaries.sh helm
 	$(GO) test ./pkg/... ./cmd/... ./test/manifests/... ./test/scale/...
 	cd hack/image && $(GO) test -timeout 60m ./...
@@ -104,15 +104,30 @@ $(LOGCHECK): hack/tools/go.mod hack/tools/go.sum
 	@mkdir -p $(TOOLS_DIR)
 	cd hack/tools && $(GO) build -o ../../$(LOGCHECK) sigs.k8s.io/logtools/logcheck
 
+DEEPCOPY_GEN := $(TOOLS_DIR)/deepcopy-gen
+
+$(DEEPCOPY_GEN): hack/tools/go.mod hack/tools/go.sum
+	@mkdir -p $(TOOLS_DIR)
+	cd hack/tools && $(GO) build -o ../../$(DEEPCOPY_GEN) k8s.io/code-generator/cmd/deepcopy-gen
+
+.PHONY: generate
+generate: $(DEEPCOPY_GEN) ## Generated code: the deep copies of the API types (deepcopy-gen, pinned in hack/tools)
+	DEEPCOPY_GEN=$(DEEPCOPY_GEN) hack/update-codegen.sh
+
+.PHONY: verify-generated
+verify-generated: $(DEEPCOPY_GEN) ## The generated code is what make generate writes
+	@echo "==> generated code"
+	@DEEPCOPY_GEN=$(DEEPCOPY_GEN) hack/update-codegen.sh --verify
+
 .PHONY: verify
-verify: $(GOLANGCI_LINT) $(LOGCHECK) ## gofmt, go vet, golangci-lint, license headers, structured logging
+verify: $(GOLANGCI_LINT) $(LOGCHECK) ## gofmt, go vet, golangci-lint, license headers, structured logging, generated code
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GOLANGCI_LINT) run ./...
 	cd hack/image && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
 	cd test/monitoring && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
 	cd hack/e2e && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
-	@$(MAKE) --no-print-directory -k verify-boilerplate verify-logging
+	@$(MAKE) --no-print-directory -k verify-boilerplate verify-logging verify-generated
 
 .PHONY: verify-boilerplate
 verify-boilerplate: ## License headers (hack/boilerplate); hack/verify-boilerplate.sh --fix adds the missing ones
@@ -129,9 +144,9 @@ clean: ## Remove built binaries (keeps the cached Kubernetes binaries in _output
 	rm -rf $(BIN_DIR)
 
 # Container image without a container engine (hack/image, go-containerregistry):
-# ha-scheduler cross-compiled as `make build` builds it, for linux/amd64 and
-# linux/arm64, each binary alone in an image with no base (user 65532), both
-# in one OCI index: the OCI layout _output/image and the same as one file,
+# ha-scheduler and ha-check cross-compiled as `make build` builds them, for
+# linux/amd64 and linux/arm64, each platform's two binaries in an image with
+# no base (user 65532), both images in one OCI index: the OCI layout _output/image and the same as one file,
 # _output/ha-scheduler-image.tar. The reference is
 # <REGISTRY>/ha-scheduler:<version>, by default ghcr.io/ha-scheduler, the one
 # the manifests name (hack/image's test checks they agree). SOURCE_DATE_EPOCH
@@ -142,6 +157,14 @@ IMAGE_TOOL  = cd hack/image && $(GO) run . -root ../.. -go "$(GO)" -registry "$(
 .PHONY: image
 image: ## Build the image (linux/amd64 + linux/arm64, no docker needed) into _output/image and _output/ha-scheduler-image.tar (REGISTRY= names another registry)
 	$(IMAGE_TOOL)
+
+# test-unit checks the image's two-platform index with stand-in binaries and
+# the real ones for the host's platform only; this builds it as make image
+# does, cross-compiling the real scheduler and ha-check for every platform
+# (about half an hour cold on two cores, a minute warm).
+.PHONY: test-image-all
+test-image-all: ## The image test with make image's own build: the real binaries for linux/amd64 and linux/arm64 (slow cold)
+	cd hack/image && HA_IMAGE_ALL_PLATFORMS=1 $(GO) test -count=1 -timeout 90m -run 'TestImage/real-binaries-all-platforms' ./...
 
 .PHONY: image-push
 image-push: ## Build the image and push it to REGISTRY/ha-scheduler:<version> (REGISTRY= required; credentials of docker login)
@@ -179,7 +202,7 @@ SCALE_BENCH ?= BenchmarkPerfScheduling
 SCALE_FLAGS ?=
 
 .PHONY: bench-scale
-bench-scale: ## Scale benchmark (scheduler_perf, 500, 5,000 and 15,000 nodes): default vs ha-scheduler (vs upstream-only up to 5,000); prints the tables (~1 h on 2 cores)
+bench-scale: ## Scale benchmark (scheduler_perf, 500, 5,000 and 15,000 nodes): default vs ha-scheduler (vs upstream-only up to 5,000), and a preemption workload (500, 5,000 nodes); prints the tables (~1 h on 2 cores)
 	hack/build-binaries.sh etcd
 	rm -rf $(SCALE_OUT) && mkdir -p $(SCALE_OUT)
 	@echo "==> scheduler_perf: $(SCALE_BENCH) (log: $(SCALE_OUT)/bench.log)"
@@ -190,21 +213,23 @@ bench-scale: ## Scale benchmark (scheduler_perf, 500, 5,000 and 15,000 nodes): d
 	  if [ $$rc -ne 0 ]; then tail -n 60 $(SCALE_OUT)/bench.log; exit $$rc; fi
 	$(GO) run ./test/scale/report $(SCALE_OUT)
 
-# The DaemonSet admission policy excludes the scheduler's trusted namespaces:
-# hack/gen-admission writes them from the shipped scheduler configs into its
-# generated block; test/manifests fails while the two disagree. The Helm
+# The admission policies (DaemonSet, reserved nodes, reserved priority,
+# routing) exclude the scheduler's trusted namespaces, and the
+# reserved-priority policy refuses the policy's reservedPriority:
+# hack/gen-admission writes both from the shipped scheduler configs into
+# their generated blocks; test/manifests fails while they disagree. The Helm
 # chart's alerts and dashboard are copies of manifests/monitoring's (a chart
 # reads no file outside its directory): copied here, and
 # TestHelmMonitoringFilesAreCopies (test/manifests) fails while they differ.
 MONITORING_COPIES := dashboard.json prometheusrule.yaml
 
 .PHONY: manifests
-manifests: ## Regenerate the admission policies' excluded namespaces (DaemonSet and routing) from the shipped scheduler configs' trusted namespaces; copy the alerts and dashboard into the Helm chart
+manifests: ## Regenerate the admission policies' excluded namespaces (DaemonSet, reserved nodes, reserved priority, routing) and reserved priority from the shipped scheduler configs' policy; copy the alerts and dashboard into the Helm chart
 	$(GO) run ./hack/gen-admission
 	for f in $(MONITORING_COPIES); do cp manifests/monitoring/$$f charts/ha-scheduler/files/$$f; done
 
 .PHONY: verify-manifests
-verify-manifests: ## Fail (with a diff) when the admission policies' excluded namespaces or the Helm chart's monitoring copies are stale
+verify-manifests: ## Fail (with a diff) when the admission policies' generated blocks or the Helm chart's monitoring copies are stale
 	$(GO) run ./hack/gen-admission -check
 	@for f in $(MONITORING_COPIES); do diff -u manifests/monitoring/$$f charts/ha-scheduler/files/$$f || { echo "charts/ha-scheduler/files/$$f differs from manifests/monitoring/$$f: run make manifests" >&2; exit 1; }; done
 

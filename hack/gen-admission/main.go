@@ -18,17 +18,19 @@ limitations under the License.
 // scheduler configurations into the admission policies that must leave
 // them alone, between their "# BEGIN generated" and "# END generated" lines
 // (`make manifests`): the DaemonSet admission policy
-// (manifests/admission/daemonset-node-affinity.yaml) and the pod-routing
-// policy (manifests/admission-routing/route-pods.yaml).
+// (manifests/admission/daemonset-node-affinity.yaml), the reserved-nodes and
+// reserved-priority policies (manifests/admission/reserved-nodes.yaml,
+// reserved-priority.yaml, which also gets the policy's reservedPriority) and
+// the pod-routing policy (manifests/admission-routing/route-pods.yaml).
 //
 //	go run ./hack/gen-admission           # rewrite the blocks in place
 //	go run ./hack/gen-admission -check    # exit 1 with a diff when one is stale
 //
-// Run it from the repository root. -config (repeatable), -policy and
-// -routing-policy point it at other files, e.g. an operator's own
-// configuration and a copy of a policy; naming one policy generates only
-// that one. Exit code: 0 up to date (or rewritten), 1 stale (-check), 2
-// error.
+// Run it from the repository root. -config (repeatable), -policy,
+// -routing-policy, -reserved-nodes-policy and -reserved-priority-policy
+// point it at other files, e.g. an operator's own configuration and a copy
+// of a policy; naming some policies generates only those. Exit code: 0 up
+// to date (or rewritten), 1 stale (-check), 2 error.
 package main
 
 import (
@@ -51,8 +53,10 @@ func main() {
 	var o gen.Options
 	var configs stringList
 	flag.Var(&configs, "config", "KubeSchedulerConfiguration to read trustedNamespaces from (repeatable; default: "+strings.Join(gen.DefaultConfigs, ", ")+")")
-	flag.StringVar(&o.Policy, "policy", "", "DaemonSet admission policy whose generated block is rewritten (default: "+gen.DefaultPolicy+", with -routing-policy's default)")
-	flag.StringVar(&o.RoutingPolicy, "routing-policy", "", "pod-routing policy whose generated block is rewritten (default: "+gen.DefaultRoutingPolicy+", with -policy's default)")
+	flag.StringVar(&o.Policy, "policy", "", "DaemonSet admission policy whose generated block is rewritten (default: "+gen.DefaultPolicy+", with the others' defaults)")
+	flag.StringVar(&o.RoutingPolicy, "routing-policy", "", "pod-routing policy whose generated block is rewritten (default: "+gen.DefaultRoutingPolicy+", with the others' defaults)")
+	flag.StringVar(&o.ReservedNodesPolicy, "reserved-nodes-policy", "", "reserved-nodes policy whose generated blocks are rewritten (default: "+gen.DefaultReservedNodesPolicy+", with the others' defaults)")
+	flag.StringVar(&o.ReservedPriorityPolicy, "reserved-priority-policy", "", "reserved-priority policy whose generated blocks are rewritten (default: "+gen.DefaultReservedPriorityPolicy+", with the others' defaults)")
 	flag.StringVar(&o.Root, "root", ".", "directory the paths are relative to")
 	flag.BoolVar(&o.Check, "check", false, "write nothing; exit 1 with a diff when the policy is stale")
 	flag.Parse()

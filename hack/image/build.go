@@ -103,6 +103,9 @@ var Platforms = []v1.Platform{
 // it from, and where it lies in the image.
 type Binary struct {
 	Package, Path string
+	// Dir is the directory, relative to Options.Root, that go build runs
+	// in: the module holding Package. Empty: Root, the scheduler's module.
+	Dir string
 }
 
 // Binaries are the image's programs, in the order of the layer (by path):
@@ -134,6 +137,65 @@ type Options struct {
 	Archive bool
 	// Log receives progress lines; nil discards them.
 	Log io.Writer
+	// Platforms are the index's platforms, in order; nil means Platforms
+	// (make image). The test builds the real binaries for the host's
+	// platform only: cross-compiling the scheduler is what a cold
+	// `make test` would spend most of its time on.
+	Platforms []v1.Platform
+	// Binaries are the programs of every platform's image, in the order of
+	// the layer; nil means Binaries (make image). The test puts stand-ins
+	// there, cheap to cross-compile, to check the two-platform index.
+	Binaries []Binary
+}
+
+// platforms are the index's platforms: o.Platforms, else Platforms.
+func (o Options) platforms() []v1.Platform {
+	if o.Platforms == nil {
+		return Platforms
+	}
+	return o.Platforms
+}
+
+// binaries are the images' programs: o.Binaries, else Binaries.
+func (o Options) binaries() []Binary {
+	if o.Binaries == nil {
+		return Binaries
+	}
+	return o.Binaries
+}
+
+// validate rejects platforms and binaries the index cannot be made of.
+func (o Options) validate() error {
+	if len(o.platforms()) == 0 {
+		return errors.New("Options.Platforms: empty, want at least one platform (nil means linux/amd64 and linux/arm64)")
+	}
+	arch := map[string]bool{}
+	for _, p := range o.platforms() {
+		if p.OS == "" || p.Architecture == "" {
+			return fmt.Errorf("Options.Platforms: %q names no OS or no architecture", p.String())
+		}
+		// The binaries are kept by architecture (Result.Binaries).
+		if arch[p.Architecture] {
+			return fmt.Errorf("Options.Platforms: architecture %s twice", p.Architecture)
+		}
+		arch[p.Architecture] = true
+	}
+	paths, names := map[string]bool{}, map[string]bool{}
+	for _, b := range o.binaries() {
+		if b.Package == "" || !strings.HasPrefix(b.Path, "/") {
+			return fmt.Errorf("Options.Binaries: %+v needs a package and an absolute path in the image", b)
+		}
+		// Each is built to Out/dist/<os>_<arch>/<name>.
+		name := filepath.Base(b.Path)
+		if names[name] {
+			return fmt.Errorf("Options.Binaries: two binaries named %s", name)
+		}
+		names[name], paths[b.Path] = true, true
+	}
+	if !paths[BinaryPath] {
+		return fmt.Errorf("Options.Binaries: none at %s, the image's entrypoint", BinaryPath)
+	}
+	return nil
 }
 
 // Result is what Build wrote.
@@ -217,9 +279,13 @@ func EpochFromEnv() (time.Time, error) {
 	return time.Unix(n, 0).UTC(), nil
 }
 
-// Build cross-compiles the scheduler and ha-check for every platform, assembles the
-// index and writes the layout (and the archive).
+// Build cross-compiles the binaries (the scheduler and ha-check unless
+// o.Binaries says otherwise) for every platform, assembles the index and
+// writes the layout (and the archive).
 func Build(ctx context.Context, o Options) (*Result, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
 	gitVersion, err := ReadGitVersion(o.Root)
 	if err != nil {
 		return nil, err
@@ -247,9 +313,10 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
-// BuildBinaries builds the scheduler and ha-check for every platform as
-// `make build` does (CGO_ENABLED=0, -trimpath, the release stamped into
-// component-base's gitVersion), into Out/dist/<os>_<arch>/ha-scheduler and
+// BuildBinaries builds the binaries (the scheduler and ha-check unless
+// o.Binaries says otherwise) for every platform as `make build` does
+// (CGO_ENABLED=0, -trimpath, the release stamped into component-base's
+// gitVersion), into Out/dist/<os>_<arch>/ha-scheduler and
 // Out/dist/<os>_<arch>/ha-check. It returns them by architecture, then by
 // path in the image. Go's build cache makes a rebuild of unchanged sources
 // take seconds.
@@ -259,9 +326,9 @@ func BuildBinaries(ctx context.Context, o Options, gitVersion string) (map[strin
 		goCmd = "go"
 	}
 	bins := map[string]map[string]string{}
-	for _, p := range Platforms {
+	for _, p := range o.platforms() {
 		bins[p.Architecture] = map[string]string{}
-		for _, b := range Binaries {
+		for _, b := range o.binaries() {
 			out, err := filepath.Abs(filepath.Join(o.Out, "dist", p.OS+"_"+p.Architecture, filepath.Base(b.Path)))
 			if err != nil {
 				return nil, err
@@ -270,7 +337,7 @@ func BuildBinaries(ctx context.Context, o Options, gitVersion string) (map[strin
 			cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath",
 				"-ldflags", "-X "+versionVar+"="+gitVersion,
 				"-o", out, b.Package)
-			cmd.Dir = o.Root
+			cmd.Dir = filepath.Join(o.Root, b.Dir)
 			cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+p.OS, "GOARCH="+p.Architecture)
 			if msg, err := cmd.CombinedOutput(); err != nil {
 				return nil, fmt.Errorf("go build %s for %s: %w\n%s", b.Package, p, err, msg)
@@ -309,7 +376,7 @@ func gitRevision(root string) string {
 // WriteImage assembles the index from the binaries and writes it as the
 // OCI layout dir (replacing what was there). It returns the index digest.
 func WriteImage(o Options, gitVersion, ref string, bins map[string]map[string]string, dir string) (v1.Hash, error) {
-	idx, err := Index(bins, Labels(gitVersion, o.Root), o.Epoch)
+	idx, err := Index(o, bins, Labels(gitVersion, o.Root))
 	if err != nil {
 		return v1.Hash{}, err
 	}
@@ -329,11 +396,12 @@ func WriteImage(o Options, gitVersion, ref string, bins map[string]map[string]st
 	return idx.Digest()
 }
 
-// Index is the image index: one image per platform, in Platforms' order.
-func Index(bins map[string]map[string]string, labels map[string]string, epoch time.Time) (v1.ImageIndex, error) {
+// Index is the image index: one image per platform of o, in order, each
+// holding o's binaries.
+func Index(o Options, bins map[string]map[string]string, labels map[string]string) (v1.ImageIndex, error) {
 	var adds []mutate.IndexAddendum
-	for _, p := range Platforms {
-		img, err := Image(p, bins[p.Architecture], labels, epoch)
+	for _, p := range o.platforms() {
+		img, err := Image(p, o.binaries(), bins[p.Architecture], labels, o.Epoch)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
@@ -353,21 +421,21 @@ func Index(bins map[string]map[string]string, labels map[string]string, epoch ti
 }
 
 // Image is the image of one platform: no base (scratch), one layer holding
-// the static binaries (bins: the files to put at each of Binaries' paths),
+// the static binaries (files: the file to put at each of binaries' paths),
 // the scheduler at BinaryPath the entrypoint, run as User.
-func Image(p v1.Platform, bins map[string]string, labels map[string]string, epoch time.Time) (v1.Image, error) {
-	var files []string
+func Image(p v1.Platform, binaries []Binary, files map[string]string, labels map[string]string, epoch time.Time) (v1.Image, error) {
+	var layerFiles []layerFile
 	var built []string
-	for _, b := range Binaries {
-		f, ok := bins[b.Path]
+	for _, b := range binaries {
+		f, ok := files[b.Path]
 		if !ok {
 			return nil, fmt.Errorf("no %s for %s", b.Path, p)
 		}
-		files = append(files, f)
+		layerFiles = append(layerFiles, layerFile{src: f, path: b.Path})
 		built = append(built, b.Package+" -> "+b.Path)
 	}
 	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
-		return layerTar(files, epoch), nil
+		return layerTar(layerFiles, epoch), nil
 	}, tarball.WithMediaType(types.OCILayer), tarball.WithCompressionLevel(gzip.DefaultCompression), tarball.WithCompressedCaching)
 	if err != nil {
 		return nil, err
@@ -400,10 +468,15 @@ func Image(p v1.Platform, bins map[string]string, labels map[string]string, epoc
 	})
 }
 
+// layerFile is a file of the layer: the file src, put at path in the image.
+type layerFile struct {
+	src, path string
+}
+
 // layerTar streams the layer's tar: the directories down to the binaries
-// and the binaries (files, in Binaries' order), owned by root, mode 0755,
-// every time the epoch.
-func layerTar(files []string, epoch time.Time) io.ReadCloser {
+// and the binaries (files, in order), owned by root, mode 0755, every time
+// the epoch.
+func layerTar(files []layerFile, epoch time.Time) io.ReadCloser {
 	pr, pw := io.Pipe()
 	go func() {
 		pw.CloseWithError(writeLayerTar(pw, files, epoch))
@@ -411,11 +484,11 @@ func layerTar(files []string, epoch time.Time) io.ReadCloser {
 	return pr
 }
 
-func writeLayerTar(w io.Writer, files []string, epoch time.Time) error {
+func writeLayerTar(w io.Writer, files []layerFile, epoch time.Time) error {
 	tw := tar.NewWriter(w)
 	dirs := map[string]bool{}
-	for i, file := range files {
-		rel := strings.TrimPrefix(Binaries[i].Path, "/")
+	for _, file := range files {
+		rel := strings.TrimPrefix(file.path, "/")
 		parts := strings.Split(rel, "/")
 		for i := 1; i < len(parts); i++ {
 			dir := strings.Join(parts[:i], "/") + "/"
@@ -432,7 +505,7 @@ func writeLayerTar(w io.Writer, files []string, epoch time.Time) error {
 				return err
 			}
 		}
-		if err := writeLayerFile(tw, file, rel, epoch); err != nil {
+		if err := writeLayerFile(tw, file.src, rel, epoch); err != nil {
 			return err
 		}
 	}

@@ -22,8 +22,10 @@ import (
 	"context"
 	"debug/buildinfo"
 	"errors"
+	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -44,11 +46,46 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// TestImage builds the image as `make image` does (the same code, into a
-// temporary directory), opens the layout with go-containerregistry and
+// allPlatformsEnv opts in to TestImage's case that builds the image
+// exactly as `make image` does, the real binaries for every platform (make
+// test-image-all): cold, cross-compiling the scheduler for the non-host
+// platform takes about half an hour on two cores.
+const allPlatformsEnv = "HA_IMAGE_ALL_PLATFORMS"
+
+// modulePath is this module's path, the prefix of the stand-ins' packages.
+const modulePath = "github.com/ha-scheduler/ha-scheduler/hack/image"
+
+// standIns stand in for the scheduler and ha-check at their paths in the
+// image: tiny main packages of this module, cheap to cross-compile.
+var standIns = []Binary{
+	{Package: "./testdata/standin/ha-check", Path: CheckerPath, Dir: "hack/image"},
+	{Package: "./testdata/standin/ha-scheduler", Path: BinaryPath, Dir: "hack/image"},
+}
+
+// wantBinary is what TestImage expects of a binary in the image.
+type wantBinary struct {
+	// pkg is its main package, as its build info names it.
+	pkg string
+	// stamped: it holds the release, stamped by -X (the real binaries).
+	stamped bool
+	// version is what it prints with --version, run from the host
+	// platform's image.
+	version string
+}
+
+// TestImage builds images as `make image` does (the same code, into a
+// temporary directory), opens each layout with go-containerregistry and
 // checks the index, each image's config and layer, and runs the host
-// platform's binary taken from its layer. Both go builds come from Go's
-// build cache when the sources did not change since the last build.
+// platform's binaries taken from their layer. make image builds the real
+// binaries for every platform; by default this test checks the same in two
+// cases that cost a fraction of that cold: stand-ins-all-platforms, make
+// image's two-platform index of tiny stand-in binaries (order, media types,
+// each image's platform, config and layer, each binary built for its
+// platform), and real-binaries-host-platform, the real scheduler and
+// ha-check built for the host's platform only (stamped, and run).
+// real-binaries-all-platforms, make image's own build, cross-compiles the
+// real binaries too: HA_IMAGE_ALL_PLATFORMS=1, make test-image-all. Go's
+// build cache makes a rebuild of unchanged sources take seconds.
 func TestImage(t *testing.T) {
 	root := repoRoot(t)
 	goCmd, err := exec.LookPath("go")
@@ -59,13 +96,81 @@ func TestImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantRef := DefaultRegistry + "/" + ImageName + ":" + Tag(wantVersion)
-	epoch := time.Unix(1700000000, 0).UTC()
-	out := t.TempDir()
-	opts := Options{Root: root, Out: out, Go: goCmd, Epoch: epoch, Archive: true, Log: testWriter{t}}
+	realBinaries := map[string]wantBinary{
+		BinaryPath:  {pkg: "github.com/ha-scheduler/ha-scheduler/cmd/scheduler", stamped: true, version: "Kubernetes " + wantVersion + "\n"},
+		CheckerPath: {pkg: "github.com/ha-scheduler/ha-scheduler/cmd/ha-check", stamped: true, version: "ha-check version " + wantVersion + "\n"},
+	}
+	host := v1.Platform{OS: "linux", Architecture: runtime.GOARCH}
+	for _, tc := range []struct {
+		name string
+		// skip is why the case does not run here; empty: it runs.
+		skip string
+		// platforms and binaries are Build's Options.Platforms and
+		// Options.Binaries (nil: make image's).
+		platforms []v1.Platform
+		binaries  []Binary
+		// wantPlatforms are the index's platforms, in order.
+		wantPlatforms []string
+		// wantBinaries are the image's binaries, by path in the image.
+		wantBinaries map[string]wantBinary
+	}{{
+		name:          "stand-ins-all-platforms",
+		binaries:      standIns,
+		wantPlatforms: []string{"linux/amd64", "linux/arm64"},
+		wantBinaries: map[string]wantBinary{
+			BinaryPath:  {pkg: modulePath + "/testdata/standin/ha-scheduler", version: "ha-scheduler stand-in\n"},
+			CheckerPath: {pkg: modulePath + "/testdata/standin/ha-check", version: "ha-check stand-in\n"},
+		},
+	}, {
+		name:          "real-binaries-host-platform",
+		skip:          skipUnlessImagePlatform(host),
+		platforms:     []v1.Platform{host},
+		wantPlatforms: []string{host.String()},
+		wantBinaries:  realBinaries,
+	}, {
+		name:          "real-binaries-all-platforms",
+		skip:          skipUnlessSet(allPlatformsEnv),
+		wantPlatforms: []string{"linux/amd64", "linux/arm64"},
+		wantBinaries:  realBinaries,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.skip != "" {
+				t.Skip(tc.skip)
+			}
+			checkBuild(t, Options{
+				Root: root, Out: t.TempDir(), Go: goCmd,
+				Epoch: time.Unix(1700000000, 0).UTC(), Archive: true, Log: testWriter{t},
+				Platforms: tc.platforms, Binaries: tc.binaries,
+			}, wantVersion, tc.wantPlatforms, tc.wantBinaries)
+		})
+	}
+}
 
+// skipUnlessImagePlatform says why the image cannot be built for p, or "".
+func skipUnlessImagePlatform(p v1.Platform) string {
+	for _, q := range Platforms {
+		if q.Equals(p) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("the image has no platform of this host's architecture (%s)", p)
+}
+
+// skipUnlessSet says why an opt-in case does not run, or "".
+func skipUnlessSet(env string) string {
+	if os.Getenv(env) != "" {
+		return ""
+	}
+	return env + " is not set: make test-image-all builds the image as make image does, cross-compiling the real binaries (half an hour cold)"
+}
+
+// checkBuild builds the image with o and checks the layout, the index, its
+// images and their binaries, that a second build gives the same digest,
+// the archive, and a push.
+func checkBuild(t *testing.T, o Options, wantVersion string, wantPlatforms []string, wantBinaries map[string]wantBinary) {
+	wantRef := DefaultRegistry + "/" + ImageName + ":" + Tag(wantVersion)
 	start := time.Now()
-	res, err := Build(t.Context(), opts)
+	res, err := Build(t.Context(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +199,7 @@ func TestImage(t *testing.T) {
 		t.Errorf("index.json lists a %s, want an OCI image index", got)
 	}
 
-	// The index: exactly linux/amd64 and linux/arm64, OCI media types.
+	// The index: exactly the platforms, in order, OCI media types.
 	im, err := idx.IndexManifest()
 	if err != nil {
 		t.Fatal(err)
@@ -109,14 +214,14 @@ func TestImage(t *testing.T) {
 		}
 		platforms = append(platforms, d.Platform.String())
 	}
-	if want := []string{"linux/amd64", "linux/arm64"}; !slices.Equal(platforms, want) {
-		t.Fatalf("index platforms %v, want %v", platforms, want)
+	if !slices.Equal(platforms, wantPlatforms) {
+		t.Fatalf("index platforms %v, want %v", platforms, wantPlatforms)
 	}
 	if got := im.Annotations[labelVersion]; got != wantVersion {
 		t.Errorf("index annotation %s = %q, want %q", labelVersion, got, wantVersion)
 	}
 
-	wantRevision := gitRevision(root)
+	wantRevision := gitRevision(o.Root)
 	ran := false
 	for _, d := range im.Manifests {
 		p := *d.Platform
@@ -135,8 +240,8 @@ func TestImage(t *testing.T) {
 			if cf.OS != p.OS || cf.Architecture != p.Architecture {
 				t.Errorf("config platform %s/%s, index says %s", cf.OS, cf.Architecture, p)
 			}
-			if !cf.Created.Equal(epoch) {
-				t.Errorf("created %s, want the epoch %s", cf.Created.Time, epoch)
+			if !cf.Created.Equal(o.Epoch) {
+				t.Errorf("created %s, want the epoch %s", cf.Created.Time, o.Epoch)
 			}
 			c := cf.Config
 			if !slices.Equal(c.Entrypoint, []string{BinaryPath}) || len(c.Cmd) != 0 {
@@ -178,18 +283,16 @@ func TestImage(t *testing.T) {
 			if mt, _ := layers[0].MediaType(); mt != types.OCILayer {
 				t.Errorf("layer media type %s, want %s", mt, types.OCILayer)
 			}
-			bins := readLayer(t, layers[0], epoch)
+			bins := readLayer(t, layers[0], o.Epoch)
 
 			// The binaries: built for the platform as `make build` builds
-			// them, the release stamped.
-			for _, b := range []struct{ path, pkg string }{
-				{BinaryPath, "github.com/ha-scheduler/ha-scheduler/cmd/scheduler"},
-				{CheckerPath, "github.com/ha-scheduler/ha-scheduler/cmd/ha-check"},
-			} {
-				bin := bins[b.path]
+			// them, the release stamped in the real ones.
+			for _, path := range slices.Sorted(maps.Keys(wantBinaries)) {
+				want := wantBinaries[path]
+				bin := bins[path]
 				bi, err := buildinfo.Read(bytes.NewReader(bin))
 				if err != nil {
-					t.Fatalf("%s: %v", b.path, err)
+					t.Fatalf("%s: %v", path, err)
 				}
 				settings := map[string]string{}
 				for _, s := range bi.Settings {
@@ -199,50 +302,47 @@ func TestImage(t *testing.T) {
 					"GOOS": p.OS, "GOARCH": p.Architecture, "CGO_ENABLED": "0", "-trimpath": "true",
 				} {
 					if settings[k] != v {
-						t.Errorf("%s built with %s=%q, want %q", b.path, k, settings[k], v)
+						t.Errorf("%s built with %s=%q, want %q", path, k, settings[k], v)
 					}
 				}
 				// -trimpath keeps -ldflags out of the build info; the stamp
 				// is in the binary only when -X set it.
-				if !bytes.Contains(bin, []byte(wantVersion)) {
-					t.Errorf("%s does not hold %q: the release was not stamped (-X %s)", b.path, wantVersion, versionVar)
+				if want.stamped && !bytes.Contains(bin, []byte(wantVersion)) {
+					t.Errorf("%s does not hold %q: the release was not stamped (-X %s)", path, wantVersion, versionVar)
 				}
-				if bi.Path != b.pkg {
-					t.Errorf("%s: main package %s, want %s", b.path, bi.Path, b.pkg)
+				if bi.Path != want.pkg {
+					t.Errorf("%s: main package %s, want %s", path, bi.Path, want.pkg)
 				}
 			}
 
 			// Run the host platform's binaries: --version prints the
-			// release.
+			// release (the stand-ins print their name).
 			if p.OS != runtime.GOOS || p.Architecture != runtime.GOARCH {
 				return
 			}
 			ran = true
 			dir := t.TempDir()
-			for _, b := range []struct{ path, want string }{
-				{BinaryPath, "Kubernetes " + wantVersion + "\n"},
-				{CheckerPath, "ha-check version " + wantVersion + "\n"},
-			} {
-				exe := filepath.Join(dir, filepath.Base(b.path))
-				if err := os.WriteFile(exe, bins[b.path], 0o755); err != nil {
+			for _, path := range slices.Sorted(maps.Keys(wantBinaries)) {
+				exe := filepath.Join(dir, filepath.Base(path))
+				if err := os.WriteFile(exe, bins[path], 0o755); err != nil {
 					t.Fatal(err)
 				}
 				got, err := exec.Command(exe, "--version").CombinedOutput()
 				if err != nil {
-					t.Fatalf("%s --version: %v\n%s", b.path, err, got)
+					t.Fatalf("%s --version: %v\n%s", path, err, got)
 				}
-				if string(got) != b.want {
-					t.Errorf("%s --version printed %q, want %q", b.path, got, b.want)
+				if want := wantBinaries[path].version; string(got) != want {
+					t.Errorf("%s --version printed %q, want %q", path, got, want)
 				}
 			}
 		})
 	}
-	if runtime.GOOS == "linux" && (runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64") && !ran {
-		t.Errorf("no image for the host platform %s/%s: the binary was not run", runtime.GOOS, runtime.GOARCH)
+	if hostPlatform := runtime.GOOS + "/" + runtime.GOARCH; slices.Contains(wantPlatforms, hostPlatform) && !ran {
+		t.Errorf("no image for the host platform %s: the binaries were not run", hostPlatform)
 	}
 
 	// Reproducible: the same binaries give the same bytes.
-	again, err := WriteImage(opts, wantVersion, wantRef, res.Binaries, filepath.Join(out, "again"))
+	again, err := WriteImage(o, wantVersion, wantRef, res.Binaries, filepath.Join(o.Out, "again"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +351,7 @@ func TestImage(t *testing.T) {
 	}
 
 	// The archive holds the layout, file for file.
-	checkArchive(t, res.Layout, res.Archive, epoch)
+	checkArchive(t, res.Layout, res.Archive, o.Epoch, len(wantPlatforms))
 
 	// Push (make image-push) to a registry in this process.
 	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
@@ -388,6 +488,38 @@ type manifestPodSpec struct {
 	} `yaml:"containers"`
 }
 
+// TestOptionsValidate: Build refuses platforms and binaries it cannot
+// make an image of, naming the field; nil means make image's.
+func TestOptionsValidate(t *testing.T) {
+	amd64 := v1.Platform{OS: "linux", Architecture: "amd64"}
+	for _, tc := range []struct {
+		name      string
+		platforms []v1.Platform
+		binaries  []Binary
+		want      string
+	}{
+		{name: "make image's"},
+		{name: "stand-ins on one platform", platforms: []v1.Platform{amd64}, binaries: standIns},
+		{name: "no platform", platforms: []v1.Platform{}, want: "Options.Platforms: empty, want at least one platform (nil means linux/amd64 and linux/arm64)"},
+		{name: "no architecture", platforms: []v1.Platform{{OS: "linux"}}, want: `Options.Platforms: "linux" names no OS or no architecture`},
+		{name: "architecture twice", platforms: []v1.Platform{amd64, amd64}, want: "Options.Platforms: architecture amd64 twice"},
+		{name: "no entrypoint", binaries: standIns[:1], want: "Options.Binaries: none at /usr/local/bin/ha-scheduler, the image's entrypoint"},
+		{name: "path twice", binaries: []Binary{standIns[1], standIns[1]}, want: "Options.Binaries: two binaries named ha-scheduler"},
+		{name: "name twice", binaries: []Binary{standIns[1], {Package: "./cmd/scheduler", Path: "/bin/ha-scheduler"}}, want: "Options.Binaries: two binaries named ha-scheduler"},
+		{name: "relative path", binaries: []Binary{{Package: "./cmd/scheduler", Path: "ha-scheduler"}}, want: "Options.Binaries: {Package:./cmd/scheduler Path:ha-scheduler Dir:} needs a package and an absolute path in the image"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ""
+			if err := (Options{Platforms: tc.platforms, Binaries: tc.binaries}).validate(); err != nil {
+				got = err.Error()
+			}
+			if got != tc.want {
+				t.Errorf("validate() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestReference(t *testing.T) {
 	for _, tc := range []struct{ registry, want string }{
 		{"", "ghcr.io/ha-scheduler/ha-scheduler:v1.37.2-ha.0.1.0"},
@@ -500,7 +632,7 @@ func readLayer(t *testing.T, l v1.Layer, epoch time.Time) map[string][]byte {
 }
 
 // checkArchive: the archive's entries are the layout's files, byte for byte.
-func checkArchive(t *testing.T, dir, archive string, epoch time.Time) {
+func checkArchive(t *testing.T, dir, archive string, epoch time.Time, platforms int) {
 	t.Helper()
 	f, err := os.Open(archive)
 	if err != nil {
@@ -535,7 +667,7 @@ func checkArchive(t *testing.T, dir, archive string, epoch time.Time) {
 	}
 	// oci-layout, index.json and the blobs: the image index, and a
 	// manifest, a config and a layer per platform.
-	if want := 2 + 1 + 3*len(Platforms); files != want {
+	if want := 2 + 1 + 3*platforms; files != want {
 		t.Errorf("archive holds %d files, want %d", files, want)
 	}
 }

@@ -53,6 +53,16 @@ if [ -e "$LAB_KUBECONFIG" ]; then
   else
     echo "ok: no user pod on a control-plane node ($(echo "$cp_nodes" | paste -sd ' '))"
   fi
+  # A fresh lab has nothing to warn about: every warning would be a false
+  # alarm on the lab's own set-up.
+  verdict=$(bin/ha-check --kubeconfig "$LAB_KUBECONFIG" 2>/dev/null | grep '^Verdict:' || true)
+  if [ "$verdict" = "Verdict: PASS (0 fail, 0 warn)" ]; then
+    echo "ok: ha-check on the fresh lab: $verdict"
+  else
+    echo "FAIL: ha-check on the fresh lab: ${verdict:-no verdict}, want Verdict: PASS (0 fail, 0 warn); its findings:"
+    bin/ha-check --kubeconfig "$LAB_KUBECONFIG" 2>&1 | grep -E '^  (WARN|FAIL) ' || true
+    fail=1
+  fi
   # The checker found the scheduler's configuration in the cluster.
   source_line=$(bin/ha-check policy --kubeconfig "$LAB_KUBECONFIG" | head -1 || true)
   want_source="# Effective policy: ConfigMap kube-system/ha-scheduler-config, profile default-scheduler."

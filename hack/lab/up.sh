@@ -22,10 +22,12 @@
 #   2. starts them with `kwokctl create cluster --runtime binary` as local
 #      processes on 127.0.0.1, bin/ha-scheduler as the cluster's kube-scheduler
 #      running manifests/replacement/config.yaml (replacement mode);
-#   3. creates the topology (hack/lab/manifests/nodes.yaml: kwok fake nodes)
-#      and the workloads (kube-system.yaml, shop.yaml);
+#   3. creates the topology (hack/lab/manifests/nodes.yaml: kwok fake nodes),
+#      installs the admission policies (manifests/admission) and the
+#      workloads (kube-system.yaml, shop.yaml);
 #   4. waits until every pod but shop/sneaky is bound and Running, prints where
-#      everything landed and why sneaky is Pending, and runs the checker.
+#      everything landed, why sneaky is Pending and that a pod naming a
+#      control-plane node is refused, and runs the checker.
 #
 # Exit code: the checker's (0 pass, 2 fail, 1 error); 1 when the lab fails to
 # come up. An existing lab cluster of the same name is replaced.
@@ -144,6 +146,9 @@ if [ -n "$published" ]; then
     kubectl apply -f - | indent
 fi
 
+step "installing the admission policies (manifests/admission: DaemonSets, reserved nodes, reserved priorities)"
+kubectl apply --server-side -k "$ROOT/manifests/admission" | indent
+
 step "creating the workloads (kube-system components, shop/web, shop/sneaky)"
 kubectl apply -f "$MANIFESTS/namespaces.yaml" | indent
 # Pods are refused until their namespace's default ServiceAccount exists.
@@ -193,6 +198,26 @@ step "placement"
 
 step "shop/sneaky (a user pod that tolerates everything and selects control-plane nodes)"
 kubectl -n shop get pod sneaky -o go-template='{{.status.phase}}{{with .spec.nodeName}} on node {{.}}{{end}}{{range .status.conditions}}{{if and (eq .type "PodScheduled") (eq .status "False")}}: {{.reason}}: {{.message}}{{end}}{{end}}{{"\n"}}' | indent
+
+step "shop/pinned (a user pod that names a control-plane node itself: no scheduler ever sees it)"
+# The reserved-nodes admission policy refuses it; a policy takes a moment
+# to be enforced after it is created, so retry while it is still admitted.
+pinned_refused=""
+for _ in $(seq 30); do
+  if out=$(kubectl -n shop run pinned --image=busybox:1.37 --restart=Never \
+      --overrides='{"apiVersion":"v1","spec":{"nodeName":"cp-a"}}' --dry-run=server -o name 2>&1); then
+    sleep 1
+    continue
+  fi
+  pinned_refused=$out
+  break
+done
+if [ -n "$pinned_refused" ]; then
+  info "refused: ${pinned_refused#Error from server*: }"
+else
+  echo "lab: shop/pinned on cp-a was admitted: the reserved-nodes admission policy is not enforced" >&2
+  exit 1
+fi
 
 step "checker: bin/ha-check --kubeconfig ${LAB_KUBECONFIG#"$ROOT"/}"
 set +e

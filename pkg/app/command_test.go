@@ -17,7 +17,6 @@ limitations under the License.
 package app
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -54,24 +53,12 @@ func TestShippedConfigsLoad(t *testing.T) {
 	}
 }
 
-const badConfig = `apiVersion: kubescheduler.config.k8s.io/v1
-kind: KubeSchedulerConfiguration
-profiles:
-- schedulerName: ha
-  pluginConfig:
-  - name: WorkloadSeparation
-    args: {trustedNamespaces: [kube-system]}
-`
-
-func writeFile(t *testing.T, data string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
-	return path
-}
+// badConfig writes the policy in a plugin's args (a fixture the tests of
+// several packages share).
+var badConfig = filepath.Join("..", "..", "testdata", "schedulerconfig", "policy-in-plugin-args.yaml")
 
 func TestLoadPoliciesErrors(t *testing.T) {
-	bad := writeFile(t, badConfig)
+	bad := badConfig
 	missing := filepath.Join(t.TempDir(), "absent.yaml")
 	tests := []struct {
 		name, path, want string
@@ -109,7 +96,7 @@ func TestCommandRegistersOurPlugins(t *testing.T) {
 // TestCommandChecksConfigBeforeStarting: the pre-run loads --config and
 // stops the binary on a bad policy, before the scheduler sets anything up.
 func TestCommandChecksConfigBeforeStarting(t *testing.T) {
-	bad := writeFile(t, badConfig)
+	bad := badConfig
 	tests := []struct {
 		name    string
 		config  string

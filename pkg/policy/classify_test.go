@@ -20,7 +20,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
@@ -280,79 +279,5 @@ func TestClassifyCustomPolicy(t *testing.T) {
 				t.Errorf("IsUserWorkload = %v, want %v", got, want)
 			}
 		})
-	}
-}
-
-// TestGroupOf: components by name, other pods by their first group label,
-// else by controller, else on their own.
-func TestGroupOf(t *testing.T) {
-	rs := appsv1.SchemeGroupVersion.WithKind("ReplicaSet")
-	tests := []struct {
-		name string
-		pod  *v1.Pod
-		want string
-	}{
-		{name: "component: its name, whatever its labels", pod: sysPod("kube-scheduler-cp-1", "component", "kube-scheduler", "app", "x"), want: "kube-system/kube-scheduler"},
-		{name: "etcd by either label is one group", pod: sysPod("etcd-0", "app", "etcd"), want: "kube-system/etcd"},
-		{name: "app.kubernetes.io/name before app, k8s-app and component",
-			pod:  nsPod("shop", "p", "component", "c", "k8s-app", "k", "app", "a", "app.kubernetes.io/name", "n"),
-			want: "shop/app.kubernetes.io/name=n"},
-		{name: "app before k8s-app and component", pod: nsPod("shop", "p", "component", "c", "k8s-app", "k", "app", "a"), want: "shop/app=a"},
-		{name: "k8s-app before component", pod: nsPod("shop", "p", "component", "c", "k8s-app", "k"), want: "shop/k8s-app=k"},
-		{name: "component label of a user pod", pod: nsPod("shop", "p", "component", "c"), want: "shop/component=c"},
-		{name: "a label present with an empty value counts", pod: nsPod("shop", "p", "app", "", "k8s-app", "k"), want: "shop/app="},
-		{name: "labels outside the list do not group", pod: nsPod("shop", "web-abc", "tier", "frontend"), want: "shop/pod/web-abc"},
-		{name: "a label beats the controller", pod: st.MakePod().Namespace("shop").Name("web-abc").Label("app", "web").OwnerReference("web-1", rs).Obj(), want: "shop/app=web"},
-		{name: "controller owner fallback", pod: st.MakePod().Namespace("shop").Name("web-abc").OwnerReference("web-1", rs).Obj(), want: "shop/ReplicaSet/web-1"},
-		{name: "a non-controller owner does not group", pod: func() *v1.Pod {
-			p := st.MakePod().Namespace("shop").Name("web-abc").OwnerReference("web-1", rs).Obj()
-			p.OwnerReferences[0].Controller = nil
-			return p
-		}(), want: "shop/pod/web-abc"},
-		{name: "pod-name fallback", pod: nsPod("shop", "lonely"), want: "shop/pod/lonely"},
-		{name: "other trusted pods group by label too", pod: sysPod("metrics-server-x", "k8s-app", "metrics-server"), want: "kube-system/k8s-app=metrics-server"},
-		{name: "a user pod with a component's labels groups by label, in its namespace", pod: nsPod("shop", "fake", "component", "kube-scheduler"), want: "shop/component=kube-scheduler"},
-	}
-	p := Default()
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := GroupOf(tt.pod, p.Classify(tt.pod)); got != tt.want {
-				t.Errorf("GroupOf = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
-// TestGroupOfKeysNeverCollide: a component's group and a group by label,
-// controller or pod name are never the same key, even where names and
-// values coincide.
-func TestGroupOfKeysNeverCollide(t *testing.T) {
-	p := &Policy{
-		TrustedNamespaces: sets.New("kube-system"),
-		Components: []Component{
-			CompileComponent(ComponentSpec{Name: "web", MatchLabels: []map[string]string{{"tier": "web"}}, Rule: ruleAnyPref}),
-		},
-		OtherTrusted:  ruleAnyPref,
-		UserWorkloads: ruleUserWorker,
-	}
-	pods := []*v1.Pod{
-		sysPod("web", "tier", "web"), // the component "web"
-		sysPod("a", "app", "web"),
-		sysPod("b", "app.kubernetes.io/name", "web"),
-		sysPod("c", "k8s-app", "web"),
-		sysPod("d", "component", "web"),
-		st.MakePod().Namespace("kube-system").Name("e").OwnerReference("web", appsv1.SchemeGroupVersion.WithKind("ReplicaSet")).Obj(),
-		sysPod("web"), // its own group, named like the component
-	}
-	seen := map[string]string{}
-	for _, pod := range pods {
-		key := GroupOf(pod, p.Classify(pod))
-		if other, ok := seen[key]; ok {
-			t.Errorf("pods %s and %s share the group key %q", other, pod.Name, key)
-		}
-		seen[key] = pod.Name
-	}
-	if got := GroupOf(pods[0], p.Classify(pods[0])); got != "kube-system/web" {
-		t.Errorf("component group = %q, want %q", got, "kube-system/web")
 	}
 }

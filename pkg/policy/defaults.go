@@ -87,5 +87,5 @@ func Default() *Policy {
 	for _, s := range DefaultComponents() {
 		p.Components = append(p.Components, CompileComponent(s))
 	}
-	return p
+	return p.IndexComponents()
 }

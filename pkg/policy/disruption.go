@@ -24,10 +24,10 @@ import v1 "k8s.io/api/core/v1"
 // the size the group should have, not the pods that happen to be running.
 type DisruptionGroup struct {
 	// Key names the group in messages and keys maps: the group's key,
-	// followed by its owner when it has one,
-	// "kube-system/etcd (StatefulSet etcd-events)".
+	// followed by its owner when it has one and the group is not the owner
+	// itself, "kube-system/etcd (StatefulSet etcd-events)".
 	Key        string
-	Group      string
+	Group      Group
 	Owner      Owner
 	Disruption Disruption
 	// Members are the group's pods, wherever they are: bound or pending,
@@ -46,11 +46,40 @@ func (g *DisruptionGroup) Size() int { return max(g.Members, g.Owner.Desired) }
 // MinAvailable is how many replicas must stay available.
 func (g *DisruptionGroup) MinAvailable() int { return g.Disruption.MinAvailableOf(g.Size()) }
 
+// Lookups are what the policy reads beside a pod: the controllers that size
+// groups, the Services that group pods without a controller, and the nodes
+// that tell a static pod's mirror from a pod that claims to be one. The
+// scheduler answers from its informers, the checker from what it listed;
+// each may be nil (nothing known).
+type Lookups struct {
+	Controllers Controllers
+	Services    Services
+	// Node returns the node of that name, nil when it is not known.
+	Node func(name string) *v1.Node
+}
+
+// node returns the node the pod is bound to, nil when unknown.
+func (l Lookups) node(pod *v1.Pod) *v1.Node {
+	if l.Node == nil || pod.Spec.NodeName == "" {
+		return nil
+	}
+	return l.Node(pod.Spec.NodeName)
+}
+
+// IsMirrorPod is policy.IsMirrorPod with the pod's node looked up, only
+// for a pod that claims to be one (most pods do not: no lookup for them).
+func (l Lookups) IsMirrorPod(pod *v1.Pod) bool {
+	if _, claims := pod.Annotations[MirrorPodAnnotation]; !claims {
+		return false
+	}
+	return IsMirrorPod(pod, l.node(pod))
+}
+
 // DisruptionGroups collects the disruption-controlled groups of a set of
 // pods.
 type DisruptionGroups struct {
 	policy *Policy
-	ctrl   Controllers
+	lookup Lookups
 	byKey  map[string]*DisruptionGroup
 	// IncludeMirror counts mirror pods as members. Preemption leaves them
 	// out: they can never be victims, so they must not pad a budget only the
@@ -59,31 +88,45 @@ type DisruptionGroups struct {
 	IncludeMirror bool
 }
 
-// NewDisruptionGroups returns an empty collection; ctrl may be nil (no
-// controller is known, sizes are the pods counted).
-func NewDisruptionGroups(p *Policy, ctrl Controllers) *DisruptionGroups {
-	return &DisruptionGroups{policy: p, ctrl: ctrl, byKey: map[string]*DisruptionGroup{}}
+// NewDisruptionGroups returns an empty collection.
+func NewDisruptionGroups(p *Policy, l Lookups) *DisruptionGroups {
+	return &DisruptionGroups{policy: p, lookup: l, byKey: map[string]*DisruptionGroup{}}
 }
 
 // ofClass returns the group of a pod the caller has classified, creating
 // it, or nil when the pod is in none (or is a mirror pod and mirror pods
 // are left out).
 func (gs *DisruptionGroups) ofClass(pod *v1.Pod, c Class) *DisruptionGroup {
-	if !c.Disruption.Controlled() || (!gs.IncludeMirror && IsMirrorPod(pod)) {
+	if !c.Disruption.Controlled() || (!gs.IncludeMirror && gs.lookup.IsMirrorPod(pod)) {
 		return nil
 	}
-	group := GroupOf(pod, c)
-	owner := OwnerOf(pod, gs.ctrl)
-	key := group
-	if owner.Kind != "" {
-		key += " (" + owner.String() + ")"
-	}
+	group := GroupOf(pod, c, gs.lookup.Services)
+	owner := OwnerOf(pod, gs.lookup.Controllers)
+	key := disruptionKey(group, owner)
 	g := gs.byKey[key]
 	if g == nil {
-		g = &DisruptionGroup{Key: key, Group: group, Owner: owner, Disruption: c.Disruption}
+		g = NewDisruptionGroup(group, owner, c.Disruption)
 		gs.byKey[key] = g
 	}
 	return g
+}
+
+// NewDisruptionGroup returns the group, with no member counted yet, of a
+// group's pods with one owner (the zero Owner: none) under rule d.
+// DisruptionGroups makes them from pods; whoever keeps the members another
+// way makes them here.
+func NewDisruptionGroup(group Group, owner Owner, d Disruption) *DisruptionGroup {
+	return &DisruptionGroup{Key: disruptionKey(group, owner), Group: group, Owner: owner, Disruption: d}
+}
+
+// disruptionKey is a DisruptionGroup's key: the group's, followed by its
+// owner when it has one and the group is not the owner itself.
+func disruptionKey(group Group, owner Owner) string {
+	key := group.String()
+	if owner.Kind != "" && (group.By != GroupByController || group.Kind != owner.Kind || group.Name != owner.Name) {
+		key += " (" + owner.String() + ")"
+	}
+	return key
 }
 
 // AddMember counts the pod as a member of its group, and returns the group

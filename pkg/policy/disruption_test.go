@@ -76,6 +76,9 @@ func TestOwnerOf(t *testing.T) {
 		{name: "StatefulSet not known", pod: owned("StatefulSet", "gone").Obj(), want: Owner{Kind: "StatefulSet", Name: "gone", Desired: -1}},
 		{name: "ReplicaSet of a Deployment: the Deployment's desired replicas", pod: owned("ReplicaSet", "web-1").Obj(), want: Owner{Kind: "Deployment", Name: "web", Desired: 4}},
 		{name: "ReplicaSet on its own", pod: owned("ReplicaSet", "bare").Obj(), want: Owner{Kind: "ReplicaSet", Name: "bare", Desired: 2}},
+		{name: "ReplicaSet not known, named by the Deployment controller: the Deployment, size unknown",
+			pod: owned("ReplicaSet", "api-5d").Label("pod-template-hash", "5d").Obj(), want: Owner{Kind: "Deployment", Name: "api", Desired: -1}},
+		{name: "ReplicaSet not known, another name: the ReplicaSet, size unknown", pod: owned("ReplicaSet", "api").Obj(), want: Owner{Kind: "ReplicaSet", Name: "api", Desired: -1}},
 		{name: "another controller", pod: owned("Job", "backup").Obj(), want: Owner{Kind: "Job", Name: "backup", Desired: -1}},
 		{name: "mirror pod: its Node says nothing about the group", pod: owned("Node", "cp-1").Annotation(MirrorPodAnnotation, "x").Obj(), want: NoOwner},
 	}
@@ -88,24 +91,45 @@ func TestOwnerOf(t *testing.T) {
 	}
 }
 
+// TestIsMirrorPod: only what the kubelet creates, down to the Node's UID;
+// a tenant can write the annotation, spec.nodeName and an owner reference
+// naming the Node, but not the Node object the kubelet runs as.
 func TestIsMirrorPod(t *testing.T) {
+	cp1 := st.MakeNode().Name("cp-1").Obj()
+	cp1.UID = "uid-cp-1"
+	mirror := func() *st.PodWrapper {
+		return st.MakePod().Namespace("kube-system").Name("etcd-cp-1").Node("cp-1").Annotation(MirrorPodAnnotation, "x").OwnerReference("cp-1", v1.SchemeGroupVersion.WithKind("Node")).UID("p")
+	}
 	tests := []struct {
 		name string
 		pod  *v1.Pod
+		node *v1.Node
 		want bool
 	}{
-		{name: "what the kubelet creates: annotation and Node owner", pod: owned("Node", "cp-1").Annotation(MirrorPodAnnotation, "x").Obj(), want: true},
-		{name: "annotation only: a user pod claiming the exemption", pod: st.MakePod().Node("cp-1").Annotation(MirrorPodAnnotation, "x").Obj()},
-		{name: "Node owner only", pod: owned("Node", "cp-1").Obj()},
-		{name: "owned by another node than its own", pod: owned("Node", "cp-2").Annotation(MirrorPodAnnotation, "x").Obj()},
+		{name: "what the kubelet creates: annotation and its Node, by UID, as owner", pod: mirrorOn(cp1), node: cp1, want: true},
+		{name: "annotation only: a user pod claiming the exemption", pod: st.MakePod().Node("cp-1").Annotation(MirrorPodAnnotation, "x").Obj(), node: cp1},
+		{name: "Node owner only", pod: func() *v1.Pod { p := mirrorOn(cp1); p.Annotations = nil; return p }(), node: cp1},
+		{name: "owner names the Node but not its UID (a tenant's forgery)", pod: owned("Node", "cp-1").Annotation(MirrorPodAnnotation, "x").Obj(), node: cp1},
+		{name: "owned by another node than its own", pod: owned("Node", "cp-2").Annotation(MirrorPodAnnotation, "x").Obj(), node: cp1},
+		{name: "node not known", pod: mirrorOn(cp1)},
+		{name: "the node passed is not the pod's", pod: func() *v1.Pod { p := mirrorOn(cp1); p.Spec.NodeName = "cp-2"; return p }(), node: cp1},
+		{name: "an owner without UID does not match a node without one", pod: mirror().Obj(), node: st.MakeNode().Name("cp-1").Obj()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := IsMirrorPod(tt.pod); got != tt.want {
+			if got := IsMirrorPod(tt.pod, tt.node); got != tt.want {
 				t.Errorf("IsMirrorPod = %v, want %v", got, tt.want)
 			}
 		})
 	}
+}
+
+// mirrorOn returns the mirror pod the kubelet of node creates.
+func mirrorOn(node *v1.Node) *v1.Pod {
+	p := st.MakePod().Namespace("kube-system").Name("etcd-"+node.Name).Label("component", "etcd").Node(node.Name).
+		Annotation(MirrorPodAnnotation, "x").OwnerReference(node.Name, v1.SchemeGroupVersion.WithKind("Node")).Obj()
+	p.OwnerReferences[0].UID = node.UID
+	return p
 }
 
 func TestPDBSelector(t *testing.T) {
@@ -137,13 +161,15 @@ func TestPDBSelector(t *testing.T) {
 // larger of its pods and its owner's desired replicas; mirror pods only
 // when asked for.
 func TestDisruptionGroups(t *testing.T) {
+	cp1 := st.MakeNode().Name("cp-1").Obj()
+	cp1.UID = "uid-cp-1"
 	etcd := func(w *st.PodWrapper) *v1.Pod { return w.Label("component", "etcd").Obj() }
 	pods := []*v1.Pod{
 		etcd(owned("StatefulSet", "etcd")),
 		etcd(owned("StatefulSet", "etcd")),
 		etcd(owned("StatefulSet", "etcd-events")),
 		etcd(owned("StatefulSet", "etcd-events")),
-		etcd(owned("Node", "cp-1").Annotation(MirrorPodAnnotation, "x")),
+		mirrorOn(cp1),
 		etcd(st.MakePod().Namespace("kube-system").Name("bare")),
 		st.MakePod().Namespace("kube-system").Name("dns").Label("k8s-app", "kube-dns").Obj(), // not controlled
 		st.MakePod().Namespace("default").Name("user").Label("component", "etcd").Obj(),      // not trusted
@@ -153,7 +179,7 @@ func TestDisruptionGroups(t *testing.T) {
 		Members, Size, MinAvailable int
 	}
 	collect := func(includeMirror bool) []row {
-		gs := NewDisruptionGroups(Default(), testControllers)
+		gs := NewDisruptionGroups(Default(), Lookups{Controllers: testControllers, Node: func(string) *v1.Node { return cp1 }})
 		gs.IncludeMirror = includeMirror
 		byKey := map[string]*DisruptionGroup{}
 		for _, p := range pods {

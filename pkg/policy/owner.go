@@ -53,26 +53,27 @@ type Owner struct {
 // NoOwner is the owner of pods without a controller.
 var NoOwner = Owner{Desired: -1}
 
-// OwnerOf returns the workload that owns the pod. Mirror pods have none:
-// each is controlled by its own Node, which says nothing about how many
-// replicas of the component there should be.
+// OwnerOf returns the workload that owns the pod. A pod controlled by a
+// Node (a static pod's mirror) has none: its Node says nothing about how
+// many replicas of the component there should be.
 func OwnerOf(pod *v1.Pod, ctrl Controllers) Owner {
 	ref := metav1.GetControllerOfNoCopy(pod)
-	if ref == nil || IsMirrorPod(pod) {
+	if ref == nil || ref.Kind == "Node" {
 		return NoOwner
 	}
 	o := Owner{Kind: ref.Kind, Name: ref.Name, Desired: -1}
-	if ctrl == nil {
-		return o
-	}
 	switch ref.Kind {
 	case "StatefulSet":
-		if sts := ctrl.StatefulSet(pod.Namespace, ref.Name); sts != nil {
+		if sts := statefulSet(ctrl, pod.Namespace, ref.Name); sts != nil {
 			o.Desired = replicasOf(sts.Spec.Replicas)
 		}
 	case "ReplicaSet":
-		rs := ctrl.ReplicaSet(pod.Namespace, ref.Name)
+		rs := replicaSet(ctrl, pod.Namespace, ref.Name)
 		if rs == nil {
+			// Not known: the Deployment its name says, as GroupOf takes it.
+			if d, ok := deploymentOf(pod, ref); ok {
+				o.Kind, o.Name = "Deployment", d
+			}
 			return o
 		}
 		o.Desired = replicasOf(rs.Spec.Replicas)
@@ -84,6 +85,20 @@ func OwnerOf(pod *v1.Pod, ctrl Controllers) Owner {
 		}
 	}
 	return o
+}
+
+func statefulSet(ctrl Controllers, ns, name string) *appsv1.StatefulSet {
+	if ctrl == nil {
+		return nil
+	}
+	return ctrl.StatefulSet(ns, name)
+}
+
+func replicaSet(ctrl Controllers, ns, name string) *appsv1.ReplicaSet {
+	if ctrl == nil {
+		return nil
+	}
+	return ctrl.ReplicaSet(ns, name)
 }
 
 // replicasOf reads a controller's spec.replicas, which defaults to 1.

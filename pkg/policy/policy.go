@@ -60,6 +60,16 @@ func (d Disruption) MinAvailableOf(members int) int {
 	return int(d.MinAvailable)
 }
 
+// SmallestToLoseOne is the smallest group that can lose a replica and keep
+// its minimum: 3 for a quorum, MinAvailable+1 otherwise.
+func (d Disruption) SmallestToLoseOne() int {
+	n := 1
+	for n-d.MinAvailableOf(n) < 1 {
+		n++
+	}
+	return n
+}
+
 // Rule is where a class of pods runs and how it is protected.
 type Rule struct {
 	Placement  Placement
@@ -108,6 +118,20 @@ type Policy struct {
 	// RequiredLevels are the levels, among Levels, at which Required
 	// groups must stay balanced.
 	RequiredLevels []string
+
+	// components finds the first matching component (IndexComponents);
+	// nil: Classify tries the components in order.
+	components *componentIndex
+}
+
+// IndexComponents prepares Classify's lookup of the components (see
+// componentIndex). Without it, or once Components is another slice (a
+// component appended or the slice replaced), Classify tries every
+// component's selectors in order, with the same result. A component's
+// selectors changed in place need IndexComponents again.
+func (p *Policy) IndexComponents() *Policy {
+	p.components = newComponentIndex(p.Components)
+	return p
 }
 
 // Class is what the policy says about one pod.
@@ -134,14 +158,25 @@ func (p *Policy) Classify(pod *v1.Pod) Class {
 		}
 		return Class{Rule: p.UserWorkloads, Roles: roles}
 	}
-	podLabels := labels.Set(pod.Labels)
-	for i := range p.Components {
+	if i := p.firstComponent(labels.Set(pod.Labels)); i >= 0 {
 		c := &p.Components[i]
-		if c.Matches(podLabels) {
-			return Class{Component: c.Name, Trusted: true, Rule: c.Rule, Roles: RolesOf(c.Placement)}
-		}
+		return Class{Component: c.Name, Trusted: true, Rule: c.Rule, Roles: RolesOf(c.Placement)}
 	}
 	return Class{Trusted: true, Rule: p.OtherTrusted, Roles: RolesOf(p.OtherTrusted.Placement)}
+}
+
+// firstComponent returns the position of the first component that matches
+// the labels, -1 for none.
+func (p *Policy) firstComponent(podLabels labels.Set) int {
+	if p.components != nil && p.components.indexes(p.Components) {
+		return p.components.first(podLabels)
+	}
+	for i := range p.Components {
+		if p.Components[i].Matches(podLabels) {
+			return i
+		}
+	}
+	return -1
 }
 
 // IsTrustedNamespace reports whether ns is trusted.

@@ -17,11 +17,11 @@ limitations under the License.
 // Package policysource builds the policy of one scheduler profile from a
 // KubeSchedulerConfiguration, as the ha-scheduler binary does: the
 // configuration is decoded and defaulted with kube-scheduler's own scheme
-// (what options.LoadConfigFromFile does), checked with
-// validation.ValidateSchedulerConfiguration (what the binary's pre-run
-// does), and each profile's policy is its HAPolicy entry, loaded with
-// validation.LoadPolicies as the binary loads it. A bad configuration gives
-// the scheduler's error, with the field path.
+// (what options.LoadConfigFromFile does), and checked and each profile's
+// policy loaded from its HAPolicy entry with validation.LoadPolicies, what
+// the binary's pre-run does. A bad configuration gives the scheduler's
+// error, with the field path. Resolve is where ha-check takes its policy
+// from: a file, the cluster's configuration ConfigMap, or the default.
 package policysource
 
 import (

@@ -30,11 +30,8 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy/policytest"
 )
-
-// selectorsByString compares label selectors by what they select, written
-// out: their implementations have unexported fields.
-var selectorsByString = cmp.Comparer(func(a, b labels.Selector) bool { return a.String() == b.String() })
 
 // defaultArgs is the default policy as args (SetDefaultsPolicyArgs is
 // tested field by field in package config), changed by edit.
@@ -61,29 +58,13 @@ kind: KubeSchedulerConfiguration
 profiles:
 `
 
-// vaultProfile enables the three plugins with a policy that trusts vault,
-// makes it the one component and spreads over zones and nodes.
-func vaultProfile(name string) string {
-	return fmt.Sprintf(`- schedulerName: %s
-  plugins:
-    multiPoint:
-      enabled: [{name: WorkloadSeparation}, {name: FailureDomainSpread}, {name: DisruptionGuard}]
-      disabled: [{name: DefaultPreemption}]
-  pluginConfig:
-  - name: HAPolicy
-    args:
-      trustedNamespaces: [kube-system, vault]
-      components:
-      - name: vault
-        selectors: [{matchLabels: {app: vault}}]
-        nodeRole: ControlPlane
-        spread: Required
-        disruption: {quorum: true}
-      levels: [topology.kubernetes.io/zone, kubernetes.io/hostname]
-      requiredLevels: [kubernetes.io/hostname]
-  - name: DisruptionGuard
-    args: {mode: BestEffort}
-`, name)
+// fixture is a scheduler configuration of testdata/schedulerconfig, the
+// fixtures the tests of several packages share.
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "schedulerconfig", name))
+	require.NoError(t, err)
+	return string(data)
 }
 
 const plainProfile = `- schedulerName: plain
@@ -103,9 +84,10 @@ func wsProfile(name, policyArgs string) string {
 	return s
 }
 
-func vaultResult(profile string) *Result {
+// vaultResult is what testdata/schedulerconfig/vault.yaml loads to.
+func vaultResult() *Result {
 	return &Result{
-		Profile: profile,
+		Profile: "ha",
 		Args: defaultArgs(func(a *config.PolicyArgs) {
 			a.TrustedNamespaces = []string{"kube-system", "vault"}
 			a.Components = []config.ComponentArgs{{
@@ -113,8 +95,6 @@ func vaultResult(profile string) *Result {
 				Selectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"app": "vault"}}},
 				RuleArgs:  config.RuleArgs{Placement: "ControlPlane", Spread: "Required", Disruption: &config.DisruptionArgs{Quorum: true}},
 			}}
-			a.Levels = []string{policy.LabelZone, policy.LabelHostname}
-			a.RequiredLevels = []string{policy.LabelHostname}
 		}),
 		Policy: defaultPolicy(func(p *policy.Policy) {
 			p.TrustedNamespaces = sets.New("kube-system", "vault")
@@ -123,8 +103,6 @@ func vaultResult(profile string) *Result {
 				Selectors: []labels.Selector{labels.SelectorFromSet(labels.Set{"app": "vault"})},
 				Rule:      policy.Rule{Placement: policy.PlaceControlPlane, Spread: policy.SpreadRequired, Disruption: policy.Disruption{Quorum: true}},
 			}}
-			p.Levels = []string{policy.LabelZone, policy.LabelHostname}
-			p.RequiredLevels = []string{policy.LabelHostname}
 		}),
 		Written: true,
 	}
@@ -133,6 +111,7 @@ func vaultResult(profile string) *Result {
 func TestLoad(t *testing.T) {
 	shipped, err := os.ReadFile(filepath.Join("..", "..", "manifests", "secondary", "config.yaml"))
 	require.NoError(t, err)
+	vault := fixture(t, "vault.yaml")
 	const hint = "the policy is written once per profile, as the args of the pluginConfig entry named HAPolicy (docs/policy.md)"
 	tests := []struct {
 		name    string
@@ -145,11 +124,11 @@ func TestLoad(t *testing.T) {
 			name: "shipped secondary config: the default policy, written out", config: string(shipped),
 			want: &Result{Profile: "ha-scheduler", Args: defaultArgs(nil), Policy: policy.Default(), Written: true},
 		},
-		{name: "first profile with our plugins", config: header + plainProfile + vaultProfile("ha"), want: vaultResult("ha")},
-		{name: "named profile", config: header + vaultProfile("other") + vaultProfile("ha"), profile: "ha", want: vaultResult("ha")},
+		{name: "first profile with our plugins", config: vault, want: vaultResult()},
+		{name: "named profile", config: vault, profile: "ha", want: vaultResult()},
 		{
 			name:   "each profile its own policy",
-			config: header + vaultProfile("ha") + wsProfile("compact", "{allowUserWorkloadsOnControlPlane: true}"), profile: "compact",
+			config: vault + wsProfile("compact", "{allowUserWorkloadsOnControlPlane: true}"), profile: "compact",
 			want: &Result{
 				Profile: "compact",
 				Args:    defaultArgs(func(a *config.PolicyArgs) { a.AllowUserWorkloadsOnControlPlane = true }),
@@ -159,7 +138,7 @@ func TestLoad(t *testing.T) {
 		},
 		{
 			name:   "no HAPolicy: the default policy, not written",
-			config: header + vaultProfile("ha") + wsProfile("ws", ""), profile: "ws",
+			config: vault + wsProfile("ws", ""), profile: "ws",
 			want: &Result{Profile: "ws", Args: defaultArgs(nil), Policy: policy.Default()},
 		},
 		{
@@ -168,12 +147,12 @@ func TestLoad(t *testing.T) {
 			want:   &Result{Profile: "ws", Args: defaultArgs(nil), Policy: policy.Default()},
 		},
 		{
-			name: "no such profile", config: header + plainProfile + vaultProfile("ha"), profile: "nope",
-			wantErr: `no profile "nope"; profiles: plain (no ha-scheduler plugin), ha (WorkloadSeparation, FailureDomainSpread, DisruptionGuard)`,
+			name: "no such profile", config: vault, profile: "nope",
+			wantErr: `no profile "nope"; profiles: default-scheduler (no ha-scheduler plugin), ha (WorkloadSeparation, FailureDomainSpread, DisruptionGuard)`,
 		},
 		{
-			name: "named profile without our plugins", config: header + plainProfile + vaultProfile("ha"), profile: "plain",
-			wantErr: `profile "plain" enables none of WorkloadSeparation, FailureDomainSpread, DisruptionGuard; profiles: plain (no ha-scheduler plugin), ha (WorkloadSeparation, FailureDomainSpread, DisruptionGuard)`,
+			name: "named profile without our plugins", config: vault, profile: "default-scheduler",
+			wantErr: `profile "default-scheduler" enables none of WorkloadSeparation, FailureDomainSpread, DisruptionGuard; profiles: default-scheduler (no ha-scheduler plugin), ha (WorkloadSeparation, FailureDomainSpread, DisruptionGuard)`,
 		},
 		{
 			name: "named profile with HAPolicy but none of our plugins", config: header + "- schedulerName: p\n  pluginConfig:\n  - name: HAPolicy\n", profile: "p",
@@ -184,16 +163,16 @@ func TestLoad(t *testing.T) {
 			wantErr: "no profile enables WorkloadSeparation, FailureDomainSpread, DisruptionGuard; profiles: plain (no ha-scheduler plugin)",
 		},
 		{
-			name: "invalid policy: the field path", config: header + wsProfile("ws", "{userWorkloads: {nodeRole: Master}}"),
+			name: "invalid policy: the field path", config: fixture(t, "invalid-node-role.yaml"),
 			wantErr: `invalid configuration: profiles[0].pluginConfig[0].args.userWorkloads.nodeRole: Unsupported value: "Master": supported values: "ControlPlane", "Infra", "Worker", "Any"`,
 		},
 		{
-			name: "invalid policy of another profile", config: header + vaultProfile("ha") + wsProfile("ws", "{levels: []}"), profile: "ha",
-			wantErr: `invalid configuration: [profiles[1].pluginConfig[0].args.levels: Required value: at least one topology key, ` +
-				`profiles[1].pluginConfig[0].args.requiredLevels[0]: Invalid value: "topology.scs.community/host-id": must be one of levels]`,
+			name: "invalid policy of another profile", config: vault + wsProfile("ws", "{levels: []}"), profile: "ha",
+			wantErr: `invalid configuration: [profiles[2].pluginConfig[0].args.levels: Required value: at least one topology key, ` +
+				`profiles[2].pluginConfig[0].args.requiredLevels[0]: Invalid value: "topology.scs.community/host-id": must be one of levels]`,
 		},
 		{
-			name: "the policy where it was written before", config: header + wsProfile("ws", "") + "  pluginConfig:\n  - name: WorkloadSeparation\n    args: {trustedNamespaces: [kube-system, vault]}\n",
+			name: "the policy where it was written before", config: fixture(t, "policy-in-plugin-args.yaml"),
 			wantErr: `invalid configuration: profiles[0].pluginConfig[0].args: Forbidden: unknown field "trustedNamespaces": ` + hint,
 		},
 		{
@@ -217,7 +196,7 @@ func TestLoad(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			if diff := cmp.Diff(tc.want, got, selectorsByString); diff != "" {
+			if diff := cmp.Diff(tc.want, got, policytest.Compare); diff != "" {
 				t.Errorf("result (-want +got):\n%s", diff)
 			}
 		})
@@ -225,6 +204,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestLoadAll(t *testing.T) {
+	vault := fixture(t, "vault.yaml")
 	tests := []struct {
 		name    string
 		config  string
@@ -233,10 +213,10 @@ func TestLoadAll(t *testing.T) {
 	}{
 		{
 			name:   "every profile with our plugins, in order, each with its own policy",
-			config: header + wsProfile("ws", "") + plainProfile + vaultProfile("ha") + wsProfile("compact", "{allowUserWorkloadsOnControlPlane: true}"),
+			config: vault + wsProfile("ws", "") + plainProfile + wsProfile("compact", "{allowUserWorkloadsOnControlPlane: true}"),
 			want: []*Result{
+				vaultResult(),
 				{Profile: "ws", Args: defaultArgs(nil), Policy: policy.Default()},
-				vaultResult("ha"),
 				{
 					Profile: "compact",
 					Args:    defaultArgs(func(a *config.PolicyArgs) { a.AllowUserWorkloadsOnControlPlane = true }),
@@ -250,8 +230,8 @@ func TestLoadAll(t *testing.T) {
 			wantErr: "no profile enables WorkloadSeparation, FailureDomainSpread, DisruptionGuard; profiles: plain (no ha-scheduler plugin), p (no ha-scheduler plugin)",
 		},
 		{
-			name: "an invalid profile fails them all", config: header + vaultProfile("ha") + wsProfile("ws", "{trustedNamespaces: [Vault]}"),
-			wantErr: `invalid configuration: profiles[1].pluginConfig[0].args.trustedNamespaces[0]: Invalid value: "Vault": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+			name: "an invalid profile fails them all", config: vault + wsProfile("ws", "{trustedNamespaces: [Vault]}"),
+			wantErr: `invalid configuration: profiles[2].pluginConfig[0].args.trustedNamespaces[0]: Invalid value: "Vault": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
 		},
 	}
 	for _, tc := range tests {
@@ -266,7 +246,7 @@ func TestLoadAll(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			if diff := cmp.Diff(tc.want, got, selectorsByString); diff != "" {
+			if diff := cmp.Diff(tc.want, got, policytest.Compare); diff != "" {
 				t.Errorf("results (-want +got):\n%s", diff)
 			}
 		})

@@ -32,7 +32,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/yaml"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 
@@ -90,26 +90,26 @@ func TestCheckerControlPlaneScheduler(t *testing.T) {
 	createMirrorPod(t, replacement, nodes["cp-c"])
 
 	haCtr, stockCtr := replacement.Spec.Containers[0], stock.Spec.Containers[0]
-	row := func(node string, kind checker.SchedulerKind, ctr v1.Container) checker.SchedulerPod {
-		return checker.SchedulerPod{Node: node, Role: "control-plane", Pod: "kube-system/kube-scheduler-" + node, Mirror: true,
+	row := func(node string, kind v1alpha1.SchedulerKind, ctr v1.Container) v1alpha1.SchedulerPod {
+		return v1alpha1.SchedulerPod{Node: node, Role: "control-plane", Pod: "kube-system/kube-scheduler-" + node, Mirror: true,
 			Scheduler: kind, Image: ctr.Image, Command: ctr.Command}
 	}
 	warn := func(node string) string {
-		return "warn " + checker.IDUnexpectedControlPlaneScheduler + " kube-system/kube-scheduler-" + node + "," + node
+		return "warn " + v1alpha1.IDUnexpectedControlPlaneScheduler + " kube-system/kube-scheduler-" + node + "," + node
 	}
 	replacementConfig := harness.ManifestPath("replacement/config.yaml")
-	mixed := []checker.SchedulerPod{
-		row("cp-a", checker.SchedulerHA, haCtr), row("cp-b", checker.SchedulerStock, stockCtr), row("cp-c", checker.SchedulerHA, haCtr),
+	mixed := []v1alpha1.SchedulerPod{
+		row("cp-a", v1alpha1.SchedulerHA, haCtr), row("cp-b", v1alpha1.SchedulerStock, stockCtr), row("cp-c", v1alpha1.SchedulerHA, haCtr),
 	}
-	allStock := []checker.SchedulerPod{
-		row("cp-a", checker.SchedulerStock, stockCtr), row("cp-b", checker.SchedulerStock, stockCtr), row("cp-c", checker.SchedulerStock, stockCtr),
+	allStock := []v1alpha1.SchedulerPod{
+		row("cp-a", v1alpha1.SchedulerStock, stockCtr), row("cp-b", v1alpha1.SchedulerStock, stockCtr), row("cp-c", v1alpha1.SchedulerStock, stockCtr),
 	}
 
 	// What one run of ha-check says about the control plane's scheduler.
 	type result struct {
 		Code      int
-		Verdict   checker.Verdict
-		Scheduler checker.ControlPlaneScheduler
+		Verdict   v1alpha1.Verdict
+		Scheduler v1alpha1.ControlPlaneScheduler
 		Findings  []string // "severity id subjects", every finding of the report
 	}
 	type run struct {
@@ -137,25 +137,25 @@ func TestCheckerControlPlaneScheduler(t *testing.T) {
 		check(t, []run{
 			{
 				name: "auto: ha-scheduler runs on two masters",
-				want: result{Verdict: checker.VerdictPass, Findings: []string{warn("cp-b")},
-					Scheduler: checker.ControlPlaneScheduler{Expected: checker.SchedulerHA, Reason: "ha-scheduler runs on cp-a, cp-c", Pods: mixed}},
+				want: result{Verdict: v1alpha1.VerdictPass, Findings: []string{warn("cp-b")},
+					Scheduler: v1alpha1.ControlPlaneScheduler{Expected: v1alpha1.SchedulerHA, Reason: "ha-scheduler runs on cp-a, cp-c", Pods: mixed}},
 			},
 			{
 				name: "auto, --fail-on=warn",
 				args: []string{"--fail-on=warn"},
-				want: result{Code: 2, Verdict: checker.VerdictPass, Findings: []string{warn("cp-b")},
-					Scheduler: checker.ControlPlaneScheduler{Expected: checker.SchedulerHA, Reason: "ha-scheduler runs on cp-a, cp-c", Pods: mixed}},
+				want: result{Code: 2, Verdict: v1alpha1.VerdictPass, Findings: []string{warn("cp-b")},
+					Scheduler: v1alpha1.ControlPlaneScheduler{Expected: v1alpha1.SchedulerHA, Reason: "ha-scheduler runs on cp-a, cp-c", Pods: mixed}},
 			},
 			{
 				name: "any: only reported",
 				args: []string{"--expect-control-plane-scheduler=any", "--fail-on=warn"},
-				want: result{Verdict: checker.VerdictPass, Scheduler: checker.ControlPlaneScheduler{Pods: mixed}},
+				want: result{Verdict: v1alpha1.VerdictPass, Scheduler: v1alpha1.ControlPlaneScheduler{Pods: mixed}},
 			},
 			{
 				name: "stock expected",
 				args: []string{"--expect-control-plane-scheduler=stock"},
-				want: result{Verdict: checker.VerdictPass, Findings: []string{warn("cp-a"), warn("cp-c")},
-					Scheduler: checker.ControlPlaneScheduler{Expected: checker.SchedulerStock, Reason: "--expect-control-plane-scheduler=stock", Pods: mixed}},
+				want: result{Verdict: v1alpha1.VerdictPass, Findings: []string{warn("cp-a"), warn("cp-c")},
+					Scheduler: v1alpha1.ControlPlaneScheduler{Expected: v1alpha1.SchedulerStock, Reason: "--expect-control-plane-scheduler=stock", Pods: mixed}},
 			},
 		})
 	})
@@ -172,20 +172,20 @@ func TestCheckerControlPlaneScheduler(t *testing.T) {
 			{
 				name: "auto, default policy: nothing expected",
 				args: []string{"--fail-on=warn"},
-				want: result{Verdict: checker.VerdictPass, Scheduler: checker.ControlPlaneScheduler{Pods: allStock}},
+				want: result{Verdict: v1alpha1.VerdictPass, Scheduler: v1alpha1.ControlPlaneScheduler{Pods: allStock}},
 			},
 			{
 				name: "auto, the replacement configuration as the policy",
 				args: []string{"--config", replacementConfig, "--fail-on=warn"},
-				want: result{Code: 2, Verdict: checker.VerdictPass, Findings: []string{warn("cp-a"), warn("cp-b"), warn("cp-c")},
-					Scheduler: checker.ControlPlaneScheduler{Expected: checker.SchedulerHA,
+				want: result{Code: 2, Verdict: v1alpha1.VerdictPass, Findings: []string{warn("cp-a"), warn("cp-b"), warn("cp-c")},
+					Scheduler: v1alpha1.ControlPlaneScheduler{Expected: v1alpha1.SchedulerHA,
 						Reason: "replacement mode: the policy is file " + replacementConfig + ", profile default-scheduler", Pods: allStock}},
 			},
 			{
 				name: "ha-scheduler expected",
 				args: []string{"--expect-control-plane-scheduler=ha-scheduler"},
-				want: result{Verdict: checker.VerdictPass, Findings: []string{warn("cp-a"), warn("cp-b"), warn("cp-c")},
-					Scheduler: checker.ControlPlaneScheduler{Expected: checker.SchedulerHA, Reason: "--expect-control-plane-scheduler=ha-scheduler", Pods: allStock}},
+				want: result{Verdict: v1alpha1.VerdictPass, Findings: []string{warn("cp-a"), warn("cp-b"), warn("cp-c")},
+					Scheduler: v1alpha1.ControlPlaneScheduler{Expected: v1alpha1.SchedulerHA, Reason: "--expect-control-plane-scheduler=ha-scheduler", Pods: allStock}},
 			},
 		})
 	})

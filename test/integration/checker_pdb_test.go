@@ -36,7 +36,12 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
+	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/pdbplan"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/printers"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
@@ -80,9 +85,7 @@ func waitPDBStatus(t *testing.T, kcm *harness.Process, name string, want pdbStat
 	t.Helper()
 	var got pdbStatus
 	var pdb *policyv1.PodDisruptionBudget
-	ctx, cancel := context.WithTimeout(context.Background(), harness.Timeout)
-	defer cancel()
-	err := wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, harness.Timeout, true, func(ctx context.Context) (bool, error) {
 		if exited, err := kcm.Exited(); exited {
 			return false, fmt.Errorf("kube-controller-manager exited: %v\n%s", err, kcm.LogTail(30))
 		}
@@ -207,11 +210,11 @@ func TestCheckerPDBEvictions(t *testing.T) {
 	}
 
 	// Generate, as `ha-check pdbs` does.
-	c, err := checker.Load(ctx, cluster.Client)
+	c, err := hccluster.Load(ctx, cluster.Client, hccluster.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := checker.GeneratePDBs(nil, c)
+	plan := *pdbplan.Generate(model.New(nil, c))
 	wantGroups := []string{
 		"kube-system/etcd (StatefulSet etcd)",
 		"kube-system/etcd (StatefulSet etcd-events)",
@@ -224,13 +227,14 @@ func TestCheckerPDBEvictions(t *testing.T) {
 	if diff := cmp.Diff(wantGroups, groups); diff != "" || len(plan.Skipped) > 0 || len(plan.Obsolete) > 0 {
 		t.Fatalf("groups (-want +got):\n%s\nskipped %+v, obsolete %v", diff, plan.Skipped, plan.Obsolete)
 	}
+	// The command writes the same, with its policy source; what is applied
+	// is the command's output.
+	config := harness.ManifestPath("secondary/config.yaml")
+	plan.PolicySource = "file " + config + ", profile ha-scheduler"
 	var buf bytes.Buffer
-	if err := checker.WritePDBsYAML(&buf, plan); err != nil {
+	if err := (printers.ApplyYAML{}).PrintObj(&plan, &buf); err != nil {
 		t.Fatal(err)
 	}
-	// The command writes the same, under a line naming the policy; what is
-	// applied is the command's output.
-	config := harness.ManifestPath("secondary/config.yaml")
 	bin, err := harness.Binary("HA_CHECK_BIN", "bin/ha-check", "make build")
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +243,7 @@ func TestCheckerPDBEvictions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ha-check pdbs: %v", err)
 	}
-	if diff := cmp.Diff("# Policy: file "+config+", profile ha-scheduler\n"+buf.String(), string(cmdOut)); diff != "" {
+	if diff := cmp.Diff(buf.String(), string(cmdOut)); diff != "" {
 		t.Errorf("ha-check pdbs (-library +command):\n%s", diff)
 	}
 	path := filepath.Join(t.TempDir(), "pdbs.yaml")
@@ -265,16 +269,18 @@ func TestCheckerPDBEvictions(t *testing.T) {
 
 	// With them applied the checker is satisfied, and generating again
 	// changes nothing.
-	c, err = checker.Load(ctx, cluster.Client)
+	c, err = hccluster.Load(ctx, cluster.Client, hccluster.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range checker.Analyze(nil, c, checker.Options{}).Findings {
-		if f.ID == checker.IDPDBWeakerThanPolicy || f.ID == checker.IDNoPDB {
+	for _, f := range audit.Analyze(model.New(nil, c), audit.Options{}).Findings {
+		if f.ID == v1alpha1.IDPDBWeakerThanPolicy || f.ID == v1alpha1.IDNoPDB {
 			t.Errorf("with the generated budgets applied: %s %s", f.ID, f.Message)
 		}
 	}
-	if again := checker.GeneratePDBs(nil, c); !cmp.Equal(plan, again) {
+	again := *pdbplan.Generate(model.New(nil, c))
+	again.PolicySource = plan.PolicySource
+	if !cmp.Equal(plan, again) {
 		t.Errorf("generating again with the budgets applied (-first +again):\n%s", cmp.Diff(plan, again))
 	}
 

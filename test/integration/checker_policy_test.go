@@ -29,7 +29,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 
@@ -37,19 +37,9 @@ import (
 // configMapGenerator of manifests/secondary sets them).
 const schedulerConfigSelector = "app.kubernetes.io/part-of=ha-scheduler,app.kubernetes.io/component=scheduler-config"
 
-// policyReport is ha-check's -o json report: a versioned object (kind
-// Report of ha-check.ha-scheduler.io/v1alpha1, docs/checker.md), the
-// checker's report with its policy source.
-type policyReport struct {
-	APIVersion   string `json:"apiVersion"`
-	Kind         string `json:"kind"`
-	PolicySource string `json:"policySource"`
-	checker.Report
-}
-
 // runCheckerArgs runs the real ha-check binary with extra flags and returns
 // its exit code and -o json report.
-func runCheckerArgs(t *testing.T, args ...string) (int, policyReport) {
+func runCheckerArgs(t *testing.T, args ...string) (int, v1alpha1.Report) {
 	t.Helper()
 	bin, err := harness.Binary("HA_CHECK_BIN", "bin/ha-check", "make build")
 	if err != nil {
@@ -67,7 +57,7 @@ func runCheckerArgs(t *testing.T, args ...string) (int, policyReport) {
 	} else if err != nil {
 		t.Fatalf("running ha-check: %v", err)
 	}
-	var report policyReport
+	var report v1alpha1.Report
 	if err := json.Unmarshal(out, &report); err != nil {
 		t.Fatalf("ha-check output is not a JSON report (exit %d): %v\n%s\nstderr:\n%s", code, err, out, stderr)
 	}
@@ -127,9 +117,9 @@ func TestCheckerPolicySource(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	offRole := func(t *testing.T, r policyReport) bool {
+	offRole := func(t *testing.T, r v1alpha1.Report) bool {
 		t.Helper()
-		for _, f := range findingsByID(r.Report)[checker.IDComponentOffRole] {
+		for _, f := range findingsByID(r)[v1alpha1.IDComponentOffRole] {
 			if contains(f.Subjects, "kube-system/vault-0") {
 				return true
 			}
@@ -139,7 +129,7 @@ func TestCheckerPolicySource(t *testing.T) {
 
 	t.Run("no ConfigMap: the default policy", func(t *testing.T) {
 		code, r := runCheckerArgs(t)
-		if want := "default policy (no ha-scheduler configuration found)"; r.PolicySource != want {
+		if want := "default policy (no ha-scheduler configuration found in namespace kube-system)"; r.PolicySource != want {
 			t.Errorf("policySource %q, want %q", r.PolicySource, want)
 		}
 		if offRole(t, r) {
@@ -153,7 +143,7 @@ func TestCheckerPolicySource(t *testing.T) {
 			t.Errorf("policySource %q, want %q", r.PolicySource, want)
 		}
 		if code != 2 || !offRole(t, r) {
-			t.Errorf("exit %d, want 2 with %s for kube-system/vault-0; findings: %+v", code, checker.IDComponentOffRole, r.Findings)
+			t.Errorf("exit %d, want 2 with %s for kube-system/vault-0; findings: %+v", code, v1alpha1.IDComponentOffRole, r.Findings)
 		}
 	})
 
@@ -172,7 +162,7 @@ func TestCheckerPolicySource(t *testing.T) {
 			t.Errorf("policySource %q, want %q", r.PolicySource, want)
 		}
 		if code != 2 || !offRole(t, r) {
-			t.Errorf("exit %d, want 2 with %s for kube-system/vault-0; findings: %+v", code, checker.IDComponentOffRole, r.Findings)
+			t.Errorf("exit %d, want 2 with %s for kube-system/vault-0; findings: %+v", code, v1alpha1.IDComponentOffRole, r.Findings)
 		}
 	})
 }

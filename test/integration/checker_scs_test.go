@@ -31,7 +31,11 @@ import (
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/audit"
+	hccluster "github.com/ha-scheduler/ha-scheduler/pkg/checker/cluster"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/model"
+	"github.com/ha-scheduler/ha-scheduler/pkg/checker/scs"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 
@@ -69,16 +73,16 @@ func loadSCSScenarios(t *testing.T) scsScenarios {
 // outcome, each rule's state, and the findings without their messages
 // (the unit tests pin details and wording).
 type scsVerdict struct {
-	Verdict  checker.Verdict
+	Verdict  v1alpha1.Verdict
 	Standard string
-	Revision checker.SCSRevision
+	Revision v1alpha1.SCSRevision
 	Pass     bool
-	Outcome  checker.SCSRuleState
+	Outcome  v1alpha1.SCSRuleState
 	Rules    [][2]string // id, state
 	Findings []string    // "severity id subject,subject"
 }
 
-func scsVerdictOf(r *checker.Report) scsVerdict {
+func scsVerdictOf(r *v1alpha1.Report) scsVerdict {
 	nd := r.NodeDistribution
 	v := scsVerdict{Verdict: r.Verdict, Standard: nd.Standard, Revision: nd.Revision, Pass: nd.Pass, Outcome: nd.Outcome}
 	for _, rule := range nd.Rules {
@@ -99,73 +103,73 @@ func scsVerdictOf(r *checker.Report) scsVerdict {
 // every revision.
 func TestCheckerSCSRevisionsOnTheSCSTestData(t *testing.T) {
 	const (
-		pass    = string(checker.SCSRulePass)
-		fail    = string(checker.SCSRuleFail)
-		warn    = string(checker.SCSRuleWarn)
-		confirm = string(checker.SCSRuleConfirmByHand)
-		na      = string(checker.SCSRuleNotApplicable)
+		pass    = string(v1alpha1.SCSRulePass)
+		fail    = string(v1alpha1.SCSRuleFail)
+		warn    = string(v1alpha1.SCSRuleWarn)
+		confirm = string(v1alpha1.SCSRuleConfirmByHand)
+		na      = string(v1alpha1.SCSRuleNotApplicable)
 
-		labels   = checker.SCSRuleLabels
-		draftCP  = checker.SCSRuleControlPlaneDistributed
-		machines = checker.SCSRuleControlPlaneMachines
-		eachZone = checker.SCSRuleControlPlaneInEachZone
-		cpZones  = checker.SCSRuleControlPlaneZones
-		workers  = checker.SCSRuleWorkersDistributed
+		labels   = v1alpha1.SCSRuleLabels
+		draftCP  = v1alpha1.SCSRuleControlPlaneDistributed
+		machines = v1alpha1.SCSRuleControlPlaneMachines
+		eachZone = v1alpha1.SCSRuleControlPlaneInEachZone
+		cpZones  = v1alpha1.SCSRuleControlPlaneZones
+		workers  = v1alpha1.SCSRuleWorkersDistributed
 
-		draft   = checker.SCSRevisionV2Draft
-		stable  = checker.SCSRevisionV2Stable
-		revised = checker.SCSRevisionV2Revised
+		draft   = v1alpha1.SCSRevisionV2Draft
+		stable  = v1alpha1.SCSRevisionV2Stable
+		revised = v1alpha1.SCSRevisionV2Revised
 
-		notDistributed = "fail " + checker.IDControlPlaneNotDistributed + " "
-		cpInOneZone    = "warn " + checker.IDControlPlaneInOneZone + " "
-		workersInOne   = "warn " + checker.IDWorkersNotDistributed + " "
+		notDistributed = "fail " + v1alpha1.IDControlPlaneNotDistributed + " "
+		cpInOneZone    = "warn " + v1alpha1.IDControlPlaneInOneZone + " "
+		workersInOne   = "warn " + v1alpha1.IDWorkersNotDistributed + " "
 	)
-	v := func(rev checker.SCSRevision, verdict checker.Verdict, outcome checker.SCSRuleState, rules [][2]string, findings ...string) scsVerdict {
+	v := func(rev v1alpha1.SCSRevision, verdict v1alpha1.Verdict, outcome v1alpha1.SCSRuleState, rules [][2]string, findings ...string) scsVerdict {
 		sort.Strings(findings)
 		return scsVerdict{
-			Verdict: verdict, Standard: checker.StandardSCSNodeDistribution, Revision: rev,
-			Pass: outcome != checker.SCSRuleFail, Outcome: outcome, Rules: rules, Findings: findings,
+			Verdict: verdict, Standard: scs.Standard, Revision: rev,
+			Pass: outcome != v1alpha1.SCSRuleFail, Outcome: outcome, Rules: rules, Findings: findings,
 		}
 	}
-	tests := map[string]map[checker.SCSRevision]scsVerdict{
+	tests := map[string]map[v1alpha1.SCSRevision]scsVerdict{
 		"success-1": {
-			draft: v(draft, checker.VerdictPass, checker.SCSRulePass, [][2]string{{labels, pass}, {draftCP, pass}, {workers, pass}}),
-			stable: v(stable, checker.VerdictPass, checker.SCSRulePass,
+			draft: v(draft, v1alpha1.VerdictPass, v1alpha1.SCSRulePass, [][2]string{{labels, pass}, {draftCP, pass}, {workers, pass}}),
+			stable: v(stable, v1alpha1.VerdictPass, v1alpha1.SCSRulePass,
 				[][2]string{{labels, pass}, {machines, pass}, {eachZone, pass}, {workers, pass}}),
-			revised: v(revised, checker.VerdictPass, checker.SCSRulePass,
+			revised: v(revised, v1alpha1.VerdictPass, v1alpha1.SCSRulePass,
 				[][2]string{{labels, pass}, {machines, pass}, {cpZones, pass}, {workers, pass}}),
 		},
 		// One host-id in three zones: not one machine, whatever it says.
 		"success-2": {
-			draft: v(draft, checker.VerdictPass, checker.SCSRulePass, [][2]string{{labels, pass}, {draftCP, pass}, {workers, pass}},
-				"warn "+checker.IDHostIDInMultipleZones+" vm0,control-0,control-1,control-2",
-				"warn "+checker.IDHostIDInMultipleZones+" vm1,worker-0,worker-1,worker-2"),
-			stable: v(stable, checker.VerdictPass, checker.SCSRuleConfirmByHand,
+			draft: v(draft, v1alpha1.VerdictPass, v1alpha1.SCSRulePass, [][2]string{{labels, pass}, {draftCP, pass}, {workers, pass}},
+				"warn "+v1alpha1.IDHostIDInMultipleZones+" vm0,control-0,control-1,control-2",
+				"warn "+v1alpha1.IDHostIDInMultipleZones+" vm1,worker-0,worker-1,worker-2"),
+			stable: v(stable, v1alpha1.VerdictPass, v1alpha1.SCSRuleConfirmByHand,
 				[][2]string{{labels, pass}, {machines, confirm}, {eachZone, pass}, {workers, pass}},
-				"warn "+checker.IDHostIDInMultipleZones+" vm0,control-0,control-1,control-2",
-				"warn "+checker.IDHostIDInMultipleZones+" vm1,worker-0,worker-1,worker-2"),
-			revised: v(revised, checker.VerdictPass, checker.SCSRuleConfirmByHand,
+				"warn "+v1alpha1.IDHostIDInMultipleZones+" vm0,control-0,control-1,control-2",
+				"warn "+v1alpha1.IDHostIDInMultipleZones+" vm1,worker-0,worker-1,worker-2"),
+			revised: v(revised, v1alpha1.VerdictPass, v1alpha1.SCSRuleConfirmByHand,
 				[][2]string{{labels, pass}, {machines, confirm}, {cpZones, pass}, {workers, pass}},
-				"warn "+checker.IDHostIDInMultipleZones+" vm0,control-0,control-1,control-2",
-				"warn "+checker.IDHostIDInMultipleZones+" vm1,worker-0,worker-1,worker-2"),
+				"warn "+v1alpha1.IDHostIDInMultipleZones+" vm0,control-0,control-1,control-2",
+				"warn "+v1alpha1.IDHostIDInMultipleZones+" vm1,worker-0,worker-1,worker-2"),
 		},
 		"no-distribution-1": {
-			draft: v(draft, checker.VerdictFail, checker.SCSRuleFail, [][2]string{{labels, pass}, {draftCP, fail}, {workers, na}},
+			draft: v(draft, v1alpha1.VerdictFail, v1alpha1.SCSRuleFail, [][2]string{{labels, pass}, {draftCP, fail}, {workers, na}},
 				notDistributed+"control-0"),
-			stable: v(stable, checker.VerdictFail, checker.SCSRuleFail,
+			stable: v(stable, v1alpha1.VerdictFail, v1alpha1.SCSRuleFail,
 				[][2]string{{labels, pass}, {machines, fail}, {eachZone, pass}, {workers, na}},
 				notDistributed+"control-0"),
-			revised: v(revised, checker.VerdictFail, checker.SCSRuleFail,
+			revised: v(revised, v1alpha1.VerdictFail, v1alpha1.SCSRuleFail,
 				[][2]string{{labels, pass}, {machines, fail}, {cpZones, warn}, {workers, na}},
 				notDistributed+"control-0", cpInOneZone+"control-0"),
 		},
 		"no-distribution-2": {
-			draft: v(draft, checker.VerdictFail, checker.SCSRuleFail, [][2]string{{labels, pass}, {draftCP, fail}, {workers, warn}},
+			draft: v(draft, v1alpha1.VerdictFail, v1alpha1.SCSRuleFail, [][2]string{{labels, pass}, {draftCP, fail}, {workers, warn}},
 				notDistributed+"control-0,control-1,control-2", workersInOne+"worker-0,worker-1,worker-2"),
-			stable: v(stable, checker.VerdictFail, checker.SCSRuleFail,
+			stable: v(stable, v1alpha1.VerdictFail, v1alpha1.SCSRuleFail,
 				[][2]string{{labels, pass}, {machines, fail}, {eachZone, pass}, {workers, warn}},
 				notDistributed+"control-0,control-1,control-2", workersInOne+"worker-0,worker-1,worker-2"),
-			revised: v(revised, checker.VerdictFail, checker.SCSRuleFail,
+			revised: v(revised, v1alpha1.VerdictFail, v1alpha1.SCSRuleFail,
 				[][2]string{{labels, pass}, {machines, fail}, {cpZones, warn}, {workers, warn}},
 				notDistributed+"control-0,control-1,control-2", cpInOneZone+"control-0,control-1,control-2",
 				workersInOne+"worker-0,worker-1,worker-2"),
@@ -173,24 +177,24 @@ func TestCheckerSCSRevisionsOnTheSCSTestData(t *testing.T) {
 		// The draft requires host-id; the later revisions cannot see the
 		// machine under control-1 and leave it to confirm by hand.
 		"missing-labels": {
-			draft: v(draft, checker.VerdictFail, checker.SCSRuleFail, [][2]string{{labels, fail}, {draftCP, fail}, {workers, na}},
-				"fail "+checker.IDLabelsMissing+" control-1", notDistributed+"control-0,control-1",
-				"warn "+checker.IDHostIDMissing+" control-1", "warn "+checker.IDEvenControlPlaneCount+" control-0,control-1"),
-			stable: v(stable, checker.VerdictPass, checker.SCSRuleConfirmByHand,
+			draft: v(draft, v1alpha1.VerdictFail, v1alpha1.SCSRuleFail, [][2]string{{labels, fail}, {draftCP, fail}, {workers, na}},
+				"fail "+v1alpha1.IDLabelsMissing+" control-1", notDistributed+"control-0,control-1",
+				"warn "+v1alpha1.IDHostIDMissing+" control-1", "warn "+v1alpha1.IDEvenControlPlaneCount+" control-0,control-1"),
+			stable: v(stable, v1alpha1.VerdictPass, v1alpha1.SCSRuleConfirmByHand,
 				[][2]string{{labels, pass}, {machines, confirm}, {eachZone, pass}, {workers, na}},
-				"warn "+checker.IDHostIDMissing+" control-1", "warn "+checker.IDEvenControlPlaneCount+" control-0,control-1"),
-			revised: v(revised, checker.VerdictPass, checker.SCSRuleConfirmByHand,
+				"warn "+v1alpha1.IDHostIDMissing+" control-1", "warn "+v1alpha1.IDEvenControlPlaneCount+" control-0,control-1"),
+			revised: v(revised, v1alpha1.VerdictPass, v1alpha1.SCSRuleConfirmByHand,
 				[][2]string{{labels, pass}, {machines, confirm}, {cpZones, warn}, {workers, na}},
 				cpInOneZone+"control-0,control-1",
-				"warn "+checker.IDHostIDMissing+" control-1", "warn "+checker.IDEvenControlPlaneCount+" control-0,control-1"),
+				"warn "+v1alpha1.IDHostIDMissing+" control-1", "warn "+v1alpha1.IDEvenControlPlaneCount+" control-0,control-1"),
 		},
 		"not-enough-nodes": {
-			draft: v(draft, checker.VerdictFail, checker.SCSRuleFail, [][2]string{{labels, pass}, {draftCP, fail}, {workers, na}},
+			draft: v(draft, v1alpha1.VerdictFail, v1alpha1.SCSRuleFail, [][2]string{{labels, pass}, {draftCP, fail}, {workers, na}},
 				notDistributed+"node-0"),
-			stable: v(stable, checker.VerdictFail, checker.SCSRuleFail,
+			stable: v(stable, v1alpha1.VerdictFail, v1alpha1.SCSRuleFail,
 				[][2]string{{labels, pass}, {machines, fail}, {eachZone, pass}, {workers, na}},
 				notDistributed+"node-0"),
-			revised: v(revised, checker.VerdictFail, checker.SCSRuleFail,
+			revised: v(revised, v1alpha1.VerdictFail, v1alpha1.SCSRuleFail,
 				[][2]string{{labels, pass}, {machines, fail}, {cpZones, warn}, {workers, na}},
 				notDistributed+"node-0", cpInOneZone+"node-0"),
 		},
@@ -216,27 +220,27 @@ func TestCheckerSCSRevisionsOnTheSCSTestData(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			loaded, err := checker.Load(ctx, cluster.Client)
+			loaded, err := hccluster.Load(ctx, cluster.Client, hccluster.LoadOptions{})
 			require.NoError(t, err)
 			require.Len(t, loaded.Nodes, len(scenarios[name]))
 
 			// The retired check's conclusion, from the scenario's name.
-			retired := checker.VerdictFail
+			retired := v1alpha1.VerdictFail
 			if strings.HasPrefix(name, "success-") {
-				retired = checker.VerdictPass
+				retired = v1alpha1.VerdictPass
 			}
-			for _, rev := range checker.SCSRevisions() {
-				got := scsVerdictOf(checker.Analyze(nil, loaded, checker.Options{SCSRevision: rev}))
+			for _, rev := range scs.Revisions() {
+				got := scsVerdictOf(audit.Analyze(model.New(nil, loaded), audit.Options{SCSRevision: rev}))
 				if diff := cmp.Diff(tests[name][rev], got); diff != "" {
 					t.Errorf("revision %s (-want +got):\n%s", rev, diff)
 				}
-				if rev == checker.SCSRevisionV2Draft && got.Verdict != retired {
+				if rev == v1alpha1.SCSRevisionV2Draft && got.Verdict != retired {
 					t.Errorf("on the draft the verdict is %s; the retired SCS check concluded %s", got.Verdict, retired)
 				}
 			}
 			// The default is the current revision, and says so.
-			got := scsVerdictOf(checker.Analyze(nil, loaded, checker.Options{}))
-			if diff := cmp.Diff(tests[name][checker.SCSRevisionCurrent], got); diff != "" {
+			got := scsVerdictOf(audit.Analyze(model.New(nil, loaded), audit.Options{}))
+			if diff := cmp.Diff(tests[name][scs.Current], got); diff != "" {
 				t.Errorf("default revision (-want +got):\n%s", diff)
 			}
 		})

@@ -30,26 +30,18 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
-
-// runChecker runs the real ha-check binary against the test cluster and
-// returns its exit code and report (runCheckerArgs).
-func runChecker(t *testing.T) (int, checker.Report) {
-	t.Helper()
-	code, r := runCheckerArgs(t)
-	return code, r.Report
-}
 
 func withRegion(n harness.NodeSpec) harness.NodeSpec {
 	n.Labels[policy.LabelRegion] = "region-1"
 	return n
 }
 
-func findingsByID(r checker.Report) map[string][]checker.Finding {
-	out := map[string][]checker.Finding{}
+func findingsByID(r v1alpha1.Report) map[string][]v1alpha1.Finding {
+	out := map[string][]v1alpha1.Finding{}
 	for _, f := range r.Findings {
 		out[f.ID] = append(out[f.ID], f)
 	}
@@ -81,18 +73,18 @@ func TestCheckerFailsHandMadeBadPlacements(t *testing.T) {
 	placed(componentPod("etcd-2", map[string]string{"component": "etcd"}), "cp-2")
 	placed(pod("shop", "web-on-master", map[string]string{"app": "web"}), "cp-1")
 
-	code, report := runChecker(t)
-	if code != 2 || report.Verdict != checker.VerdictFail {
+	code, report := runCheckerArgs(t)
+	if code != 2 || report.Verdict != v1alpha1.VerdictFail {
 		t.Fatalf("exit %d, verdict %s; want 2 and FAIL", code, report.Verdict)
 	}
 	got := findingsByID(report)
 	for id, subject := range map[string]string{
-		checker.IDLabelsMissing:              "",
-		checker.IDControlPlaneNotDistributed: "",
-		checker.IDEvenControlPlaneCount:      "",
-		checker.IDUserWorkloadOnControlPlane: "shop/web-on-master",
-		checker.IDTooFewReplicas:             "kube-system/kube-scheduler",
-		checker.IDHostLosesComponent:         "kube-system/etcd",
+		v1alpha1.IDLabelsMissing:              "",
+		v1alpha1.IDControlPlaneNotDistributed: "",
+		v1alpha1.IDEvenControlPlaneCount:      "",
+		v1alpha1.IDUserWorkloadOnControlPlane: "shop/web-on-master",
+		v1alpha1.IDTooFewReplicas:             "kube-system/kube-scheduler",
+		v1alpha1.IDHostLosesComponent:         "kube-system/etcd",
 	} {
 		fs, ok := got[id]
 		if !ok {
@@ -136,8 +128,8 @@ func TestCheckerPassesHASchedulerPlacements(t *testing.T) {
 		cluster.CreatePDB(t, "kube-system", c, map[string]string{"component": c}, 1, 2, 1)
 	}
 
-	code, report := runChecker(t)
-	if code != 0 || report.Verdict != checker.VerdictPass {
+	code, report := runCheckerArgs(t)
+	if code != 0 || report.Verdict != v1alpha1.VerdictPass {
 		t.Fatalf("exit %d, verdict %s; want 0 and PASS; findings: %+v", code, report.Verdict, report.Findings)
 	}
 	if !report.NodeDistribution.Pass {
@@ -188,44 +180,44 @@ func TestCheckerStatefulSetQuorumUsesDesiredSize(t *testing.T) {
 	}
 	cluster.CreatePDB(t, "kube-system", "etcd", labels, 1, 3, 0)
 
-	code, report := runChecker(t)
-	if code != 2 || report.Verdict != checker.VerdictFail {
+	code, report := runCheckerArgs(t)
+	if code != 2 || report.Verdict != v1alpha1.VerdictFail {
 		t.Fatalf("exit %d, verdict %s; want 2 and FAIL; findings: %+v", code, report.Verdict, report.Findings)
 	}
 	const group = "kube-system/etcd (StatefulSet etcd)"
-	var want []checker.Finding
+	var want []v1alpha1.Finding
 	for _, z := range []string{"zone-a", "zone-b", "zone-c"} {
-		want = append(want, checker.Finding{
-			ID: checker.IDZoneLosesQuorum, Severity: checker.SeverityFail,
+		want = append(want, v1alpha1.Finding{
+			ID: v1alpha1.IDZoneLosesQuorum, Severity: v1alpha1.SeverityFail,
 			Message:  fmt.Sprintf("if zone %q failed, %s would keep 2 of 5 members (3 available now) and lose its quorum (needs 3)", z, group),
 			Subjects: []string{z, group},
 		})
 	}
-	if diff := cmp.Diff(want, findingsByID(report)[checker.IDZoneLosesQuorum]); diff != "" {
+	if diff := cmp.Diff(want, findingsByID(report)[v1alpha1.IDZoneLosesQuorum]); diff != "" {
 		t.Errorf("zone quorum findings (-want +got):\n%s", diff)
 	}
-	wantNow := []checker.Finding{{
-		ID: checker.IDTooFewAvailable, Severity: checker.SeverityFail,
+	wantNow := []v1alpha1.Finding{{
+		ID: v1alpha1.IDTooFewAvailable, Severity: v1alpha1.SeverityFail,
 		Message:  group + " has 3 of 5 replicas available now, exactly the 3 (quorum) it must keep: it cannot lose another one; not available: 2 pending",
 		Subjects: []string{group, "kube-system/etcd-3", "kube-system/etcd-4"},
 	}}
-	if diff := cmp.Diff(wantNow, findingsByID(report)[checker.IDTooFewAvailable]); diff != "" {
+	if diff := cmp.Diff(wantNow, findingsByID(report)[v1alpha1.IDTooFewAvailable]); diff != "" {
 		t.Errorf("too-few-available findings (-want +got):\n%s", diff)
 	}
-	wantRow := checker.ComponentReplica{
+	wantRow := v1alpha1.ComponentReplica{
 		Group: group, Component: "etcd", Owner: "StatefulSet etcd", NodeRole: "ControlPlane",
-		Spread: policy.SpreadRequired, DisruptionControlled: true, Quorum: true,
+		Spread: string(policy.SpreadRequired), DisruptionControlled: true, Quorum: true,
 		Desired: 5, Replicas: 5, Placed: 3, Available: 3, MinAvailable: 3,
 		PerZone: map[string]int{"zone-a": 1, "zone-b": 1, "zone-c": 1},
 		PerHost: map[string]int{"hyper-a": 1, "hyper-b": 1, "hyper-c": 1},
 	}
-	var rows []checker.ComponentReplica
+	var rows []v1alpha1.ComponentReplica
 	for _, r := range report.Replicas {
 		if r.Group == group {
 			rows = append(rows, r)
 		}
 	}
-	if diff := cmp.Diff([]checker.ComponentReplica{wantRow}, rows); diff != "" {
+	if diff := cmp.Diff([]v1alpha1.ComponentReplica{wantRow}, rows); diff != "" {
 		t.Errorf("replica row (-want +got):\n%s", diff)
 	}
 }
@@ -257,15 +249,15 @@ func TestCheckerNamespaceWidePDB(t *testing.T) {
 	}
 
 	setPDB(&metav1.LabelSelector{})
-	code, report := runChecker(t)
-	if code != 0 || len(findingsByID(report)[checker.IDNoPDB]) != 0 {
-		t.Errorf("with selector {}: exit %d, findings %+v; want 0 and no %s", code, report.Findings, checker.IDNoPDB)
+	code, report := runCheckerArgs(t)
+	if code != 0 || len(findingsByID(report)[v1alpha1.IDNoPDB]) != 0 {
+		t.Errorf("with selector {}: exit %d, findings %+v; want 0 and no %s", code, report.Findings, v1alpha1.IDNoPDB)
 	}
 
 	setPDB(nil)
-	code, report = runChecker(t)
-	got := findingsByID(report)[checker.IDNoPDB]
+	code, report = runCheckerArgs(t)
+	got := findingsByID(report)[v1alpha1.IDNoPDB]
 	if code != 0 || len(got) != 1 || !contains(got[0].Subjects, "kube-system/kube-scheduler") {
-		t.Errorf("with no selector: exit %d, findings %+v; want 0 and one %s for kube-system/kube-scheduler", code, report.Findings, checker.IDNoPDB)
+		t.Errorf("with no selector: exit %d, findings %+v; want 0 and one %s for kube-system/kube-scheduler", code, report.Findings, v1alpha1.IDNoPDB)
 	}
 }

@@ -18,6 +18,7 @@ package integration
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -26,6 +27,7 @@ import (
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/failuredomainspread"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
@@ -183,6 +185,84 @@ func TestWaitingReplicaRequeuedWhenTheEmptiestHostGoes(t *testing.T) {
 			}
 			if node := cluster.WaitScheduled(t, "kube-system", "kube-scheduler-1"); !strings.HasPrefix(node, "vm-a") {
 				t.Errorf("second replica on %s, want a VM of hyper-a", node)
+			}
+		})
+	}
+}
+
+// A node that is down is never given a replica of a spread group while a
+// live node fits, even when the replica tolerates every taint and when no
+// taint is there yet (kube-controller-manager, which adds it, does not run
+// here, as when it is down itself); when every node the pod may use is
+// down it waits, and the first node whose Ready condition turns True takes
+// it, requeued by that change.
+func TestDeadNodeNeverReceivesAReplica(t *testing.T) {
+	tolerateAll := func(p *v1.Pod) *v1.Pod {
+		p.Spec.Tolerations = []v1.Toleration{{Operator: v1.TolerationOpExists}}
+		return p
+	}
+	for _, tt := range []struct {
+		name string
+		// nodes, the nodes already holding a replica, and the dead node.
+		nodes   []harness.NodeSpec
+		holding []string
+		dead    string
+		replica func(name string) *v1.Pod
+	}{
+		{
+			name:    "Required component tolerating every taint",
+			nodes:   []harness.NodeSpec{controlPlaneNode("cp-a", "zone-a", "hyper-a"), controlPlaneNode("cp-b", "zone-b", "hyper-b"), controlPlaneNode("cp-c", "zone-c", "hyper-c")},
+			holding: []string{"cp-a", "cp-b"},
+			dead:    "cp-c",
+			replica: func(name string) *v1.Pod {
+				return tolerateAll(componentPod(name, map[string]string{"component": "kube-scheduler"}))
+			},
+		},
+		{
+			name:    "Preferred user workload",
+			nodes:   []harness.NodeSpec{workerNode("w-a", "zone-a", "hyper-a"), workerNode("w-b", "zone-b", "hyper-b"), workerNode("w-c", "zone-c", "hyper-c")},
+			holding: []string{"w-a", "w-b"},
+			dead:    "w-c",
+			replica: func(name string) *v1.Pod { return pod("shop", name, map[string]string{"app": "web"}) },
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cluster.Reset(t)
+			for _, n := range tt.nodes {
+				cluster.CreateNode(t, n)
+			}
+			for i, n := range tt.holding {
+				p := tt.replica(fmt.Sprintf("replica-%d", i))
+				p.Spec.NodeName = n
+				cluster.CreatePod(t, p)
+			}
+			cluster.SetNodeReadyCondition(t, tt.dead, v1.ConditionFalse, "KubeletNotReady")
+			cluster.StartScheduler(t, cluster.SchedulerConfig(t, "secondary/config.yaml"), "--leader-elect=false")
+
+			// Its zone and host hold no replica: without the rule it is
+			// the best scored node by far.
+			for i := range 2 {
+				name := fmt.Sprintf("new-%d", i)
+				cluster.CreatePod(t, tt.replica(name))
+				if node := cluster.WaitScheduled(t, tt.replica(name).Namespace, name); node == tt.dead {
+					t.Fatalf("%s placed on %s, which is down", name, node)
+				}
+			}
+
+			// Every node down: the next replica waits and says why.
+			for _, n := range tt.nodes {
+				cluster.SetNodeReadyCondition(t, n.Name, v1.ConditionUnknown, "NodeStatusUnknown")
+			}
+			waiting := tt.replica("waiting")
+			cluster.CreatePod(t, waiting)
+			msg := cluster.WaitUnschedulable(t, waiting.Namespace, waiting.Name)
+			if !strings.Contains(msg, failuredomainspread.ErrReasonNodeDown) {
+				t.Errorf("condition message %q does not say the nodes are down (%q)", msg, failuredomainspread.ErrReasonNodeDown)
+			}
+			// The dead node comes back first: the replica goes there.
+			cluster.SetNodeReadyCondition(t, tt.dead, v1.ConditionTrue, "KubeletReady")
+			if node := cluster.WaitScheduled(t, waiting.Namespace, waiting.Name); node != tt.dead {
+				t.Errorf("waiting replica on %s, want %s, the only node up", node, tt.dead)
 			}
 		})
 	}

@@ -36,7 +36,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/utils/ptr"
 
-	"github.com/ha-scheduler/ha-scheduler/pkg/checker"
+	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
 
@@ -153,7 +153,7 @@ func TestShipCheckerRBAC(t *testing.T) {
 		t.Errorf("policySource %q: the ConfigMap list was forbidden", report.PolicySource)
 	}
 	for _, f := range report.Findings {
-		if f.ID == checker.IDDesiredSizeUnknown || strings.Contains(strings.ToLower(f.Message), "forbidden") {
+		if f.ID == v1alpha1.IDDesiredSizeUnknown || strings.Contains(strings.ToLower(f.Message), "forbidden") {
 			t.Errorf("finding %s (%s): a list was forbidden to the ServiceAccount", f.ID, f.Message)
 		}
 	}
@@ -227,7 +227,7 @@ func shipCronJobArgs(t *testing.T, cronJob map[string]any) []string {
 
 // runCheckerAs runs the real ha-check with kubeconfig and args, -o json,
 // and returns its exit code, report and stderr.
-func runCheckerAs(t *testing.T, kubeconfig string, args ...string) (int, policyReport, []byte) {
+func runCheckerAs(t *testing.T, kubeconfig string, args ...string) (int, v1alpha1.Report, []byte) {
 	t.Helper()
 	bin, err := harness.Binary("HA_CHECK_BIN", "bin/ha-check", "make build")
 	if err != nil {
@@ -246,7 +246,7 @@ func runCheckerAs(t *testing.T, kubeconfig string, args ...string) (int, policyR
 	} else if err != nil {
 		t.Fatalf("running ha-check: %v", err)
 	}
-	var report policyReport
+	var report v1alpha1.Report
 	if err := json.Unmarshal(out, &report); err != nil {
 		t.Fatalf("ha-check output is not a JSON report (exit %d): %v\n%s\nstderr:\n%s", code, err, out, stderr.String())
 	}

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
@@ -108,7 +109,7 @@ func TestShipFailoverAfterLeaderIsKilled(t *testing.T) {
 	}
 
 	var newHolder string
-	err = shipPoll(harness.Timeout, 50*time.Millisecond, func(context.Context) (bool, error) {
+	err = wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, harness.Timeout, true, func(context.Context) (bool, error) {
 		newHolder = shipLeaseHolder(t, shipSecondaryLease)
 		return newHolder != "" && newHolder != holder, nil
 	})
@@ -118,7 +119,7 @@ func TestShipFailoverAfterLeaderIsKilled(t *testing.T) {
 	takeover := time.Since(killed)
 	if !shipAcquiredLease(standby) {
 		// The lease moved; the standby must be the one that says so.
-		if err := shipPoll(harness.Timeout, 100*time.Millisecond, func(context.Context) (bool, error) {
+		if err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, harness.Timeout, true, func(context.Context) (bool, error) {
 			return shipAcquiredLease(standby), nil
 		}); err != nil {
 			t.Fatalf("the lease went to %s but the standby never acquired it", newHolder)

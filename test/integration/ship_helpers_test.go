@@ -99,13 +99,6 @@ func shipPriorityClass(t *testing.T, name string, value int32) {
 	})
 }
 
-// shipPoll polls cond every interval until it holds or timeout passes.
-func shipPoll(timeout, interval time.Duration, cond wait.ConditionWithContextFunc) error {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	return wait.PollUntilContextCancel(ctx, interval, true, cond)
-}
-
 // shipLeaseHolder returns the lease's holder identity ("" when there is no
 // lease or no holder).
 func shipLeaseHolder(t *testing.T, name string) string {
@@ -126,7 +119,7 @@ func shipWaitLeader(t *testing.T, lease string, instances ...*harness.Scheduler)
 	t.Helper()
 	var leader *harness.Scheduler
 	var holder string
-	err := shipPoll(harness.Timeout, 100*time.Millisecond, func(context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, harness.Timeout, true, func(context.Context) (bool, error) {
 		holder = shipLeaseHolder(t, lease)
 		leader = nil
 		for _, s := range instances {

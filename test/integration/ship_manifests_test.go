@@ -29,6 +29,7 @@ import (
 	v1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
@@ -45,7 +46,8 @@ func TestShipSecondaryKustomizationAppliesWithServerDryRun(t *testing.T) {
 	sort.Strings(got)
 	for _, want := range []string{
 		"ServiceAccount/ha-scheduler",
-		"ClusterRoleBinding/ha-scheduler-as-kube-scheduler",
+		"ClusterRole/ha-scheduler",
+		"ClusterRoleBinding/ha-scheduler",
 		"ClusterRoleBinding/ha-scheduler-as-volume-scheduler",
 		"Role/ha-scheduler-leader-election",
 		"RoleBinding/ha-scheduler-leader-election",
@@ -54,18 +56,27 @@ func TestShipSecondaryKustomizationAppliesWithServerDryRun(t *testing.T) {
 		"PodDisruptionBudget/ha-scheduler",
 		"MutatingAdmissionPolicy/ha-scheduler-daemonset-node-affinity",
 		"MutatingAdmissionPolicyBinding/ha-scheduler-daemonset-node-affinity",
+		"ValidatingAdmissionPolicy/ha-scheduler-reserved-nodes",
+		"ValidatingAdmissionPolicyBinding/ha-scheduler-reserved-nodes-control-plane",
+		"ValidatingAdmissionPolicyBinding/ha-scheduler-reserved-nodes-master",
+		"ValidatingAdmissionPolicyBinding/ha-scheduler-reserved-nodes-infra",
+		"ValidatingAdmissionPolicy/ha-scheduler-reserved-priority",
+		"ValidatingAdmissionPolicyBinding/ha-scheduler-reserved-priority",
 	} {
 		if i := sort.SearchStrings(got, want); i == len(got) || got[i] != want {
 			t.Errorf("rendered manifests/secondary lacks %s (has %v)", want, got)
 		}
 	}
-	// Least privilege: no ClusterRole of our own, nothing but the objects
-	// above and the generated ConfigMap.
+	// Least privilege: one ClusterRole of our own, system:kube-scheduler
+	// without its leader election (TestShipSecondaryClusterRoleMirrorsKubeScheduler),
+	// nothing but the objects above and the generated ConfigMap.
 	configMaps := 0
 	for _, o := range objs {
 		switch shipKind(o) {
 		case "ClusterRole":
-			t.Errorf("manifests/secondary defines ClusterRole %s: reuse system:kube-scheduler", shipName(o))
+			if shipName(o) != "ha-scheduler" {
+				t.Errorf("manifests/secondary defines ClusterRole %s: only ha-scheduler, system:kube-scheduler's mirror", shipName(o))
+			}
 		case "ConfigMap":
 			configMaps++
 			data, _ := o["data"].(map[string]any)
@@ -74,8 +85,8 @@ func TestShipSecondaryKustomizationAppliesWithServerDryRun(t *testing.T) {
 			}
 		}
 	}
-	if configMaps != 1 || len(objs) != 11 {
-		t.Errorf("want the 10 objects above and 1 ConfigMap, got %d objects: %v", len(objs), got)
+	if configMaps != 1 || len(objs) != 18 {
+		t.Errorf("want the 17 objects above and 1 ConfigMap, got %d objects: %v", len(objs), got)
 	}
 
 	out, err := cluster.Kubectl(t, "apply", "--dry-run=server", "-k", "manifests/secondary")
@@ -151,15 +162,7 @@ func requiredAffinity(terms ...v1.NodeSelectorTerm) *v1.Affinity {
 // duplicates.
 func TestShipAdmissionPolicyKeepsUntrustedDaemonSetsOffControlPlane(t *testing.T) {
 	ctx := context.Background()
-	out, err := cluster.Kubectl(t, "apply", "--server-side", "-k", "manifests/admission")
-	if err != nil {
-		t.Fatalf("applying manifests/admission: %v\n%s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := cluster.Kubectl(t, "delete", "--ignore-not-found", "-k", "manifests/admission"); err != nil {
-			t.Errorf("removing the admission policy: %v\n%s", err, out)
-		}
-	})
+	shipApplyAdmission(t, "manifests/admission")
 	cluster.EnsureNamespace(t, shipUntrustedNS)
 	t.Cleanup(func() {
 		for _, ns := range []string{shipUntrustedNS, "kube-system"} {
@@ -180,7 +183,7 @@ func TestShipAdmissionPolicyKeepsUntrustedDaemonSetsOffControlPlane(t *testing.T
 	// A new policy takes a moment to reach the admission chain: probe with
 	// dry-run creates until one comes back mutated.
 	start := time.Now()
-	err = shipPoll(harness.Timeout, 250*time.Millisecond, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, harness.Timeout, true, func(ctx context.Context) (bool, error) {
 		got, err := cluster.Client.AppsV1().DaemonSets(shipUntrustedNS).Create(ctx, shipDaemonSet(shipUntrustedNS, "probe", nil),
 			metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 		if err != nil {

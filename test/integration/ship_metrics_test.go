@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/wait"
+
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/disruptionguard"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
@@ -43,7 +45,7 @@ func TestShipMetricsEndpoint(t *testing.T) {
 	// sees (and some metrics through an asynchronous recorder): poll.
 	var body string
 	var attempts float64
-	err := shipPoll(harness.Timeout, 200*time.Millisecond, func(context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, harness.Timeout, true, func(context.Context) (bool, error) {
 		code, b, err := s.Get("/metrics")
 		if err != nil || code != 200 {
 			return false, nil
@@ -72,7 +74,7 @@ func TestShipMetricsEndpoint(t *testing.T) {
 	t.Logf("preemptor: %s", msg)
 
 	var refused float64
-	err = shipPoll(harness.Timeout, 200*time.Millisecond, func(context.Context) (bool, error) {
+	err = wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, harness.Timeout, true, func(context.Context) (bool, error) {
 		_, body, err = s.Get("/metrics")
 		if err != nil {
 			return false, nil

@@ -38,6 +38,7 @@ import (
 	v1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/disruptionguard"
@@ -218,7 +219,7 @@ func TestShipMonitoringMetricsOnTheBinary(t *testing.T) {
 	scrape := func(what string, cond func(body string) bool) string {
 		t.Helper()
 		var code int
-		err := shipPoll(harness.Timeout, 250*time.Millisecond, func(context.Context) (bool, error) {
+		err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, harness.Timeout, true, func(context.Context) (bool, error) {
 			var err error
 			code, body, err = shipGetWithToken(s, "/metrics", token)
 			return err == nil && code == http.StatusOK && cond(body), nil

@@ -87,7 +87,9 @@ func shipLeastPrivilege(t *testing.T, rbac []map[string]any, configFor func(kube
 	kubeconfig := cluster.WriteTokenKubeconfig(t, "ha-scheduler", tr.Status.Token)
 
 	// The token is that identity, and the identity is no more than a
-	// scheduler: no secrets, no pod creation, no other leases.
+	// scheduler: no secrets, no pod creation, no other leases (not the
+	// default scheduler's either: a secondary scheduler that could take it
+	// could stop the default scheduler).
 	restCfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +109,9 @@ func shipLeastPrivilege(t *testing.T, rbac []map[string]any, configFor func(kube
 		{Verb: "get", Resource: "secrets", Namespace: "kube-system"},
 		{Verb: "create", Resource: "pods", Namespace: "default"},
 		{Verb: "update", Group: "coordination.k8s.io", Resource: "leases", Namespace: "kube-system", Name: "kube-controller-manager"},
+		{Verb: "update", Group: "coordination.k8s.io", Resource: "leases", Namespace: "kube-system", Name: shipReplacementLease},
+		{Verb: "get", Group: "coordination.k8s.io", Resource: "leases", Namespace: "kube-system", Name: shipReplacementLease},
+		{Verb: "create", Group: "coordination.k8s.io", Resource: "leases", Namespace: "default"},
 		{Verb: "update", Resource: "nodes"},
 	} {
 		ra := ra

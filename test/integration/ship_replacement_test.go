@@ -32,6 +32,7 @@ import (
 	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/kubernetes/cmd/kubeadm/app/phases/controlplane"
 	configutil "k8s.io/kubernetes/cmd/kubeadm/app/util/config"
 	"k8s.io/kubernetes/cmd/kubeadm/app/util/patches"
@@ -177,7 +178,7 @@ func TestShipReplacementStaticPodSchedulesDefaultSchedulerPods(t *testing.T) {
 
 	for _, pr := range []*v1.Probe{ctr.LivenessProbe, ctr.ReadinessProbe} {
 		path := pr.HTTPGet.Path
-		err := shipPoll(harness.Timeout, 200*time.Millisecond, func(_ context.Context) (bool, error) {
+		err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, harness.Timeout, true, func(_ context.Context) (bool, error) {
 			code, _, err := s.GetAnonymous(path)
 			return err == nil && code == 200, nil
 		})

@@ -27,6 +27,7 @@ import (
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
@@ -115,7 +116,7 @@ func TestShipRoutingPolicyRoutesOptedInNamespacesToHAScheduler(t *testing.T) {
 	// A new policy takes a moment to reach the admission chain: probe with
 	// dry-run creates until one comes back routed.
 	start := time.Now()
-	err = shipPoll(harness.Timeout, 250*time.Millisecond, func(ctx context.Context) (bool, error) {
+	err = wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, harness.Timeout, true, func(ctx context.Context) (bool, error) {
 		got, err := cluster.Client.CoreV1().Pods(shipRoutedNS).Create(ctx, shipPod(shipRoutedNS, "probe", "", "", nil),
 			metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 		if err != nil {
@@ -199,7 +200,7 @@ func TestShipRoutingPolicyRoutesOptedInNamespacesToHAScheduler(t *testing.T) {
 	}
 
 	var reporters []string
-	err = shipPoll(harness.Timeout, 250*time.Millisecond, func(ctx context.Context) (bool, error) {
+	err = wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, harness.Timeout, true, func(ctx context.Context) (bool, error) {
 		events, err := cluster.Client.EventsV1().Events(shipRoutedNS).List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return false, err

@@ -117,11 +117,15 @@ func chartPluginArgs(t *testing.T, cfg, name string) any {
 	return nil
 }
 
-// chartExcluded returns the namespaces a MutatingAdmissionPolicyBinding of the
+// chartExcluded returns the namespaces an admission policy binding
+// (MutatingAdmissionPolicyBinding or ValidatingAdmissionPolicyBinding) of the
 // chart leaves alone (nil when the binding is not rendered).
 func chartExcluded(t *testing.T, objs []map[string]any, binding string) []any {
 	t.Helper()
 	b := chartFind(objs, "MutatingAdmissionPolicyBinding", binding)
+	if b == nil {
+		b = chartFind(objs, "ValidatingAdmissionPolicyBinding", binding)
+	}
 	if b == nil {
 		return nil
 	}
@@ -189,6 +193,8 @@ func TestHelmChartLints(t *testing.T) {
 		nil,
 		{"--set", "admission.routing.enabled=true"},
 		{"--set", "admission.daemonSetNodeAffinity.enabled=false"},
+		{"--set", "admission.reservedNodes.enabled=false,admission.reservedPriority.enabled=false"},
+		{"--set", "policy.userWorkloads.nodeRole=Any,policy.reservedPriority=1000000"},
 		{"--set", "monitoring.enabled=true"},
 		{"--set", "admission.routing.enabled=true,monitoring.enabled=true,monitoring.serviceMonitor.labels.release=kps,monitoring.prometheusRule.labels.release=kps"},
 		{"--set", "monitoring.enabled=true,monitoring.serviceMonitor.enabled=false,monitoring.prometheusRule.enabled=false,monitoring.dashboard.enabled=false"},
@@ -208,6 +214,28 @@ type chartPolicy struct {
 	// Namespaces the DaemonSet and routing admission policies leave alone.
 	DaemonSetExcluded []any
 	RoutingExcluded   []any
+	// The reserved-nodes policy's bindings and the namespaces each leaves
+	// alone (nil when none is rendered); the namespaces the
+	// reserved-priority policy leaves alone, and its threshold.
+	ReservedNodes    map[string][]any
+	PriorityExcluded []any
+	ReservedPriority any
+}
+
+// chartReservedNodeBindings are the bindings of the reserved-nodes policy,
+// one per role label.
+var chartReservedNodeBindings = []string{
+	"ha-scheduler-reserved-nodes-control-plane", "ha-scheduler-reserved-nodes-master", "ha-scheduler-reserved-nodes-infra",
+}
+
+// chartReservedNodes is the ReservedNodes of a chartPolicy: each of the
+// bindings, excluding ns.
+func chartReservedNodes(ns []any, bindings ...string) map[string][]any {
+	out := map[string][]any{}
+	for _, b := range bindings {
+		out[b] = ns
+	}
+	return out
 }
 
 func chartPolicyOf(t *testing.T, objs []map[string]any) chartPolicy {
@@ -215,13 +243,32 @@ func chartPolicyOf(t *testing.T, objs []map[string]any) chartPolicy {
 	cfg := chartConfig(t, objs)
 	var c map[string]any
 	require.NoError(t, yaml.Unmarshal([]byte(cfg), &c))
-	return chartPolicy{
+	p := chartPolicy{
 		HAPolicy:          chartPluginArgs(t, cfg, "HAPolicy"),
 		DisruptionGuard:   chartPluginArgs(t, cfg, "DisruptionGuard"),
 		LeaseNamespace:    chartField(c, "leaderElection", "resourceNamespace"),
 		DaemonSetExcluded: chartExcluded(t, objs, "ha-scheduler-daemonset-node-affinity"),
 		RoutingExcluded:   chartExcluded(t, objs, "ha-scheduler-route-pods"),
+		PriorityExcluded:  chartExcluded(t, objs, "ha-scheduler-reserved-priority"),
 	}
+	for _, o := range objs {
+		if o["kind"] == "ValidatingAdmissionPolicyBinding" && chartField(o, "spec", "policyName") == "ha-scheduler-reserved-nodes" {
+			if p.ReservedNodes == nil {
+				p.ReservedNodes = map[string][]any{}
+			}
+			name := chartField(o, "metadata", "name").(string)
+			p.ReservedNodes[name] = chartExcluded(t, objs, name)
+		}
+	}
+	if vap := chartFind(objs, "ValidatingAdmissionPolicy", "ha-scheduler-reserved-priority"); vap != nil {
+		vars, _ := chartField(vap, "spec", "variables").([]any)
+		for _, v := range vars {
+			if chartField(v, "name") == "reservedPriority" {
+				p.ReservedPriority = chartField(v, "expression")
+			}
+		}
+	}
+	return p
 }
 
 // TestHelmPolicyWrittenOnce: the values' policy is the scheduler
@@ -238,6 +285,7 @@ func TestHelmPolicyWrittenOnce(t *testing.T) {
 	requiredLevels := chartField(shippedPolicy, "requiredLevels")
 
 	const routing = "admission:\n  routing:\n    enabled: true\n"
+	ks := []any{"kube-system"}
 	tests := []struct {
 		name   string
 		ns     string
@@ -247,17 +295,19 @@ func TestHelmPolicyWrittenOnce(t *testing.T) {
 		name: "defaults: manifests/secondary",
 		want: chartPolicy{
 			HAPolicy: shippedPolicy, DisruptionGuard: shippedDG, LeaseNamespace: "kube-system",
-			DaemonSetExcluded: []any{"kube-system"},
+			DaemonSetExcluded: ks,
+			ReservedNodes:     chartReservedNodes(ks, chartReservedNodeBindings...), PriorityExcluded: ks, ReservedPriority: "2000000000",
 		},
 	}, {
 		name:   "defaults with routing: manifests/secondary and manifests/admission-routing",
 		values: routing,
 		want: chartPolicy{
 			HAPolicy: shippedPolicy, DisruptionGuard: shippedDG, LeaseNamespace: "kube-system",
-			DaemonSetExcluded: []any{"kube-system"}, RoutingExcluded: []any{"kube-system"},
+			DaemonSetExcluded: ks, RoutingExcluded: ks,
+			ReservedNodes: chartReservedNodes(ks, chartReservedNodeBindings...), PriorityExcluded: ks, ReservedPriority: "2000000000",
 		},
 	}, {
-		name: "more trusted namespaces: the configuration and both bindings",
+		name: "more trusted namespaces: the configuration and every binding",
 		values: routing + `policy:
   trustedNamespaces: [kube-system, calico-system, monitoring]
 disruptionGuard:
@@ -271,6 +321,8 @@ disruptionGuard:
 			DisruptionGuard: map[string]any{"mode": "BestEffort"}, LeaseNamespace: "kube-system",
 			DaemonSetExcluded: []any{"kube-system", "calico-system", "monitoring"},
 			RoutingExcluded:   []any{"kube-system", "calico-system", "monitoring"},
+			ReservedNodes:     chartReservedNodes([]any{"kube-system", "calico-system", "monitoring"}, chartReservedNodeBindings...),
+			PriorityExcluded:  []any{"kube-system", "calico-system", "monitoring"}, ReservedPriority: "2000000000",
 		},
 	}, {
 		name:   "another release namespace: its lease, and never routed",
@@ -278,7 +330,8 @@ disruptionGuard:
 		values: routing,
 		want: chartPolicy{
 			HAPolicy: shippedPolicy, DisruptionGuard: shippedDG, LeaseNamespace: "ha-system",
-			DaemonSetExcluded: []any{"kube-system"}, RoutingExcluded: []any{"kube-system", "ha-system"},
+			DaemonSetExcluded: ks, RoutingExcluded: []any{"kube-system", "ha-system"},
+			ReservedNodes: chartReservedNodes(ks, chartReservedNodeBindings...), PriorityExcluded: ks, ReservedPriority: "2000000000",
 		},
 	}, {
 		name:   "trustedNamespaces left out: the scheduler's default, kube-system",
@@ -286,12 +339,50 @@ disruptionGuard:
 		want: chartPolicy{
 			HAPolicy:        map[string]any{"levels": levels, "requiredLevels": requiredLevels},
 			DisruptionGuard: shippedDG, LeaseNamespace: "kube-system",
-			DaemonSetExcluded: []any{"kube-system"}, RoutingExcluded: []any{"kube-system"},
+			DaemonSetExcluded: ks, RoutingExcluded: ks,
+			ReservedNodes: chartReservedNodes(ks, chartReservedNodeBindings...), PriorityExcluded: ks, ReservedPriority: "2000000000",
 		},
 	}, {
 		name:   "no DaemonSet admission policy",
 		values: "admission:\n  daemonSetNodeAffinity:\n    enabled: false\n",
-		want:   chartPolicy{HAPolicy: shippedPolicy, DisruptionGuard: shippedDG, LeaseNamespace: "kube-system"},
+		want: chartPolicy{HAPolicy: shippedPolicy, DisruptionGuard: shippedDG, LeaseNamespace: "kube-system",
+			ReservedNodes: chartReservedNodes(ks, chartReservedNodeBindings...), PriorityExcluded: ks, ReservedPriority: "2000000000"},
+	}, {
+		name:   "no reserved-nodes and reserved-priority policies",
+		values: "admission:\n  reservedNodes:\n    enabled: false\n  reservedPriority:\n    enabled: false\n",
+		want:   chartPolicy{HAPolicy: shippedPolicy, DisruptionGuard: shippedDG, LeaseNamespace: "kube-system", DaemonSetExcluded: ks},
+	}, {
+		name:   "a reserved priority of the policy's",
+		values: "policy:\n  reservedPriority: 1000000\n",
+		want: chartPolicy{
+			HAPolicy:        map[string]any{"trustedNamespaces": ks, "levels": levels, "requiredLevels": requiredLevels, "reservedPriority": float64(1000000)},
+			DisruptionGuard: shippedDG, LeaseNamespace: "kube-system", DaemonSetExcluded: ks,
+			ReservedNodes: chartReservedNodes(ks, chartReservedNodeBindings...), PriorityExcluded: ks, ReservedPriority: "1000000",
+		},
+	}, {
+		name:   "compact cluster: control-plane nodes are not reserved, infra nodes are",
+		values: "policy:\n  allowUserWorkloadsOnControlPlane: true\n",
+		want: chartPolicy{
+			HAPolicy:        map[string]any{"trustedNamespaces": ks, "levels": levels, "requiredLevels": requiredLevels, "allowUserWorkloadsOnControlPlane": true},
+			DisruptionGuard: shippedDG, LeaseNamespace: "kube-system", DaemonSetExcluded: ks,
+			ReservedNodes: chartReservedNodes(ks, "ha-scheduler-reserved-nodes-infra"), PriorityExcluded: ks, ReservedPriority: "2000000000",
+		},
+	}, {
+		name:   "user workloads on infra nodes: control-plane nodes only",
+		values: "policy:\n  userWorkloads: {nodeRole: Infra}\n",
+		want: chartPolicy{
+			HAPolicy:        map[string]any{"trustedNamespaces": ks, "levels": levels, "requiredLevels": requiredLevels, "userWorkloads": map[string]any{"nodeRole": "Infra"}},
+			DisruptionGuard: shippedDG, LeaseNamespace: "kube-system", DaemonSetExcluded: ks,
+			ReservedNodes: chartReservedNodes(ks, "ha-scheduler-reserved-nodes-control-plane", "ha-scheduler-reserved-nodes-master"), PriorityExcluded: ks, ReservedPriority: "2000000000",
+		},
+	}, {
+		name:   "user workloads anywhere: no node is reserved",
+		values: "policy:\n  userWorkloads: {nodeRole: Any}\n",
+		want: chartPolicy{
+			HAPolicy:        map[string]any{"trustedNamespaces": ks, "levels": levels, "requiredLevels": requiredLevels, "userWorkloads": map[string]any{"nodeRole": "Any"}},
+			DisruptionGuard: shippedDG, LeaseNamespace: "kube-system", DaemonSetExcluded: ks,
+			PriorityExcluded: ks, ReservedPriority: "2000000000",
+		},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -312,7 +403,8 @@ const chartFullPolicy = `{trustedNamespaces: [kube-system, calico-system],
   userWorkloads: {nodeRole: Worker, spread: Required},
   allowUserWorkloadsOnControlPlane: true,
   levels: [topology.kubernetes.io/zone, kubernetes.io/hostname],
-  requiredLevels: [topology.kubernetes.io/zone]}`
+  requiredLevels: [topology.kubernetes.io/zone],
+  reservedPriority: 1000000}`
 
 // TestHelmRenderedConfigLoads: the configuration the chart renders is
 // loaded by the binary's own code path (--config: app.LoadPolicies) into
@@ -368,6 +460,14 @@ func TestHelmBadValuesFailNamingTheField(t *testing.T) {
 		name:    "component without selectors",
 		values:  "policy:\n  components: [{name: etcd, nodeRole: ControlPlane}]\n",
 		helmErr: []string{"/policy/components/0", "selectors"},
+	}, {
+		name:    "a reserved priority above system-cluster-critical",
+		values:  "policy:\n  reservedPriority: 2000001000\n",
+		helmErr: []string{"/policy/reservedPriority"},
+	}, {
+		name:    "a reserved priority of zero",
+		values:  "policy:\n  reservedPriority: 0\n",
+		helmErr: []string{"/policy/reservedPriority"},
 	}, {
 		name:    "unknown DisruptionGuard mode",
 		values:  "disruptionGuard:\n  mode: Lenient\n",

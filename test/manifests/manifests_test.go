@@ -16,9 +16,10 @@ limitations under the License.
 
 // Package manifests checks that what the project ships agrees with itself,
 // without a cluster: the namespaces the admission policies (DaemonSet
-// policy, pod routing) leave alone with the scheduler configurations'
-// trusted namespaces (hack/gen-admission), and the examples of
-// docs/policy.md with the args the plugins accept.
+// policy, reserved nodes, reserved priority, pod routing) leave alone with
+// the scheduler configurations' trusted namespaces, and the reserved
+// priority with their reservedPriority (hack/gen-admission), and the
+// examples of docs/policy.md with the args the plugins accept.
 package manifests
 
 import (
@@ -49,10 +50,11 @@ func TestShippedAdmissionPoliciesAgreeWithSchedulerConfigs(t *testing.T) {
 	for _, name := range gen.DefaultConfigs {
 		configs = append(configs, readFile(t, name))
 	}
-	trusted, err := gen.TrustedNamespaces(configs...)
+	values, err := gen.ReadValues(configs...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	trusted := values.TrustedNamespaces
 	tests := []struct {
 		name   string
 		target gen.Target
@@ -69,6 +71,16 @@ func TestShippedAdmissionPoliciesAgreeWithSchedulerConfigs(t *testing.T) {
 			target:  gen.RoutingPolicy,
 			options: gen.Options{Root: root, RoutingPolicy: gen.DefaultRoutingPolicy, Check: true},
 		},
+		{
+			name:    "reserved-nodes policy",
+			target:  gen.ReservedNodesPolicy,
+			options: gen.Options{Root: root, ReservedNodesPolicy: gen.DefaultReservedNodesPolicy, Check: true},
+		},
+		{
+			name:    "reserved-priority policy",
+			target:  gen.ReservedPriorityPolicy,
+			options: gen.Options{Root: root, ReservedPriorityPolicy: gen.DefaultReservedPriorityPolicy, Check: true},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,8 +94,17 @@ func TestShippedAdmissionPoliciesAgreeWithSchedulerConfigs(t *testing.T) {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(trusted, excluded); diff != "" {
-				t.Errorf("%s: namespaces MutatingAdmissionPolicyBinding %s excludes (+) differ from the scheduler's trusted namespaces (-):\n%s",
-					tt.target.File, tt.target.Binding, diff)
+				t.Errorf("%s: namespaces %s %v excludes (+) differ from the scheduler's trusted namespaces (-):\n%s",
+					tt.target.File, tt.target.Kind, tt.target.Bindings, diff)
+			}
+			if tt.target.PriorityPolicy != "" {
+				got, err := tt.target.ReservedPriority(readFile(t, tt.target.File))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != values.ReservedPriority {
+					t.Errorf("%s: variable %s is %d, the scheduler's reservedPriority %d", tt.target.File, gen.PriorityVariable, got, values.ReservedPriority)
+				}
 			}
 		})
 	}
@@ -112,7 +133,7 @@ func TestShippedRoutingPolicyNeverRoutesTheScheduler(t *testing.T) {
 	require.NoError(t, err)
 	if !slices.Contains(excluded, d.Metadata.Namespace) {
 		t.Errorf("%s: MutatingAdmissionPolicyBinding %s excludes %v, not %s, where %s runs %s: its pods would be routed to itself",
-			gen.DefaultRoutingPolicy, gen.RoutingPolicy.Binding, excluded, d.Metadata.Namespace, deployment, d.Metadata.Name)
+			gen.DefaultRoutingPolicy, gen.RoutingPolicy.Bindings[0], excluded, d.Metadata.Namespace, deployment, d.Metadata.Name)
 	}
 }
 
@@ -156,13 +177,74 @@ profiles:
 // first document that must survive byte for byte, and the binding with the
 // given lines between the markers.
 func policyWith(lines ...string) string {
-	return bindingWith(gen.DaemonSetPolicy.Binding, "", lines...)
+	return bindingWith(gen.DaemonSetPolicy.Bindings[0], "", lines...)
 }
 
 // routingWith is a trimmed routing policy, as policyWith: the binding also
 // selects namespaces by their opt-in label.
 func routingWith(lines ...string) string {
-	return bindingWith(gen.RoutingPolicy.Binding, "      matchLabels:\n        scheduling.ha-scheduler.io/route: \"true\"\n", lines...)
+	return bindingWith(gen.RoutingPolicy.Bindings[0], "      matchLabels:\n        scheduling.ha-scheduler.io/route: \"true\"\n", lines...)
+}
+
+// reservedNodesWith is a trimmed reserved-nodes policy: a
+// ValidatingAdmissionPolicy and its three bindings, each with the given
+// lines between its markers.
+func reservedNodesWith(lines ...string) string {
+	s := `# Keep me.
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: ha-scheduler-reserved-nodes
+spec: {}
+`
+	for _, b := range gen.ReservedNodesPolicy.Bindings {
+		s += "---\n" + validatingBindingWith(b, lines...)
+	}
+	return s
+}
+
+// reservedPriorityWith is a trimmed reserved-priority policy: its
+// ValidatingAdmissionPolicy with the given priority line between its
+// markers, and its binding with the given namespace lines between its.
+func reservedPriorityWith(priority string, lines ...string) string {
+	return `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: ha-scheduler-reserved-priority
+spec:
+  variables:
+  - name: reservedPriority
+    # BEGIN generated: reserved priority (make manifests)
+` + priority + `
+    # END generated
+  - name: other
+    expression: "1"
+---
+` + validatingBindingWith(gen.ReservedPriorityPolicy.Bindings[0], lines...)
+}
+
+// validatingBindingWith is a ValidatingAdmissionPolicyBinding named name
+// with lines between the markers of its NotIn requirement.
+func validatingBindingWith(name string, lines ...string) string {
+	s := `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: ` + name + `
+spec:
+  policyName: x
+  validationActions: [Deny]
+  matchResources:
+    namespaceSelector:
+      matchExpressions:
+      - key: kubernetes.io/metadata.name
+        operator: NotIn
+        values:
+        # BEGIN generated: trusted namespaces (make manifests)
+`
+	for _, l := range lines {
+		s += l + "\n"
+	}
+	return s + "        # END generated\n"
 }
 
 // bindingWith is a policy and its binding named name, whose namespaceSelector
@@ -263,6 +345,33 @@ func TestGenerate(t *testing.T) {
 			policy:  routingWith("        - kube-system", "        - calico-system"),
 			want:    routingWith("        - kube-system"),
 		},
+		{
+			name:   "reserved nodes: every binding gets the list",
+			target: gen.ReservedNodesPolicy,
+			configs: []string{
+				schedulerConfig("ha-scheduler", "{trustedNamespaces: [kube-system, calico-system]}", "{mode: Strict}"),
+				schedulerConfig("default-scheduler", "{trustedNamespaces: [kube-system, calico-system]}", ""),
+			},
+			policy: reservedNodesWith("        - kube-system"),
+			want:   reservedNodesWith("        - kube-system", "        - calico-system"),
+		},
+		{
+			name:    "reserved priority: the default, system-cluster-critical's value",
+			target:  gen.ReservedPriorityPolicy,
+			configs: []string{schedulerConfig("ha-scheduler", "", "")},
+			policy:  reservedPriorityWith(`    expression: "1"`, "        - old"),
+			want:    reservedPriorityWith(`    expression: "2000000000"`, "        - kube-system"),
+		},
+		{
+			name:   "reserved priority: the policy's, in both modes",
+			target: gen.ReservedPriorityPolicy,
+			configs: []string{
+				schedulerConfig("ha-scheduler", "{reservedPriority: 100000000, trustedNamespaces: [kube-system, monitoring]}", ""),
+				schedulerConfig("default-scheduler", "{reservedPriority: 100000000, trustedNamespaces: [kube-system, monitoring]}", ""),
+			},
+			policy: reservedPriorityWith(`    expression: "2000000000"`, "        - kube-system"),
+			want:   reservedPriorityWith(`    expression: "100000000"`, "        - kube-system", "        - monitoring"),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -270,11 +379,11 @@ func TestGenerate(t *testing.T) {
 			for i, c := range tt.configs {
 				files = append(files, gen.File{Name: []string{"secondary.yaml", "replacement.yaml"}[i], Data: []byte(c)})
 			}
-			ns, err := gen.TrustedNamespaces(files...)
+			values, err := gen.ReadValues(files...)
 			if err != nil {
-				t.Fatalf("TrustedNamespaces: %v", err)
+				t.Fatalf("ReadValues: %v", err)
 			}
-			got, err := tt.target.Generate(gen.File{Name: "policy.yaml", Data: []byte(tt.policy)}, ns)
+			got, err := tt.target.Generate(gen.File{Name: "policy.yaml", Data: []byte(tt.policy)}, values)
 			if err != nil {
 				t.Fatalf("Generate: %v", err)
 			}
@@ -282,7 +391,7 @@ func TestGenerate(t *testing.T) {
 				t.Errorf("generated policy (-want +got):\n%s", diff)
 			}
 			// Generating again changes nothing.
-			again, err := tt.target.Generate(gen.File{Name: "policy.yaml", Data: got}, ns)
+			again, err := tt.target.Generate(gen.File{Name: "policy.yaml", Data: got}, values)
 			if err != nil {
 				t.Fatalf("Generate again: %v", err)
 			}
@@ -359,6 +468,20 @@ func TestTrustedNamespacesErrors(t *testing.T) {
 			want:    `secondary.yaml: profile "ha-scheduler": user workloads may run on ControlPlane, Infra, Worker nodes (allowUserWorkloadsOnControlPlane: false, userWorkloads.nodeRole: Any), but manifests/admission/daemonset-node-affinity.yaml keeps the DaemonSets of untrusted namespaces off control-plane and infra nodes; do not apply manifests/admission to such a cluster (docs/policy.md: compact cluster)`,
 		},
 		{
+			name: "the two configurations disagree on the reserved priority",
+			configs: []string{
+				schedulerConfig("ha-scheduler", "{reservedPriority: 1000000}", ""),
+				schedulerConfig("default-scheduler", "", ""),
+			},
+			want: "the scheduler configurations disagree on the reserved priority; give every profile the same reservedPriority:\n" +
+				`replacement.yaml: profile "default-scheduler" (no HAPolicy entry: default policy): reservedPriority 2000000000, but secondary.yaml: profile "ha-scheduler": 1000000`,
+		},
+		{
+			name:    "reserved priority out of range",
+			configs: []string{schedulerConfig("ha-scheduler", "{reservedPriority: 2000001000}", "")},
+			want:    `secondary.yaml: invalid configuration: profiles[0].pluginConfig[0].args.reservedPriority: Invalid value: 2000001000: must be from 1 to 2000000000 (system-cluster-critical): untrusted namespaces' pods at or above it are refused, so it must be above every priority class tenants use, and at most the control plane's own`,
+		},
+		{
 			name:    "no ha-scheduler plugin",
 			configs: []string{"apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- schedulerName: default-scheduler\n"},
 			want:    "secondary.yaml: no profile enables WorkloadSeparation, FailureDomainSpread, DisruptionGuard; profiles: default-scheduler (no ha-scheduler plugin)",
@@ -385,7 +508,7 @@ func TestTrustedNamespacesErrors(t *testing.T) {
 }
 
 func TestGenerateErrors(t *testing.T) {
-	ns := []string{"kube-system"}
+	values := gen.Values{TrustedNamespaces: []string{"kube-system"}, ReservedPriority: 2000000000}
 	tests := []struct {
 		name   string
 		target gen.Target
@@ -434,13 +557,13 @@ func TestGenerateErrors(t *testing.T) {
 		{
 			name:   "DaemonSet policy: a binding that also selects by label",
 			target: gen.DaemonSetPolicy,
-			policy: bindingWith(gen.DaemonSetPolicy.Binding, "      matchLabels: {team: a}\n", "        - kube-system"),
+			policy: bindingWith(gen.DaemonSetPolicy.Bindings[0], "      matchLabels: {team: a}\n", "        - kube-system"),
 			want:   "policy.yaml, as generated: MutatingAdmissionPolicyBinding ha-scheduler-daemonset-node-affinity: want no spec.matchResources.namespaceSelector.matchLabels",
 		},
 		{
 			name:   "routing policy: no opt-in label",
 			target: gen.RoutingPolicy,
-			policy: bindingWith(gen.RoutingPolicy.Binding, "", "        - kube-system"),
+			policy: bindingWith(gen.RoutingPolicy.Bindings[0], "", "        - kube-system"),
 			want:   "policy.yaml, as generated: MutatingAdmissionPolicyBinding ha-scheduler-route-pods: want spec.matchResources.namespaceSelector.matchLabels, the label namespaces opt in with",
 		},
 		{
@@ -451,6 +574,38 @@ func TestGenerateErrors(t *testing.T) {
 			want: "policy.yaml, as generated: MutatingAdmissionPolicyBinding ha-scheduler-route-pods: want spec.matchResources.namespaceSelector.matchExpressions of exactly one requirement, kubernetes.io/metadata.name NotIn [trusted namespaces]",
 		},
 		{
+			name:   "reserved nodes: a binding without its block",
+			target: gen.ReservedNodesPolicy,
+			policy: strings.Replace(reservedNodesWith("        - kube-system"),
+				"        # BEGIN generated: trusted namespaces (make manifests)\n        - kube-system\n        # END generated\n", "        - kube-system\n", 1),
+			want: `policy.yaml: 2 "# BEGIN generated: trusted namespaces (make manifests)" blocks, want one per binding: ValidatingAdmissionPolicyBindings ha-scheduler-reserved-nodes-control-plane, ha-scheduler-reserved-nodes-master, ha-scheduler-reserved-nodes-infra`,
+		},
+		{
+			name:   "reserved nodes: a binding missing",
+			target: gen.ReservedNodesPolicy,
+			policy: strings.Replace(reservedNodesWith("        - kube-system"), "name: ha-scheduler-reserved-nodes-master", "name: renamed", 1),
+			want:   "policy.yaml, as generated: want one ValidatingAdmissionPolicyBinding ha-scheduler-reserved-nodes-master, found 0",
+		},
+		{
+			name:   "reserved priority: no priority block",
+			target: gen.ReservedPriorityPolicy,
+			policy: strings.Replace(strings.Replace(reservedPriorityWith(`    expression: "1"`, "        - kube-system"),
+				"    # BEGIN generated: reserved priority (make manifests)\n", "", 1), "    # END generated\n", "", 1),
+			want: `policy.yaml: 0 "# BEGIN generated: reserved priority (make manifests)" blocks, want one, around the expression of variable reservedPriority of ValidatingAdmissionPolicy ha-scheduler-reserved-priority`,
+		},
+		{
+			name:   "reserved priority: the block around another variable",
+			target: gen.ReservedPriorityPolicy,
+			policy: strings.Replace(reservedPriorityWith(`    expression: "1"`, "        - kube-system"), "name: reservedPriority", "name: renamed", 1),
+			want:   "policy.yaml, as generated: ValidatingAdmissionPolicy ha-scheduler-reserved-priority has no variable reservedPriority",
+		},
+		{
+			name:   "a priority block in a policy without the variable",
+			target: gen.DaemonSetPolicy,
+			policy: policyWith("        - kube-system") + "    # BEGIN generated: reserved priority (make manifests)\n    # END generated\n",
+			want:   `policy.yaml:24: "# BEGIN generated: reserved priority (make manifests)" in a policy that has no reservedPriority variable`,
+		},
+		{
 			name:   "routing target on the DaemonSet policy",
 			target: gen.RoutingPolicy,
 			policy: policyWith("        - kube-system"),
@@ -459,7 +614,7 @@ func TestGenerateErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := tt.target.Generate(gen.File{Name: "policy.yaml", Data: []byte(tt.policy)}, ns)
+			out, err := tt.target.Generate(gen.File{Name: "policy.yaml", Data: []byte(tt.policy)}, values)
 			if err == nil {
 				t.Fatalf("no error; generated:\n%s", out)
 			}

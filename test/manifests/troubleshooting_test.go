@@ -32,6 +32,7 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/disruptionguard"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/failuredomainspread"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/workloadseparation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
 const troubleshootingDoc = "docs/troubleshooting.md"
@@ -44,6 +45,7 @@ var exportedReasons = map[string]string{
 	"workloadseparation.ErrReasonNotInfra":             workloadseparation.ErrReasonNotInfra,
 	"workloadseparation.ErrReasonWorkerReserved":       workloadseparation.ErrReasonWorkerReserved,
 	"failuredomainspread.ErrReasonSpreadFormat":        failuredomainspread.ErrReasonSpreadFormat,
+	"failuredomainspread.ErrReasonNodeDown":            failuredomainspread.ErrReasonNodeDown,
 	"disruptionguard.ReasonMirror":                     disruptionguard.ReasonMirror,
 }
 
@@ -145,6 +147,9 @@ func TestTroubleshootingDoc(t *testing.T) {
 	all := map[string]string{
 		"failuredomainspread.SignPod": "pods spread by " + failuredomainspread.Name + " are not signable",
 		"disruptionguard.PostFilter":  "preemption: ",
+		// WorkloadSeparation appends it for DaemonSet pods of untrusted
+		// namespaces.
+		"policy.TrustHint": policy.TrustHint("%s"),
 	}
 	for k, v := range exportedReasons {
 		all[k] = v

@@ -78,23 +78,40 @@ func TestConfig(t *testing.T) {
 		t.Errorf("pluginConfig differs from %s (besides %s in trustedNamespaces):\n%v\n%v", shippedConfig, cpNamespace, haArgs, shippedArgs)
 	}
 
-	var testCases []map[string]any
-	data, err := os.ReadFile(configFile)
+	cases, err := testCases()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := yaml.UnmarshalStrict(data, &testCases); err != nil {
-		t.Fatalf("%s: %v", configFile, err)
+	// The test cases and their measured phases, as the report reads them.
+	scheduling, preemption := []string{"user", "controlplane"}, []string{"preemption"}
+	wantPhases := map[string][]string{"Default": scheduling, "HAScheduler": scheduling, "UpstreamEquivalent": scheduling,
+		"PreemptionDefault": preemption, "PreemptionHAScheduler": preemption}
+	gotPhases := map[string][]string{}
+	byName := map[string]map[string]any{}
+	for _, tc := range cases {
+		name, _ := tc["name"].(string)
+		gotPhases[name] = phasesOf(tc)
+		byName[name] = tc
 	}
-	if len(testCases) != 3 {
-		t.Errorf("%s: want the three profiles, got %d test cases", configFile, len(testCases))
+	if diff := cmp.Diff(wantPhases, gotPhases); diff != "" {
+		t.Errorf("%s: test cases and their measured phases (-want +got):\n%s", configFile, diff)
 	}
-	for _, tc := range testCases {
-		if diff := cmp.Diff(wantPhaseOps(), phaseOps(tc)); diff != "" {
+	for _, tc := range cases {
+		if diff := cmp.Diff(wantPhaseOps(phasesOf(tc)), phaseOps(tc)); diff != "" {
 			t.Errorf("%s: test case %v: measured phases and their boundaries (-want +got):\n%s", configFile, tc["name"], diff)
 		}
 		for _, err := range nodeCountsZero(tc) {
 			t.Errorf("%s: test case %v: %v", configFile, tc["name"], err)
+		}
+		// A preemption test case runs its profile's scheduler configuration.
+		name, _ := tc["name"].(string)
+		if bn, _ := parseBenchName("BenchmarkPerfScheduling/" + name + "/w"); bn.preemption {
+			if profile := byName[bn.profile]; profile == nil || profile["schedulerConfigPath"] != tc["schedulerConfigPath"] {
+				t.Errorf("%s: test case %s: schedulerConfigPath %v, want that of test case %s", configFile, name, tc["schedulerConfigPath"], bn.profile)
+			}
+			for _, err := range preemptionParams(tc) {
+				t.Errorf("%s: test case %s: %v", configFile, name, err)
+			}
 		}
 	}
 }
@@ -125,6 +142,49 @@ func nodeCountsZero(testCase map[string]any) []error {
 	return errs
 }
 
+// preemptionParams checks the derived params of a preemption test case's
+// workloads (config/performance-config.yaml says what they are), and that
+// every preemptor has a worker where ha-scheduler may take all the victims
+// it needs whatever the preemptors before it took: the workers without a
+// trusted pod (untrustedWorkers). Without that the two profiles would not
+// schedule the same pods.
+func preemptionParams(testCase map[string]any) []error {
+	var errs []error
+	workloads, _ := testCase["workloads"].([]any)
+	for _, item := range workloads {
+		w, _ := item.(map[string]any)
+		values, _ := w["params"].(map[string]any)
+		get := func(name string) int {
+			v, ok := values[name].(float64)
+			if !ok || v < 1 {
+				errs = append(errs, fmt.Errorf("workload %v: param %s is %v, want a positive number", w["name"], name, values[name]))
+			}
+			return int(v)
+		}
+		workers, every, group := get("workerNodes"), get("trustedEvery"), get("groupSize")
+		trusted, untrusted, pdbs, preemptors := get("trustedWorkers"), get("untrustedWorkers"), get("pdbs"), get("preemptors")
+		if every == 0 || group == 0 {
+			continue
+		}
+		for _, c := range []struct {
+			name      string
+			got, want int
+		}{
+			{"trustedWorkers (ceil(workerNodes / trustedEvery))", trusted, (workers + every - 1) / every},
+			{"untrustedWorkers (workerNodes - trustedWorkers)", untrusted, workers - trusted},
+			{"pdbs (ceil(workerNodes / groupSize))", pdbs, (workers + group - 1) / group},
+		} {
+			if c.got != c.want {
+				errs = append(errs, fmt.Errorf("workload %v: %s is %d, want %d", w["name"], c.name, c.got, c.want))
+			}
+		}
+		if preemptors > untrusted {
+			errs = append(errs, fmt.Errorf("workload %v: %d preemptors, but only %d workers where ha-scheduler may take the victims", w["name"], preemptors, untrusted))
+		}
+	}
+	return errs
+}
+
 // phaseOps lists a test case's ops that delimit its measured phases: the
 // phase boundary markers (a createNodes op that adds no node, phaseBoundary)
 // as "boundary", and each startCollectingMetrics as its phase name.
@@ -148,9 +208,9 @@ func phaseOps(testCase map[string]any) []string {
 
 // wantPhaseOps is what phaseOps must find: a boundary before the first
 // measured phase and after each one, so that phaseBoundary measures each.
-func wantPhaseOps() []string {
+func wantPhaseOps(phases []string) []string {
 	out := []string{"boundary"}
-	for _, phase := range measuredPhases {
+	for _, phase := range phases {
 		out = append(out, phase, "boundary")
 	}
 	return out

@@ -19,7 +19,6 @@ package scale
 import (
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,15 +30,14 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/test/scale/result"
 )
 
-// measuredPhases are the measured phases of config/performance-config.yaml
-// in order. A phase boundary marker (a createNodes op that adds no node,
-// after a settle sleep) sits before the first phase and after each one.
-var measuredPhases = []string{"user", "controlplane"}
-
 // boundaries is the state of each running workload's phase boundaries.
 var boundaries sync.Map // test name -> *boundaryState
 
 type boundaryState struct {
+	// measured are the test case's measured phases in order
+	// (measuredPhases): a phase boundary marker (a createNodes op that adds
+	// no node, after a settle sleep) sits before the first and after each.
+	measured   []string
 	seen       int       // boundaries passed
 	totalAlloc uint64    // the runtime's TotalAlloc at the last boundary
 	at         time.Time // when the last boundary measured
@@ -82,21 +80,28 @@ func phaseBoundary(tCtx ktesting.TContext, name string) {
 	v, loaded := boundaries.LoadOrStore(name, &boundaryState{})
 	b := v.(*boundaryState)
 	if !loaded {
+		bn, err := parseBenchName(name)
+		if err == nil {
+			b.measured, err = measuredPhases(bn.testCase)
+		}
+		if err != nil {
+			tCtx.Errorf("phase boundary: %v", err)
+		}
 		tCtx.Cleanup(func() {
 			boundaries.Delete(name)
 			if !tCtx.Failed() {
-				writePhaseMemory(tCtx, name, b.phases)
+				writePhaseMemory(tCtx, name, b.measured, b.phases)
 			}
 		})
 	}
 	switch {
 	case b.seen == 0:
-	case b.seen <= len(measuredPhases):
+	case b.seen <= len(b.measured):
 		if podsErr != nil {
-			tCtx.Errorf("phase %s: the pods it scheduled: %v", measuredPhases[b.seen-1], podsErr)
+			tCtx.Errorf("phase %s: the pods it scheduled: %v", b.measured[b.seen-1], podsErr)
 		}
 		pm := result.PhaseMemory{
-			Phase:                measuredPhases[b.seen-1],
+			Phase:                b.measured[b.seen-1],
 			Pods:                 int(pods),
 			SettledHeapMB:        mb(m.HeapAlloc),
 			AllocatedMB:          mb(m.TotalAlloc - b.totalAlloc),
@@ -106,26 +111,28 @@ func phaseBoundary(tCtx ktesting.TContext, name string) {
 		tCtx.Logf("phase %s: %d pods, settled heap %.0f MB, allocated %.0f MB in %.0f s, idle %.1f MB/s", pm.Phase, pm.Pods, pm.SettledHeapMB, pm.AllocatedMB, pm.Seconds, pm.IdleAllocMBPerSecond)
 		b.phases = append(b.phases, pm)
 	default:
-		tCtx.Errorf("phase boundary %d: the config has more boundaries than the %d measured phases %v", b.seen+1, len(measuredPhases), measuredPhases)
+		tCtx.Errorf("phase boundary %d: the config has more boundaries than the %d measured phases %v", b.seen+1, len(b.measured), b.measured)
 	}
 	b.seen++
 	b.totalAlloc, b.at = m.TotalAlloc, now
 }
 
-func writePhaseMemory(tCtx ktesting.TContext, testName string, phases []result.PhaseMemory) {
-	parts := strings.Split(testName, "/")
-	if len(parts) < 3 {
-		tCtx.Errorf("phase memory: unexpected test name %q", testName)
+func writePhaseMemory(tCtx ktesting.TContext, testName string, measured []string, phases []result.PhaseMemory) {
+	bn, err := parseBenchName(testName)
+	if err != nil {
+		tCtx.Errorf("phase memory: %v", err)
 		return
 	}
-	if len(phases) != len(measuredPhases) {
-		tCtx.Errorf("phase memory: %d of the %d measured phases had an end boundary", len(phases), len(measuredPhases))
+	if len(phases) != len(measured) {
+		tCtx.Errorf("phase memory: %d of the %d measured phases had an end boundary", len(phases), len(measured))
 		return
 	}
+	// The test case names the file and the profile field: the report
+	// reads the memory of the scheduling test cases.
 	for i := range phases {
-		phases[i].Profile, phases[i].Workload = parts[1], parts[2]
+		phases[i].Profile, phases[i].Workload = bn.testCase, bn.workload
 	}
-	if err := writeResult(fmt.Sprintf("memory_%s_%s.json", parts[1], parts[2]), phases); err != nil {
+	if err := writeResult(fmt.Sprintf("memory_%s_%s.json", bn.testCase, bn.workload), phases); err != nil {
 		tCtx.Errorf("phase memory: writing the result: %v", err)
 	}
 }

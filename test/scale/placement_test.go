@@ -53,19 +53,27 @@ var nodesSeen sync.Map // test name -> int
 // onCreateNodes is the benchmark's NodeUpdateFn, called by scheduler_perf
 // after every createNodes op of a workload.
 //
-// On its first call in a workload it registers a cleanup that, once every
-// op has run and before the cluster goes away, lists the pods and checks
-// where they landed (checkPlacement).
+// On its first call in a workload of a scheduling test case it registers
+// a cleanup that, once every op has run and before the cluster goes away,
+// lists the pods and checks where they landed (checkPlacement). The
+// preemption test cases check their victims instead (preemptionBoundary):
+// their fill is bound by nodeName where the placement rules would not put
+// it.
 //
 // A createNodes op that adds no node (count: 0) is the config's phase
-// boundary marker (phaseBoundary).
-func onCreateNodes(tCtx ktesting.TContext, _ *scheduler.Scheduler, _ *perf.Workload, nodes *v1.NodeList) error {
+// boundary marker (phaseBoundary, and before it preemptionBoundary in a
+// preemption test case).
+func onCreateNodes(tCtx ktesting.TContext, sched *scheduler.Scheduler, _ *perf.Workload, nodes *v1.NodeList) error {
 	name := tCtx.Name()
+	bn, err := parseBenchName(name)
+	if err != nil {
+		return err
+	}
 	before, seen := nodesSeen.Swap(name, len(nodes.Items))
 	if !seen {
 		tCtx.Cleanup(func() {
 			nodesSeen.Delete(name)
-			if tCtx.Failed() {
+			if tCtx.Failed() || bn.preemption {
 				return
 			}
 			checkPlacement(tCtx, name)
@@ -73,6 +81,9 @@ func onCreateNodes(tCtx ktesting.TContext, _ *scheduler.Scheduler, _ *perf.Workl
 		return nil
 	}
 	if before == len(nodes.Items) {
+		if bn.preemption {
+			preemptionBoundary(tCtx, sched, name, bn, nodes.Items)
+		}
 		phaseBoundary(tCtx, name)
 	}
 	return nil

@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	_ "k8s.io/component-base/logs/json/register"
 	perf "k8s.io/kubernetes/test/integration/scheduler_perf"
@@ -77,8 +78,15 @@ func BenchmarkPerfScheduling(b *testing.B) {
 	}
 	defer stopTrace()
 	perf.RunBenchmarkPerfScheduling(b, configFile, topic, plugins.Registry(policies),
-		perf.WithNodeUpdateFn(onCreateNodes))
+		perf.WithNodeUpdateFn(onCreateNodes), perf.WithPodsSchedulingTimeout(podsSchedulingTimeout))
 }
+
+// podsSchedulingTimeout is how long a barrier (or a createPods op) waits
+// for its pods, 10 minutes by default: the preemption phase binds its
+// preemptors only after it has tried each once (a preemptor waits for its
+// victims behind those not yet tried), which at 5,000 nodes on a loaded
+// 2-core machine can take longer.
+const podsSchedulingTimeout = 30 * time.Minute
 
 // The smoke workloads (8 nodes, label integration-test) run through the
 // benchmark too, since only RunBenchmarkPerfScheduling takes an out-of-tree

@@ -30,6 +30,37 @@ when the field is left out ([kube-system]).
 {{- end }}
 
 {{/*
+The role labels of the nodes reserved from user workloads, one binding of the
+reserved-nodes policy each: control-plane (its label and the legacy master
+label) unless policy.allowUserWorkloadsOnControlPlane or
+policy.userWorkloads.nodeRole allows it, infra unless
+policy.userWorkloads.nodeRole allows it (the scheduler's defaults when left
+out: nodeRole Worker, allowUserWorkloadsOnControlPlane false).
+*/}}
+{{- define "ha-scheduler.reservedNodeLabels" -}}
+{{- $p := .Values.policy | default dict }}
+{{- $role := "Worker" }}
+{{- with $p.userWorkloads }}{{ with .nodeRole }}{{ $role = . }}{{ end }}{{ end }}
+{{- $out := list }}
+{{- if not (or $p.allowUserWorkloadsOnControlPlane (has $role (list "ControlPlane" "Any"))) }}
+{{- $out = concat $out (list "control-plane" "master") }}
+{{- end }}
+{{- if not (has $role (list "Infra" "Any")) }}
+{{- $out = append $out "infra" }}
+{{- end }}
+{{- $out | toJson }}
+{{- end }}
+
+{{/*
+The reserved priority: policy.reservedPriority, or the scheduler's default
+(2000000000, system-cluster-critical's value) when left out.
+*/}}
+{{- define "ha-scheduler.reservedPriority" -}}
+{{- $p := .Values.policy | default dict }}
+{{- if hasKey $p "reservedPriority" }}{{ int64 $p.reservedPriority }}{{ else }}2000000000{{ end }}
+{{- end }}
+
+{{/*
 Namespaces the routing policy never routes: the trusted namespaces and the
 release's namespace (the scheduler's own pods are placed by the default
 scheduler; routed to ha-scheduler, a lost last replica could never be placed

@@ -14,18 +14,20 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package gen keeps the namespaces the admission policies leave alone in
-// step with the scheduler configuration they must mirror: the DaemonSet
-// admission policy (manifests/admission) and the pod-routing policy
-// (manifests/admission-routing) each exclude, in their binding's
-// namespaceSelector, exactly the trusted namespaces of the shipped
-// scheduler. It reads trustedNamespaces from the policy (the HAPolicy entry)
-// of each profile of the shipped KubeSchedulerConfiguration files, through
+// Package gen keeps the admission policies in step with the scheduler
+// configuration they must mirror. Each shipped policy leaves the trusted
+// namespaces alone: its bindings' namespaceSelector excludes exactly the
+// trusted namespaces of the shipped scheduler (the DaemonSet policy and the
+// reserved-nodes and reserved-priority policies of manifests/admission, the
+// pod-routing policy of manifests/admission-routing), and the
+// reserved-priority policy refuses priorities at or above the policy's
+// reservedPriority. It reads both from the policy (the HAPolicy entry) of
+// each profile of the shipped KubeSchedulerConfiguration files, through
 // pkg/policysource (the decoding, defaulting and validation the scheduler
-// itself uses), and rewrites the block between the BeginMarker and
-// EndMarker comments of each policy, leaving every other byte of the file as
-// it is. hack/gen-admission is its command (`make manifests`);
-// test/manifests runs it in check mode against the shipped files.
+// itself uses), and rewrites the blocks between the begin markers and
+// EndMarker of each policy, leaving every other byte of the file as it is.
+// hack/gen-admission is its command (`make manifests`); test/manifests runs
+// it in check mode against the shipped files.
 package gen
 
 import (
@@ -38,9 +40,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
@@ -49,11 +53,14 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policysource"
 )
 
-// The markers around the generated list in an admission policy. The list
-// items are written with the indentation of BeginMarker.
+// The markers around a generated block. Its lines are written with the
+// indentation of the begin marker: BeginMarker's hold the trusted
+// namespaces (the values of a binding's NotIn requirement), one list item a
+// line; PriorityBeginMarker's the reservedPriority variable's expression.
 const (
-	BeginMarker = "# BEGIN generated: trusted namespaces (make manifests)"
-	EndMarker   = "# END generated"
+	BeginMarker         = "# BEGIN generated: trusted namespaces (make manifests)"
+	PriorityBeginMarker = "# BEGIN generated: reserved priority (make manifests)"
+	EndMarker           = "# END generated"
 )
 
 // The shipped files, relative to the repository root.
@@ -62,36 +69,76 @@ const (
 	DefaultPolicy = "manifests/admission/daemonset-node-affinity.yaml"
 	// DefaultRoutingPolicy is the pod-routing policy (secondary mode only).
 	DefaultRoutingPolicy = "manifests/admission-routing/route-pods.yaml"
+	// DefaultReservedNodesPolicy refuses pods of untrusted namespaces that
+	// name a control-plane or infra node.
+	DefaultReservedNodesPolicy = "manifests/admission/reserved-nodes.yaml"
+	// DefaultReservedPriorityPolicy refuses pods of untrusted namespaces
+	// that would out-rank the control plane.
+	DefaultReservedPriorityPolicy = "manifests/admission/reserved-priority.yaml"
 	// NamespaceNameLabel is set by the API server from a namespace's name.
 	NamespaceNameLabel = "kubernetes.io/metadata.name"
 )
 
-// A Target is an admission policy whose MutatingAdmissionPolicyBinding
-// leaves the trusted namespaces alone: the values of its namespaceSelector's
-// NamespaceNameLabel NotIn requirement are the generated block.
+// The kinds of the bindings whose namespaceSelector is generated.
+const (
+	MutatingBinding   = "MutatingAdmissionPolicyBinding"
+	ValidatingBinding = "ValidatingAdmissionPolicyBinding"
+)
+
+// A Target is an admission policy whose bindings leave the trusted
+// namespaces alone: the values of each binding's namespaceSelector
+// NamespaceNameLabel NotIn requirement are a generated block, one block per
+// binding, in the order of Bindings.
 type Target struct {
 	// File is the policy file, relative to the root (messages name it).
 	File string
-	// Binding is the name of the MutatingAdmissionPolicyBinding whose
-	// namespace selector the block is.
-	Binding string
+	// Kind is the kind of the bindings (MutatingBinding, ValidatingBinding).
+	Kind string
+	// Bindings are the names of the bindings whose namespace selectors are
+	// the blocks.
+	Bindings []string
 	// OptIn: the selector also has matchLabels, the label a namespace opts
 	// in with (the routing policy). The NotIn values are then the namespaces
 	// never selected, even when labelled. Without OptIn the selector must be
 	// the NotIn requirement alone: anything else would exclude namespaces
 	// the scheduler does not trust.
 	OptIn bool
+	// PriorityPolicy, when set, names the ValidatingAdmissionPolicy of the
+	// file whose variable PriorityVariable is generated from
+	// reservedPriority (a PriorityBeginMarker block around its expression).
+	PriorityPolicy string
 }
 
-// The shipped targets. Both exclude the same list, the trusted namespaces:
-// the DaemonSet policy because those namespaces' DaemonSets may run on
-// control-plane and infra nodes; the routing policy because ha-scheduler's
+// PriorityVariable is the variable of the reserved-priority policy that
+// holds the policy's reservedPriority.
+const PriorityVariable = "reservedPriority"
+
+// The shipped targets. All exclude the same list, the trusted namespaces:
+// the DaemonSet, reserved-nodes and reserved-priority policies because
+// those namespaces' pods may run on control-plane and infra nodes, with the
+// control plane's priorities; the routing policy because ha-scheduler's
 // own namespace (kube-system, a trusted namespace, in manifests/secondary)
 // and what it needs in order to run must never be routed to it.
 var (
-	DaemonSetPolicy = Target{File: DefaultPolicy, Binding: "ha-scheduler-daemonset-node-affinity"}
-	RoutingPolicy   = Target{File: DefaultRoutingPolicy, Binding: "ha-scheduler-route-pods", OptIn: true}
+	DaemonSetPolicy = Target{File: DefaultPolicy, Kind: MutatingBinding, Bindings: []string{"ha-scheduler-daemonset-node-affinity"}}
+	RoutingPolicy   = Target{File: DefaultRoutingPolicy, Kind: MutatingBinding, Bindings: []string{"ha-scheduler-route-pods"}, OptIn: true}
+	// ReservedNodesPolicy has one binding per role label (a label selector
+	// cannot OR two keys).
+	ReservedNodesPolicy = Target{File: DefaultReservedNodesPolicy, Kind: ValidatingBinding, Bindings: []string{
+		"ha-scheduler-reserved-nodes-control-plane", "ha-scheduler-reserved-nodes-master", "ha-scheduler-reserved-nodes-infra",
+	}}
+	ReservedPriorityPolicy = Target{File: DefaultReservedPriorityPolicy, Kind: ValidatingBinding,
+		Bindings: []string{"ha-scheduler-reserved-priority"}, PriorityPolicy: "ha-scheduler-reserved-priority"}
 )
+
+// bindingsText names the target's bindings for a message:
+// "MutatingAdmissionPolicyBinding a" or "ValidatingAdmissionPolicyBindings a, b".
+func (t Target) bindingsText() string {
+	if len(t.Bindings) == 1 {
+		return t.Kind + " " + t.Bindings[0]
+	}
+	return t.Kind + "s " + strings.Join(t.Bindings, ", ")
+}
 
 // DefaultConfigs are the shipped scheduler configurations: the secondary
 // scheduler's and the replacement's. Both must trust the same namespaces,
@@ -104,8 +151,9 @@ var DefaultConfigs = []string{
 }
 
 var (
-	beginRE = regexp.MustCompile(`^([ \t]*)` + regexp.QuoteMeta(BeginMarker) + `[ \t]*$`)
-	endRE   = regexp.MustCompile(`^[ \t]*` + regexp.QuoteMeta(EndMarker) + `[ \t]*$`)
+	beginRE         = regexp.MustCompile(`^([ \t]*)` + regexp.QuoteMeta(BeginMarker) + `[ \t]*$`)
+	priorityBeginRE = regexp.MustCompile(`^([ \t]*)` + regexp.QuoteMeta(PriorityBeginMarker) + `[ \t]*$`)
+	endRE           = regexp.MustCompile(`^[ \t]*` + regexp.QuoteMeta(EndMarker) + `[ \t]*$`)
 )
 
 // File is a file's name (as reported in messages) and its content.
@@ -155,13 +203,14 @@ func checkWorkersOnly(p *policy.Policy) error {
 }
 
 type found struct {
-	src Source
-	ns  []string
+	src      Source
+	ns       []string
+	priority int32
 }
 
-// readConfig returns the trusted namespaces of every profile of one
-// configuration file that enables an ha-scheduler plugin, read as the
-// scheduler reads them (pkg/policysource).
+// readConfig returns the trusted namespaces and the reserved priority of
+// every profile of one configuration file that enables an ha-scheduler
+// plugin, read as the scheduler reads them (pkg/policysource).
 func readConfig(f File) ([]found, error) {
 	results, err := policysource.LoadAll(f.Data)
 	if err != nil {
@@ -174,9 +223,14 @@ func readConfig(f File) ([]found, error) {
 			errs = append(errs, fmt.Errorf("%s: profile %q: %w", f.Name, r.Profile, err))
 			continue
 		}
+		priority := config.DefaultReservedPriority
+		if r.Args.ReservedPriority != nil {
+			priority = *r.Args.ReservedPriority
+		}
 		out = append(out, found{
-			src: Source{File: f.Name, Profile: r.Profile, Defaulted: !r.Written},
-			ns:  r.Args.TrustedNamespaces,
+			src:      Source{File: f.Name, Profile: r.Profile, Defaulted: !r.Written},
+			ns:       r.Args.TrustedNamespaces,
+			priority: priority,
 		})
 	}
 	if len(errs) > 0 {
@@ -185,14 +239,22 @@ func readConfig(f File) ([]found, error) {
 	return out, nil
 }
 
-// TrustedNamespaces returns the trusted namespaces the configuration files
-// agree on. Every profile of every file that enables an ha-scheduler plugin
-// must have the same list, in the same order (one admission policy serves
-// every file), or the error names each file and profile that differs from
-// the first.
-func TrustedNamespaces(configs ...File) ([]string, error) {
+// Values are what the policies are generated from.
+type Values struct {
+	// TrustedNamespaces are the namespaces every binding leaves alone.
+	TrustedNamespaces []string
+	// ReservedPriority is the policy's reservedPriority.
+	ReservedPriority int32
+}
+
+// ReadValues returns the trusted namespaces and the reserved priority the
+// configuration files agree on. Every profile of every file that enables an
+// ha-scheduler plugin must have the same list, in the same order, and the
+// same reserved priority (one admission policy serves every file), or the
+// error names each file and profile that differs from the first.
+func ReadValues(configs ...File) (Values, error) {
 	if len(configs) == 0 {
-		return nil, errors.New("no scheduler configuration given")
+		return Values{}, errors.New("no scheduler configuration given")
 	}
 	var all []found
 	var errs []error
@@ -205,7 +267,7 @@ func TrustedNamespaces(configs ...File) ([]string, error) {
 		all = append(all, fs...)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return Values{}, errors.Join(errs...)
 	}
 	first := all[0]
 	for _, f := range all[1:] {
@@ -215,88 +277,182 @@ func TrustedNamespaces(configs ...File) ([]string, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("the scheduler configurations disagree on the trusted namespaces; make every profile trust the same namespaces:\n%w", errors.Join(errs...))
+		return Values{}, fmt.Errorf("the scheduler configurations disagree on the trusted namespaces; make every profile trust the same namespaces:\n%w", errors.Join(errs...))
 	}
-	return first.ns, nil
+	for _, f := range all[1:] {
+		if f.priority != first.priority {
+			errs = append(errs, fmt.Errorf("%s: reservedPriority %d, but %s: %d", f.src, f.priority, first.src, first.priority))
+		}
+	}
+	if len(errs) > 0 {
+		return Values{}, fmt.Errorf("the scheduler configurations disagree on the reserved priority; give every profile the same reservedPriority:\n%w", errors.Join(errs...))
+	}
+	return Values{TrustedNamespaces: first.ns, ReservedPriority: first.priority}, nil
+}
+
+// TrustedNamespaces returns the trusted namespaces the configuration files
+// agree on (ReadValues).
+func TrustedNamespaces(configs ...File) ([]string, error) {
+	v, err := ReadValues(configs...)
+	return v.TrustedNamespaces, err
 }
 
 func list(ns []string) string { return "[" + strings.Join(ns, ", ") + "]" }
 
-// Generate returns the policy file with the block between the markers
-// replaced by namespaces, one list item per line, indented as BeginMarker;
-// every other byte is kept. It fails when the markers are missing, repeated
-// or out of order, or when the result's binding does not exclude exactly
-// those namespaces (markers that are not around the binding's values).
-func (t Target) Generate(policyFile File, namespaces []string) ([]byte, error) {
-	if len(namespaces) == 0 {
-		return nil, fmt.Errorf("%s: no trusted namespaces to write", policyFile.Name)
-	}
-	lines := strings.SplitAfter(string(policyFile.Data), "\n")
-	begin, end := -1, -1
-	indent := ""
+// block is one generated block of a policy file: the lines strictly between
+// its markers, by index.
+type block struct {
+	begin, end int
+	indent     string
+	priority   bool
+}
+
+// blocks finds the generated blocks of a file, in order. Markers out of
+// order (an end before a begin, a begin inside an open block, a begin never
+// closed) are errors naming the line.
+func blocks(name string, lines []string) ([]block, error) {
+	var out []block
+	open := -1
+	var cur block
 	for i, l := range lines {
 		text := strings.TrimRight(l, "\r\n")
-		if m := beginRE.FindStringSubmatch(text); m != nil {
-			if begin >= 0 {
-				return nil, fmt.Errorf("%s:%d: a second %q (the first is on line %d)", policyFile.Name, i+1, BeginMarker, begin+1)
+		m := beginRE.FindStringSubmatch(text)
+		pm := priorityBeginRE.FindStringSubmatch(text)
+		switch {
+		case m != nil || pm != nil:
+			if open >= 0 {
+				return nil, fmt.Errorf("%s:%d: a second %q (the first is on line %d)", name, i+1, strings.TrimSpace(text), open+1)
 			}
-			begin, indent = i, m[1]
-			continue
-		}
-		if endRE.MatchString(text) {
-			switch {
-			case begin < 0:
-				return nil, fmt.Errorf("%s:%d: %q before %q", policyFile.Name, i+1, EndMarker, BeginMarker)
-			case end >= 0:
-				return nil, fmt.Errorf("%s:%d: a second %q (the first is on line %d)", policyFile.Name, i+1, EndMarker, end+1)
+			open = i
+			cur = block{begin: i, priority: pm != nil}
+			if m != nil {
+				cur.indent = m[1]
+			} else {
+				cur.indent = pm[1]
 			}
-			end = i
+		case endRE.MatchString(text):
+			if open < 0 {
+				return nil, fmt.Errorf("%s:%d: %q before %q", name, i+1, EndMarker, BeginMarker)
+			}
+			cur.end = i
+			out = append(out, cur)
+			open = -1
 		}
 	}
-	switch {
-	case begin < 0:
-		return nil, fmt.Errorf("%s: no %q line: put the values of MutatingAdmissionPolicyBinding %s's %s NotIn requirement between it and %q", policyFile.Name, BeginMarker, t.Binding, NamespaceNameLabel, EndMarker)
-	case end < 0:
-		return nil, fmt.Errorf("%s:%d: %q is not closed by %q", policyFile.Name, begin+1, BeginMarker, EndMarker)
-	}
-	eol := "\n"
-	if strings.HasSuffix(lines[begin], "\r\n") {
-		eol = "\r\n"
-	}
-	var b strings.Builder
-	for _, l := range lines[:begin+1] {
-		b.WriteString(l)
-	}
-	for _, ns := range namespaces {
-		// Validated DNS labels: plain YAML scalars, no quoting needed.
-		b.WriteString(indent + "- " + ns + eol)
-	}
-	for _, l := range lines[end:] {
-		b.WriteString(l)
-	}
-	out := []byte(b.String())
-	got, err := t.ExcludedNamespaces(File{Name: policyFile.Name + ", as generated", Data: out})
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Equal(got, namespaces) {
-		return nil, fmt.Errorf("%s, as generated: MutatingAdmissionPolicyBinding %s excludes %s, not the trusted namespaces %s: the markers must enclose exactly the values of its %s NotIn requirement",
-			policyFile.Name, t.Binding, list(got), list(namespaces), NamespaceNameLabel)
+	if open >= 0 {
+		return nil, fmt.Errorf("%s:%d: %q is not closed by %q", name, open+1, strings.TrimSpace(strings.TrimRight(lines[open], "\r\n")), EndMarker)
 	}
 	return out, nil
 }
 
-// ExcludedNamespaces reads the policy file (a multi-document YAML file) and
-// returns the values of its binding's kubernetes.io/metadata.name NotIn
-// requirement: the namespaces the policy leaves alone. Errors name the file,
-// the binding and the field.
-func (t Target) ExcludedNamespaces(f File) ([]string, error) {
+// checkBlocks fails unless the file has one trusted-namespaces block per
+// binding and, for a priority target, one reserved-priority block.
+func (t Target) checkBlocks(name string, bs []block) error {
+	var ns, prio []block
+	for _, b := range bs {
+		if b.priority {
+			prio = append(prio, b)
+		} else {
+			ns = append(ns, b)
+		}
+	}
+	switch {
+	case len(ns) == 0:
+		return fmt.Errorf("%s: no %q line: put the values of %s %s's %s NotIn requirement between it and %q", name, BeginMarker, t.Kind, t.Bindings[0], NamespaceNameLabel, EndMarker)
+	case len(ns) > len(t.Bindings) && len(t.Bindings) == 1:
+		return fmt.Errorf("%s:%d: a second %q (the first is on line %d)", name, ns[1].begin+1, BeginMarker, ns[0].begin+1)
+	case len(ns) != len(t.Bindings):
+		return fmt.Errorf("%s: %d %q blocks, want one per binding: %s", name, len(ns), BeginMarker, t.bindingsText())
+	}
+	switch {
+	case t.PriorityPolicy == "" && len(prio) > 0:
+		return fmt.Errorf("%s:%d: %q in a policy that has no %s variable", name, prio[0].begin+1, PriorityBeginMarker, PriorityVariable)
+	case t.PriorityPolicy != "" && len(prio) != 1:
+		return fmt.Errorf("%s: %d %q blocks, want one, around the expression of variable %s of ValidatingAdmissionPolicy %s", name, len(prio), PriorityBeginMarker, PriorityVariable, t.PriorityPolicy)
+	}
+	return nil
+}
+
+// Generate returns the policy file with each generated block rewritten:
+// the trusted namespaces, one list item per line, and the reserved
+// priority's expression, each indented as its begin marker; every other
+// byte is kept. It fails when the markers are missing, repeated or out of
+// order, or when the result's bindings do not exclude exactly those
+// namespaces (or the priority variable is not the value): markers that are
+// not around the bindings' values.
+func (t Target) Generate(policyFile File, v Values) ([]byte, error) {
+	if len(v.TrustedNamespaces) == 0 {
+		return nil, fmt.Errorf("%s: no trusted namespaces to write", policyFile.Name)
+	}
+	lines := strings.SplitAfter(string(policyFile.Data), "\n")
+	bs, err := blocks(policyFile.Name, lines)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.checkBlocks(policyFile.Name, bs); err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	next := 0
+	for _, bl := range bs {
+		eol := "\n"
+		if strings.HasSuffix(lines[bl.begin], "\r\n") {
+			eol = "\r\n"
+		}
+		for _, l := range lines[next : bl.begin+1] {
+			b.WriteString(l)
+		}
+		if bl.priority {
+			fmt.Fprintf(&b, "%sexpression: \"%d\"%s", bl.indent, v.ReservedPriority, eol)
+		} else {
+			for _, ns := range v.TrustedNamespaces {
+				// Validated DNS labels: plain YAML scalars, no quoting needed.
+				b.WriteString(bl.indent + "- " + ns + eol)
+			}
+		}
+		next = bl.end
+	}
+	for _, l := range lines[next:] {
+		b.WriteString(l)
+	}
+	out := []byte(b.String())
+	generated := File{Name: policyFile.Name + ", as generated", Data: out}
+	got, err := t.ExcludedNamespaces(generated)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Equal(got, v.TrustedNamespaces) {
+		return nil, fmt.Errorf("%s, as generated: %s excludes %s, not the trusted namespaces %s: the markers must enclose exactly the values of its %s NotIn requirement",
+			policyFile.Name, t.bindingsText(), list(got), list(v.TrustedNamespaces), NamespaceNameLabel)
+	}
+	if t.PriorityPolicy != "" {
+		got, err := t.ReservedPriority(generated)
+		if err != nil {
+			return nil, err
+		}
+		if got != v.ReservedPriority {
+			return nil, fmt.Errorf("%s, as generated: variable %s of ValidatingAdmissionPolicy %s is %d, not the reserved priority %d: the markers must enclose exactly its expression",
+				policyFile.Name, PriorityVariable, t.PriorityPolicy, got, v.ReservedPriority)
+		}
+	}
+	return out, nil
+}
+
+// documents returns the YAML documents of a multi-document file with their
+// kind.
+func documents(f File) ([]struct {
+	kind string
+	data []byte
+}, error) {
 	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(f.Data)))
-	var bindings []admissionv1.MutatingAdmissionPolicyBinding
+	var out []struct {
+		kind string
+		data []byte
+	}
 	for {
 		doc, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return out, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
@@ -307,25 +463,89 @@ func (t Target) ExcludedNamespaces(f File) ([]string, error) {
 		if err := yaml.Unmarshal(doc, &meta); err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
-		if meta.Kind != "MutatingAdmissionPolicyBinding" {
+		out = append(out, struct {
+			kind string
+			data []byte
+		}{meta.Kind, doc})
+	}
+}
+
+// namespaceSelectors returns the namespaceSelector of each binding of the
+// target's kind in the file, by binding name (nil when a binding has none),
+// decoded strictly as that kind.
+func (t Target) namespaceSelectors(f File) (map[string][]*metav1.LabelSelector, error) {
+	docs, err := documents(f)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]*metav1.LabelSelector{}
+	for _, d := range docs {
+		if d.kind != t.Kind {
 			continue
 		}
-		var b admissionv1.MutatingAdmissionPolicyBinding
-		if err := yaml.UnmarshalStrict(doc, &b); err != nil {
-			return nil, fmt.Errorf("%s: MutatingAdmissionPolicyBinding: %w", f.Name, err)
+		var name string
+		var mr *admissionv1.MatchResources
+		switch t.Kind {
+		case MutatingBinding:
+			var b admissionv1.MutatingAdmissionPolicyBinding
+			if err := yaml.UnmarshalStrict(d.data, &b); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", f.Name, t.Kind, err)
+			}
+			name, mr = b.Name, b.Spec.MatchResources
+		case ValidatingBinding:
+			var b admissionv1.ValidatingAdmissionPolicyBinding
+			if err := yaml.UnmarshalStrict(d.data, &b); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", f.Name, t.Kind, err)
+			}
+			name, mr = b.Name, b.Spec.MatchResources
+		default:
+			return nil, fmt.Errorf("%s: unknown binding kind %q", f.Name, t.Kind)
 		}
-		if b.Name == t.Binding {
-			bindings = append(bindings, b)
+		var sel *metav1.LabelSelector
+		if mr != nil {
+			sel = mr.NamespaceSelector
+		}
+		out[name] = append(out[name], sel)
+	}
+	return out, nil
+}
+
+// ExcludedNamespaces reads the policy file (a multi-document YAML file) and
+// returns the values of its bindings' kubernetes.io/metadata.name NotIn
+// requirement: the namespaces the policy leaves alone, which every binding
+// of the target must exclude alike. Errors name the file, the binding and
+// the field.
+func (t Target) ExcludedNamespaces(f File) ([]string, error) {
+	selectors, err := t.namespaceSelectors(f)
+	if err != nil {
+		return nil, err
+	}
+	var first []string
+	for i, name := range t.Bindings {
+		values, err := t.excluded(f, name, selectors[name])
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			first = values
+		} else if !slices.Equal(values, first) {
+			return nil, fmt.Errorf("%s: %s %s excludes %s, but %s excludes %s: every binding must exclude the trusted namespaces",
+				f.Name, t.Kind, name, list(values), t.Bindings[0], list(first))
 		}
 	}
-	if len(bindings) != 1 {
-		return nil, fmt.Errorf("%s: want one MutatingAdmissionPolicyBinding %s, found %d", f.Name, t.Binding, len(bindings))
+	return first, nil
+}
+
+// excluded checks one binding's namespaceSelector and returns its NotIn
+// values.
+func (t Target) excluded(f File, binding string, found []*metav1.LabelSelector) ([]string, error) {
+	if len(found) != 1 {
+		return nil, fmt.Errorf("%s: want one %s %s, found %d", f.Name, t.Kind, binding, len(found))
 	}
-	mr := bindings[0].Spec.MatchResources
-	if mr == nil || mr.NamespaceSelector == nil {
-		return nil, fmt.Errorf("%s: MutatingAdmissionPolicyBinding %s has no spec.matchResources.namespaceSelector", f.Name, t.Binding)
+	sel := found[0]
+	if sel == nil {
+		return nil, fmt.Errorf("%s: %s %s has no spec.matchResources.namespaceSelector", f.Name, t.Kind, binding)
 	}
-	sel := mr.NamespaceSelector
 	var values []string
 	n := 0
 	for _, e := range sel.MatchExpressions {
@@ -335,15 +555,51 @@ func (t Target) ExcludedNamespaces(f File) ([]string, error) {
 		}
 	}
 	if n != 1 || len(sel.MatchExpressions) != 1 {
-		return nil, fmt.Errorf("%s: MutatingAdmissionPolicyBinding %s: want spec.matchResources.namespaceSelector.matchExpressions of exactly one requirement, %s NotIn [trusted namespaces]", f.Name, t.Binding, NamespaceNameLabel)
+		return nil, fmt.Errorf("%s: %s %s: want spec.matchResources.namespaceSelector.matchExpressions of exactly one requirement, %s NotIn [trusted namespaces]", f.Name, t.Kind, binding, NamespaceNameLabel)
 	}
 	switch {
 	case !t.OptIn && len(sel.MatchLabels) > 0:
-		return nil, fmt.Errorf("%s: MutatingAdmissionPolicyBinding %s: want no spec.matchResources.namespaceSelector.matchLabels: the policy applies to every namespace but the trusted ones", f.Name, t.Binding)
+		return nil, fmt.Errorf("%s: %s %s: want no spec.matchResources.namespaceSelector.matchLabels: the policy applies to every namespace but the trusted ones", f.Name, t.Kind, binding)
 	case t.OptIn && len(sel.MatchLabels) == 0:
-		return nil, fmt.Errorf("%s: MutatingAdmissionPolicyBinding %s: want spec.matchResources.namespaceSelector.matchLabels, the label namespaces opt in with: without it the policy applies to every namespace but the trusted ones", f.Name, t.Binding)
+		return nil, fmt.Errorf("%s: %s %s: want spec.matchResources.namespaceSelector.matchLabels, the label namespaces opt in with: without it the policy applies to every namespace but the trusted ones", f.Name, t.Kind, binding)
 	}
 	return values, nil
+}
+
+// ReservedPriority reads the reserved-priority policy of the file and
+// returns the value of its PriorityVariable (an integer literal).
+func (t Target) ReservedPriority(f File) (int32, error) {
+	docs, err := documents(f)
+	if err != nil {
+		return 0, err
+	}
+	var found []admissionv1.ValidatingAdmissionPolicy
+	for _, d := range docs {
+		if d.kind != "ValidatingAdmissionPolicy" {
+			continue
+		}
+		var p admissionv1.ValidatingAdmissionPolicy
+		if err := yaml.UnmarshalStrict(d.data, &p); err != nil {
+			return 0, fmt.Errorf("%s: ValidatingAdmissionPolicy: %w", f.Name, err)
+		}
+		if p.Name == t.PriorityPolicy {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 {
+		return 0, fmt.Errorf("%s: want one ValidatingAdmissionPolicy %s, found %d", f.Name, t.PriorityPolicy, len(found))
+	}
+	for _, v := range found[0].Spec.Variables {
+		if v.Name != PriorityVariable {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(v.Expression), 10, 32)
+		if err != nil {
+			return 0, fmt.Errorf("%s: ValidatingAdmissionPolicy %s: variable %s: want an integer literal, the reserved priority: %w", f.Name, t.PriorityPolicy, PriorityVariable, err)
+		}
+		return int32(n), nil
+	}
+	return 0, fmt.Errorf("%s: ValidatingAdmissionPolicy %s has no variable %s", f.Name, t.PriorityPolicy, PriorityVariable)
 }
 
 // Diff is a unified-diff-like rendering of the lines that differ between the
@@ -404,32 +660,43 @@ type Options struct {
 	// Configs are the scheduler configurations (DefaultConfigs by default).
 	Configs []string
 	// Policy is the DaemonSet admission policy file, RoutingPolicy the
-	// pod-routing policy file. With neither set, Run generates both shipped
-	// files; with one set, only that one, so that an operator's own copy of
-	// one policy is generated without rewriting the shipped other one.
-	Policy        string
-	RoutingPolicy string
+	// pod-routing policy file, ReservedNodesPolicy and
+	// ReservedPriorityPolicy those policies' files. With none set, Run
+	// generates every shipped file; with some set, only those, so that an
+	// operator's own copy of one policy is generated without rewriting the
+	// shipped others.
+	Policy                 string
+	RoutingPolicy          string
+	ReservedNodesPolicy    string
+	ReservedPriorityPolicy string
 	// Check reports a stale policy instead of rewriting it.
 	Check bool
 }
 
 // Targets are the policies Run generates, with the files o names.
 func (o Options) Targets() []Target {
-	if o.Policy == "" && o.RoutingPolicy == "" {
-		return []Target{DaemonSetPolicy, RoutingPolicy}
+	all := []struct {
+		target Target
+		file   string
+	}{
+		{DaemonSetPolicy, o.Policy},
+		{RoutingPolicy, o.RoutingPolicy},
+		{ReservedNodesPolicy, o.ReservedNodesPolicy},
+		{ReservedPriorityPolicy, o.ReservedPriorityPolicy},
 	}
-	var ts []Target
-	if o.Policy != "" {
-		t := DaemonSetPolicy
-		t.File = o.Policy
-		ts = append(ts, t)
+	var named, shipped []Target
+	for _, a := range all {
+		shipped = append(shipped, a.target)
+		if a.file != "" {
+			t := a.target
+			t.File = a.file
+			named = append(named, t)
+		}
 	}
-	if o.RoutingPolicy != "" {
-		t := RoutingPolicy
-		t.File = o.RoutingPolicy
-		ts = append(ts, t)
+	if len(named) == 0 {
+		return shipped
 	}
-	return ts
+	return named
 }
 
 // ErrStale is returned (wrapped, with the diff) by Run in check mode when a
@@ -461,7 +728,7 @@ func Run(o Options) (changed []string, err error) {
 		}
 		configs = append(configs, f)
 	}
-	namespaces, err := TrustedNamespaces(configs...)
+	values, err := ReadValues(configs...)
 	if err != nil {
 		return nil, err
 	}
@@ -476,7 +743,7 @@ func Run(o Options) (changed []string, err error) {
 		if err != nil {
 			return nil, err
 		}
-		out, err := t.Generate(pf, namespaces)
+		out, err := t.Generate(pf, values)
 		if err != nil {
 			return nil, err
 		}
@@ -486,8 +753,13 @@ func Run(o Options) (changed []string, err error) {
 		}
 		changed = append(changed, t.File)
 		results = append(results, result{t, out})
-		stale = append(stale, fmt.Errorf("%w: %s must exclude exactly the trusted namespaces %s of %s (MutatingAdmissionPolicyBinding %s, spec.matchResources.namespaceSelector %s NotIn); run `make manifests`:\n%s",
-			ErrStale, t.File, list(namespaces), strings.Join(o.Configs, ", "), t.Binding, NamespaceNameLabel, d))
+		priority := ""
+		if t.PriorityPolicy != "" {
+			priority = fmt.Sprintf(", and refuse priorities from their reservedPriority %d (ValidatingAdmissionPolicy %s, variable %s)",
+				values.ReservedPriority, t.PriorityPolicy, PriorityVariable)
+		}
+		stale = append(stale, fmt.Errorf("%w: %s must exclude exactly the trusted namespaces %s of %s (%s, spec.matchResources.namespaceSelector %s NotIn)%s; run `make manifests`:\n%s",
+			ErrStale, t.File, list(values.TrustedNamespaces), strings.Join(o.Configs, ", "), t.bindingsText(), NamespaceNameLabel, priority, d))
 	}
 	if o.Check {
 		return changed, errors.Join(stale...)

@@ -56,7 +56,7 @@ func (a *PolicyArgs) Policy() (*policy.Policy, error) {
 		}
 		p.Components = append(p.Components, comp)
 	}
-	return p, nil
+	return p.IndexComponents(), nil
 }
 
 func (r *RuleArgs) rule() (policy.Rule, error) {

@@ -57,6 +57,9 @@ func SetDefaultsPolicyArgs(a *PolicyArgs) {
 	if a.RequiredLevels == nil {
 		a.RequiredLevels = slices.Clone(policy.DefaultRequiredLevels)
 	}
+	if a.ReservedPriority == nil {
+		a.ReservedPriority = ptr.To(DefaultReservedPriority)
+	}
 }
 
 func setDefaultsRule(r *RuleArgs) {

@@ -57,6 +57,7 @@ func defaultPolicy() PolicyArgs {
 		UserWorkloads:    &RuleArgs{Placement: "Worker", Spread: "Preferred"},
 		Levels:           defaultLevels(),
 		RequiredLevels:   []string{"topology.scs.community/host-id"},
+		ReservedPriority: ptr.To[int32](2000000000),
 	}
 }
 
@@ -118,7 +119,17 @@ func TestSetDefaultsPolicyArgs(t *testing.T) {
 				UserWorkloads:     &RuleArgs{Placement: "Worker", Spread: "Preferred"},
 				Levels:            []string{},
 				RequiredLevels:    []string{},
+				ReservedPriority:  ptr.To[int32](2000000000),
 			},
+		},
+		{
+			name: "a reserved priority is kept",
+			in:   func() *PolicyArgs { return &PolicyArgs{ReservedPriority: ptr.To[int32](1000000)} },
+			want: func() *PolicyArgs {
+				a := defaultPolicy()
+				a.ReservedPriority = ptr.To[int32](1000000)
+				return &a
+			}(),
 		},
 		{
 			name: "custom components replace the table; each gets spread and minAvailable defaults",

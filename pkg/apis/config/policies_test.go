@@ -27,6 +27,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy/policytest"
 )
 
 // TestPoliciesFor: a profile gets the policy loaded for it; a profile
@@ -39,20 +40,16 @@ func TestPoliciesFor(t *testing.T) {
 	require.Same(t, &compact, ps.For("ha"))
 	for _, ps := range []Policies{ps, nil} {
 		got := ps.For("default-scheduler")
-		if diff := cmp.Diff(ptr.To(defaultPolicy()), got); diff != "" {
+		if diff := cmp.Diff(ptr.To(defaultPolicy()), got, policytest.Compare); diff != "" {
 			t.Errorf("policy of a profile without HAPolicy (-want +got):\n%s", diff)
 		}
 		got.Levels[0] = "changed"
-		if diff := cmp.Diff(ptr.To(defaultPolicy()), ps.For("default-scheduler")); diff != "" {
+		if diff := cmp.Diff(ptr.To(defaultPolicy()), ps.For("default-scheduler"), policytest.Compare); diff != "" {
 			t.Errorf("a default policy changed through another (-want +got):\n%s", diff)
 		}
 	}
 	require.Len(t, ps, 1, "For must not add the profiles it is asked about")
 }
-
-// selectorsByString compares label selectors by what they select, written
-// out: their implementations have unexported fields.
-var selectorsByString = cmp.Comparer(func(a, b labels.Selector) bool { return a.String() == b.String() })
 
 // TestPolicyArgsPolicy: the policy built from args carries every field,
 // the levels included, and shares no slice with the args.
@@ -84,11 +81,11 @@ func TestPolicyArgsPolicy(t *testing.T) {
 		Levels:                           []string{"topology.kubernetes.io/region", "kubernetes.io/hostname"},
 		RequiredLevels:                   []string{"kubernetes.io/hostname"},
 	}
-	if diff := cmp.Diff(want, got, selectorsByString); diff != "" {
+	if diff := cmp.Diff(want, got, policytest.Compare); diff != "" {
 		t.Errorf("policy (-want +got):\n%s", diff)
 	}
 	a.Levels[0], a.RequiredLevels[0] = "changed", "changed"
-	if diff := cmp.Diff(want, got, selectorsByString); diff != "" {
+	if diff := cmp.Diff(want, got, policytest.Compare); diff != "" {
 		t.Errorf("policy changed through its args (-want +got):\n%s", diff)
 	}
 }

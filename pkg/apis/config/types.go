@@ -58,7 +58,23 @@ type PolicyArgs struct {
 	// RequiredLevels are the levels, among Levels, at which Required groups
 	// are balanced by Filter. Default: topology.scs.community/host-id.
 	RequiredLevels []string `json:"requiredLevels"`
+	// ReservedPriority is the lowest pod priority reserved for the trusted
+	// namespaces: the shipped admission policy
+	// (manifests/admission/reserved-priority.yaml, generated from this
+	// field) refuses pods of other namespaces whose priority is at or above
+	// it, as it refuses their use of system-node-critical and
+	// system-cluster-critical by name, so that no tenant pod out-ranks the
+	// control plane. Default: DefaultReservedPriority, the value of
+	// system-cluster-critical. Valid: 1 to DefaultReservedPriority.
+	ReservedPriority *int32 `json:"reservedPriority,omitempty"`
 }
+
+// DefaultReservedPriority is the default of PolicyArgs.ReservedPriority:
+// the value of the system-cluster-critical PriorityClass
+// (scheduling.k8s.io's SystemCriticalPriority). User-defined classes may not
+// exceed 1000000000, so by default tenants keep every class but the two
+// system ones.
+const DefaultReservedPriority int32 = 2000000000
 
 // RuleArgs says where pods run, how their replicas spread and whether they
 // are disruption-controlled.

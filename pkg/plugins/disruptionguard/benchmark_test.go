@@ -33,6 +33,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 )
 
 // benchSize is the cluster of one benchmark case.
@@ -157,7 +158,7 @@ func BenchmarkPreemptionAttempt(b *testing.B) {
 			// and measure the logging.
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			pa := policyArgs(b, policies[bc.policy])
+			pa := testutil.LoadedPolicy(b, policies[bc.policy])
 			pod := preemptor("default", "web", userHigh, "1")
 			if bc.preemptor == "component" {
 				pod = addon("heapster", systemHigher, "1")
@@ -185,27 +186,25 @@ func BenchmarkPreemptionAttempt(b *testing.B) {
 			}, e.fw, plfeature.Features{})
 			require.NoError(b, err)
 			b.Run("measure=defaultPreemption", func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
+				loopReportingCPU(b, func() {
 					if _, s := upstream.PostFilter(ctx, state, pod, m); !s.IsSuccess() {
 						b.Fatalf("DefaultPreemption PostFilter: %v", s)
 					}
-				}
+				})
 			})
 			b.Run("measure=attempt", func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
+				loopReportingCPU(b, func() {
 					e.pl.inFlight.clear()
 					if _, s := e.pl.PostFilter(ctx, state, pod, m); !s.IsSuccess() {
 						b.Fatalf("PostFilter: %v", s)
 					}
-				}
+				})
 			})
 			b.Run("measure=guardState", func(b *testing.B) {
 				e.pl.inFlight.clear()
 				b.ReportAllocs()
 				for b.Loop() {
-					if err := e.pl.newGuardState(pod).init(); err != nil {
+					if err := e.pl.newGuardState(pod).init(ctx); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -18,12 +18,13 @@ package disruptionguard
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 
 	v1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/sets"
 	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
@@ -59,8 +60,7 @@ func (g *groupBudget) reason() string {
 // pdbBudget is a PodDisruptionBudget with its allowance corrected for
 // victims in flight.
 type pdbBudget struct {
-	pdb      *policyv1.PodDisruptionBudget
-	selector labels.Selector
+	pdb *policyv1.PodDisruptionBudget
 	// healthy pods as the disruption controller counts them (Ready, not
 	// terminating), minus those already lost to preemption.
 	healthy int
@@ -69,41 +69,52 @@ type pdbBudget struct {
 	// allowance once deleted.
 	lostCounted int
 	allowed     int
+	// upstream is the budget as upstream's victim selection gets it
+	// (upstreamPDB).
+	upstream *policyv1.PodDisruptionBudget
 }
 
-// covers reports whether the PDB counts the pod. Pods the eviction API
-// already processed (DisruptedPods) are out of its healthy count and its
-// allowance already paid for them, as upstream and the controller treat them.
-func (b *pdbBudget) covers(pod *v1.Pod) bool {
-	if pod.Namespace != b.pdb.Namespace || !b.selector.Matches(labels.Set(pod.Labels)) {
-		return false
-	}
-	_, disrupted := b.pdb.Status.DisruptedPods[pod.Name]
-	return !disrupted
+// disrupted reports whether the eviction API already processed the pod.
+func (b *pdbBudget) disrupted(pod *v1.Pod) bool {
+	_, ok := b.pdb.Status.DisruptedPods[pod.Name]
+	return ok
 }
 
-// guardState is one preemption attempt: the budgets, computed once from the
-// snapshot, and what the per-node dry runs chose and refused. Clone returns
-// the same pointer, so the parallel dry runs (each given a cloned cycle
-// state) share it; after init only the mutex-guarded maps change.
+// guardState is one preemption attempt: the budgets of the victims it
+// considers, each computed once, on first use, from the budget index and
+// the snapshot, and what the per-node dry runs chose and refused. Clone
+// returns the same pointer, so the parallel dry runs (each given a cloned
+// cycle state) share it; its maps are guarded by mu.
+//
+// Nothing is computed for pods that are no victim: an attempt costs the
+// candidate nodes' victims and the groups and budgets they belong to, not
+// the cluster (BenchmarkPreemptionAttempt).
 type guardState struct {
 	pl        *DisruptionGuard
 	preemptor *v1.Pod
+	// preemptorClass is the preemptor's class, for rule 3.
+	preemptorClass policy.Class
 
 	once sync.Once
 	err  error
-	// victims holds what the attempt knows of every pod on a node of the
-	// snapshot, by UID: computed once in init, read-only after it, so every
-	// dry run (and every retry round) sees the same answer and none
-	// classifies a pod, looks up its owner or matches a PDB selector again.
-	victims map[types.UID]*victimInfo
-	// nodesDown are the nodes of the snapshot that stopped reporting: their
-	// pods may still say Ready, but they serve nothing.
-	nodesDown    sets.Set[string]
-	pdbs         map[string][]*pdbBudget // by namespace
-	adjustedPDBs []*policyv1.PodDisruptionBudget
+	// lookups read the snapshot's nodes (mirror pods are recognised by
+	// their Node's UID), controllers and Services.
+	lookups policy.Lookups
+	// inFlight are the victims of earlier preemptions still in flight,
+	// read once when the attempt starts.
+	inFlight sets.Set[types.UID]
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// victims holds what the attempt knows of each pod it considered, by
+	// UID, computed once: every dry run (and every retry round) sees the
+	// same answer.
+	victims map[types.UID]*victimInfo
+	// groups are the controlled groups' budgets counted so far, by
+	// policy.Group and member; pdbs the PodDisruptionBudgets', by
+	// namespace/name.
+	groups  map[policy.Group]map[types.UID]*groupBudget
+	pdbs    map[string]*pdbBudget
+	nodesUp map[string]bool
 	chosen  map[string][]*v1.Pod
 	refused map[refusalKey]struct{}
 }
@@ -115,10 +126,15 @@ type refusalKey struct {
 
 func (pl *DisruptionGuard) newGuardState(preemptor *v1.Pod) *guardState {
 	return &guardState{
-		pl:        pl,
-		preemptor: preemptor,
-		chosen:    map[string][]*v1.Pod{},
-		refused:   map[refusalKey]struct{}{},
+		pl:             pl,
+		preemptor:      preemptor,
+		preemptorClass: pl.policy.Classify(preemptor),
+		victims:        map[types.UID]*victimInfo{},
+		groups:         map[policy.Group]map[types.UID]*groupBudget{},
+		pdbs:           map[string]*pdbBudget{},
+		nodesUp:        map[string]bool{},
+		chosen:         map[string][]*v1.Pod{},
+		refused:        map[refusalKey]struct{}{},
 	}
 }
 
@@ -138,11 +154,12 @@ func (pl *DisruptionGuard) stateFor(cs fwk.CycleState, preemptor *v1.Pod) *guard
 	return pl.newGuardState(preemptor)
 }
 
-// lost reports whether the pod is already on its way out: terminating,
-// marked by a disruption (the DisruptionTarget condition that any
-// scheduler's preemption, the eviction API or the taint manager sets before
-// deleting), or chosen by one of our preemptions whose deletion may not have
-// started yet (async preemption).
+// lost reports whether a pod the informer has is already on its way out:
+// terminating, marked by a disruption (the DisruptionTarget condition
+// that any scheduler's preemption, the eviction API or the taint manager
+// sets before deleting), or chosen by one of our preemptions whose
+// deletion may not have started yet (async preemption). A pod the
+// informer no longer has is deleted: the callers never count it.
 func (s *guardState) lost(pod *v1.Pod) bool {
 	if pod.DeletionTimestamp != nil {
 		return true
@@ -152,153 +169,198 @@ func (s *guardState) lost(pod *v1.Pod) bool {
 			return true
 		}
 	}
-	return s.pl.inFlight.has(pod.UID)
+	return s.inFlight.Has(pod.UID)
 }
 
 // victimInfo is a pod on a node of the snapshot as the attempt counts it.
+// Only the pods in a controlled group or covered by a budget are counted:
+// taking any other pod costs nothing, whether it is available or not.
 type victimInfo struct {
 	// available: Ready, not terminating, not lost, and on a node that is
-	// up. Only taking an available pod costs a group or a PDB anything.
+	// up; false for a pod in no budget. Only taking an available pod
+	// costs a group or a PDB anything.
 	available bool
 	// group is its disruption-controlled group; nil when it has none (or is
 	// a mirror pod: never a victim, so never in a budget).
 	group *groupBudget
-	// pdbs are the PodDisruptionBudgets that cover it.
-	pdbs []*pdbBudget
+	// pdbs are the PodDisruptionBudgets that cover it and bind this
+	// attempt's preemptor (binds); softPDBs those that cover it without
+	// binding it: breaking them is allowed, but counts against a
+	// candidate node as upstream counts every violation.
+	pdbs, softPDBs []*pdbBudget
 }
 
-// victim returns what init computed for the pod. Victims come from the
-// nodes of the snapshot init walked, so the pod is always there; a pod that
-// is not (only higher-priority nominated pods are added to the dry runs'
-// nodes, and they are never victims) is computed on the spot, without a
-// group or PDB.
+// victim returns what the attempt knows of a pod on a node of the
+// snapshot, computing it on first use: whether it is available, its
+// controlled group's budget and the budgets that cover it.
+//
+// The budget index decides, from the informer's copy of the pod (its
+// labels may be newer than the snapshot's): a pod the index does not have
+// is in no controlled group and no budget, or was deleted since the
+// snapshot was taken (lost, and no member of anything). Either way taking
+// it costs nothing, and nothing else is looked up: most victims are such
+// pods.
 func (s *guardState) victim(pod *v1.Pod) *victimInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if v := s.victims[pod.UID]; v != nil {
 		return v
 	}
-	return &victimInfo{available: policy.IsAvailable(pod) && !s.lost(pod)}
+	v := &victimInfo{}
+	if e, indexed := s.pl.budgets.entry(pod.UID); indexed {
+		v.available = s.availableLocked(pod)
+		v.group = s.groupOfLocked(pod, e.group)
+		for _, b := range s.budgetsLocked(pod, e.pdbs) {
+			if s.binds(b) {
+				v.pdbs = append(v.pdbs, b)
+			} else {
+				v.softPDBs = append(v.softPDBs, b)
+			}
+		}
+	}
+	s.victims[pod.UID] = v
+	return v
 }
 
 func (s *guardState) available(pod *v1.Pod) bool { return s.victim(pod).available }
 
-func (s *guardState) init() error {
-	s.once.Do(func() { s.err = s.compute() })
+// lookupNode returns the snapshot's node of that name, nil when it has none.
+func (s *guardState) lookupNode(name string) *v1.Node { return s.lookups.Node(name) }
+
+func (s *guardState) init(ctx context.Context) error {
+	s.once.Do(func() { s.err = s.start(ctx) })
 	return s.err
 }
 
-// compute counts the controlled groups and the PDBs, once per attempt. A
-// group's size comes from all its pods, wherever they are, and its owner's
-// desired replicas; what is available comes from the snapshot, the pods on
-// nodes that exist.
-func (s *guardState) compute() error {
-	nodes, err := s.pl.handle.SnapshotSharedLister().NodeInfos().List()
-	if err != nil {
-		return err
+// start readies the attempt: the owners' and the budget index's
+// informers have synced (only the first attempt after start can wait),
+// the victims in flight are read once.
+func (s *guardState) start(ctx context.Context) error {
+	if !s.pl.controllers.waitForSync(ctx) {
+		return fmt.Errorf("waiting for the ReplicaSets and StatefulSets of %v: %w", s.pl.controllers.scope, ctx.Err())
 	}
-	if err := s.computePDBs(); err != nil {
-		return err
+	if !s.pl.budgets.waitForSync(ctx) {
+		return fmt.Errorf("waiting for the pods and PodDisruptionBudgets: %w", ctx.Err())
 	}
-	groups := policy.NewDisruptionGroups(s.pl.policy, s.pl.controllers)
-	members, err := s.pl.memberCandidates()
-	if err != nil {
-		return err
+	s.lookups = s.pl.lookups()
+	s.inFlight = s.pl.inFlight.snapshot()
+	return nil
+}
+
+// availableLocked reports whether a pod the informer has is an available
+// replica now: Ready, not lost, and on a node of the snapshot that is up (a
+// node that stopped reporting serves nothing, whatever its pods say). The
+// caller holds mu.
+func (s *guardState) availableLocked(pod *v1.Pod) bool {
+	if !policy.IsAvailable(pod) || s.lost(pod) || pod.Spec.NodeName == "" {
+		return false
 	}
-	s.nodesDown = sets.New[string]()
-	for _, n := range nodes {
-		if node := n.Node(); node != nil && !policy.NodeCanRunPods(node) {
-			s.nodesDown.Insert(node.Name)
+	up, ok := s.nodesUp[pod.Spec.NodeName]
+	if !ok {
+		n := s.lookups.Node(pod.Spec.NodeName)
+		up = n != nil && policy.NodeCanRunPods(n)
+		s.nodesUp[pod.Spec.NodeName] = up
+	}
+	return up
+}
+
+// groupOfLocked returns the budget of the pod's disruption-controlled
+// group g (as the budget index has it: zero for none), counting the group
+// on first use: its members are the pods the budget index has of it (the
+// informer's pods), split by owner as policy.DisruptionGroups splits them;
+// mirror pods are no members: they are never victims, so they must not pad
+// a budget only the other members can pay. Its available members are
+// counted against the snapshot. Nil when the pod is in no such group. The
+// caller holds mu.
+func (s *guardState) groupOfLocked(pod *v1.Pod, g policy.Group) *groupBudget {
+	if g.By == 0 || s.lookups.IsMirrorPod(pod) {
+		return nil
+	}
+	budgets, counted := s.groups[g]
+	if !counted {
+		budgets = s.countGroupLocked(g)
+		s.groups[g] = budgets
+	}
+	return budgets[pod.UID]
+}
+
+// countGroupLocked counts the budgets of a policy group's members, once per
+// attempt: the group split by owner, as policy.DisruptionGroups splits it
+// (the index resolved each member's owner when it saw the pod; the owner's
+// desired replicas are read now), mirror pods left out, each budget's
+// available members counted against the snapshot. It returns the budget
+// of each member. The caller holds mu.
+func (s *guardState) countGroupLocked(g policy.Group) map[types.UID]*groupBudget {
+	members := s.pl.budgets.members(g)
+	c := s.pl.policy.Classify(members0(members))
+	budgets := map[policy.Owner]*groupBudget{}
+	of := make(map[types.UID]*groupBudget, len(members))
+	for _, m := range members {
+		if s.lookups.IsMirrorPod(m.pod) {
+			continue
+		}
+		b := budgets[m.owner]
+		if b == nil {
+			owner := m.owner
+			if owner.Kind != "" {
+				owner = policy.OwnerOf(m.pod, s.lookups.Controllers)
+			}
+			b = &groupBudget{DisruptionGroup: policy.NewDisruptionGroup(g, owner, c.Disruption)}
+			budgets[m.owner] = b
+		}
+		b.Members++
+		of[m.pod.UID] = b
+		if s.availableLocked(m.pod) {
+			b.available++
 		}
 	}
-	memberOf := make(map[types.UID]*policy.DisruptionGroup, len(members))
-	for _, pod := range members {
-		memberOf[pod.UID] = groups.AddMember(pod)
+	return of
+}
+
+// members0 is the first member's pod (members of one group share its
+// class's disruption rule), nil for none.
+func members0(members []member) *v1.Pod {
+	if len(members) == 0 {
+		return &v1.Pod{}
 	}
-	s.victims = map[types.UID]*victimInfo{}
-	byGroup := map[*policy.DisruptionGroup]*groupBudget{}
-	for _, n := range nodes {
-		for _, pi := range n.GetPods() {
-			pod := pi.GetPod()
-			lost := s.lost(pod)
-			v := &victimInfo{available: policy.IsAvailable(pod) && !lost && !s.nodesDown.Has(pod.Spec.NodeName)}
-			s.victims[pod.UID] = v
-			for _, b := range s.pdbs[pod.Namespace] {
-				if !b.covers(pod) {
+	return members[0].pod
+}
+
+// budgetsLocked returns the budgets of the PodDisruptionBudgets that
+// cover the pod (as the budget index has them: by the informer's labels),
+// each counted on first use from the pods it covers: its healthy pods
+// (available now) and those lost but still counted healthy by the
+// controller, and the allowance they leave (policy.PDBAllowance). Pods the
+// eviction API already processed (DisruptedPods) are out of a budget's
+// count and its allowance already paid for them, as upstream and the
+// controller treat them. The caller holds mu.
+func (s *guardState) budgetsLocked(pod *v1.Pod, covering []*indexedPDB) []*pdbBudget {
+	var out []*pdbBudget
+	for _, c := range covering {
+		key := c.pdb.Namespace + "/" + c.pdb.Name
+		b := s.pdbs[key]
+		if b == nil {
+			b = &pdbBudget{pdb: c.pdb}
+			for _, m := range s.pl.budgets.covered(c) {
+				if b.disrupted(m) {
 					continue
 				}
-				v.pdbs = append(v.pdbs, b)
 				switch {
-				case v.available:
+				case s.availableLocked(m):
 					b.healthy++
-				case lost && policy.IsAvailable(pod):
+				case s.lost(m) && policy.IsAvailable(m):
 					b.lostCounted++
 				}
 			}
-			g, seen := memberOf[pod.UID]
-			if !seen {
-				// In the snapshot before the informer delivered it (an
-				// assumed pod): a member all the same.
-				g = groups.AddMember(pod)
-			}
-			if g == nil {
-				continue
-			}
-			b := byGroup[g]
-			if b == nil {
-				b = &groupBudget{DisruptionGroup: g}
-				byGroup[g] = b
-			}
-			v.group = b
-			if v.available {
-				b.available++
-			}
+			b.allowed = policy.PDBAllowance(b.pdb, b.healthy, b.lostCounted)
+			b.upstream = upstreamPDB(b.pdb, b.allowed)
+			s.pdbs[key] = b
+		}
+		if !b.disrupted(pod) {
+			out = append(out, b)
 		}
 	}
-	s.computePDBAllowances()
-	return nil
-}
-
-// computePDBs compiles the PodDisruptionBudgets with policy/v1 selector
-// semantics (an empty selector covers the whole namespace).
-func (s *guardState) computePDBs() error {
-	list, err := s.pl.pdbLister.List(labels.Everything())
-	if err != nil {
-		return err
-	}
-	s.pdbs = map[string][]*pdbBudget{}
-	for _, pdb := range list {
-		sel, err := policy.PDBSelector(pdb)
-		if err != nil {
-			// The API server rejects invalid selectors; one that slipped
-			// through protects nothing, as in the eviction API.
-			continue
-		}
-		s.pdbs[pdb.Namespace] = append(s.pdbs[pdb.Namespace], &pdbBudget{pdb: pdb, selector: sel})
-	}
-	return nil
-}
-
-// computePDBAllowances corrects each PDB's allowance for what the
-// controller has not seen yet, and builds the PDBs upstream is given.
-func (s *guardState) computePDBAllowances() {
-	for _, bs := range s.pdbs {
-		for _, b := range bs {
-			st := b.pdb.Status
-			// The status may lag both ways: victims in flight are still
-			// counted healthy by the controller, and its numbers may predate
-			// pods that went unready. Take the stricter of the two views.
-			allowed := int(st.DisruptionsAllowed) - b.lostCounted
-			if h := b.healthy - int(st.DesiredHealthy); h < allowed {
-				allowed = h
-			}
-			// A status not yet computed for the current spec allows
-			// nothing, as the eviction API decides.
-			if st.ObservedGeneration < b.pdb.Generation || allowed < 0 {
-				allowed = 0
-			}
-			b.allowed = allowed
-			s.adjustedPDBs = append(s.adjustedPDBs, upstreamPDB(b.pdb, allowed))
-		}
-	}
+	return out
 }
 
 // upstreamPDB is the PDB as upstream's victim selection gets it: with the
@@ -324,8 +386,9 @@ const matchAllKey = "ha-scheduler.scs.community/pdb-selects-every-pod"
 // groupOf returns the pod's controlled group, nil when it has none.
 func (s *guardState) groupOf(pod *v1.Pod) *groupBudget { return s.victim(pod).group }
 
-// strictPDBsOf returns the PDBs that bind the pod; none in BestEffort mode,
-// where upstream's minimisation of violations is the whole PDB handling.
+// strictPDBsOf returns the PDBs that bind the pod for this attempt's
+// preemptor (binds); none in BestEffort mode, where upstream's minimisation
+// of violations is the whole PDB handling.
 func (s *guardState) strictPDBsOf(pod *v1.Pod) []*pdbBudget {
 	if s.pl.mode != config.ModeStrict {
 		return nil
@@ -333,10 +396,22 @@ func (s *guardState) strictPDBsOf(pod *v1.Pod) []*pdbBudget {
 	return s.victim(pod).pdbs
 }
 
+// binds reports whether a PodDisruptionBudget binds this attempt's
+// preemptor in Strict mode (policy.BudgetBinds: a tenant's budget binds
+// tenants only). Against a preemptor it does not bind, a budget is handled
+// as upstream handles every budget: its victims are taken last.
+func (s *guardState) binds(b *pdbBudget) bool {
+	return s.pl.policy.BudgetBinds(b.pdb.Namespace, s.preemptor.Namespace)
+}
+
 // protections are the reasons the pod can never be a victim of this
 // preemptor, whatever else is evicted with it.
 func (s *guardState) protections(pod *v1.Pod) []refusal {
-	out := s.pl.staticProtections(pod, s.preemptor)
+	var node *v1.Node // only a pod that claims to be a mirror needs its node
+	if _, claims := pod.Annotations[policy.MirrorPodAnnotation]; claims {
+		node = s.lookupNode(pod.Spec.NodeName)
+	}
+	out := s.pl.staticProtections(pod, node, s.preemptorClass)
 	if !s.available(pod) {
 		// Taking a pod that is not available, or already lost, costs
 		// neither its group nor its PDB anything.
@@ -353,13 +428,19 @@ func (s *guardState) protections(pod *v1.Pod) []refusal {
 	return out
 }
 
-// prefilter drops the victims that can never be taken. Refusals count only
-// for victims of lower priority than the preemptor: the others were never
-// candidates.
+// prefilter drops the victims that can never be taken. Only victims of
+// lower priority than the preemptor are looked at: the others are no
+// candidates (upstream's selection skips them), so nothing is computed for
+// them, however many there are on the node (the trusted pods, for a user
+// preemptor).
 func (s *guardState) prefilter(all []*preemption.DomainVictim, reasons reasonSet) []*preemption.DomainVictim {
 	prio := corev1helpers.PodPriority(s.preemptor)
 	kept := make([]*preemption.DomainVictim, 0, len(all))
 	for _, dv := range all {
+		if dv.Priority() >= prio {
+			kept = append(kept, dv)
+			continue
+		}
 		var refs []refusal
 		for _, pi := range dv.Pods() {
 			refs = append(refs, s.protections(pi.GetPod())...)
@@ -368,10 +449,8 @@ func (s *guardState) prefilter(all []*preemption.DomainVictim, reasons reasonSet
 			kept = append(kept, dv)
 			continue
 		}
-		if dv.Priority() < prio {
-			s.refuse(refs)
-			reasons.add(refs...)
-		}
+		s.refuse(refs)
+		reasons.add(refs...)
 	}
 	return kept
 }
@@ -448,6 +527,29 @@ func (s *guardState) violations(victims []*v1.Pod) []refusal {
 	return out
 }
 
+// softViolations counts the victims beyond the allowance of the budgets that
+// cover them without binding the preemptor (binds), as upstream counts a
+// set's PDB violations: candidate nodes that break fewer come first.
+func (s *guardState) softViolations(victims []*v1.Pod) int {
+	taken := map[*pdbBudget]int{}
+	n := 0
+	for _, pod := range victims {
+		v := s.victim(pod)
+		if !v.available {
+			continue
+		}
+		violating := false
+		for _, b := range v.softPDBs {
+			taken[b]++
+			violating = violating || taken[b] > b.allowed
+		}
+		if violating {
+			n++
+		}
+	}
+	return n
+}
+
 func excess(taken, budget int) int {
 	return max(taken-max(budget, 0), 0)
 }
@@ -503,18 +605,20 @@ func (s *guardState) chosenOn(node string) []*v1.Pod {
 // A node rejected for these reasons carries them in its status, which
 // upstream turns into the PostFilter message when no candidate is left.
 //
-// The PDBs the Evaluator passes are ignored: upstream gets the same PDBs
-// (same lister) with allowances corrected for victims in flight.
+// The PDBs the Evaluator passes are ignored: upstream gets those covering
+// the node's candidates (same informer), with allowances corrected for
+// victims in flight.
 func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.CycleState, preemptor *v1.Pod, nodeInfo fwk.NodeInfo,
 	allPossibleVictims []*preemption.DomainVictim, _ []*policyv1.PodDisruptionBudget) ([]*v1.Pod, int, *fwk.Status) {
 	logger := klog.FromContext(ctx)
 	s := pl.stateFor(cs, preemptor)
-	if err := s.init(); err != nil {
+	if err := s.init(ctx); err != nil {
 		return nil, 0, fwk.AsStatus(err)
 	}
 	nodeName := nodeInfo.Node().Name
 	reasons := reasonSet{}
 	candidates := s.prefilter(allPossibleVictims, reasons)
+	pdbs := s.upstreamPDBs(candidates)
 
 	// Upstream mutates the node and the state it is given; keep pristine
 	// copies only when a retry is possible at all.
@@ -524,7 +628,7 @@ func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.Cycle
 		pristineNode, pristineState = nodeInfo.Snapshot(), cs.Clone()
 	}
 	for {
-		victims, numViolating, status := pl.upstream.SelectVictimsOnNode(ctx, cs, preemptor, nodeInfo, candidates, s.adjustedPDBs)
+		victims, numViolating, status := pl.upstream.SelectVictimsOnNode(ctx, cs, preemptor, nodeInfo, candidates, pdbs)
 		if !status.IsSuccess() {
 			if len(reasons) == 0 || status.Code() == fwk.Error {
 				return nil, 0, status
@@ -535,9 +639,11 @@ func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.Cycle
 		spare := s.violations(victims)
 		if len(spare) == 0 {
 			if pl.mode == config.ModeStrict {
-				// Checked above against the corrected allowances; upstream's
-				// count also charges victims that are not healthy.
-				numViolating = 0
+				// The binding budgets hold (checked above against the
+				// corrected allowances; upstream's count also charges
+				// victims that are not healthy): what the set breaks is
+				// the budgets that do not bind this preemptor.
+				numViolating = s.softViolations(victims)
 			}
 			s.choose(nodeName, victims)
 			return victims, numViolating, nil
@@ -551,6 +657,30 @@ func (pl *DisruptionGuard) SelectVictimsOnNode(ctx context.Context, cs fwk.Cycle
 		}
 		nodeInfo, cs = pristineNode.Snapshot(), pristineState.Clone()
 	}
+}
+
+// upstreamPDBs are the budgets of the candidates as upstream's victim
+// selection gets them (upstreamPDB): only those covering a candidate on
+// the node (a victim of lower priority than the preemptor) matter to it.
+func (s *guardState) upstreamPDBs(candidates []*preemption.DomainVictim) []*policyv1.PodDisruptionBudget {
+	prio := corev1helpers.PodPriority(s.preemptor)
+	var out []*policyv1.PodDisruptionBudget
+	seen := map[*pdbBudget]bool{}
+	for _, dv := range candidates {
+		if dv.Priority() >= prio {
+			continue // no candidate: upstream skips it
+		}
+		for _, pi := range dv.Pods() {
+			v := s.victim(pi.GetPod())
+			for _, b := range append(slices.Clone(v.pdbs), v.softPDBs...) {
+				if !seen[b] {
+					seen[b] = true
+					out = append(out, b.upstream)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // without returns the victims that contain none of the spared pods.

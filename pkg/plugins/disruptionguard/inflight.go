@@ -24,6 +24,7 @@ import (
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
@@ -83,16 +84,19 @@ func (f *inFlight) add(pods []*v1.Pod) {
 	}
 }
 
-// has reports whether the pod is a victim chosen and not yet gone.
-func (f *inFlight) has(uid types.UID) bool {
+// snapshot returns the victims chosen and not yet gone, as a set: an
+// attempt reads them once.
+func (f *inFlight) snapshot() sets.Set[types.UID] {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	t, ok := f.until[uid]
-	if ok && f.now().After(t) {
-		delete(f.until, uid)
-		return false
+	now := f.now()
+	out := sets.New[types.UID]()
+	for uid, t := range f.until {
+		if !now.After(t) {
+			out.Insert(uid)
+		}
 	}
-	return ok
+	return out
 }
 
 // forget drops a pod that is gone.

@@ -27,6 +27,7 @@ import (
 	"k8s.io/klog/v2/ktesting"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 )
 
 // refusalSeries gathers the refusal counter from the process registry (as
@@ -70,8 +71,8 @@ func TestRefusalCounterStartsAtZeroPerProfileAndRule(t *testing.T) {
 	pre := addon("addon-1", systemHigher, "1")
 	c := newCluster(t, nodes, pods, nil, nil, pre)
 	policies := config.Policies{
-		"metrics-a": policyArgs(t, config.PolicyArgs{}),
-		"metrics-b": policyArgs(t, config.PolicyArgs{}),
+		"metrics-a": testutil.LoadedPolicy(t, config.PolicyArgs{}),
+		"metrics-b": testutil.LoadedPolicy(t, config.PolicyArgs{}),
 	}
 	a := c.guard(t, ctx, "metrics-a", policies, nil, false)
 	c.guard(t, ctx, "metrics-b", policies, nil, false)

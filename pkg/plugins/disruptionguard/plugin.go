@@ -34,8 +34,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
-	corelisters "k8s.io/client-go/listers/core/v1"
-	policylisters "k8s.io/client-go/listers/policy/v1"
 	"k8s.io/klog/v2"
 	extenderv1 "k8s.io/kube-scheduler/extender/v1"
 	fwk "k8s.io/kube-scheduler/framework"
@@ -48,6 +46,7 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/services"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -68,12 +67,12 @@ type DisruptionGuard struct {
 	// preemption.Interface and sharing upstream's Executor, so the
 	// preemptions it starts are the ones upstream's PreEnqueue waits for.
 	evaluator *preemption.Evaluator
-	pdbLister policylisters.PodDisruptionBudgetLister
-	// podLister finds the members of a group that are not on a node
-	// (pending, or bound to a node that is gone); controllers their
-	// owners' desired replicas.
-	podLister   corelisters.PodLister
-	controllers *controllerListers
+	// budgets finds the members of the victims' groups and the pods
+	// their PodDisruptionBudgets cover; controllers their owners' desired
+	// replicas.
+	controllers *owners
+	budgets     *budgetIndex
+	services    *policy.ServiceIndex
 	inFlight    *inFlight
 }
 
@@ -115,13 +114,10 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	pl := &DisruptionGuard{
-		handle:      h,
-		policy:      p,
-		mode:        args.Mode,
-		upstream:    up,
-		pdbLister:   h.SharedInformerFactory().Policy().V1().PodDisruptionBudgets().Lister(),
-		podLister:   h.SharedInformerFactory().Core().V1().Pods().Lister(),
-		controllers: newControllerListers(h.SharedInformerFactory()),
+		handle:   h,
+		policy:   p,
+		mode:     args.Mode,
+		upstream: up,
 	}
 	// Rule 3 and static pods are properties of one victim: the hook keeps
 	// them out of upstream's candidate victims and out of its "terminating
@@ -132,6 +128,15 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 	// untouched. The Executor is upstream's, shared.
 	pl.evaluator = preemption.NewEvaluator(Name, h, pl, up.Executor)
 
+	if pl.controllers, err = sharedOwners(ctx, h.SharedInformerFactory(), h.ClientSet(), ownerScope(p)); err != nil {
+		return nil, fmt.Errorf("%s: watching ReplicaSets and StatefulSets: %w", Name, err)
+	}
+	if pl.services, err = services.Shared(ctx, h.SharedInformerFactory()); err != nil {
+		return nil, fmt.Errorf("%s: watching services: %w", Name, err)
+	}
+	if pl.budgets, err = sharedBudgetIndex(ctx, h.SharedInformerFactory(), pa, p, pl.services); err != nil {
+		return nil, fmt.Errorf("%s: watching pods and PodDisruptionBudgets: %w", Name, err)
+	}
 	if pl.inFlight, err = sharedInFlight(ctx, h.SharedInformerFactory()); err != nil {
 		return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
 	}
@@ -143,6 +148,22 @@ func newWithFeatures(ctx context.Context, policies config.Policies, obj runtime.
 
 // Name returns the plugin's name.
 func (pl *DisruptionGuard) Name() string { return Name }
+
+// lookups are what the policy reads beside a pod, from the informers and
+// the cycle's snapshot.
+func (pl *DisruptionGuard) lookups() policy.Lookups {
+	infos := pl.handle.SnapshotSharedLister().NodeInfos()
+	return policy.Lookups{
+		Controllers: pl.controllers,
+		Services:    pl.services,
+		Node: func(name string) *v1.Node {
+			if ni, err := infos.Get(name); err == nil {
+				return ni.Node()
+			}
+			return nil
+		},
+	}
+}
 
 // PreEnqueue keeps DefaultPreemption's gate: a preemptor waits in the
 // unschedulable pool while its victims are being deleted asynchronously.
@@ -194,18 +215,35 @@ func (pl *DisruptionGuard) PostFilter(ctx context.Context, state fwk.CycleState,
 // victims, and rule 3 keeps components (and pods of trusted namespaces) from
 // the preemptors that may not take them. A PodGroup victim is eligible only
 // if all its pods are.
-func (pl *DisruptionGuard) isEligibleVictim(_ fwk.NodeInfo, victim preemption.Victim, preemptor *v1.Pod) bool {
+func (pl *DisruptionGuard) isEligibleVictim(nodeInfo fwk.NodeInfo, victim preemption.Victim, preemptor *v1.Pod) bool {
+	var preemptorClass *policy.Class // classified when a pod needs it
 	for _, pi := range victim.Pods() {
-		if len(pl.staticProtections(pi.GetPod(), preemptor)) > 0 {
+		if !pl.mayBeStatic(pi.GetPod()) {
+			continue
+		}
+		if preemptorClass == nil {
+			c := pl.policy.Classify(preemptor)
+			preemptorClass = &c
+		}
+		if len(pl.staticProtections(pi.GetPod(), nodeInfo.Node(), *preemptorClass)) > 0 {
 			return false
 		}
 	}
 	return true
 }
 
+// mayBeStatic reports whether the victim may have static protections: it
+// is in a trusted namespace or claims to be a mirror pod. Anyone may take
+// any other pod: the common case spares the classifications.
+func (pl *DisruptionGuard) mayBeStatic(victim *v1.Pod) bool {
+	return pl.policy.IsTrustedNamespace(victim.Namespace) || victim.Annotations[policy.MirrorPodAnnotation] != ""
+}
+
 // staticProtections are the protections of a victim that depend on neither
-// the cluster state nor the rest of the victim set:
-//   - mirror (static) pods: the kubelet owns them;
+// the cluster state nor the rest of the victim set (policy.PreemptibleBy and
+// Protects, the rule the checker explains with too):
+//   - mirror (static) pods: the kubelet owns them (told by their Node's
+//     UID: node is the node the victim is bound to);
 //   - rule 3, as SPEC §4 states it: a pod that is not a component never
 //     preempts one that is, whatever its namespace (a plain pod in a
 //     namespace trusted for its DaemonSets must not take kube-dns);
@@ -213,22 +251,22 @@ func (pl *DisruptionGuard) isEligibleVictim(_ fwk.NodeInfo, victim preemption.Vi
 //     trusted one: only administrators create pods there (the CNI's and
 //     the log agent's DaemonSet pods), and a user must not be able to
 //     evict them by setting a priority.
-func (pl *DisruptionGuard) staticProtections(victim, preemptor *v1.Pod) []refusal {
-	var out []refusal
-	if policy.IsMirrorPod(victim) {
-		out = append(out, refusal{pod: victim.UID, rule: RuleMirror, reason: ReasonMirror})
+//
+// preemptorClass is the preemptor's policy.Class.
+func (pl *DisruptionGuard) staticProtections(victim *v1.Pod, node *v1.Node, preemptorClass policy.Class) []refusal {
+	if !pl.mayBeStatic(victim) {
+		return nil
 	}
-	victimTrusted := pl.policy.IsTrustedNamespace(victim.Namespace)
-	switch {
-	case !victimTrusted:
-	case !pl.policy.IsTrustedNamespace(preemptor.Namespace):
-		out = append(out, refusal{pod: victim.UID, rule: RuleTrusted, reason: reasonTrusted(victim.Namespace)})
-	case pl.policy.Classify(preemptor).Component == "":
-		if c := pl.policy.Classify(victim); c.Component != "" {
-			out = append(out, refusal{pod: victim.UID, rule: RuleTrusted, reason: reasonComponent(victim.Namespace + "/" + c.Component)})
-		}
+	vc := pl.policy.Classify(victim)
+	switch pl.policy.PreemptibleBy(victim, vc, node).Protects(preemptorClass) {
+	case policy.ProtectedStatic:
+		return []refusal{{pod: victim.UID, rule: RuleMirror, reason: ReasonMirror}}
+	case policy.ProtectedTrustedNamespace:
+		return []refusal{{pod: victim.UID, rule: RuleTrusted, reason: reasonTrusted(victim.Namespace)}}
+	case policy.ProtectedComponent:
+		return []refusal{{pod: victim.UID, rule: RuleTrusted, reason: reasonComponent(victim.Namespace + "/" + vc.Component)}}
 	}
-	return out
+	return nil
 }
 
 // The rest of preemption.Interface is upstream's.

@@ -33,42 +33,11 @@ import (
 	"k8s.io/kubernetes/pkg/scheduler/framework/plugins/podtopologyspread"
 	plugintesting "k8s.io/kubernetes/pkg/scheduler/framework/plugins/testing"
 	frameworkruntime "k8s.io/kubernetes/pkg/scheduler/framework/runtime"
-	st "k8s.io/kubernetes/pkg/scheduler/testing"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
-
-// benchCluster is nodes VMs, 4 per physical host, hosts over 3 zones, with
-// 10 pods per node (half of them in the spread pod's namespace, in 50 other
-// groups) and replicas of the spread group on a pseudo-random fifth of the
-// nodes.
-func benchCluster(nodes int) ([]*v1.Node, []*v1.Pod) {
-	const vmsPerHost, zones, podsPerNode = 4, 3, 10
-	var ns []*v1.Node
-	var ps []*v1.Pod
-	for i := range nodes {
-		name := fmt.Sprintf("node-%05d", i)
-		host := i / vmsPerHost
-		ns = append(ns, st.MakeNode().Name(name).
-			Label(policy.LabelHostname, name).
-			Label(policy.LabelHostID, fmt.Sprintf("host-%05d", host)).
-			Label(policy.LabelZone, fmt.Sprintf("zone-%d", host%zones)).Obj())
-		for j := range podsPerNode {
-			namespace := "shop"
-			if j%2 == 1 {
-				namespace = fmt.Sprintf("team-%d", (i+j)%7)
-			}
-			ps = append(ps, st.MakePod().Namespace(namespace).Name(fmt.Sprintf("%s-p%d", name, j)).
-				Label("app", fmt.Sprintf("svc-%d", (i+j)%50)).Node(name).Obj())
-		}
-	}
-	for r := range nodes / 5 {
-		node := fmt.Sprintf("node-%05d", (r*7919)%nodes)
-		ps = append(ps, web(fmt.Sprintf("web-%d", r)).Node(node).Obj())
-	}
-	return ns, ps
-}
 
 // equivalentPTSPod is the spread pod with the per-pod constraints that ask
 // PodTopologySpread for the same spreading: zone, host-id and hostname,
@@ -153,7 +122,7 @@ func BenchmarkFailureDomainSpread(b *testing.B) {
 				pod  *v1.Pod
 			}{
 				{name: Name, pod: web("new").Obj(), make: func(ctx context.Context, snap *cache.Snapshot) fwk.Plugin {
-					pl := plugintesting.SetupPluginWithInformers(ctx, b, New(policies(b, spread.policy)), nil, snap, objs).(*FailureDomainSpread)
+					pl := plugintesting.SetupPluginWithInformers(ctx, b, New(testutil.Policies(b, spread.policy)), nil, snap, objs).(*FailureDomainSpread)
 					waitForHandlers(b, pl, nodes)
 					return pl
 				}},

@@ -20,47 +20,32 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-// requiredLevel is the state of one required level: the fewest replicas on
-// an admitted domain, and the domain.
-type requiredLevel struct {
-	// level indexes the plugin's levels (and the state's counts).
-	level int
-	key   string
-	// min is the fewest replicas on a domain of this level among the
-	// eligible nodes the wider required levels admit, and minDomain the
-	// first such domain by name: the reason names it, and taking the first
-	// keeps the reason the same for every node. minDomain is "" when no
-	// domain is eligible: nothing to balance against.
-	min       int
-	minDomain string
-	// reason is the rejection at this level, one string per level and cycle
-	// so the scheduler aggregates it over the nodes.
-	reason string
+// levelReasons are the Filter reasons of a state's required levels, one
+// constant string per level and cycle (so the scheduler aggregates it over
+// the nodes), formatted from the filter's emptiest domains.
+type levelReasons struct {
+	// of is what each reason was formatted from.
+	of      []policy.Emptiest
+	reasons []string
 }
 
-// eligiblePaths are the distinct domain tuples (one domain per required
-// level, widest first) of the nodes eligible for the pod
-// (policy.DomainPaths). Built once in PreFilter and shared, read-only, by
-// every clone.
-type eligiblePaths [][]string
+// update formats the reasons again where the emptiest domain or its count
+// changed: dry runs re-chain per victim, mostly without a change.
+func (r *levelReasons) update(group string, f *policy.SpreadFilter) {
+	if r.of == nil {
+		r.of, r.reasons = make([]policy.Emptiest, len(f.Required)), make([]string, len(f.Required))
+	}
+	for i, e := range f.Emptiest {
+		if e == r.of[i] && (r.reasons[i] != "" || e.Domain == "") {
+			continue
+		}
+		r.of[i], r.reasons[i] = e, ""
+		if e.Domain != "" {
+			r.reasons[i] = spreadReason(group, f.Levels[f.Required[i]], e.Domain, e.Replicas)
+		}
+	}
+}
 
-// chain finds the emptiest domain at each required level, widest first,
-// among the paths the wider levels admit (policy.ChainEmptiest, the rule the
-// checker explains with too), and the level's reason. Run in PreFilter and
-// again when a dry run (AddPod/RemovePod) changes the group's counts.
-func (s *preFilterState) chain(group string) {
-	policy.ChainEmptiest(len(s.required), s.paths,
-		func(i int) map[string]int { return s.replicas.counts[s.required[i].level] },
-		func(i int, e policy.Emptiest) {
-			r := &s.required[i]
-			// Dry runs re-chain per victim: format the reason only when
-			// the emptiest domain or its count changed.
-			if e.Domain == r.minDomain && e.Replicas == r.min && (r.reason != "" || e.Domain == "") {
-				return
-			}
-			r.min, r.minDomain, r.reason = e.Replicas, e.Domain, ""
-			if e.Domain != "" {
-				r.reason = spreadReason(group, r.key, e.Domain, e.Replicas)
-			}
-		})
+func (r levelReasons) clone() levelReasons {
+	return levelReasons{of: append([]policy.Emptiest(nil), r.of...), reasons: append([]string(nil), r.reasons...)}
 }

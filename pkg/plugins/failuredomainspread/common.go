@@ -18,122 +18,38 @@ package failuredomainspread
 
 import (
 	"context"
-	"maps"
 
 	v1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	fwk "k8s.io/kube-scheduler/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
-type groupKind uint8
-
-const (
-	byComponent groupKind = iota
-	byLabel
-	byOwner
-	byName
-)
-
-// groupMatcher tells whether a pod is in the same group as the pod being
-// scheduled, with the rules of policy.GroupOf, without building the other
-// pod's key: PreFilter and PreScore run it on every pod of the cluster, and
-// a string per pod would be most of their cost.
-type groupMatcher struct {
-	policy    *policy.Policy
-	namespace string
-	// trusted: pods of the namespace may be components, so they must be
-	// classified; in other namespaces no pod is one.
-	trusted bool
-	kind    groupKind
-	// key, value: the component name; the group label and its value; the
-	// controller's kind and name; or "" and the pod's own name.
-	key, value string
+// replicaOf tells whether a pod is a replica of the group of the pod being
+// scheduled that the spread counts. policy.GroupOf builds no string, so
+// comparing groups costs no allocation: PreFilter and PreScore may run it
+// on every pod of the cluster (before the replica index is ready), and the
+// queueing hints on every pod event.
+type replicaOf struct {
+	policy   *policy.Policy
+	services policy.Services
+	group    policy.Group
 }
 
-func newGroupMatcher(p *policy.Policy, pod *v1.Pod, c policy.Class) *groupMatcher {
-	m := &groupMatcher{policy: p, namespace: pod.Namespace, trusted: p.IsTrustedNamespace(pod.Namespace)}
-	if c.Component != "" {
-		m.kind, m.key = byComponent, c.Component
-		return m
-	}
-	for _, k := range policy.GroupLabels {
-		if v, ok := pod.Labels[k]; ok {
-			m.kind, m.key, m.value = byLabel, k, v
-			return m
-		}
-	}
-	if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
-		m.kind, m.key, m.value = byOwner, ref.Kind, ref.Name
-		return m
-	}
-	m.kind, m.value = byName, pod.Name
-	return m
+func (pl *FailureDomainSpread) replicaOf(pod *v1.Pod, c policy.Class) replicaOf {
+	return replicaOf{policy: pl.policy, services: pl.services, group: policy.GroupOf(pod, c, pl.services)}
 }
 
-// sameGroup reports whether policy.GroupOf would give p the matcher's key.
-func (m *groupMatcher) sameGroup(p *v1.Pod) bool {
-	if p.Namespace != m.namespace {
-		return false
-	}
-	if m.trusted {
-		if component := m.policy.Classify(p).Component; m.kind == byComponent || component != "" {
-			return m.kind == byComponent && component == m.key
-		}
-	}
-	for _, k := range policy.GroupLabels {
-		if v, ok := p.Labels[k]; ok {
-			return m.kind == byLabel && k == m.key && v == m.value
-		}
-	}
-	ref := metav1.GetControllerOfNoCopy(p)
-	switch m.kind {
-	case byOwner:
-		return ref != nil && ref.Kind == m.key && ref.Name == m.value
-	case byName:
-		return ref == nil && p.Name == m.value
-	}
-	return false
-}
-
-// counts reports whether p is a replica the spread counts: same group, not
-// terminating (it is going away and must not hold its domain), and not a
-// DaemonSet pod (one on every node would make every domain look as full as
-// it is large).
-func (m *groupMatcher) counts(p *v1.Pod) bool {
-	return !policy.IsTerminating(p) && m.sameGroup(p) && !policy.IsDaemonSetPod(p)
-}
-
-// domainCounts holds, per level (indexed like the plugin's levels), the
-// replicas of the group on each domain. Only domains holding replicas have
-// an entry: the maps stay as small as the group, so cloning them for each
-// preemption candidate is cheap.
-type domainCounts []map[string]int
-
-func (d domainCounts) clone() domainCounts {
-	out := make(domainCounts, len(d))
-	for i, m := range d {
-		out[i] = maps.Clone(m)
-	}
-	return out
-}
-
-// add adds delta replicas on node to every level.
-func (d domainCounts) add(levels []string, node *v1.Node, delta int) {
-	for l, key := range levels {
-		dom := policy.DomainOf(node.Name, node.Labels, key)
-		if c := d[l][dom] + delta; c != 0 {
-			d[l][dom] = c
-		} else {
-			delete(d[l], dom)
-		}
-	}
+// counts reports whether p is a replica the spread counts: same group, and
+// holding its place (policy.CountsInSpread).
+func (m replicaOf) counts(p *v1.Pod) bool {
+	return p.Namespace == m.group.Namespace && policy.CountsInSpread(p) &&
+		policy.GroupOf(p, m.policy.Classify(p), m.services) == m.group
 }
 
 // countOnNode returns the replicas of the group on one node. Assumed pods
 // are in the NodeInfo, so they count.
-func countOnNode(m *groupMatcher, ni fwk.NodeInfo) int {
+func countOnNode(m replicaOf, ni fwk.NodeInfo) int {
 	n := 0
 	for _, pi := range ni.GetPods() {
 		if m.counts(pi.GetPod()) {
@@ -146,7 +62,7 @@ func countOnNode(m *groupMatcher, ni fwk.NodeInfo) int {
 // groupCount is a group's replicas: per domain at each level, in all, and
 // the nodes holding them (for the score's candidate tuples).
 type groupCount struct {
-	counts domainCounts
+	counts policy.ReplicaCounts
 	total  int
 	// holders are the nodes holding at least one replica.
 	holders []*v1.Node
@@ -156,31 +72,27 @@ type groupCount struct {
 // when it is ready (the cost of the group's nodes), else by walking every
 // pod of every node (the moments before the index has seen the informer's
 // initial list).
-func (pl *FailureDomainSpread) countGroup(ctx context.Context, m *groupMatcher, group string, nodes []fwk.NodeInfo) groupCount {
+func (pl *FailureDomainSpread) countGroup(ctx context.Context, m replicaOf, nodes []fwk.NodeInfo) groupCount {
 	if pl.replicas.ready() {
-		return pl.countFromIndex(group)
+		return pl.countFromIndex(m.group)
 	}
 	return pl.countReplicas(ctx, m, nodes)
 }
 
 func (pl *FailureDomainSpread) newCount() groupCount {
-	counts := make(domainCounts, len(pl.levels))
-	for l := range counts {
-		counts[l] = map[string]int{}
-	}
-	return groupCount{counts: counts}
+	return groupCount{counts: policy.NewReplicaCounts(len(pl.levels))}
 }
 
 // hold counts n replicas on node.
 func (g *groupCount) hold(levels []string, node *v1.Node, n int) {
-	g.counts.add(levels, node, n)
+	g.counts.Add(levels, node, n)
 	g.total += n
 	g.holders = append(g.holders, node)
 }
 
 // countFromIndex counts the replicas the index holds, on the nodes of the
 // cycle's snapshot (a node gone from the snapshot holds nothing).
-func (pl *FailureDomainSpread) countFromIndex(group string) groupCount {
+func (pl *FailureDomainSpread) countFromIndex(group policy.Group) groupCount {
 	g := pl.newCount()
 	infos := pl.lister.NodeInfos()
 	pl.replicas.replicasOf(group, func(name string, n int) {
@@ -195,7 +107,7 @@ func (pl *FailureDomainSpread) countFromIndex(group string) groupCount {
 
 // countReplicas counts the group's replicas per domain over all nodes, by
 // walking their pods (in parallel).
-func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m *groupMatcher, nodes []fwk.NodeInfo) groupCount {
+func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m replicaOf, nodes []fwk.NodeInfo) groupCount {
 	perNode := make([]int32, len(nodes))
 	pl.until(ctx, len(nodes), func(i int) {
 		if nodes[i].Node() != nil {
@@ -213,15 +125,15 @@ func (pl *FailureDomainSpread) countReplicas(ctx context.Context, m *groupMatche
 
 // roleCandidates returns the nodes of the roles the pod may use when that is
 // one small role (control-plane or infra) and the role index knows them;
-// otherwise all nodes. A node the index has not seen yet is missed for a
-// cycle at most; an empty answer falls back to all nodes.
+// otherwise all nodes. Before the index has seen the informer's initial
+// list, and when it knows no node of the role, all nodes.
 func (pl *FailureDomainSpread) roleCandidates(c policy.Class, nodes []fwk.NodeInfo) []fwk.NodeInfo {
 	role, single := c.Roles.Only()
 	if !single || role == policy.RoleWorker {
 		return nodes
 	}
 	names := pl.roles.Names(role)
-	if len(names) == 0 {
+	if len(names) == 0 || !pl.roles.Ready() {
 		return nodes
 	}
 	infos := pl.lister.NodeInfos()

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/testutil"
 	"github.com/stretchr/testify/require"
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -70,7 +71,7 @@ func TestCordonActivatesWaitingReplicas(t *testing.T) {
 		if diff := cmp.Diff([]string{"kube-system/waiting"}, got); diff != "" {
 			t.Errorf("activated (-want +got):\n%s", diff)
 		}
-	case <-time.After(wait):
+	case <-time.After(testutil.Wait):
 		t.Fatal("the cordon of b1 activated no pod")
 	}
 
@@ -86,7 +87,7 @@ func TestCordonActivatesWaitingReplicas(t *testing.T) {
 	boundNow.Spec.NodeName = "a1"
 	_, err = c.client.CoreV1().Pods(boundNow.Namespace).Update(c.ctx, boundNow, metav1.UpdateOptions{})
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return len(c.pl.cordons.waiters()) == 0 }, wait, tick, "the bound pod stops waiting")
+	require.Eventually(t, func() bool { return len(c.pl.cordons.waiters()) == 0 }, testutil.Wait, testutil.Tick, "the bound pod stops waiting")
 	update(cpVM("a1", "z1", "a").Unschedulable(true).Obj())
 	select {
 	case got := <-c.activated:
@@ -122,7 +123,7 @@ func TestCordonWatchIsSharedByProfiles(t *testing.T) {
 		if diff := cmp.Diff([]string{"kube-system/waiting"}, got); diff != "" {
 			t.Errorf("activated by the second profile (-want +got):\n%s", diff)
 		}
-	case <-time.After(wait):
+	case <-time.After(testutil.Wait):
 		t.Fatal("the cordon of b1 activated no pod in the second profile")
 	}
 	select {

@@ -62,7 +62,7 @@ func (pl *FailureDomainSpread) isSchedulableAfterAssignedPodChange(logger klog.L
 	if !spread {
 		return fwk.QueueSkip, nil
 	}
-	m := newGroupMatcher(pl.policy, pod, c)
+	m := pl.replicaOf(pod, c)
 	was := oldPod != nil && m.counts(oldPod)
 	is := newPod != nil && m.counts(newPod)
 	if was == is {
@@ -89,7 +89,7 @@ func (pl *FailureDomainSpread) isSchedulableAfterTargetPodChange(logger klog.Log
 	}
 	oldClass, oldSpread := pl.classify(oldPod)
 	newClass, newSpread := pl.classify(newPod)
-	if oldSpread == newSpread && oldClass.Spread == newClass.Spread && policy.GroupOf(oldPod, oldClass) == policy.GroupOf(newPod, newClass) {
+	if oldSpread == newSpread && oldClass.Spread == newClass.Spread && policy.GroupOf(oldPod, oldClass, pl.services) == policy.GroupOf(newPod, newClass, pl.services) {
 		logger.V(5).Info("Pod's label change does not change its group", "pod", klog.KObj(newPod))
 		return fwk.QueueSkip, nil
 	}

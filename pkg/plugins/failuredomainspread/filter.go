@@ -30,20 +30,20 @@ import (
 
 const preFilterStateKey = "PreFilter" + Name
 
-// preFilterState is the group's replicas per domain and, per required
-// level, the emptiest admitted domain. Computed once per cycle.
+// preFilterState is the group's replicas per domain and its spread filter
+// (policy.SpreadFilter: the emptiest eligible domain per required level).
+// Computed once per cycle.
 type preFilterState struct {
 	// group is the group's key, for reasons.
 	group   string
-	matcher *groupMatcher
-	// replicas counts the group per domain; AddPod and RemovePod change
-	// its counts (holders and total stay those of the snapshot, for
-	// PreScore, which only the cycle's own state reaches).
+	matcher *replicaOf
+	// replicas counts the group per domain; the filter holds the same
+	// counts, which AddPod and RemovePod change (holders and total stay
+	// those of the snapshot, for PreScore, which only the cycle's own
+	// state reaches).
 	replicas groupCount
-	// paths are the eligible domain tuples (shared by clones, read-only).
-	paths eligiblePaths
-	// required holds one entry per required level, widest first.
-	required []requiredLevel
+	filter   *policy.SpreadFilter
+	reasons  levelReasons
 	// waiting is set once Filter has rejected a node for the pod, so that
 	// the pod is recorded for cordons once per cycle (shared by clones).
 	waiting *atomic.Bool
@@ -54,47 +54,52 @@ func (s *preFilterState) Clone() fwk.StateData {
 	if s == nil {
 		return nil
 	}
+	if s.matcher == nil {
+		// liveOnly: nothing to copy.
+		return s
+	}
 	c := *s
-	c.replicas.counts = s.replicas.counts.clone()
-	c.required = append([]requiredLevel(nil), s.required...)
+	c.filter = s.filter.Clone()
+	c.replicas.counts = c.filter.Counts
+	c.reasons = s.reasons.clone()
 	return &c
 }
 
+// liveOnly is the state of a spread pod whose group is not balanced by
+// Filter (Preferred, or no required level): Filter only keeps it off nodes
+// that cannot run pods. Shared: it holds nothing a dry run changes.
+var liveOnly = &preFilterState{filter: &policy.SpreadFilter{}}
+
 // PreFilter counts the replicas of the pod's group per domain at every
 // level and, for Required groups, finds the emptiest eligible domain at each
-// required level, each within the wider ones' (chain). Only Required groups
-// are filtered: other pods skip Filter, and PreScore counts for them.
+// required level, each within the wider ones' (policy.SpreadFilter). Every
+// spread pod is filtered (dead nodes are rejected for all of them); only
+// Required groups are counted here, PreScore counts for the others.
 func (pl *FailureDomainSpread) PreFilter(ctx context.Context, cycleState fwk.CycleState, pod *v1.Pod, nodes []fwk.NodeInfo) (*fwk.PreFilterResult, *fwk.Status) {
 	c, spread := pl.classify(pod)
-	if !spread || c.Spread != policy.SpreadRequired || len(pl.required) == 0 {
+	if !spread {
 		return nil, fwk.NewStatus(fwk.Skip)
 	}
+	if c.Spread != policy.SpreadRequired || len(pl.required) == 0 {
+		cycleState.Write(preFilterStateKey, liveOnly)
+		return nil, nil
+	}
 	logger := klog.FromContext(ctx)
-	m := newGroupMatcher(pl.policy, pod, c)
-	group := policy.GroupOf(pod, c)
-	s := &preFilterState{group: group, matcher: m, replicas: pl.countGroup(ctx, m, group, nodes), waiting: &atomic.Bool{}}
+	m := pl.replicaOf(pod, c)
+	s := &preFilterState{group: m.group.String(), matcher: &m, replicas: pl.countGroup(ctx, m, nodes), waiting: &atomic.Bool{}}
+	s.filter = policy.NewSpreadFilter(pl.policy, s.replicas.counts)
 	e := pl.eligibilityOf(logger, pod, c)
 	e.Cordoned = pl.cordons.cordonedNodes()
 	// Only nodes of a role the pod may use can make a domain eligible: for a
 	// control-plane pod that is the few masters, not every node.
-	var paths policy.DomainPaths
-	path := make([]string, len(pl.required))
 	for _, ni := range pl.roleCandidates(c, nodes) {
-		node := ni.Node()
-		if node == nil || !e.Eligible(node) {
-			continue
+		if node := ni.Node(); node != nil && e.Eligible(node) {
+			s.filter.AddEligible(node)
 		}
-		for i, l := range pl.required {
-			path[i] = policy.DomainOf(node.Name, node.Labels, pl.levels[l])
-		}
-		paths.Insert(path)
 	}
-	s.paths = paths.Paths()
-	for _, l := range pl.required {
-		s.required = append(s.required, requiredLevel{level: l, key: pl.levels[l]})
-	}
-	s.chain(group)
-	logger.V(5).Info("Replicas counted", "pod", klog.KObj(pod), "group", s.group, "replicas", s.replicas.total, "eligiblePaths", len(s.paths))
+	s.filter.Chain()
+	s.reasons.update(s.group, s.filter)
+	logger.V(5).Info("Replicas counted", "pod", klog.KObj(pod), "group", s.group, "replicas", s.replicas.total, "emptiest", s.filter.Emptiest)
 	cycleState.Write(preFilterStateKey, s)
 	return nil, nil
 }
@@ -122,43 +127,52 @@ func (pl *FailureDomainSpread) updateWithPod(cycleState fwk.CycleState, p *v1.Po
 	if err != nil {
 		return fwk.AsStatus(err)
 	}
-	if node == nil || !s.matcher.counts(p) {
+	if s.matcher == nil || node == nil || !s.matcher.counts(p) {
 		return nil
 	}
-	s.replicas.counts.add(pl.levels, node, delta)
-	s.chain(s.group)
+	s.filter.Counts.Add(pl.levels, node, delta)
+	s.filter.Chain()
+	s.reasons.update(s.group, s.filter)
 	return nil
 }
 
-// Filter rejects a node whose domain, at a required level, holds more
-// replicas of the group than the emptiest eligible domain the wider
-// required levels admit. Unschedulable, not UnschedulableAndUnresolvable:
-// preemption can free the emptier domain.
+// Filter is FailureDomainSpread's decision (policy.SpreadFilter.Verdict):
+// it rejects a node that cannot run pods, for every spread group, and a
+// node whose domain, at a required level, holds more replicas of the group
+// than the emptiest eligible domain the wider required levels admit.
+//
+// A dead node (policy.NodeCanRunPods: Ready not True, or the not-ready or
+// unreachable taint) is never eligible, so its empty domains would be the
+// best scored, and a pod that tolerates every taint, or any pod before
+// kube-controller-manager has tainted the node (it may be down too), would
+// be sent there: UnschedulableAndUnresolvable, as no preemption revives a
+// node; the node's Ready condition turning True requeues the pod.
+// A domain that is too full is Unschedulable: preemption can free the
+// emptier domain.
 func (pl *FailureDomainSpread) Filter(ctx context.Context, cycleState fwk.CycleState, pod *v1.Pod, nodeInfo fwk.NodeInfo) *fwk.Status {
 	s, err := getPreFilterState(cycleState)
 	if err != nil {
 		return fwk.AsStatus(err)
 	}
 	node := nodeInfo.Node()
-	for i := range s.required {
-		r := &s.required[i]
-		if r.minDomain == "" {
-			// No eligible domain: nothing to balance against.
-			return nil
-		}
-		d := policy.DomainOf(node.Name, node.Labels, r.key)
-		if c := s.replicas.counts[r.level][d]; c > r.min {
-			if logger := klog.FromContext(ctx).V(5); logger.Enabled() {
-				logger.Info("Node's domain holds more replicas than the emptiest eligible one",
-					"pod", klog.KObj(pod), "node", klog.KObj(node), "group", s.group, "level", r.key, "domain", d, "replicas", c, "emptiest", r.minDomain, "min", r.min)
-			}
-			if s.waiting.CompareAndSwap(false, true) {
-				pl.cordons.wait(pl, pod)
-			}
-			return fwk.NewStatus(fwk.Unschedulable, r.reason)
-		}
+	rec := pl.topo.Of(node)
+	v := s.filter.VerdictAt(rec.Alive, rec.Domains)
+	switch {
+	case v.Down:
+		return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, ErrReasonNodeDown)
+	case v.Level < 0:
+		return nil
 	}
-	return nil
+	if logger := klog.FromContext(ctx).V(5); logger.Enabled() {
+		e := s.filter.Emptiest[v.Level]
+		logger.Info("Node's domain holds more replicas than the emptiest eligible one",
+			"pod", klog.KObj(pod), "node", klog.KObj(node), "group", s.group, "level", s.filter.Levels[s.filter.Required[v.Level]],
+			"domain", v.Domain, "replicas", v.Replicas, "emptiest", e.Domain, "min", e.Replicas)
+	}
+	if s.waiting.CompareAndSwap(false, true) {
+		pl.cordons.wait(pl, pod)
+	}
+	return fwk.NewStatus(fwk.Unschedulable, s.reasons.reasons[v.Level])
 }
 
 func getPreFilterState(cycleState fwk.CycleState) (*preFilterState, error) {

@@ -24,7 +24,6 @@ package failuredomainspread
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -38,6 +37,8 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/roleindex"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/services"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/topology"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -61,9 +62,14 @@ type FailureDomainSpread struct {
 	// replicas counts each group's replicas per node, fed by the pod
 	// informer and Reserve/Unreserve.
 	replicas *replicaIndex
+	// services group the pods without a controller that a Service selects.
+	services *policy.ServiceIndex
 	// roles narrows the eligible-domain search of control-plane and infra
 	// pods to those nodes.
 	roles *roleindex.Index
+	// topo holds each node's liveness and domains, read once per node
+	// change rather than per node, level and pod.
+	topo *topology.Index
 	// cordons requeues waiting replicas on a cordon, which the scheduler
 	// reports no event for; shared by the profiles.
 	cordons *cordonWatch
@@ -99,7 +105,7 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		pl := &FailureDomainSpread{
 			policy:        p,
 			levels:        p.Levels,
-			required:      requiredIndexes(p),
+			required:      p.RequiredIndexes(),
 			lister:        h.SnapshotSharedLister(),
 			parallelizer:  h.Parallelizer(),
 			comparisonOps: plfeature.NewSchedulerFeaturesFromGates(utilfeature.DefaultFeatureGate).EnableTaintTolerationComparisonOperators,
@@ -111,8 +117,14 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		if f == nil {
 			return nil, fmt.Errorf("%s: the framework handle has no informer factory", Name)
 		}
-		if pl.replicas, err = sharedReplicaIndex(ctx, f, args, p); err != nil {
+		if pl.services, err = services.Shared(ctx, f); err != nil {
+			return nil, fmt.Errorf("%s: watching services: %w", Name, err)
+		}
+		if pl.replicas, err = sharedReplicaIndex(ctx, f, args, p, pl.services); err != nil {
 			return nil, fmt.Errorf("%s: watching pods: %w", Name, err)
+		}
+		if pl.topo, err = topology.Shared(ctx, f, p.Levels); err != nil {
+			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
 		}
 		if pl.roles, err = roleindex.Shared(ctx, f); err != nil {
 			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
@@ -123,18 +135,6 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		klog.FromContext(ctx).V(2).Info("Spread levels loaded", "plugin", Name, "profile", h.ProfileName(), "levels", p.Levels, "requiredLevels", p.RequiredLevels)
 		return pl, nil
 	}
-}
-
-// requiredIndexes returns the indexes in p.Levels of the required levels,
-// widest first whatever order the policy lists them in: they chain.
-func requiredIndexes(p *policy.Policy) []int {
-	var out []int
-	for i, l := range p.Levels {
-		if slices.Contains(p.RequiredLevels, l) {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // Reserve counts the pod on its node in the replica index before it is

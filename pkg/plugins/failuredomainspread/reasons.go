@@ -28,6 +28,11 @@ import "fmt"
 // the number of nodes that gave it.
 const ErrReasonSpreadFormat = "node(s) whose %s domain holds more replicas of %s than the emptiest eligible one (%s=%s holds %d)"
 
+// ErrReasonNodeDown is the reason a node that cannot run pods is rejected
+// for a replica of a spread group (policy.NodeCanRunPods), whatever the
+// pod tolerates.
+const ErrReasonNodeDown = "node(s) are down (Ready condition not True, or unreachable): no replica of a spread group is placed there"
+
 func spreadReason(group, level, emptiest string, count int) string {
 	return fmt.Sprintf(ErrReasonSpreadFormat, level, group, level, emptiest, count)
 }

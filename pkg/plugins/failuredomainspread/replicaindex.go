@@ -18,18 +18,19 @@ package failuredomainspread
 
 import (
 	"context"
-
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"sync"
 
 	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/services"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/shared"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
@@ -40,26 +41,39 @@ import (
 // the pod's group instead of a walk over every pod of the cluster, which the
 // scale profile showed to be most of a scheduling cycle at 5,000 nodes.
 //
-// What counts is what groupMatcher.counts counts: pods of the group that are
+// What counts is what replicaOf.counts counts: pods of the group that are
 // not terminating and not DaemonSet pods (TestReplicaIndexAgreesWithWalk).
+//
+// A pod's group can change without the pod changing: a Service that
+// selects pods without a controller comes, goes or changes its selector.
+// The index follows Services itself and regroups the namespace's pods, and
+// computes each pod's group under its lock, so that a pod event and a
+// Service event cannot interleave into a stale group.
 type replicaIndex struct {
-	policy *policy.Policy
+	policy   *policy.Policy
+	services *policy.ServiceIndex
+	// podStore lists the pods to regroup after a Service change.
+	podStore cache.Store
 
-	mu     sync.RWMutex
-	groups map[string]map[string]int // group -> node -> replicas
-	pods   map[types.UID]placement   // what each counted pod added
+	mu     sync.Mutex
+	groups map[policy.Group]map[string]int // group -> node -> replicas
+	pods   map[types.UID]placement         // what each counted pod added
 
 	synced func() bool
 }
 
-type placement struct{ group, node string }
+type placement struct {
+	group policy.Group
+	node  string
+}
 
-func newReplicaIndex(p *policy.Policy) *replicaIndex {
+func newReplicaIndex(p *policy.Policy, svcs *policy.ServiceIndex) *replicaIndex {
 	return &replicaIndex{
-		policy: p,
-		groups: map[string]map[string]int{},
-		pods:   map[types.UID]placement{},
-		synced: func() bool { return false },
+		policy:   p,
+		services: svcs,
+		groups:   map[policy.Group]map[string]int{},
+		pods:     map[types.UID]placement{},
+		synced:   func() bool { return false },
 	}
 }
 
@@ -68,22 +82,25 @@ func newReplicaIndex(p *policy.Policy) *replicaIndex {
 // a pod one profile reserved counts for the others at once). A group is
 // what a policy says it is, so profiles with different policies keep
 // different indexes; the args, defaulted and encoded, name the policy.
-func sharedReplicaIndex(ctx context.Context, f informers.SharedInformerFactory, args *config.PolicyArgs, p *policy.Policy) (*replicaIndex, error) {
+func sharedReplicaIndex(ctx context.Context, f informers.SharedInformerFactory, args *config.PolicyArgs, p *policy.Policy, svcs *policy.ServiceIndex) (*replicaIndex, error) {
 	encoded, err := json.Marshal(args)
 	if err != nil {
 		return nil, err
 	}
 	fingerprint := sha256.Sum256(encoded)
 	return shared.Get(ctx, f, "replicaindex/"+hex.EncodeToString(fingerprint[:]), func() (*replicaIndex, error) {
-		ix := newReplicaIndex(p)
+		ix := newReplicaIndex(p, svcs)
 		return ix, ix.watch(f)
 	})
 }
 
-// watch feeds the index from the pod informer. Until the handler has seen
-// the initial list, ready() is false and the plugin walks the snapshot.
+// watch feeds the index from the pod and Service informers. Until the pod
+// handler has seen the initial list, ready() is false and the plugin walks
+// the snapshot.
 func (ix *replicaIndex) watch(factory informers.SharedInformerFactory) error {
-	reg, err := factory.Core().V1().Pods().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+	podInformer := factory.Core().V1().Pods().Informer()
+	ix.podStore = podInformer.GetStore()
+	reg, err := podInformer.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    ix.observe,
 		UpdateFunc: func(_, obj any) { ix.observe(obj) },
 		DeleteFunc: func(obj any) {
@@ -91,6 +108,8 @@ func (ix *replicaIndex) watch(factory informers.SharedInformerFactory) error {
 				obj = t.Obj
 			}
 			if pod, ok := obj.(*v1.Pod); ok {
+				ix.mu.Lock()
+				defer ix.mu.Unlock()
 				ix.set(pod.UID, placement{})
 			}
 		},
@@ -99,7 +118,8 @@ func (ix *replicaIndex) watch(factory informers.SharedInformerFactory) error {
 		return err
 	}
 	ix.synced = reg.HasSynced
-	return nil
+	_, err = factory.Core().V1().Services().Informer().AddEventHandler(services.Handler(ix.services, ix.regroup))
+	return err
 }
 
 // ready reports whether the index has seen every pod the informer listed.
@@ -116,30 +136,54 @@ func (ix *replicaIndex) observe(obj any) {
 	if pod.Spec.NodeName == "" && !policy.IsTerminating(pod) {
 		return
 	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	ix.set(pod.UID, ix.placementOf(pod, pod.Spec.NodeName))
+}
+
+// regroup follows a Service change in a namespace: the pods there that
+// have no controller may have changed group. Services change rarely; the
+// walk is over the informer's pods.
+func (ix *replicaIndex) regroup(namespace string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, obj := range ix.podStore.List() {
+		pod, ok := obj.(*v1.Pod)
+		if !ok || pod.Namespace != namespace || metav1.GetControllerOfNoCopy(pod) != nil {
+			continue
+		}
+		if old, counted := ix.pods[pod.UID]; counted {
+			ix.set(pod.UID, ix.placementOf(pod, old.node))
+		}
+	}
 }
 
 // placementOf returns where the pod counts, or the zero placement when it
 // does not count.
 func (ix *replicaIndex) placementOf(pod *v1.Pod, node string) placement {
-	if node == "" || policy.IsTerminating(pod) || policy.IsDaemonSetPod(pod) {
+	if node == "" || !policy.CountsInSpread(pod) {
 		return placement{}
 	}
-	return placement{group: policy.GroupOf(pod, ix.policy.Classify(pod)), node: node}
+	return placement{group: policy.GroupOf(pod, ix.policy.Classify(pod), ix.services), node: node}
 }
 
 // assume counts a pod the scheduler reserved on node (Reserve).
 func (ix *replicaIndex) assume(pod *v1.Pod, node string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	ix.set(pod.UID, ix.placementOf(pod, node))
 }
 
 // forget drops a reserved pod that will not be bound (Unreserve).
-func (ix *replicaIndex) forget(pod *v1.Pod) { ix.set(pod.UID, placement{}) }
-
-// set makes the pod count at p (the zero placement: not at all).
-func (ix *replicaIndex) set(uid types.UID, p placement) {
+func (ix *replicaIndex) forget(pod *v1.Pod) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.set(pod.UID, placement{})
+}
+
+// set makes the pod count at p (the zero placement: not at all). The
+// caller holds ix.mu.
+func (ix *replicaIndex) set(uid types.UID, p placement) {
 	old, known := ix.pods[uid]
 	if known && old == p {
 		return
@@ -167,10 +211,10 @@ func (ix *replicaIndex) set(uid types.UID, p placement) {
 }
 
 // replicasOf calls f for each node holding replicas of the group, under the
-// read lock (f must not call back into the index).
-func (ix *replicaIndex) replicasOf(group string, f func(node string, n int)) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
+// lock (f must not call back into the index).
+func (ix *replicaIndex) replicasOf(group policy.Group, f func(node string, n int)) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	for node, n := range ix.groups[group] {
 		f(node, n)
 	}

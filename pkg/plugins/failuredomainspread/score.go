@@ -25,7 +25,6 @@ import (
 	fwk "k8s.io/kube-scheduler/framework"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/cyclestate"
-	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
 const preScoreStateKey = "PreScore" + Name
@@ -36,7 +35,9 @@ const maxScoreLevels = 16
 
 // preScoreState ranks the replica-count tuples the nodes can have.
 type preScoreState struct {
-	counts domainCounts
+	// counts are the group's replicas per domain at each level, the
+	// domains by their topology index number.
+	counts []map[uint32]int
 	// bits per level in the packed tuple.
 	bits uint
 	// levels packed into the tuple.
@@ -58,10 +59,11 @@ func (pl *FailureDomainSpread) tuple(s *preScoreState, node *v1.Node) uint64 {
 	limit := uint64(1)<<s.bits - 1
 	var key uint64
 	saturated := false
-	for l, level := range pl.levels[:s.levels] {
+	ids := pl.topo.Of(node).IDs
+	for l := range s.levels {
 		var v uint64
 		if !saturated {
-			if c := s.counts[l][policy.DomainOf(node.Name, node.Labels, level)]; c > 0 {
+			if c := s.counts[l][ids[l]]; c > 0 {
 				v = uint64(c)
 			}
 			if v >= limit {
@@ -112,21 +114,27 @@ func (pl *FailureDomainSpread) PreScore(ctx context.Context, cycleState fwk.Cycl
 	var replicas groupCount
 	// A Required group was counted by PreFilter, over the same snapshot;
 	// the cycle's own state is never changed by dry runs (they use clones).
-	if s, err := getPreFilterState(cycleState); err == nil {
+	if s, err := getPreFilterState(cycleState); err == nil && s.matcher != nil {
 		replicas = s.replicas
 	} else {
 		all, err := pl.lister.NodeInfos().List()
 		if err != nil {
 			return fwk.AsStatus(fmt.Errorf("getting all nodes: %w", err))
 		}
-		replicas = pl.countGroup(ctx, newGroupMatcher(pl.policy, pod, c), policy.GroupOf(pod, c), all)
+		replicas = pl.countGroup(ctx, pl.replicaOf(pod, c), all)
 	}
 	if replicas.total == 0 {
 		// Every tuple is zero: nothing to prefer.
 		return fwk.NewStatus(fwk.Skip)
 	}
 	levels := min(len(pl.levels), maxScoreLevels)
-	s := &preScoreState{counts: replicas.counts, bits: uint(64 / levels), levels: levels}
+	s := &preScoreState{counts: make([]map[uint32]int, len(replicas.counts)), bits: uint(64 / levels), levels: levels}
+	for l, domains := range replicas.counts {
+		s.counts[l] = make(map[uint32]int, len(domains))
+		for d, n := range domains {
+			s.counts[l][pl.topo.ID(l, d)] = n
+		}
+	}
 	s.tuples = pl.candidates(s, replicas.holders)
 	cycleState.Write(preScoreStateKey, s)
 	return nil

@@ -52,11 +52,14 @@ func (pl *WorkloadSeparation) PreFilter(_ context.Context, cycleState fwk.CycleS
 		return nil, nil
 	}
 	names := pl.roles.Names(role)
-	if len(names) == 0 {
+	if len(names) == 0 || !pl.roles.Ready() {
 		// The index may lag the scheduler's snapshot (it is fed by its own
-		// informer handler); before saying "there is none", look at the
-		// nodes the framework has. This costs O(nodes) only when the
-		// cluster has no node of the role, which is not a steady state.
+		// informer handler): until it has seen every node, and before
+		// saying "there is none", look at the nodes the framework has.
+		// This costs O(nodes) only at start-up and when the cluster has no
+		// node of the role, which are not steady states. What the index
+		// has stays: a node its queueing hint just recorded may not be in
+		// the snapshot yet.
 		for _, ni := range nodes {
 			if n := ni.Node(); n != nil && policy.RoleOf(n.Labels) == role {
 				names.Insert(n.Name)
@@ -80,12 +83,11 @@ func (pl *WorkloadSeparation) Filter(_ context.Context, cycleState fwk.CycleStat
 	if err != nil {
 		return fwk.AsStatus(err)
 	}
-	node := nodeInfo.Node()
-	role := policy.RoleOf(node.Labels)
-	if s.class.Roles.Allows(role) {
+	v := policy.Separation(s.class, s.daemonSet, pl.topo.Of(nodeInfo.Node()).Role)
+	if v.Allowed() {
 		return nil
 	}
-	return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, reasonFor(pod, s.class, s.daemonSet, role))
+	return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, reasonOf(pod, v))
 }
 
 func getPreFilterState(cycleState fwk.CycleState) (*preFilterState, error) {

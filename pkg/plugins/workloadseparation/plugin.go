@@ -33,6 +33,7 @@ import (
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config/validation"
 	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/roleindex"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/internal/topology"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 )
 
@@ -45,6 +46,9 @@ type WorkloadSeparation struct {
 	// roles indexes control-plane and infra nodes by name, so that PreFilter
 	// of a control-plane pod costs the number of masters, not of nodes.
 	roles *roleindex.Index
+	// topo holds each node's role, read once per node change rather than
+	// from its labels per node and pod.
+	topo *topology.Index
 }
 
 var (
@@ -69,8 +73,12 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		if err != nil {
 			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
 		}
+		topo, err := topology.Shared(ctx, h.SharedInformerFactory(), p.Levels)
+		if err != nil {
+			return nil, fmt.Errorf("%s: watching nodes: %w", Name, err)
+		}
 		klog.FromContext(ctx).V(2).Info("Policy loaded", "plugin", Name, "profile", h.ProfileName(), "trustedNamespaces", args.TrustedNamespaces, "components", len(p.Components))
-		return &WorkloadSeparation{policy: p, roles: roles}, nil
+		return &WorkloadSeparation{policy: p, roles: roles, topo: topo}, nil
 	}
 }
 

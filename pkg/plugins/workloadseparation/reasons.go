@@ -36,30 +36,24 @@ const (
 	ErrReasonWorkerReserved       = "node(s) are workers, which the pod's policy keeps it off"
 )
 
-// reasonFor explains why a node of role nodeRole rejects a pod of class c.
-// DaemonSet pods of untrusted namespaces get a reason that names the
-// namespace and the setting that trusts it: that is what an operator
-// installing a CNI or log agent needs to read.
-func reasonFor(pod *v1.Pod, c policy.Class, daemonSet bool, nodeRole policy.NodeRole) string {
-	switch nodeRole {
-	case policy.RoleControlPlane, policy.RoleInfra:
-		reserved := ErrReasonControlPlaneReserved
-		if nodeRole == policy.RoleInfra {
-			reserved = ErrReasonInfraReserved
-		}
-		if daemonSet && c.IsUserWorkload() {
-			return fmt.Sprintf("%s; DaemonSet pods of untrusted namespace %q are kept off it (add the namespace to trustedNamespaces in the HAPolicy args to allow them)", reserved, pod.Namespace)
-		}
-		return reserved
+// reasons are the Filter reasons of each policy.SeparationReason.
+var reasons = map[policy.SeparationReason]string{
+	policy.ReservedForControlPlane: ErrReasonControlPlaneReserved,
+	policy.ReservedForInfra:        ErrReasonInfraReserved,
+	policy.NotControlPlane:         ErrReasonNotControlPlane,
+	policy.NotInfra:                ErrReasonNotInfra,
+	policy.WorkerReserved:          ErrReasonWorkerReserved,
+}
+
+// reasonOf formats a rejection (policy.Separation). DaemonSet pods of
+// untrusted namespaces get a reason that names the namespace and the
+// setting that trusts it: that is what an operator installing a CNI or
+// log agent needs to read.
+func reasonOf(pod *v1.Pod, v policy.SeparationVerdict) string {
+	if v.UntrustedDaemonSet {
+		return reasons[v.Reason] + "; " + policy.TrustHint(pod.Namespace)
 	}
-	// A worker node rejects a pod limited to control-plane or infra nodes.
-	switch {
-	case c.Roles.Allows(policy.RoleControlPlane):
-		return ErrReasonNotControlPlane
-	case c.Roles.Allows(policy.RoleInfra):
-		return ErrReasonNotInfra
-	}
-	return ErrReasonWorkerReserved
+	return reasons[v.Reason]
 }
 
 // noneOfRoleMessage is PreFilter's reason when no node of the only allowed

@@ -26,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -49,6 +50,8 @@ type Cluster struct {
 	etcdURL       string
 	apiserverArgs []string
 	apiserverBin  string
+	// aggregation runs AggregateClusterRoles once.
+	aggregation sync.Once
 }
 
 // AdminToken authenticates the tests (group system:masters).
@@ -181,10 +184,8 @@ func (c *Cluster) writeKubeconfig() error {
 
 // WaitReady waits for /readyz.
 func (c *Cluster) WaitReady(timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
 	var last error
-	err := wait.PollUntilContextCancel(ctx, 250*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
 		if exited, err := c.APIServer.Exited(); exited {
 			return false, fmt.Errorf("kube-apiserver exited: %v\n%s", err, c.APIServer.LogTail(30))
 		}

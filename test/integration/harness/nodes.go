@@ -53,6 +53,27 @@ func (c *Cluster) MarkNodeUnreachable(t testing.TB, name string) *v1.Node {
 	})
 }
 
+// SetNodeReadyCondition sets only the node's Ready condition (status
+// subresource), no taint: what a kubelet reports while the node lifecycle
+// controller, which would add the taints, is down.
+func (c *Cluster) SetNodeReadyCondition(t testing.TB, name string, status v1.ConditionStatus, reason string) {
+	t.Helper()
+	ctx := context.Background()
+	nodes := c.Client.CoreV1().Nodes()
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		n, err := nodes.Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		setNodeCondition(&n.Status, v1.NodeCondition{Type: v1.NodeReady, Status: status, Reason: reason, LastTransitionTime: metav1.Now()})
+		_, err = nodes.UpdateStatus(ctx, n, metav1.UpdateOptions{})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("setting node %s Ready=%s: %v", name, status, err)
+	}
+}
+
 // markNodeDown sets the node's Ready condition (status subresource) and
 // adds the taint key with the NoSchedule and NoExecute effects (spec).
 func (c *Cluster) markNodeDown(t testing.TB, name, taintKey string, ready v1.NodeCondition) *v1.Node {

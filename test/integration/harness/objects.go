@@ -27,6 +27,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 )
 
@@ -103,6 +104,13 @@ func (c *Cluster) EnsureNamespace(t testing.TB, name string) {
 func (c *Cluster) CreatePod(t testing.TB, pod *v1.Pod) *v1.Pod {
 	t.Helper()
 	c.EnsureNamespace(t, pod.Namespace)
+	return c.CreatePodAs(t, c.Client, pod)
+}
+
+// CreatePodAs is CreatePod by another client (a tenant's), in a namespace
+// that exists.
+func (c *Cluster) CreatePodAs(t testing.TB, client kubernetes.Interface, pod *v1.Pod) *v1.Pod {
+	t.Helper()
 	if pod.Spec.TerminationGracePeriodSeconds == nil {
 		pod.Spec.TerminationGracePeriodSeconds = ptr.To[int64](0)
 	}
@@ -118,7 +126,7 @@ func (c *Cluster) CreatePod(t testing.TB, pod *v1.Pod) *v1.Pod {
 			ct.Resources.Requests = v1.ResourceList{v1.ResourceCPU: resource.MustParse("100m")}
 		}
 	}
-	created, err := c.Client.CoreV1().Pods(pod.Namespace).Create(context.Background(), pod, metav1.CreateOptions{})
+	created, err := client.CoreV1().Pods(pod.Namespace).Create(context.Background(), pod, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatalf("creating pod %s/%s: %v", pod.Namespace, pod.Name, err)
 	}
@@ -129,7 +137,7 @@ func (c *Cluster) CreatePod(t testing.TB, pod *v1.Pod) *v1.Pod {
 func (c *Cluster) WaitScheduled(t testing.TB, ns, name string) string {
 	t.Helper()
 	var pod *v1.Pod
-	err := c.poll(func(ctx context.Context) (bool, error) {
+	err := c.Poll(func(ctx context.Context) (bool, error) {
 		var err error
 		pod, err = c.Client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
@@ -149,7 +157,7 @@ func (c *Cluster) WaitUnschedulable(t testing.TB, ns, name string) string {
 	t.Helper()
 	var pod *v1.Pod
 	var msg string
-	err := c.poll(func(ctx context.Context) (bool, error) {
+	err := c.Poll(func(ctx context.Context) (bool, error) {
 		var err error
 		pod, err = c.Client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
@@ -172,19 +180,24 @@ func (c *Cluster) WaitUnschedulable(t testing.TB, ns, name string) string {
 	return msg
 }
 
-// ExpectNotBound checks that the pod stays unbound for d.
+// ExpectNotBound checks that the pod stays unbound for d: the poll ends
+// only by its time limit, or by an error (a binding, a failed read).
 func (c *Cluster) ExpectNotBound(t testing.TB, ns, name string, d time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
+	err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, d, true, func(context.Context) (bool, error) {
+		// Not the poll's context: a read that its deadline cuts short (the
+		// client's rate limiter refuses to wait past it) is no failure.
 		pod, err := c.Client.CoreV1().Pods(ns).Get(context.Background(), name, metav1.GetOptions{})
 		if err != nil {
-			t.Fatal(err)
+			return false, err
 		}
 		if pod.Spec.NodeName != "" {
-			t.Fatalf("pod %s/%s was bound to %s", ns, name, pod.Spec.NodeName)
+			return false, fmt.Errorf("pod %s/%s was bound to %s", ns, name, pod.Spec.NodeName)
 		}
-		time.Sleep(250 * time.Millisecond)
+		return false, nil
+	})
+	if !wait.Interrupted(err) {
+		t.Fatal(err)
 	}
 }
 
@@ -219,7 +232,7 @@ func (c *Cluster) Reset(t testing.TB) {
 		names = append(names, ns.Name)
 	}
 	c.deleteControllers(t, names)
-	err = c.poll(func(ctx context.Context) (bool, error) {
+	err = c.Poll(func(ctx context.Context) (bool, error) {
 		pods, err := c.Client.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return false, err
@@ -235,10 +248,9 @@ func (c *Cluster) Reset(t testing.TB) {
 	}
 }
 
-func (c *Cluster) poll(cond wait.ConditionWithContextFunc) error {
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	return wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, cond)
+// Poll waits until cond holds, or Timeout passes.
+func (c *Cluster) Poll(cond wait.ConditionWithContextFunc) error {
+	return wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, Timeout, true, cond)
 }
 
 func conditions(pod *v1.Pod) string {

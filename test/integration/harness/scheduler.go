@@ -17,6 +17,7 @@ limitations under the License.
 package harness
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/yaml"
 )
 
@@ -196,15 +198,15 @@ func (s *Scheduler) GetAnonymous(path string) (int, string, error) {
 }
 
 func (s *Scheduler) waitHealthy(timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
+	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, timeout, true, func(context.Context) (bool, error) {
 		if exited, err := s.Exited(); exited {
-			return fmt.Errorf("ha-scheduler exited: %v\n%s", err, s.LogTail(40))
+			return false, fmt.Errorf("ha-scheduler exited: %v\n%s", err, s.LogTail(40))
 		}
-		if code, _, err := s.Get("/healthz"); err == nil && code == 200 {
-			return nil
-		}
-		time.Sleep(200 * time.Millisecond)
+		code, _, err := s.Get("/healthz")
+		return err == nil && code == 200, nil
+	})
+	if wait.Interrupted(err) {
+		return fmt.Errorf("ha-scheduler not healthy after %v\n%s", timeout, s.LogTail(40))
 	}
-	return fmt.Errorf("ha-scheduler not healthy after %v\n%s", timeout, s.LogTail(40))
+	return err
 }

@@ -26,6 +26,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/kubernetes"
 )
 
 // SetReady sets the pod Running with the Ready condition given, through the
@@ -65,10 +66,17 @@ func (c *Cluster) EnsurePriorityClass(t testing.TB, name string, value int32) {
 // does not run here): disruptionsAllowed as given.
 func (c *Cluster) CreatePDB(t testing.TB, ns, name string, selector map[string]string, maxUnavailable int, healthy, disruptionsAllowed int32) {
 	t.Helper()
-	ctx := context.Background()
 	c.EnsureNamespace(t, ns)
+	c.CreatePDBAs(t, c.Client, ns, name, selector, maxUnavailable, healthy, disruptionsAllowed)
+}
+
+// CreatePDBAs is CreatePDB with the budget created by client (a tenant's);
+// the status is written as the disruption controller would.
+func (c *Cluster) CreatePDBAs(t testing.TB, client kubernetes.Interface, ns, name string, selector map[string]string, maxUnavailable int, healthy, disruptionsAllowed int32) {
+	t.Helper()
+	ctx := context.Background()
 	mu := intstr.FromInt32(int32(maxUnavailable))
-	pdb, err := c.Client.PolicyV1().PodDisruptionBudgets(ns).Create(ctx, &policyv1.PodDisruptionBudget{
+	pdb, err := client.PolicyV1().PodDisruptionBudgets(ns).Create(ctx, &policyv1.PodDisruptionBudget{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec:       policyv1.PodDisruptionBudgetSpec{MaxUnavailable: &mu, Selector: &metav1.LabelSelector{MatchLabels: selector}},
 	}, metav1.CreateOptions{})

@@ -16,14 +16,16 @@ limitations under the License.
 
 // Command report prints the scale benchmark's results (test/scale) as
 // Markdown tables: throughput, per-pod scheduling cost and heap for each
-// profile, the ratios against the goals of the benchmark, where the pods
-// landed, and what our plugins cost per extension point.
+// profile, the preemption workload, the ratios against the goals of the
+// benchmark, where the pods landed, and what our plugins cost per
+// extension point.
 //
 // It reads the data-items files scheduler_perf writes
 // (BenchmarkPerfScheduling_benchmark_*.json; several files are merged, the
 // newest wins), the placement_*.json files of the benchmark's placement
-// check and the memory_*.json files of its phase boundaries, from the
-// directory given as its argument:
+// check, the memory_*.json files of its phase boundaries and the
+// preemption_*.json files of its preemption workload, from the directory
+// given as its argument:
 //
 //	go run ./test/scale/report _output/scale
 //
@@ -441,10 +443,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	pr, err := loadPreemptions(flag.Arg(0))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	w := os.Stdout
 	printResults(w, r, pl)
 	printMemory(w, r, pm)
-	missed := printGoals(w, goals(r, pl, pm))
+	printPreemption(w, r, pr)
+	missed := printGoals(w, append(goals(r, pl, pm), preemptionGoals(r, pr)...))
 	printGrowth(w, r)
 	printPlugins(w, r)
 	if *strict && missed > 0 {

@@ -32,15 +32,16 @@ import (
 // these names in a plugin's args gets an error that says where it moved.
 var policyFields = []string{
 	"trustedNamespaces", "components", "otherTrustedPods", "userWorkloads",
-	"allowUserWorkloadsOnControlPlane", "levels", "requiredLevels",
+	"allowUserWorkloadsOnControlPlane", "levels", "requiredLevels", "reservedPriority",
 }
 
 // movedHint is appended to an unknown-field error about a policy field.
 var movedHint = fmt.Sprintf("the policy is written once per profile, as the args of the pluginConfig entry named %s (docs/policy.md)", config.PolicyName)
 
-// load decodes args strictly, defaults and validates them. Every error names
+// load decodes args strictly, checks their apiVersion and kind (one of
+// kinds, validateTypeMeta), defaults and validates them. Every error names
 // its field under path.
-func load[T any](obj runtime.Object, path *field.Path, setDefaults func(*T), validate func(*field.Path, *T) field.ErrorList) (*T, field.ErrorList) {
+func load[T any](obj runtime.Object, path *field.Path, kinds []string, setDefaults func(*T), validate func(*field.Path, *T) field.ErrorList) (*T, field.ErrorList) {
 	args := new(T)
 	var errs field.ErrorList
 	if err := config.DecodeStrict(obj, args); err != nil {
@@ -52,6 +53,7 @@ func load[T any](obj runtime.Object, path *field.Path, setDefaults func(*T), val
 		// with whatever else is wrong.
 		errs = append(errs, strictErrors(path, strict)...)
 	}
+	errs = append(errs, validateTypeMeta(path, args, kinds)...)
 	setDefaults(args)
 	errs = append(errs, validate(path, args)...)
 	if len(errs) > 0 {
@@ -80,26 +82,28 @@ func strictErrors(path *field.Path, strict *config.StrictError) field.ErrorList 
 // LoadPolicyArgs decodes, defaults and validates the args of a profile's
 // HAPolicy entry (nil: the default policy).
 func LoadPolicyArgs(obj runtime.Object, path *field.Path) (*config.PolicyArgs, error) {
-	args, errs := load(obj, path, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
+	args, errs := load(obj, path, []string{ArgsKind(config.PolicyName)}, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
 	return args, errs.ToAggregate()
 }
 
 // LoadDisruptionGuardArgs decodes, defaults and validates the args.
 func LoadDisruptionGuardArgs(obj runtime.Object, path *field.Path) (*config.DisruptionGuardArgs, error) {
-	args, errs := load(obj, path, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
+	args, errs := load(obj, path, []string{ArgsKind(config.DisruptionGuardName)}, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
 	return args, errs.ToAggregate()
 }
 
 // ValidateNoArgs is for the plugins that take nothing but the profile's
 // policy (WorkloadSeparation, FailureDomainSpread): no args, or an empty
 // object, is fine; any field is an error, and a policy field says where the
-// policy is written now.
+// policy is written now. The kind, when written, must be one of theirs
+// (LoadPolicies wants the entry's own).
 func ValidateNoArgs(obj runtime.Object, path *field.Path) error {
-	return loadNoArgs(obj, path).ToAggregate()
+	return loadNoArgs(obj, path, noArgsKinds).ToAggregate()
 }
 
-// loadNoArgs decodes args that may hold nothing but apiVersion and kind.
-func loadNoArgs(obj runtime.Object, path *field.Path) field.ErrorList {
-	_, errs := load(obj, path, func(*metav1.TypeMeta) {}, func(*field.Path, *metav1.TypeMeta) field.ErrorList { return nil })
+// loadNoArgs decodes args that may hold nothing but apiVersion and kind
+// (one of kinds).
+func loadNoArgs(obj runtime.Object, path *field.Path, kinds []string) field.ErrorList {
+	_, errs := load(obj, path, kinds, func(*metav1.TypeMeta) {}, func(*field.Path, *metav1.TypeMeta) field.ErrorList { return nil })
 	return errs
 }

@@ -27,14 +27,6 @@ import (
 // replaces.
 const DefaultPreemptionName = "DefaultPreemption"
 
-// ValidateSchedulerConfiguration checks what the plugin factories cannot, or
-// not early enough (they run after the scheduler has built its clients):
-// see LoadPolicies.
-func ValidateSchedulerConfiguration(cfg *schedconfig.KubeSchedulerConfiguration) error {
-	_, err := LoadPolicies(cfg)
-	return err
-}
-
 // LoadPolicies returns the policy of every profile of a configuration and
 // checks, with the full field path of each problem:
 //   - each profile's HAPolicy entry, strictly (a profile without one has the
@@ -70,11 +62,11 @@ func loadProfile(path *field.Path, prof *schedconfig.KubeSchedulerProfile) (*con
 		var argErrs field.ErrorList
 		switch pc.Name {
 		case config.PolicyName:
-			pa, argErrs = load(pc.Args, argsPath, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
+			pa, argErrs = load(pc.Args, argsPath, []string{ArgsKind(pc.Name)}, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
 		case config.WorkloadSeparationName, config.FailureDomainSpreadName:
-			argErrs = loadNoArgs(pc.Args, argsPath)
+			argErrs = loadNoArgs(pc.Args, argsPath, []string{ArgsKind(pc.Name)})
 		case config.DisruptionGuardName:
-			_, argErrs = load(pc.Args, argsPath, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
+			_, argErrs = load(pc.Args, argsPath, []string{ArgsKind(pc.Name)}, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
 		}
 		errs = append(errs, argErrs...)
 	}

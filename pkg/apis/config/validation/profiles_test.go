@@ -198,6 +198,53 @@ func TestLoadPolicies(t *testing.T) {
 			wantErrs: field.ErrorList{field.NotSupported(args(0, 0).Child("mode"), config.DisruptionGuardMode("Lenient"), []config.DisruptionGuardMode{"Strict", "BestEffort"})},
 		},
 		{
+			name: "apiVersion and kind of every entry, as upstream's args carry them",
+			config: `- schedulerName: ha
+  plugins:
+    multiPoint:
+      enabled: [{name: WorkloadSeparation}, {name: FailureDomainSpread}, {name: DisruptionGuard}]
+      disabled: [{name: DefaultPreemption}]
+  pluginConfig:
+  - name: HAPolicy
+    args: {apiVersion: kubescheduler.config.k8s.io/v1, kind: HAPolicyArgs, allowUserWorkloadsOnControlPlane: true}
+  - name: WorkloadSeparation
+    args: {apiVersion: kubescheduler.config.k8s.io/v1, kind: WorkloadSeparationArgs}
+  - name: FailureDomainSpread
+    args: {kind: FailureDomainSpreadArgs}
+  - name: DisruptionGuard
+    args: {apiVersion: kubescheduler.config.k8s.io/v1, kind: DisruptionGuardArgs, mode: BestEffort}
+`,
+			want: config.Policies{"ha": defaultArgs(func(a *config.PolicyArgs) {
+				a.TypeMeta = metav1.TypeMeta{APIVersion: "kubescheduler.config.k8s.io/v1", Kind: "HAPolicyArgs"}
+				a.AllowUserWorkloadsOnControlPlane = true
+			})},
+		},
+		{
+			name: "a wrong apiVersion or kind: the field path",
+			config: `- schedulerName: ha
+  plugins:
+    multiPoint:
+      enabled: [{name: WorkloadSeparation}, {name: FailureDomainSpread}, {name: DisruptionGuard}]
+      disabled: [{name: DefaultPreemption}]
+  pluginConfig:
+  - name: HAPolicy
+    args: {apiVersion: v1, kind: ConfigMap}
+  - name: WorkloadSeparation
+    args: {kind: FailureDomainSpreadArgs}
+  - name: FailureDomainSpread
+    args: {apiVersion: kubescheduler.config.k8s.io/v1beta3}
+  - name: DisruptionGuard
+    args: {apiVersion: kubescheduler.config.k8s.io/v1, kind: DefaultPreemptionArgs}
+`,
+			wantErrs: field.ErrorList{
+				field.Invalid(args(0, 0).Child("apiVersion"), "v1", "must be kubescheduler.config.k8s.io/v1, or left out"),
+				field.Invalid(args(0, 0).Child("kind"), "ConfigMap", "must be HAPolicyArgs, or left out"),
+				field.Invalid(args(0, 1).Child("kind"), "FailureDomainSpreadArgs", "must be WorkloadSeparationArgs, or left out"),
+				field.Invalid(args(0, 2).Child("apiVersion"), "kubescheduler.config.k8s.io/v1beta3", "must be kubescheduler.config.k8s.io/v1, or left out"),
+				field.Invalid(args(0, 3).Child("kind"), "DefaultPreemptionArgs", "must be DisruptionGuardArgs, or left out"),
+			},
+		},
+		{
 			name: "every profile's problems, in order",
 			config: `- schedulerName: one
   plugins:
@@ -233,10 +280,6 @@ func TestLoadPolicies(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("policies (-want +got):\n%s", diff)
-			}
-			// ValidateSchedulerConfiguration is the same check.
-			if diff := cmp.Diff(tt.wantErrs.ToAggregate(), ValidateSchedulerConfiguration(cfg)); diff != "" {
-				t.Errorf("ValidateSchedulerConfiguration error (-want +got):\n%s", diff)
 			}
 		})
 	}

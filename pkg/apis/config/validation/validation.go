@@ -20,6 +20,8 @@ limitations under the License.
 package validation
 
 import (
+	"fmt"
+
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/sets"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
@@ -87,6 +89,10 @@ func ValidatePolicyArgs(path *field.Path, a *config.PolicyArgs) field.ErrorList 
 	errs = append(errs, validateRuleRequired(path.Child("otherTrustedPods"), a.OtherTrustedPods)...)
 	errs = append(errs, validateRuleRequired(path.Child("userWorkloads"), a.UserWorkloads)...)
 	errs = append(errs, validateLevels(path, a)...)
+	if r := a.ReservedPriority; r != nil && (*r < 1 || *r > config.DefaultReservedPriority) {
+		errs = append(errs, field.Invalid(path.Child("reservedPriority"), *r,
+			fmt.Sprintf("must be from 1 to %d (system-cluster-critical): untrusted namespaces' pods at or above it are refused, so it must be above every priority class tenants use, and at most the control plane's own", config.DefaultReservedPriority)))
+	}
 	return errs
 }
 

@@ -25,7 +25,6 @@ import (
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -33,6 +32,7 @@ import (
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/config"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
+	"github.com/ha-scheduler/ha-scheduler/pkg/policy/policytest"
 )
 
 func raw(s string) runtime.Object {
@@ -69,9 +69,10 @@ const wantMovedHint = ": the policy is written once per profile, as the args of 
 
 // The details of the errors ValidatePolicyArgs writes itself.
 const (
-	noNamespaceDetail  = "at least one namespace: with none, kube-proxy, the CNI and CoreDNS become user workloads kept off control-plane nodes; leave the field out for the default [kube-system]"
-	nodeRoleDetail     = `one of "ControlPlane", "Infra", "Worker", "Any"`
-	minAvailableDetail = "must be at least 1; leave disruption unset for a group that is not disruption-controlled"
+	noNamespaceDetail      = "at least one namespace: with none, kube-proxy, the CNI and CoreDNS become user workloads kept off control-plane nodes; leave the field out for the default [kube-system]"
+	nodeRoleDetail         = `one of "ControlPlane", "Infra", "Worker", "Any"`
+	minAvailableDetail     = "must be at least 1; leave disruption unset for a group that is not disruption-controlled"
+	reservedPriorityDetail = "must be from 1 to 2000000000 (system-cluster-critical): untrusted namespaces' pods at or above it are refused, so it must be above every priority class tenants use, and at most the control plane's own"
 )
 
 func TestLoadPolicyArgs(t *testing.T) {
@@ -281,6 +282,37 @@ func TestLoadPolicyArgs(t *testing.T) {
 			wantErrs: field.ErrorList{field.Duplicate(path.Child("requiredLevels").Index(1), "topology.scs.community/host-id")},
 		},
 		{
+			name:     "reserved priority zero: every tenant pod without a class would be refused",
+			args:     raw(`{"reservedPriority": 0}`),
+			wantErrs: field.ErrorList{field.Invalid(path.Child("reservedPriority"), int32(0), reservedPriorityDetail)},
+		},
+		{
+			name:     "reserved priority above system-cluster-critical",
+			args:     raw(`{"reservedPriority": 2000001000}`),
+			wantErrs: field.ErrorList{field.Invalid(path.Child("reservedPriority"), int32(2000001000), reservedPriorityDetail)},
+		},
+		{
+			name: "reserved priority not an integer",
+			args: raw(`{"reservedPriority": "high"}`),
+			wantErrs: field.ErrorList{field.Invalid(path, field.OmitValueType{},
+				"json: cannot unmarshal string into Go struct field PolicyArgs.reservedPriority of type int32")},
+		},
+		{
+			name: "apiVersion and kind, as upstream's args carry them",
+			args: raw(`{"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "HAPolicyArgs"}`),
+			want: defaultArgs(func(a *config.PolicyArgs) {
+				a.TypeMeta = metav1.TypeMeta{APIVersion: "kubescheduler.config.k8s.io/v1", Kind: "HAPolicyArgs"}
+			}),
+		},
+		{
+			name: "another plugin's kind, an old apiVersion",
+			args: raw(`{"apiVersion": "kubescheduler.config.k8s.io/v1beta3", "kind": "DisruptionGuardArgs"}`),
+			wantErrs: field.ErrorList{
+				field.Invalid(path.Child("apiVersion"), "kubescheduler.config.k8s.io/v1beta3", "must be kubescheduler.config.k8s.io/v1, or left out"),
+				field.Invalid(path.Child("kind"), "DisruptionGuardArgs", "must be HAPolicyArgs, or left out"),
+			},
+		},
+		{
 			name:     "empty required level",
 			args:     raw(`{"requiredLevels": [""]}`),
 			wantErrs: field.ErrorList{field.Required(path.Child("requiredLevels").Index(0), "topology key must not be empty")},
@@ -314,10 +346,6 @@ func TestLoadPolicyArgs(t *testing.T) {
 	}
 }
 
-// selectorsByString compares label selectors by what they select, written
-// out: their implementations have unexported fields.
-var selectorsByString = cmp.Comparer(func(a, b labels.Selector) bool { return a.String() == b.String() })
-
 // TestDefaultsAreTheSpecTable: the policy of no args is policy.Default(),
 // the table of SPEC §3 that the checker and the tests use.
 func TestDefaultsAreTheSpecTable(t *testing.T) {
@@ -325,7 +353,7 @@ func TestDefaultsAreTheSpecTable(t *testing.T) {
 	require.NoError(t, err)
 	p, err := a.Policy()
 	require.NoError(t, err)
-	if diff := cmp.Diff(policy.Default(), p, selectorsByString); diff != "" {
+	if diff := cmp.Diff(policy.Default(), p, policytest.Compare); diff != "" {
 		t.Errorf("default policy (-policy.Default() +loaded):\n%s", diff)
 	}
 }
@@ -371,6 +399,11 @@ func TestLoadDisruptionGuardArgs(t *testing.T) {
 			name:     "both limits zero",
 			args:     raw(`{"minCandidateNodesPercentage": 0, "minCandidateNodesAbsolute": 0}`),
 			wantErrs: field.ErrorList{field.Invalid(path.Child("minCandidateNodesAbsolute"), 0, "cannot be zero at the same time as minCandidateNodesPercentage")},
+		},
+		{
+			name:     "the policy's kind",
+			args:     raw(`{"kind": "HAPolicyArgs", "mode": "BestEffort"}`),
+			wantErrs: field.ErrorList{field.Invalid(path.Child("kind"), "HAPolicyArgs", "must be DisruptionGuardArgs, or left out")},
 		},
 		{
 			name:     "an unknown field that is not the policy's",
@@ -429,6 +462,15 @@ func TestValidateNoArgs(t *testing.T) {
 		{name: "empty object", args: raw(`{}`)},
 		{name: "empty YAML object", args: rawYAML(`{}`)},
 		{name: "apiVersion and kind only", args: raw(`{"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "WorkloadSeparationArgs"}`)},
+		{name: "the other plugin's kind", args: raw(`{"kind": "FailureDomainSpreadArgs"}`)},
+		{
+			name: "another API's apiVersion and kind",
+			args: raw(`{"apiVersion": "v1", "kind": "ConfigMap"}`),
+			wantErrs: field.ErrorList{
+				field.Invalid(path.Child("apiVersion"), "v1", "must be kubescheduler.config.k8s.io/v1, or left out"),
+				field.Invalid(path.Child("kind"), "ConfigMap", "must be WorkloadSeparationArgs or FailureDomainSpreadArgs, or left out"),
+			},
+		},
 		{
 			name:     "a field that never was",
 			args:     raw(`{"weight": 3}`),
@@ -486,13 +528,13 @@ var loaders = []struct {
 	load func(runtime.Object, *field.Path) (any, field.ErrorList)
 }{
 	{config.PolicyName, func(o runtime.Object, p *field.Path) (any, field.ErrorList) {
-		return load(o, p, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
+		return load(o, p, []string{"HAPolicyArgs"}, config.SetDefaultsPolicyArgs, ValidatePolicyArgs)
 	}},
 	{config.DisruptionGuardName, func(o runtime.Object, p *field.Path) (any, field.ErrorList) {
-		return load(o, p, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
+		return load(o, p, []string{"DisruptionGuardArgs"}, config.SetDefaultsDisruptionGuardArgs, ValidateDisruptionGuardArgs)
 	}},
 	{config.WorkloadSeparationName, func(o runtime.Object, p *field.Path) (any, field.ErrorList) {
-		return nil, loadNoArgs(o, p)
+		return nil, loadNoArgs(o, p, noArgsKinds)
 	}},
 }
 

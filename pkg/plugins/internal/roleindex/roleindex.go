@@ -42,6 +42,9 @@ type Index struct {
 	mu     sync.RWMutex
 	role   map[string]policy.NodeRole // indexed nodes only
 	byRole map[policy.NodeRole]sets.Set[string]
+	// synced reports whether the informer handler has seen the informer's
+	// initial list (never, for an index not fed by Watch).
+	synced func() bool
 }
 
 // New returns an empty index.
@@ -52,8 +55,15 @@ func New() *Index {
 			policy.RoleControlPlane: sets.New[string](),
 			policy.RoleInfra:        sets.New[string](),
 		},
+		synced: func() bool { return false },
 	}
 }
+
+// Ready reports whether the index holds every node the informer listed
+// (its handler has seen the initial list). Until then callers look at the
+// snapshot: a partial index would narrow a control-plane pod to the
+// masters seen so far.
+func (ix *Index) Ready() bool { return ix.synced() }
 
 // Upsert records a node (an informer object).
 func (ix *Index) Upsert(obj any) {
@@ -103,12 +113,16 @@ func (ix *Index) Names(role policy.NodeRole) sets.Set[string] {
 
 // watch feeds the index from the node informer of the handle's factory.
 func (ix *Index) watch(factory informers.SharedInformerFactory) error {
-	_, err := factory.Core().V1().Nodes().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+	reg, err := factory.Core().V1().Nodes().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    ix.Upsert,
 		UpdateFunc: func(_, obj any) { ix.Upsert(obj) },
 		DeleteFunc: ix.Remove,
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	ix.synced = reg.HasSynced
+	return nil
 }
 
 // Shared returns the one index of the informer factory, shared by every
