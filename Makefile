@@ -33,7 +33,7 @@ TEST_FLAGS  ?=
 help: ## Show this help
 	@echo "ha-scheduler $(GIT_VERSION)"
 	@echo
-	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z0-9_-]+:.*##/ {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
 build: ## Build bin/ha-scheduler and bin/ha-check (and bin/kubectl-ha, the kubectl plugin: a link to ha-check)
@@ -46,7 +46,7 @@ binaries: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl fro
 	hack/build-binaries.sh
 
 .PHONY: test
-test: test-unit test-integration test-lab ## Run every test (unit, integration, lab smoke test): the test command
+test: test-unit test-integration test-lab test-conformance ## Run every test (unit, integration, lab smoke test, upstream's conformance tests of the scheduler): the test command
 
 .PHONY: test-unit
 test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the Helm chart; the scale benchmark's configs; the image, hack/image: real binaries for the host platform only, make test-image-all for both)
@@ -54,6 +54,7 @@ test-unit: ## Unit tests (plugins, policy, args; fuzz seed corpora; the Helm cha
 	$(GO) test ./pkg/... ./cmd/... ./test/manifests/... ./test/scale/...
 	cd hack/image && $(GO) test -timeout 60m ./...
 	cd test/monitoring && $(GO) test ./...
+	cd hack/e2e && $(GO) test ./...
 
 .PHONY: test-integration
 test-integration: build ## Integration tests: real etcd, kube-apiserver (and kube-controller-manager for the disruption controller) and the ha-scheduler binary; the scale benchmark's smoke workloads
@@ -75,6 +76,19 @@ lab-down: ## Remove the lab cluster (keeps the cached binaries)
 .PHONY: test-lab
 test-lab: ## Lab smoke test: create the lab, checker passes, no user pod on a control-plane node, remove it
 	hack/lab/smoke.sh
+
+.PHONY: test-conformance
+test-conformance: ## Upstream's [Conformance] tests of [sig-scheduling] (e2e.test) on a lab scheduled by ha-scheduler in replacement mode
+	hack/e2e/conformance.sh
+
+# Upstream's end-to-end tests (docs/conformance.md): e2e.test and the stock
+# kube-scheduler built from the pinned modules (cached), labs of the same
+# topology without the demo workloads; output in E2E_OUT (_output/e2e).
+# E2E_FOCUS / E2E_SKIP narrow the tests (ginkgo regular expressions),
+# E2E_MODES the modes ("replacement secondary").
+.PHONY: e2e
+e2e: ## Upstream's [sig-scheduling] e2e tests on the stock kube-scheduler and on ha-scheduler (replacement and secondary mode) side by side; fails on a regression
+	hack/e2e/run.sh
 
 .PHONY: bench
 bench: ## Plugin benchmarks (per-pod cost, ratios against upstream in the same run)
@@ -112,6 +126,7 @@ verify: $(GOLANGCI_LINT) $(LOGCHECK) ## gofmt, go vet, golangci-lint, license he
 	$(GOLANGCI_LINT) run ./...
 	cd hack/image && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
 	cd test/monitoring && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
+	cd hack/e2e && $(GO) vet ./... && ../../$(GOLANGCI_LINT) run ./...
 	@$(MAKE) --no-print-directory -k verify-boilerplate verify-logging verify-generated
 
 .PHONY: verify-boilerplate

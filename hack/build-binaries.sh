@@ -28,6 +28,12 @@
 # own Go packages, pinned in their own module, hack/tools/helm/go.mod, for
 # the same reason; also only when named.
 #
+# kube-scheduler (the stock scheduler that make e2e compares ha-scheduler
+# with) and e2e.test (upstream's end-to-end tests, k8s.io/kubernetes/test/e2e,
+# compiled with go test -c in their own module, hack/e2e/go.mod, which has
+# the root module's replace block) are Kubernetes' own binaries at the pinned
+# version; also only when named.
+#
 # usage: hack/build-binaries.sh [name ...]   (default: the four Kubernetes binaries)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,13 +50,18 @@ declare -A PKG=(
   [kwok]=sigs.k8s.io/kwok/cmd/kwok
   [kwokctl]=sigs.k8s.io/kwok/cmd/kwokctl
   [helm]=helm.sh/helm/v3/cmd/helm
+  [kube-scheduler]=k8s.io/kubernetes/cmd/kube-scheduler
+  [e2e.test]=k8s.io/kubernetes/test/e2e
 )
 # The module each binary is built in (default: the repository root).
 declare -A MODDIR=(
   [kwok]=hack/kwok
   [kwokctl]=hack/kwok
   [helm]=hack/tools/helm
+  [e2e.test]=hack/e2e
 )
+# Test binaries: go test -c of the package.
+declare -A TESTBIN=([e2e.test]=1)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(etcd kube-apiserver kube-controller-manager kubectl)
 
@@ -65,9 +76,9 @@ VERSION_LDFLAGS=""
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   VERSION_LDFLAGS+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$kube_minor -X $pkg.gitTreeState=clean"
 done
-# The binaries of the root module are Kubernetes' own; kwok and helm keep
-# their modules' versions.
-ldflags_of() { [ "$1" = . ] && echo "$VERSION_LDFLAGS" || true; }
+# The binaries of the root module and e2e.test are Kubernetes' own; kwok and
+# helm keep their modules' versions.
+ldflags_of() { case $1 in .|hack/e2e) echo "$VERSION_LDFLAGS" ;; esac; }
 
 modsum() { (go version; cat "$1/go.sum" "$1/go.mod"; ldflags_of "$1") | sha256sum | cut -c1-16; }
 for name in "${names[@]}"; do
@@ -80,7 +91,9 @@ for name in "${names[@]}"; do
   fi
   echo "==> building $name from $pkg (a cold build takes a few minutes)"
   start=$(date +%s)
-  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "$(ldflags_of "$dir")" -o "$OUT_ABS/$name" "$pkg")
+  build=(build)
+  [ -z "${TESTBIN[$name]:-}" ] || build=(test -c)
+  (cd "$dir" && CGO_ENABLED=0 go "${build[@]}" -trimpath -ldflags "$(ldflags_of "$dir")" -o "$OUT_ABS/$name" "$pkg")
   echo "$stamp" > "$OUT_DIR/.$name.stamp"
   echo "==> $name built in $(( $(date +%s) - start ))s"
 done

@@ -14,8 +14,9 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-# make lab-down: stops and removes the lab cluster (processes, etcd data,
-# logs, kubeconfig). The built binaries stay cached in _output/bin and bin/.
+# make lab-down: stops and removes the lab cluster (processes, the secondary
+# ha-scheduler if up.sh started one, etcd data, logs, kubeconfig). The built
+# binaries stay cached in _output/bin and bin/.
 set -euo pipefail
 # shellcheck source=hack/lab/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -27,6 +28,7 @@ if [ ! -e "$CLUSTER_DIR" ]; then
   exit 0
 fi
 [ -x "$TOOLS/kwokctl" ] || hack/build-binaries.sh kwokctl
+stop_secondary_scheduler
 kwokctl delete cluster --kubeconfig "$LAB_KUBECONFIG" 2>&1 | kwokctl_log
 rm -f "$LAB_KUBECONFIG"
 echo "lab: cluster $LAB_NAME removed"

@@ -51,3 +51,52 @@ kwokctl_log() {
 
 kwokctl() { "$TOOLS/kwokctl" --name "$LAB_NAME" "$@"; }
 kubectl() { "$TOOLS/kubectl" --kubeconfig "$LAB_KUBECONFIG" "$@"; }
+
+# Secondary mode (LAB_SECONDARY_CONFIG, up.sh): bin/ha-scheduler as a second
+# scheduler beside the cluster's, a process of its own that down.sh stops.
+SECONDARY_PID=$CLUSTER_DIR/ha-scheduler-secondary.pid
+SECONDARY_LOG=$CLUSTER_DIR/logs/ha-scheduler-secondary.log
+
+# start_secondary_scheduler CONFIG starts bin/ha-scheduler with CONFIG, as
+# shipped but for clientConnection.kubeconfig, pointed at the cluster (as
+# kwokctl does for the cluster's scheduler), and waits until it leads.
+# --secure-port=0: no serving port, so it never meets the cluster's
+# scheduler's (or another lab's) port; the lease says it is up.
+start_secondary_scheduler() {
+  local config=$1 conf=$CLUSTER_DIR/ha-scheduler-secondary.yaml lease_ns lease_name holder i
+  {
+    printf 'clientConnection:\n  kubeconfig: %s\n' "$CLUSTER_DIR/kubeconfig.yaml"
+    awk '/^clientConnection:/ { skip = 1; next } skip && /^[^ #]/ { skip = 0 } !skip' "$config"
+  } >"$conf"
+  lease_ns=$(sed -n 's/^  resourceNamespace: *//p' "$conf")
+  lease_name=$(sed -n 's/^  resourceName: *//p' "$conf")
+  nohup "$ROOT/bin/ha-scheduler" --config "$conf" --secure-port=0 ${LAB_SCHEDULER_VERBOSITY:+--v=$LAB_SCHEDULER_VERBOSITY} \
+    >"$SECONDARY_LOG" 2>&1 </dev/null &
+  echo $! >"$SECONDARY_PID"
+  for i in $(seq 60); do
+    holder=$(kubectl -n "${lease_ns:-kube-system}" get lease "${lease_name:-kube-scheduler}" -o jsonpath='{.spec.holderIdentity}' 2>/dev/null || true)
+    if [ -n "$holder" ] && kill -0 "$(cat "$SECONDARY_PID")" 2>/dev/null; then
+      info "ha-scheduler leads (lease ${lease_ns:-kube-system}/${lease_name:-kube-scheduler}: $holder); log: $SECONDARY_LOG"
+      return 0
+    fi
+    if ! kill -0 "$(cat "$SECONDARY_PID")" 2>/dev/null || [ "$i" -eq 60 ]; then
+      echo "lab: the secondary ha-scheduler did not start; its log ($SECONDARY_LOG):" >&2
+      tail -n 30 "$SECONDARY_LOG" >&2
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+# stop_secondary_scheduler stops the process start_secondary_scheduler
+# started, if it still runs.
+stop_secondary_scheduler() {
+  local pid i
+  [ -f "$SECONDARY_PID" ] || return 0
+  pid=$(cat "$SECONDARY_PID")
+  if grep -q ha-scheduler "/proc/$pid/cmdline" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  fi
+  rm -f "$SECONDARY_PID"
+}

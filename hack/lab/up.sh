@@ -35,20 +35,45 @@
 # Environment: LAB_NAME (ha-lab), LAB_DIR (.lab), LAB_TIMEOUT (seconds to wait
 # for the workloads, 300), LAB_SCHEDULER_CONFIG (the scheduler configuration,
 # manifests/replacement/config.yaml).
+# For make e2e (hack/e2e), which runs upstream's tests on labs of the same
+# topology:
+#   LAB_SCHEDULER    ha (bin/ha-scheduler, the default) or stock (upstream's
+#                    kube-scheduler, _output/bin/kube-scheduler; without
+#                    LAB_SCHEDULER_CONFIG it runs as kubeadm runs it: no
+#                    configuration file, the default profile);
+#   LAB_SECONDARY_CONFIG  when set, bin/ha-scheduler also runs beside the
+#                    cluster's scheduler with this configuration (secondary
+#                    mode: manifests/secondary/config.yaml);
+#   LAB_SCHEDULER_VERBOSITY  the schedulers' -v (default: kwokctl's);
+#   LAB_WORKLOADS    demo (the default) or none: the nodes only, no
+#                    workloads, placement or checker.
 set -euo pipefail
 # shellcheck source=hack/lab/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 LAB_TIMEOUT=${LAB_TIMEOUT:-300}
 MANIFESTS=$ROOT/hack/lab/manifests
-SCHEDULER_CONFIG=${LAB_SCHEDULER_CONFIG:-$ROOT/manifests/replacement/config.yaml}
+LAB_SCHEDULER=${LAB_SCHEDULER:-ha}
+LAB_WORKLOADS=${LAB_WORKLOADS:-demo}
+# An empty LAB_SCHEDULER_CONFIG means no configuration file.
+case $LAB_SCHEDULER in
+  ha) SCHEDULER_BIN=$ROOT/bin/ha-scheduler; SCHEDULER_CONFIG=${LAB_SCHEDULER_CONFIG-$ROOT/manifests/replacement/config.yaml} ;;
+  stock) SCHEDULER_BIN=$TOOLS/kube-scheduler; SCHEDULER_CONFIG=${LAB_SCHEDULER_CONFIG-} ;;
+  *) echo "lab: LAB_SCHEDULER=$LAB_SCHEDULER: want ha or stock" >&2; exit 1 ;;
+esac
+case $LAB_WORKLOADS in
+  demo|none) ;;
+  *) echo "lab: LAB_WORKLOADS=$LAB_WORKLOADS: want demo or none" >&2; exit 1 ;;
+esac
 
 step "building the binaries (cached; a cold build takes many minutes on a small machine)"
 # A cold Kubernetes build is silent for minutes: say that it is still going.
 ( while sleep 60 >/dev/null 2>&1; do info "... still building ($(( $(date +%s) - LAB_START ))s)"; done ) &
 ticker=$!
 trap 'kill "$ticker" 2>/dev/null || true' EXIT
-hack/build-binaries.sh etcd kube-apiserver kube-controller-manager kubectl kwok kwokctl 2>&1 | indent
+binaries=(etcd kube-apiserver kube-controller-manager kubectl kwok kwokctl)
+[ "$LAB_SCHEDULER" = ha ] || binaries+=(kube-scheduler)
+hack/build-binaries.sh "${binaries[@]}" 2>&1 | indent
 info "==> make build (bin/ha-scheduler, bin/ha-check)"
 make --no-print-directory build 2>&1 | indent
 if ! make -n build | grep -q -- '-o bin/ha-check'; then
@@ -56,6 +81,7 @@ if ! make -n build | grep -q -- '-o bin/ha-check'; then
 fi
 kill "$ticker" 2>/dev/null || true
 info "$(bin/ha-scheduler --version)"
+[ "$LAB_SCHEDULER" = ha ] || info "$("$SCHEDULER_BIN" --version) (${SCHEDULER_BIN#"$ROOT"/})"
 
 if [ -e "$CLUSTER_DIR" ]; then
   step "replacing the previous lab cluster $LAB_NAME"
@@ -70,31 +96,55 @@ mkdir -p "$LAB_DIR"
 # always runs exactly what manifests/replacement ships.
 # kubectl has no flag, only KWOK_KUBECTL_BINARY (used by `kwokctl kubectl`).
 # --kubeconfig: the context goes to a file of its own, never ~/.kube/config.
-KWOK_KUBECTL_BINARY=$TOOLS/kubectl kwokctl --config "$ROOT/hack/lab/kwokctl.yaml" create cluster \
+# hack/lab/kwok-stages.yaml: how the fake kubelets behave (kwokctl's own
+# stages, with two changes, said there).
+extra=()
+[ -z "$SCHEDULER_CONFIG" ] || extra+=(--kube-scheduler-config "$SCHEDULER_CONFIG")
+[ -z "${LAB_SCHEDULER_VERBOSITY:-}" ] || extra+=(--extra-args "kube-scheduler=v=$LAB_SCHEDULER_VERBOSITY")
+KWOK_KUBECTL_BINARY=$TOOLS/kubectl kwokctl --config "$ROOT/hack/lab/kwokctl.yaml" --config "$ROOT/hack/lab/kwok-stages.yaml" create cluster \
   --runtime binary \
   --etcd-binary "$TOOLS/etcd" \
   --kube-apiserver-binary "$TOOLS/kube-apiserver" \
   --kube-controller-manager-binary "$TOOLS/kube-controller-manager" \
-  --kube-scheduler-binary "$ROOT/bin/ha-scheduler" \
+  --kube-scheduler-binary "$SCHEDULER_BIN" \
   --kwok-controller-binary "$TOOLS/kwok" \
-  --kube-scheduler-config "$SCHEDULER_CONFIG" \
+  "${extra[@]}" \
   --kubeconfig "$LAB_KUBECONFIG" \
   --wait 2m --timeout 5m 2>&1 | kwokctl_log
 info "kubeconfig: $LAB_KUBECONFIG"
-info "scheduler:  bin/ha-scheduler --config $CLUSTER_DIR/scheduler.yaml (from ${SCHEDULER_CONFIG#"$ROOT"/})"
+if [ -n "$SCHEDULER_CONFIG" ]; then
+  info "scheduler:  ${SCHEDULER_BIN#"$ROOT"/} --config $CLUSTER_DIR/scheduler.yaml (from ${SCHEDULER_CONFIG#"$ROOT"/})"
+else
+  info "scheduler:  ${SCHEDULER_BIN#"$ROOT"/} --kubeconfig $CLUSTER_DIR/kubeconfig.yaml (no configuration file)"
+fi
 info "logs:       $CLUSTER_DIR/logs/"
+
+if [ -n "${LAB_SECONDARY_CONFIG:-}" ]; then
+  step "starting bin/ha-scheduler beside the cluster's scheduler (secondary mode: ${LAB_SECONDARY_CONFIG#"$ROOT"/})"
+  start_secondary_scheduler "$LAB_SECONDARY_CONFIG"
+fi
 
 step "creating the topology: 3 control-plane, 2 infra, 9 worker nodes (kwok fake nodes)"
 kubectl apply -f "$MANIFESTS/nodes.yaml" | indent
 kubectl wait --for=condition=Ready node --all --timeout=120s >/dev/null
 info "all nodes Ready"
 
-step "publishing the scheduler configuration (ConfigMap kube-system/ha-scheduler-config)"
+if [ "$LAB_WORKLOADS" = none ]; then
+  step "lab $LAB_NAME is up (no workloads: LAB_WORKLOADS=none)"
+  info "export KUBECONFIG=$LAB_KUBECONFIG"
+  exit 0
+fi
+
 # As manifests/secondary does, with the labels ha-check looks for: the
 # checker then audits with the policy the lab's scheduler runs, no flags.
-kubectl -n kube-system create configmap ha-scheduler-config --from-file=config.yaml="$SCHEDULER_CONFIG" --dry-run=client -o yaml |
-  kubectl label --local -f - -o yaml app.kubernetes.io/part-of=ha-scheduler app.kubernetes.io/component=scheduler-config |
-  kubectl apply -f - | indent
+# (The secondary scheduler's, in secondary mode; none without a file.)
+published=${LAB_SECONDARY_CONFIG:-$SCHEDULER_CONFIG}
+if [ -n "$published" ]; then
+  step "publishing the scheduler configuration (ConfigMap kube-system/ha-scheduler-config)"
+  kubectl -n kube-system create configmap ha-scheduler-config --from-file=config.yaml="$published" --dry-run=client -o yaml |
+    kubectl label --local -f - -o yaml app.kubernetes.io/part-of=ha-scheduler app.kubernetes.io/component=scheduler-config |
+    kubectl apply -f - | indent
+fi
 
 step "installing the admission policies (manifests/admission: DaemonSets, reserved nodes, reserved priorities)"
 kubectl apply --server-side -k "$ROOT/manifests/admission" | indent
