@@ -18,6 +18,8 @@ package topology
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -245,10 +247,9 @@ func withVersion(n *v1.Node, version string) *v1.Node {
 // contents is what the index holds: each node's record, by name.
 func contents(ix *Index) map[string]Node {
 	out := map[string]Node{}
-	ix.nodes.Range(func(k, v any) bool {
-		out[k.(string)] = *v.(*Node)
-		return true
-	})
+	for name, rec := range ix.current() {
+		out[name] = *rec
+	}
 	return out
 }
 
@@ -341,4 +342,48 @@ func TestSharedFollowsTheNodeInformer(t *testing.T) {
 	require.NoError(t, client.CoreV1().Nodes().Delete(ctx, n1.Name, metav1.DeleteOptions{}))
 	eventually(ix, map[string]Node{}, "the node deleted")
 	eventually(hosts, map[string]Node{}, "the node deleted, by host")
+}
+
+// TestOfWhileNodesChange: lookups by a cycle's parallel goroutines while
+// the informer's handler replaces records (run with -race): each lookup
+// returns a record of the object it was given, and once the changes stop,
+// the index's own records.
+func TestOfWhileNodesChange(t *testing.T) {
+	ix := New(levels)
+	var versions []*v1.Node
+	for i := range 50 {
+		versions = append(versions, withVersion(vm("n", fmt.Sprintf("z%d", i%3), "h").Obj(), fmt.Sprint(i)))
+	}
+	ix.upsert(versions[0])
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for i := range 1000 {
+				n := versions[i%len(versions)]
+				if rec := ix.Of(n); rec.node != n && rec.node.ResourceVersion != n.ResourceVersion {
+					t.Errorf("Of(version %s) returned a record of version %s", n.ResourceVersion, rec.node.ResourceVersion)
+					return
+				}
+			}
+		})
+	}
+	for _, n := range versions[1:] {
+		ix.upsert(n)
+	}
+	wg.Wait()
+	last := versions[len(versions)-1]
+	if rec := ix.Of(last); rec.node != last {
+		t.Errorf("after the changes, Of(the last version) made a record instead of returning the index's")
+	}
+	if diff := cmp.Diff(map[string]string{"n": last.ResourceVersion}, versionsOf(ix)); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+}
+
+func versionsOf(ix *Index) map[string]string {
+	out := map[string]string{}
+	for name, rec := range ix.current() {
+		out[name] = rec.node.ResourceVersion
+	}
+	return out
 }
