@@ -45,13 +45,3 @@ func (l *lazyMap[K, V]) get(k K, compute func() V) V {
 	lv.once.Do(func() { lv.v = compute() })
 	return lv.v
 }
-
-// keys are the keys asked for so far.
-func (l *lazyMap[K, V]) keys() []K {
-	var out []K
-	l.m.Range(func(k, _ any) bool {
-		out = append(out, k.(K))
-		return true
-	})
-	return out
-}

@@ -88,3 +88,14 @@ func sortedKeys[V any](l *lazyMap[string, V]) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// keys are the keys asked for so far (the tests read which victims an
+// attempt computed).
+func (l *lazyMap[K, V]) keys() []K {
+	var out []K
+	l.m.Range(func(k, _ any) bool {
+		out = append(out, k.(K))
+		return true
+	})
+	return out
+}
