@@ -187,13 +187,15 @@ func setup(t testing.TB, a *config.PolicyArgs, nodes []*v1.Node, pods []*v1.Pod)
 
 // waitForHandlers waits until the plugin's informer handlers have seen the
 // informers' initial lists: the replica index every pod, the role index
-// every control-plane and infra node of nodes. The informers' caches sync
+// every control-plane and infra node of nodes, the topology index a record
+// of every node. The informers' caches sync
 // before their handlers are done, and the handlers run on goroutines of
 // their own.
 func waitForHandlers(t testing.TB, pl *FailureDomainSpread, nodes []*v1.Node) {
 	t.Helper()
 	require.Eventually(t, pl.replicas.ready, testutil.Wait, testutil.Tick, "the replica index has seen every pod")
 	testutil.WaitForRoleIndex(t, pl.roles, nodes)
+	testutil.WaitForNodes(t, "the topology index", pl.topo.Holds, nodes)
 }
 
 // activations records the pods the plugin activates through its handle

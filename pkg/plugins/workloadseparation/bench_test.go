@@ -148,6 +148,7 @@ func BenchmarkWorkloadSeparation(b *testing.B) {
 		snap := cache.NewSnapshot(nil, all)
 		ws := plugintesting.SetupPluginWithInformers(ctx, b, New(nil), nil, snap, objs).(*WorkloadSeparation)
 		testutil.WaitForRoleIndex(b, ws.roles, all)
+		testutil.WaitForNodes(b, "the topology index", ws.topo.Holds, all)
 		upstream := plugintesting.SetupPlugin(ctx, b, na, &schedconfig.NodeAffinityArgs{}, snap)
 		for _, kind := range []string{"control-plane", "user"} {
 			p := pods[kind]

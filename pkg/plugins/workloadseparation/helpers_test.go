@@ -58,7 +58,7 @@ func tolerateEverything(p *st.PodWrapper) *st.PodWrapper {
 
 // newPlugin builds the plugin with the policy a (nil: the default) in a
 // real framework handle whose informers hold the nodes, and waits until the
-// role index has seen them all.
+// role and topology indexes have seen them all.
 func newPlugin(t *testing.T, a *config.PolicyArgs, nodes ...*v1.Node) (context.Context, *WorkloadSeparation) {
 	t.Helper()
 	_, ctx := ktesting.NewTestContext(t)
@@ -70,6 +70,7 @@ func newPlugin(t *testing.T, a *config.PolicyArgs, nodes ...*v1.Node) (context.C
 	}
 	pl := plugintesting.SetupPluginWithInformers(ctx, t, New(testutil.Policies(t, a)), nil, cache.NewSnapshot(nil, nodes), objs).(*WorkloadSeparation)
 	testutil.WaitForRoleIndex(t, pl.roles, nodes)
+	testutil.WaitForNodes(t, "the topology index", pl.topo.Holds, nodes)
 	return ctx, pl
 }
 

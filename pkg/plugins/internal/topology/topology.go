@@ -28,6 +28,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/informers"
@@ -57,21 +58,31 @@ type Index struct {
 	levels []string
 	// view maps names to records. It is read on every Filter and Score, by
 	// a cycle's parallel goroutines, without a lock: an immutable map,
-	// replaced (copied with the changes) by the first lookup after a
-	// change. A sync.Map's lookup (a trie, the name hashed through an
-	// interface) was most of both plugins' per-node cost in the scale
-	// benchmark's CPU profile; a map under a read-write lock was slower
-	// still under parallel readers (BenchmarkOf).
+	// replaced by a copy with the changes. A sync.Map's lookup (a trie,
+	// the name hashed through an interface) was most of both plugins'
+	// per-node cost in the scale benchmark's CPU profile; a map under a
+	// read-write lock was slower still under parallel readers
+	// (BenchmarkOf).
 	view atomic.Pointer[map[string]*Node]
-	// changed: pending holds changes the view has not (a nil record: the
-	// node was deleted).
-	changed atomic.Bool
-	mu      sync.Mutex
-	pending map[string]*Node
+	// pending holds the changes (a nil record: the node was deleted) the
+	// view does not have yet. The first change after a publication
+	// schedules the next, publishAfter later, so that a cluster whose
+	// nodes report their status all the time (50 a second at 15,000
+	// nodes, each once in 5 minutes) costs a few copies a second, made
+	// off the scheduling cycle's path, rather than one per change. Until
+	// then a lookup of a changed node finds the record of another version
+	// and makes one of the object it has (Of).
+	mu           sync.Mutex
+	pending      map[string]*Node
+	scheduled    bool
+	publishAfter time.Duration
 
 	imu sync.Mutex
 	ids []map[string]uint32
 }
+
+// publishAfter is how long changes collect before the view takes them.
+const publishAfter = 100 * time.Millisecond
 
 // Shared returns the index of the informer factory for the levels, shared
 // by every plugin of every profile with the same levels.
@@ -89,7 +100,7 @@ func Shared(ctx context.Context, f informers.SharedInformerFactory, levels []str
 
 // New returns an empty index for the levels (widest first).
 func New(levels []string) *Index {
-	ix := &Index{levels: levels, pending: map[string]*Node{}, ids: make([]map[string]uint32, len(levels))}
+	ix := &Index{levels: levels, pending: map[string]*Node{}, publishAfter: publishAfter, ids: make([]map[string]uint32, len(levels))}
 	ix.view.Store(&map[string]*Node{})
 	for i := range ix.ids {
 		ix.ids[i] = map[string]uint32{}
@@ -117,30 +128,30 @@ func (ix *Index) change(name string, rec *Node) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.pending[name] = rec
-	ix.changed.Store(true)
+	if !ix.scheduled {
+		ix.scheduled = true
+		time.AfterFunc(ix.publishAfter, ix.publish)
+	}
 }
 
-// current returns the view, replacing it first when nodes changed. One
-// lookup replaces it; lookups meanwhile read the view before (a record of
-// another version of a node is not used: Of makes a fresh one).
-func (ix *Index) current() map[string]*Node {
-	if ix.changed.Load() && ix.mu.TryLock() {
-		if len(ix.pending) > 0 {
-			next := maps.Clone(*ix.view.Load())
-			for name, rec := range ix.pending {
-				if rec == nil {
-					delete(next, name)
-				} else {
-					next[name] = rec
-				}
-			}
-			ix.view.Store(&next)
-			clear(ix.pending)
-		}
-		ix.changed.Store(false)
-		ix.mu.Unlock()
+// publish replaces the view with a copy that has the pending changes.
+func (ix *Index) publish() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.scheduled = false
+	if len(ix.pending) == 0 {
+		return
 	}
-	return *ix.view.Load()
+	next := maps.Clone(*ix.view.Load())
+	for name, rec := range ix.pending {
+		if rec == nil {
+			delete(next, name)
+		} else {
+			next[name] = rec
+		}
+	}
+	ix.view.Store(&next)
+	clear(ix.pending)
 }
 
 // Of returns the record of the node object: the index's when it was made of
@@ -149,10 +160,23 @@ func (ix *Index) current() map[string]*Node {
 // now from this object (the cycle's snapshot is older or newer than the
 // index).
 func (ix *Index) Of(n *v1.Node) *Node {
-	if rec := ix.current()[n.Name]; rec != nil && (rec.node == n || rec.node.UID == n.UID && rec.node.ResourceVersion == n.ResourceVersion) {
+	if rec := (*ix.view.Load())[n.Name]; rec != nil && rec.of(n) {
 		return rec
 	}
 	return ix.record(n)
+}
+
+// Holds reports whether the index's view holds the record of this version
+// of the node, so that Of returns it rather than make one.
+func (ix *Index) Holds(n *v1.Node) bool {
+	rec := (*ix.view.Load())[n.Name]
+	return rec != nil && rec.of(n)
+}
+
+// of reports whether the record was made of the object or of the same
+// version of the node.
+func (rec *Node) of(n *v1.Node) bool {
+	return rec.node == n || rec.node.UID == n.UID && rec.node.ResourceVersion == n.ResourceVersion
 }
 
 // record reads the node.

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -223,6 +224,7 @@ func TestOf(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ix := New(levels)
 			ix.upsert(indexed)
+			ix.publish()
 			held := ix.Of(indexed)
 			got := ix.Of(tt.node)
 			if diff := cmp.Diff(tt.want, got, cmpRecord); diff != "" {
@@ -244,10 +246,12 @@ func withVersion(n *v1.Node, version string) *v1.Node {
 	return n
 }
 
-// contents is what the index holds: each node's record, by name.
+// contents is what the index holds, its pending changes published: each
+// node's record, by name.
 func contents(ix *Index) map[string]Node {
+	ix.publish()
 	out := map[string]Node{}
-	for name, rec := range ix.current() {
+	for name, rec := range *ix.view.Load() {
 		out[name] = *rec
 	}
 	return out
@@ -354,6 +358,8 @@ func TestOfWhileNodesChange(t *testing.T) {
 	for i := range 50 {
 		versions = append(versions, withVersion(vm("n", fmt.Sprintf("z%d", i%3), "h").Obj(), fmt.Sprint(i)))
 	}
+	// Publications every millisecond, by the timer, while the lookups run.
+	ix.publishAfter = time.Millisecond
 	ix.upsert(versions[0])
 	var wg sync.WaitGroup
 	for range 4 {
@@ -372,18 +378,69 @@ func TestOfWhileNodesChange(t *testing.T) {
 	}
 	wg.Wait()
 	last := versions[len(versions)-1]
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Empty(c, cmp.Diff(map[string]string{"n": last.ResourceVersion}, versionsOf(ix)))
+	}, testutil.Wait, time.Millisecond, "the last version published")
 	if rec := ix.Of(last); rec.node != last {
 		t.Errorf("after the changes, Of(the last version) made a record instead of returning the index's")
-	}
-	if diff := cmp.Diff(map[string]string{"n": last.ResourceVersion}, versionsOf(ix)); diff != "" {
-		t.Errorf("records (-want +got):\n%s", diff)
 	}
 }
 
 func versionsOf(ix *Index) map[string]string {
 	out := map[string]string{}
-	for name, rec := range ix.current() {
+	for name, rec := range *ix.view.Load() {
 		out[name] = rec.node.ResourceVersion
 	}
 	return out
+}
+
+// TestChangesArePublishedTogether: changes reach the view together, once
+// publishAfter has passed since the first of them, not with each change
+// nor on a lookup; meanwhile a lookup of a changed node makes a record of
+// the object it has.
+func TestChangesArePublishedTogether(t *testing.T) {
+	ix := New(levels)
+	ix.publishAfter = time.Hour // published by hand below
+	a1 := withVersion(vm("a", "z1", "h1").Obj(), "1")
+	ix.upsert(a1)
+	ix.publish()
+	a2 := withVersion(vm("a", "z2", "h2").Obj(), "2")
+	b := withVersion(vm("b", "z1", "h1").Obj(), "1")
+	ix.upsert(a2)
+	ix.upsert(b)
+	ix.remove(a1) // and a deletion after the update of the same node
+	ix.upsert(a2) // and the node again
+
+	if diff := cmp.Diff(map[string]string{"a": "1"}, versionsOf(ix)); diff != "" {
+		t.Errorf("before the publication, the view (-want +got):\n%s", diff)
+	}
+	if rec := ix.Of(a2); rec.node != a2 || rec.Domains[0] != "z2" {
+		t.Errorf("before the publication, Of(the new version) = %+v, want a record of it", rec)
+	}
+	if diff := cmp.Diff(map[string]string{"a": "1"}, versionsOf(ix)); diff != "" {
+		t.Errorf("a lookup changed the view (-want +got):\n%s", diff)
+	}
+	ix.publish()
+	if diff := cmp.Diff(map[string]string{"a": "2", "b": "1"}, versionsOf(ix)); diff != "" {
+		t.Errorf("after the publication, the view (-want +got):\n%s", diff)
+	}
+	if rec := ix.Of(a2); rec.node != a2 {
+		t.Errorf("after the publication, Of(the new version) made a record instead of returning the index's")
+	}
+}
+
+// TestChangesArePublishedByTheTimer: nothing but the timer the first change
+// scheduled publishes the changes.
+func TestChangesArePublishedByTheTimer(t *testing.T) {
+	ix := New(levels)
+	ix.publishAfter = 10 * time.Millisecond
+	n := withVersion(vm("a", "z1", "h1").Obj(), "1")
+	ix.upsert(n)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Empty(c, cmp.Diff(map[string]string{"a": "1"}, versionsOf(ix)))
+	}, testutil.Wait, time.Millisecond, "the change published")
+	ix.remove(n)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Empty(c, cmp.Diff(map[string]string{}, versionsOf(ix)))
+	}, testutil.Wait, time.Millisecond, "the deletion published")
 }
