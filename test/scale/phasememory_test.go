@@ -38,9 +38,10 @@ type boundaryState struct {
 	// (measuredPhases): a phase boundary marker (a createNodes op that adds
 	// no node, after a settle sleep) sits before the first and after each.
 	measured   []string
-	seen       int       // boundaries passed
-	totalAlloc uint64    // the runtime's TotalAlloc at the last boundary
-	at         time.Time // when the last boundary measured
+	seen       int        // boundaries passed
+	totalAlloc uint64     // the runtime's TotalAlloc at the last boundary
+	at         time.Time  // when the last boundary measured
+	cpu        cpuSeconds // CPU seconds used up to the end of the last boundary
 	phases     []result.PhaseMemory
 }
 
@@ -65,6 +66,9 @@ const idleWindow = 2 * time.Second
 // keeps for the cluster.
 func phaseBoundary(tCtx ktesting.TContext, name string) {
 	pods, podsErr := scheduledPods() // before the reset
+	// The phase's CPU ends here: the idle window and the forced
+	// collections below belong to no phase.
+	cpuAtEnd, cpuErr := readCPUSeconds()
 	scheduledBeforeReset.Add(int64(pods))
 	var idleStart, m runtime.MemStats
 	runtime.ReadMemStats(&idleStart)
@@ -107,14 +111,20 @@ func phaseBoundary(tCtx ktesting.TContext, name string) {
 			AllocatedMB:          mb(m.TotalAlloc - b.totalAlloc),
 			Seconds:              now.Sub(b.at).Seconds(),
 			IdleAllocMBPerSecond: idleRate,
+			CPUSeconds:           cpuAtEnd.process - b.cpu.process,
+			MachineCPUSeconds:    cpuAtEnd.machine - b.cpu.machine,
 		}
-		tCtx.Logf("phase %s: %d pods, settled heap %.0f MB, allocated %.0f MB in %.0f s, idle %.1f MB/s", pm.Phase, pm.Pods, pm.SettledHeapMB, pm.AllocatedMB, pm.Seconds, pm.IdleAllocMBPerSecond)
+		if cpuErr != nil {
+			tCtx.Errorf("phase %s: the process's CPU time: %v", pm.Phase, cpuErr)
+		}
+		tCtx.Logf("phase %s: %d pods, settled heap %.0f MB, allocated %.0f MB in %.0f s, idle %.1f MB/s, CPU %.1f s (machine %.1f s)", pm.Phase, pm.Pods, pm.SettledHeapMB, pm.AllocatedMB, pm.Seconds, pm.IdleAllocMBPerSecond, pm.CPUSeconds, pm.MachineCPUSeconds)
 		b.phases = append(b.phases, pm)
 	default:
 		tCtx.Errorf("phase boundary %d: the config has more boundaries than the %d measured phases %v", b.seen+1, len(b.measured), b.measured)
 	}
 	b.seen++
 	b.totalAlloc, b.at = m.TotalAlloc, now
+	b.cpu, _ = readCPUSeconds() // an error was reported at the phase's end
 }
 
 func writePhaseMemory(tCtx ktesting.TContext, testName string, measured []string, phases []result.PhaseMemory) {

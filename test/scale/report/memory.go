@@ -56,14 +56,23 @@ func allocatedPerPod(m result.PhaseMemory) float64 {
 	return m.WorkAllocatedMB() / float64(m.Pods)
 }
 
+// machineCPUPerPod is the machine's CPU seconds per pod the scheduler
+// bound in the phase (0 where either is unknown).
+func machineCPUPerPod(m result.PhaseMemory) float64 {
+	if m.Pods == 0 {
+		return 0
+	}
+	return m.MachineCPUSeconds / float64(m.Pods)
+}
+
 // printMemory prints the memory of each phase: what the process keeps once
 // the phase's work is done and what it allocated for it (the benchmark's
 // phase boundaries), beside scheduler_perf's HeapInuse during the phase.
 func printMemory(w io.Writer, r results, pm phaseMemory) {
 	fmt.Fprintln(w, "### Memory per phase")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| workload | phase | profile | pods | heap kept MB (settled) | allocated MB | seconds | idle MB/s | work KB/pod | heap in flight MB avg (HeapInuse) | pods/s avg |")
-	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| workload | phase | profile | pods | heap kept MB (settled) | allocated MB | seconds | idle MB/s | work KB/pod | heap in flight MB avg (HeapInuse) | pods/s avg | CPU s, process / machine | CPU ms/pod, process / machine |")
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	r.eachRow(func(wl, ph, p string, _ map[string]map[string]float64) {
 		m, ok := pm.get(p, wl, ph)
 		if !ok {
@@ -71,14 +80,19 @@ func printMemory(w io.Writer, r results, pm phaseMemory) {
 		}
 		inFlight, okHeap := r.get(p, wl, ph, heap, "Average")
 		speed, okSpeed := r.get(p, wl, ph, throughput, "Average")
-		fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.1f | %s | %s | %s |\n", wl, ph, p, m.Pods, m.SettledHeapMB, m.AllocatedMB,
-			m.Seconds, m.IdleAllocMBPerSecond, num(allocatedPerPod(m)*1024, m.Pods > 0, "%.0f"), num(inFlight, okHeap, "%.0f"), num(speed, okSpeed, "%.1f"))
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.1f | %s | %s | %s | %s / %s | %s / %s |\n", wl, ph, p, m.Pods, m.SettledHeapMB, m.AllocatedMB,
+			m.Seconds, m.IdleAllocMBPerSecond, num(allocatedPerPod(m)*1024, m.Pods > 0, "%.0f"), num(inFlight, okHeap, "%.0f"), num(speed, okSpeed, "%.1f"),
+			num(m.CPUSeconds, m.CPUSeconds > 0, "%.1f"), num(m.MachineCPUSeconds, m.MachineCPUSeconds > 0, "%.1f"),
+			num(1000*m.CPUSeconds/float64(m.Pods), m.CPUSeconds > 0 && m.Pods > 0, "%.2f"), num(1000*m.MachineCPUSeconds/float64(m.Pods), m.MachineCPUSeconds > 0 && m.Pods > 0, "%.2f"))
 	})
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "heap kept: the live heap at the end of the phase, after a settle sleep and two forced collections with the cluster idle;")
 	fmt.Fprintln(w, "allocated: the process's TotalAlloc between the phase boundaries (pod creation, API server, scheduler) over seconds;")
 	fmt.Fprintln(w, "idle: what the idle process allocates per second (the background); work: allocated less idle × seconds, per pod bound;")
 	fmt.Fprintln(w, "heap in flight: scheduler_perf's heap_memory_usage, HeapInuse sampled during the phase, garbage not yet collected")
-	fmt.Fprintln(w, "included: it grows with the rate at which the process works (docs/performance.md, \"Heap\").")
+	fmt.Fprintln(w, "included: it grows with the rate at which the process works (docs/performance.md, \"Heap\");")
+	fmt.Fprintln(w, "CPU: user and system time of the benchmark process (API server, scheduler, pod creators) and of the whole machine")
+	fmt.Fprintln(w, "(/proc/stat, etcd included) from the phase's start to its end, per pod bound: a cost that does not depend on how")
+	fmt.Fprintln(w, "the pods/s samples were spread over the phase.")
 	fmt.Fprintln(w)
 }

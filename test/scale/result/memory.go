@@ -53,6 +53,15 @@ type PhaseMemory struct {
 	// IdleAllocMBPerSecond is what the process allocated per second in the
 	// idle window at the end of the phase.
 	IdleAllocMBPerSecond float64 `json:"idleAllocMBPerSecond"`
+	// CPUSeconds is the CPU time, user and system, the whole process used
+	// from the previous boundary to this one, its idle window and forced
+	// collections left out. Over Seconds it is how many of the machine's
+	// cores the phase kept busy; per pod, what a pod cost the process.
+	CPUSeconds float64 `json:"cpuSeconds,omitempty"`
+	// MachineCPUSeconds is the same for the whole machine (/proc/stat's
+	// busy time: the benchmark process, etcd and anything else running),
+	// 0 where it cannot be read.
+	MachineCPUSeconds float64 `json:"machineCPUSeconds,omitempty"`
 }
 
 // WorkAllocatedMB is AllocatedMB less the background the idle process
