@@ -38,10 +38,11 @@ type boundaryState struct {
 	// (measuredPhases): a phase boundary marker (a createNodes op that adds
 	// no node, after a settle sleep) sits before the first and after each.
 	measured   []string
-	seen       int        // boundaries passed
-	totalAlloc uint64     // the runtime's TotalAlloc at the last boundary
-	at         time.Time  // when the last boundary measured
-	cpu        cpuSeconds // CPU seconds used up to the end of the last boundary
+	seen       int          // boundaries passed
+	totalAlloc uint64       // the runtime's TotalAlloc at the last boundary
+	at         time.Time    // when the last boundary measured
+	cpu        cpuSeconds   // CPU seconds used up to the end of the last boundary
+	profile    phaseProfile // the CPU profile of the phase under way
 	phases     []result.PhaseMemory
 }
 
@@ -65,10 +66,29 @@ const idleWindow = 2 * time.Second
 // garbage of the phase unreachable, and what stays is what the process
 // keeps for the cluster.
 func phaseBoundary(tCtx ktesting.TContext, name string) {
+	v, loaded := boundaries.LoadOrStore(name, &boundaryState{})
+	b := v.(*boundaryState)
+	if !loaded {
+		bn, err := parseBenchName(name)
+		if err == nil {
+			b.measured, err = measuredPhases(bn.testCase)
+		}
+		if err != nil {
+			tCtx.Errorf("phase boundary: %v", err)
+		}
+		tCtx.Cleanup(func() {
+			_, _, _ = b.profile.stop() // a test case that failed mid-phase
+			boundaries.Delete(name)
+			if !tCtx.Failed() {
+				writePhaseMemory(tCtx, name, b.measured, b.phases)
+			}
+		})
+	}
 	pods, podsErr := scheduledPods() // before the reset
 	// The phase's CPU ends here: the idle window and the forced
 	// collections below belong to no phase.
 	cpuAtEnd, cpuErr := readCPUSeconds()
+	schedCPU, schedOK, schedErr := b.profile.stop()
 	scheduledBeforeReset.Add(int64(pods))
 	var idleStart, m runtime.MemStats
 	runtime.ReadMemStats(&idleStart)
@@ -81,23 +101,6 @@ func phaseBoundary(tCtx ktesting.TContext, name string) {
 	now := time.Now()
 	legacyregistry.Reset()
 
-	v, loaded := boundaries.LoadOrStore(name, &boundaryState{})
-	b := v.(*boundaryState)
-	if !loaded {
-		bn, err := parseBenchName(name)
-		if err == nil {
-			b.measured, err = measuredPhases(bn.testCase)
-		}
-		if err != nil {
-			tCtx.Errorf("phase boundary: %v", err)
-		}
-		tCtx.Cleanup(func() {
-			boundaries.Delete(name)
-			if !tCtx.Failed() {
-				writePhaseMemory(tCtx, name, b.measured, b.phases)
-			}
-		})
-	}
 	switch {
 	case b.seen == 0:
 	case b.seen <= len(b.measured):
@@ -117,14 +120,23 @@ func phaseBoundary(tCtx ktesting.TContext, name string) {
 		if cpuErr != nil {
 			tCtx.Errorf("phase %s: the process's CPU time: %v", pm.Phase, cpuErr)
 		}
-		tCtx.Logf("phase %s: %d pods, settled heap %.0f MB, allocated %.0f MB in %.0f s, idle %.1f MB/s, CPU %.1f s (machine %.1f s)", pm.Phase, pm.Pods, pm.SettledHeapMB, pm.AllocatedMB, pm.Seconds, pm.IdleAllocMBPerSecond, pm.CPUSeconds, pm.MachineCPUSeconds)
+		if schedErr != nil {
+			tCtx.Errorf("phase %s: %v", pm.Phase, schedErr)
+		}
+		if schedOK {
+			pm.SchedulerCPUSeconds = schedCPU
+		}
+		tCtx.Logf("phase %s: %d pods, settled heap %.0f MB, allocated %.0f MB in %.0f s, idle %.1f MB/s, CPU %.1f s (machine %.1f s, scheduler %.1f s)", pm.Phase, pm.Pods, pm.SettledHeapMB, pm.AllocatedMB, pm.Seconds, pm.IdleAllocMBPerSecond, pm.CPUSeconds, pm.MachineCPUSeconds, pm.SchedulerCPUSeconds)
 		b.phases = append(b.phases, pm)
 	default:
 		tCtx.Errorf("phase boundary %d: the config has more boundaries than the %d measured phases %v", b.seen+1, len(b.measured), b.measured)
 	}
 	b.seen++
 	b.totalAlloc, b.at = m.TotalAlloc, now
-	b.cpu, _ = readCPUSeconds() // an error was reported at the phase's end
+	b.cpu, _ = readCPUSeconds()    // an error was reported at the phase's end
+	if b.seen <= len(b.measured) { // a measured phase starts
+		b.profile.start()
+	}
 }
 
 func writePhaseMemory(tCtx ktesting.TContext, testName string, measured []string, phases []result.PhaseMemory) {

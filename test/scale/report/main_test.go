@@ -96,28 +96,32 @@ func TestMemRatioNeedsPodsOnBothSides(t *testing.T) {
 	}
 }
 
-// TestMachineCPUGoal: the machine's CPU per user pod is a context line,
-// ha ÷ default with both figures, and none where a side lacks it.
+// TestMachineCPUGoal: the machine's and the scheduler's CPU per user pod
+// are context lines, ha ÷ default with both figures, and none where a side
+// lacks it.
 func TestMachineCPUGoal(t *testing.T) {
 	pm := phaseMemory{}
 	for _, m := range []result.PhaseMemory{
-		{Profile: profileDefault, Workload: "5000Nodes", Phase: phaseUser, Pods: 10000, MachineCPUSeconds: 150},
-		{Profile: profileHA, Workload: "5000Nodes", Phase: phaseUser, Pods: 10000, MachineCPUSeconds: 120},
-		// Not Linux on the default side: no figure, no ratio.
+		{Profile: profileDefault, Workload: "5000Nodes", Phase: phaseUser, Pods: 10000, MachineCPUSeconds: 150, SchedulerCPUSeconds: 70},
+		{Profile: profileHA, Workload: "5000Nodes", Phase: phaseUser, Pods: 10000, MachineCPUSeconds: 120, SchedulerCPUSeconds: 28},
+		// Not Linux and profiled elsewhere on the default side: no
+		// figure, no ratio.
 		{Profile: profileDefault, Workload: "15000Nodes", Phase: phaseUser, Pods: 10000},
-		{Profile: profileHA, Workload: "15000Nodes", Phase: phaseUser, Pods: 10000, MachineCPUSeconds: 200},
+		{Profile: profileHA, Workload: "15000Nodes", Phase: phaseUser, Pods: 10000, MachineCPUSeconds: 200, SchedulerCPUSeconds: 40},
 	} {
 		pm[m.Profile+"/"+m.Workload+"/"+m.Phase] = m
 	}
 	var got []goal
 	for _, g := range goals(results{}, nil, pm) {
-		if strings.HasPrefix(g.name, "machine CPU") {
+		if strings.Contains(g.name, "CPU per user pod") {
 			got = append(got, g)
 		}
 	}
 	want := []goal{
 		{name: "machine CPU per user pod, ha ÷ default (5,000 nodes)", value: "0.80× (12.0 ÷ 15.0 ms)", target: "–", known: true, context: true},
+		{name: "scheduler (profiled) CPU per user pod, ha ÷ default (5,000 nodes)", value: "0.40× (2.8 ÷ 7.0 ms)", target: "–", known: true, context: true},
 		{name: "machine CPU per user pod, ha ÷ default (15,000 nodes)", value: "–", target: "–", context: true},
+		{name: "scheduler (profiled) CPU per user pod, ha ÷ default (15,000 nodes)", value: "–", target: "–", context: true},
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(goal{})); diff != "" {
 		t.Errorf("machine CPU lines (-want +got):\n%s", diff)

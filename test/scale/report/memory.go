@@ -59,10 +59,20 @@ func allocatedPerPod(m result.PhaseMemory) float64 {
 // machineCPUPerPod is the machine's CPU seconds per pod the scheduler
 // bound in the phase (0 where either is unknown).
 func machineCPUPerPod(m result.PhaseMemory) float64 {
+	return perPod(m, m.MachineCPUSeconds)
+}
+
+// schedulerCPUPerPod is the scheduler's CPU seconds (profiled) per pod it
+// bound in the phase (0 where either is unknown).
+func schedulerCPUPerPod(m result.PhaseMemory) float64 {
+	return perPod(m, m.SchedulerCPUSeconds)
+}
+
+func perPod(m result.PhaseMemory, v float64) float64 {
 	if m.Pods == 0 {
 		return 0
 	}
-	return m.MachineCPUSeconds / float64(m.Pods)
+	return v / float64(m.Pods)
 }
 
 // printMemory prints the memory of each phase: what the process keeps once
@@ -71,7 +81,7 @@ func machineCPUPerPod(m result.PhaseMemory) float64 {
 func printMemory(w io.Writer, r results, pm phaseMemory) {
 	fmt.Fprintln(w, "### Memory per phase")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| workload | phase | profile | pods | heap kept MB (settled) | allocated MB | seconds | idle MB/s | work KB/pod | heap in flight MB avg (HeapInuse) | pods/s avg | CPU s, process / machine | CPU ms/pod, process / machine |")
+	fmt.Fprintln(w, "| workload | phase | profile | pods | heap kept MB (settled) | allocated MB | seconds | idle MB/s | work KB/pod | heap in flight MB avg (HeapInuse) | pods/s avg | CPU s, process / machine | CPU ms/pod, process / machine / scheduler |")
 	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	r.eachRow(func(wl, ph, p string, _ map[string]map[string]float64) {
 		m, ok := pm.get(p, wl, ph)
@@ -80,10 +90,11 @@ func printMemory(w io.Writer, r results, pm phaseMemory) {
 		}
 		inFlight, okHeap := r.get(p, wl, ph, heap, "Average")
 		speed, okSpeed := r.get(p, wl, ph, throughput, "Average")
-		fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.1f | %s | %s | %s | %s / %s | %s / %s |\n", wl, ph, p, m.Pods, m.SettledHeapMB, m.AllocatedMB,
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.1f | %s | %s | %s | %s / %s | %s / %s / %s |\n", wl, ph, p, m.Pods, m.SettledHeapMB, m.AllocatedMB,
 			m.Seconds, m.IdleAllocMBPerSecond, num(allocatedPerPod(m)*1024, m.Pods > 0, "%.0f"), num(inFlight, okHeap, "%.0f"), num(speed, okSpeed, "%.1f"),
 			num(m.CPUSeconds, m.CPUSeconds > 0, "%.1f"), num(m.MachineCPUSeconds, m.MachineCPUSeconds > 0, "%.1f"),
-			num(1000*m.CPUSeconds/float64(m.Pods), m.CPUSeconds > 0 && m.Pods > 0, "%.2f"), num(1000*m.MachineCPUSeconds/float64(m.Pods), m.MachineCPUSeconds > 0 && m.Pods > 0, "%.2f"))
+			num(1000*m.CPUSeconds/float64(m.Pods), m.CPUSeconds > 0 && m.Pods > 0, "%.2f"), num(1000*m.MachineCPUSeconds/float64(m.Pods), m.MachineCPUSeconds > 0 && m.Pods > 0, "%.2f"),
+			num(1000*m.SchedulerCPUSeconds/float64(m.Pods), m.SchedulerCPUSeconds > 0 && m.Pods > 0, "%.2f"))
 	})
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "heap kept: the live heap at the end of the phase, after a settle sleep and two forced collections with the cluster idle;")
@@ -93,6 +104,7 @@ func printMemory(w io.Writer, r results, pm phaseMemory) {
 	fmt.Fprintln(w, "included: it grows with the rate at which the process works (docs/performance.md, \"Heap\");")
 	fmt.Fprintln(w, "CPU: user and system time of the benchmark process (API server, scheduler, pod creators) and of the whole machine")
 	fmt.Fprintln(w, "(/proc/stat, etcd included) from the phase's start to its end, per pod bound: a cost that does not depend on how")
-	fmt.Fprintln(w, "the pods/s samples were spread over the phase.")
+	fmt.Fprintln(w, "the pods/s samples were spread over the phase; scheduler: the part of the process's a CPU profile of the phase")
+	fmt.Fprintln(w, "attributes to the scheduler's packages, upstream's and ours (docs/performance.md, \"What a pod costs the machine\").")
 	fmt.Fprintln(w)
 }

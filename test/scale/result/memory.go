@@ -62,6 +62,13 @@ type PhaseMemory struct {
 	// busy time: the benchmark process, etcd and anything else running),
 	// 0 where it cannot be read.
 	MachineCPUSeconds float64 `json:"machineCPUSeconds,omitempty"`
+	// SchedulerCPUSeconds is the part of CPUSeconds a CPU profile of the
+	// phase attributes to the scheduler: the samples with a frame of
+	// upstream's scheduler packages or of ours (the allocation and garbage
+	// collection they cause in their own goroutines included, the
+	// collector's background marking not). 0 where the benchmark ran
+	// under go test -cpuprofile (one CPU profile at a time).
+	SchedulerCPUSeconds float64 `json:"schedulerCPUSeconds,omitempty"`
 }
 
 // WorkAllocatedMB is AllocatedMB less the background the idle process
