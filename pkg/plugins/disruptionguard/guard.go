@@ -113,7 +113,7 @@ type guardState struct {
 	// policy.Group and member; pdbs the PodDisruptionBudgets', by
 	// namespace/name; nodesUp whether a node serves its pods.
 	groups  lazyMap[policy.Group, map[types.UID]*groupBudget]
-	pdbs    lazyMap[string, *pdbBudget]
+	pdbs    lazyMap[types.NamespacedName, *pdbBudget]
 	nodesUp lazyMap[string, bool]
 
 	mu      sync.Mutex
@@ -321,7 +321,9 @@ func members0(members []member) *v1.Pod {
 func (s *guardState) budgetsOf(pod *v1.Pod, covering []*indexedPDB) []*pdbBudget {
 	var out []*pdbBudget
 	for _, c := range covering {
-		b := s.pdbs.get(c.pdb.Namespace+"/"+c.pdb.Name, func() *pdbBudget { return s.countPDB(c) })
+		// A key of the two names, not one string made of them: that
+		// would be allocated on every call, found or not.
+		b := s.pdbs.get(types.NamespacedName{Namespace: c.pdb.Namespace, Name: c.pdb.Name}, func() *pdbBudget { return s.countPDB(c) })
 		if !b.disrupted(pod) {
 			out = append(out, b)
 		}
