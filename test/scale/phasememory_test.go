@@ -119,6 +119,10 @@ func phaseBoundary(tCtx ktesting.TContext, name string) {
 		}
 		if cpuErr != nil {
 			tCtx.Errorf("phase %s: the process's CPU time: %v", pm.Phase, cpuErr)
+		} else if pm.Pods > 0 && pm.CPUSeconds <= 0 {
+			// Scheduling pods takes CPU: a reading that says otherwise
+			// is a broken measure, not a fast scheduler.
+			tCtx.Errorf("phase %s: %d pods scheduled with %.3f s of the process's CPU", pm.Phase, pm.Pods, pm.CPUSeconds)
 		}
 		if schedErr != nil {
 			tCtx.Errorf("phase %s: %v", pm.Phase, schedErr)
