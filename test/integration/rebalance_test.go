@@ -40,11 +40,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
 
 	"github.com/ha-scheduler/ha-scheduler/pkg/apis/hacheck/v1alpha1"
+	"github.com/ha-scheduler/ha-scheduler/pkg/plugins/failuredomainspread"
 	"github.com/ha-scheduler/ha-scheduler/pkg/policy"
 	"github.com/ha-scheduler/ha-scheduler/test/integration/harness"
 )
@@ -91,7 +93,7 @@ func TestRebalanceAfterAZoneOutage(t *testing.T) {
 			harness.NodeSpec{Name: "w-" + z + "2", Labels: map[string]string{policy.LabelZone: z, policy.LabelHostID: "hv-" + z + "2"}},
 		)
 	}
-	startSecondary(t, nodes...)
+	scheduler := startSecondary(t, nodes...)
 	startControllers(t)
 	cluster.StartKubelets(t)
 	ctx := context.Background()
@@ -140,6 +142,9 @@ func TestRebalanceAfterAZoneOutage(t *testing.T) {
 	if diff := cmp.Diff(wantPlan, got); diff != "" || plan.Moves != 3 {
 		t.Fatalf("plan (-want +got):\n%s\nmoves %d, want 3; plan: %+v", diff, plan.Moves, plan)
 	}
+	// The scheduler's gauge counts the same two groups (its second look
+	// reads their ReplicaSets from the API server).
+	waitRebalanceGauge(t, scheduler, 2)
 
 	// A budget that allows CoreDNS no disruption stops --apply at its
 	// first move (kube-system/kube-dns comes first), evicting nothing.
@@ -187,7 +192,27 @@ func TestRebalanceAfterAZoneOutage(t *testing.T) {
 	if code := runCheckerCommand(t, &plan, "rebalance", "-o", "json", "--config", harness.ManifestPath("secondary/config.yaml")); code != 0 || plan.Moves != 0 {
 		t.Fatalf("ha-check rebalance after --apply: exit %d, %d moves, want 0: %+v", code, plan.Moves, plan)
 	}
+	waitRebalanceGauge(t, scheduler, 0)
 	t.Logf("TestRebalanceAfterAZoneOutage took %s", time.Since(started).Round(time.Second))
+}
+
+// waitRebalanceGauge waits until the scheduler's rebalance gauge for the
+// shipped profile reads want: it counts once a minute.
+func waitRebalanceGauge(t *testing.T, s *harness.Scheduler, want float64) {
+	t.Helper()
+	var got float64
+	var present bool
+	err := wait.PollUntilContextTimeout(context.Background(), time.Second, 90*time.Second, true, func(context.Context) (bool, error) {
+		code, body, err := s.Get("/metrics")
+		if err != nil || code != 200 {
+			return false, nil
+		}
+		got, present = shipMetric(body, failuredomainspread.MetricRebalancePossibleGroups, map[string]string{"profile": haScheduler})
+		return present && got == want, nil
+	})
+	if err != nil {
+		t.Fatalf("%s{profile=%q} = %v (present %v), want %v within 90s (it counts every minute)", failuredomainspread.MetricRebalancePossibleGroups, haScheduler, got, present, want)
+	}
 }
 
 // startControllers runs the real kube-controller-manager (built from the

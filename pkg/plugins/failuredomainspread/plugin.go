@@ -136,7 +136,7 @@ func New(policies config.Policies) frameworkruntime.PluginFactory {
 		}
 		// What ha-check rebalance would move, counted for the alert
 		// HASchedulerRebalancePossible (docs/metrics.md).
-		pl.rebalanceGauge = newRebalanceGauge(f, h.ProfileName(), p, pl.services, pl.comparisonOps)
+		pl.rebalanceGauge = newRebalanceGauge(f, h.ClientSet(), h.ProfileName(), p, pl.services, pl.comparisonOps)
 		go pl.rebalanceGauge.run(ctx, rebalanceGaugeInterval)
 		klog.FromContext(ctx).V(2).Info("Spread levels loaded", "plugin", Name, "profile", h.ProfileName(), "levels", p.Levels, "requiredLevels", p.RequiredLevels)
 		return pl, nil

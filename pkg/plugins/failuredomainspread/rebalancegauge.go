@@ -23,8 +23,10 @@ import (
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/component-base/metrics"
@@ -59,34 +61,40 @@ var (
 // rebalanceGauge counts, for one profile, the spread groups that
 // `ha-check rebalance` would move replicas of: policy.RebalanceGroups and
 // RebalanceGroup.Plan, the decision the command and the audit's
-// spread.rebalance-possible make, on the scheduler's informers. It reads no
-// controllers (caching every ReplicaSet with its template costs the
-// scheduler memory; see the guard's owners): a replica whose controller's
-// template sets spec.nodeName counts as movable, and replicas not created
-// yet do not make a group wait.
+// spread.rebalance-possible make, on the scheduler's informers. The
+// informers hold no controllers (caching every ReplicaSet with its template
+// would cost the scheduler memory all the time; see the guard's owners), so
+// it counts in two looks: every group without controllers, then the groups
+// that look movable again, with their ReplicaSets and StatefulSets read
+// from the API server (liveControllers). The second look is the command's
+// answer: a replica whose controller's template sets spec.nodeName does
+// not move, and a group whose controller wants replicas not created yet
+// waits.
 type rebalanceGauge struct {
 	profile       string
 	policy        *policy.Policy
 	services      policy.Services
 	comparisonOps bool
-	pods          corelisters.PodLister
-	nodes         corelisters.NodeLister
-	claims        corelisters.PersistentVolumeClaimLister
-	volumes       corelisters.PersistentVolumeLister
-	synced        []cache.InformerSynced
+	// client reads the controllers of the second look; nil: no second look.
+	client  kubernetes.Interface
+	pods    corelisters.PodLister
+	nodes   corelisters.NodeLister
+	claims  corelisters.PersistentVolumeClaimLister
+	volumes corelisters.PersistentVolumeLister
+	synced  []cache.InformerSynced
 }
 
 // newRebalanceGauge registers the gauge (once per process), creates the
 // profile's series at 0 and asks the factory for the informers it reads
 // (the scheduler starts them; VolumeBinding reads the same claims and
 // volumes).
-func newRebalanceGauge(f informers.SharedInformerFactory, profile string, p *policy.Policy, services policy.Services, comparisonOps bool) *rebalanceGauge {
+func newRebalanceGauge(f informers.SharedInformerFactory, client kubernetes.Interface, profile string, p *policy.Policy, services policy.Services, comparisonOps bool) *rebalanceGauge {
 	registerRebalanceGauge.Do(func() { legacyregistry.MustRegister(rebalancePossible) })
 	rebalancePossible.WithLabelValues(profile).Set(0)
 	pods, nodes := f.Core().V1().Pods(), f.Core().V1().Nodes()
 	claims, volumes := f.Core().V1().PersistentVolumeClaims(), f.Core().V1().PersistentVolumes()
 	return &rebalanceGauge{
-		profile: profile, policy: p, services: services, comparisonOps: comparisonOps,
+		profile: profile, policy: p, services: services, comparisonOps: comparisonOps, client: client,
 		pods: pods.Lister(), nodes: nodes.Lister(), claims: claims.Lister(), volumes: volumes.Lister(),
 		synced: []cache.InformerSynced{pods.Informer().HasSynced, nodes.Informer().HasSynced, claims.Informer().HasSynced, volumes.Informer().HasSynced},
 	}
@@ -104,7 +112,7 @@ func (g *rebalanceGauge) run(ctx context.Context, interval time.Duration) {
 // update sets the profile's series to the count now.
 func (g *rebalanceGauge) update(ctx context.Context) {
 	logger := klog.FromContext(ctx)
-	n, err := g.count(logger)
+	n, err := g.count(ctx, logger)
 	if err != nil {
 		logger.Error(err, "Counting the groups that could be spread better", "plugin", Name, "profile", g.profile)
 		return
@@ -113,7 +121,7 @@ func (g *rebalanceGauge) update(ctx context.Context) {
 }
 
 // count returns how many spread groups have moves.
-func (g *rebalanceGauge) count(logger klog.Logger) (int, error) {
+func (g *rebalanceGauge) count(ctx context.Context, logger klog.Logger) (int, error) {
 	pods, err := g.pods.List(labels.Everything())
 	if err != nil {
 		return 0, err
@@ -126,7 +134,7 @@ func (g *rebalanceGauge) count(logger klog.Logger) (int, error) {
 	for _, n := range nodes {
 		byName[n.Name] = n
 	}
-	groups := g.policy.RebalanceGroups(logger, policy.RebalanceInput{
+	in := policy.RebalanceInput{
 		Pods:  pods,
 		Nodes: nodes,
 		Lookups: policy.Lookups{
@@ -135,14 +143,38 @@ func (g *rebalanceGauge) count(logger klog.Logger) (int, error) {
 		},
 		Volumes:       listerVolumes{claims: g.claims, volumes: g.volumes},
 		ComparisonOps: g.comparisonOps,
-	})
-	n := 0
-	for _, grp := range groups {
-		if len(grp.Plan()) > 0 {
-			n++
+	}
+	movable := withMoves(g.policy.RebalanceGroups(logger, in))
+	if len(movable) == 0 || g.client == nil {
+		return len(movable), nil
+	}
+	// The second look: the same decision for the pods of those groups
+	// only (a pod's group does not depend on its controller: GroupOf),
+	// with their controllers.
+	in.Pods = nil
+	for _, pod := range pods {
+		if movable.Has(policy.GroupOf(pod, g.policy.Classify(pod), g.services)) {
+			in.Pods = append(in.Pods, pod)
 		}
 	}
-	return n, nil
+	controllers := newLiveControllers(ctx, g.client)
+	in.Lookups.Controllers = controllers
+	movable = withMoves(g.policy.RebalanceGroups(logger, in))
+	if controllers.err != nil {
+		return 0, controllers.err
+	}
+	return len(movable), nil
+}
+
+// withMoves returns the groups whose plan has moves.
+func withMoves(groups []*policy.RebalanceGroup) sets.Set[policy.Group] {
+	out := sets.New[policy.Group]()
+	for _, grp := range groups {
+		if len(grp.Plan()) > 0 {
+			out.Insert(grp.Group)
+		}
+	}
+	return out
 }
 
 // listerVolumes answers policy.Volumes from the informers.

@@ -17,22 +17,32 @@ limitations under the License.
 package failuredomainspread
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	clientsetfake "k8s.io/client-go/kubernetes/fake"
+	clienttesting "k8s.io/client-go/testing"
 	metricstestutil "k8s.io/component-base/metrics/testutil"
 	"k8s.io/klog/v2"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
+	"k8s.io/utils/ptr"
 )
 
 // The gauge counts the groups ha-check rebalance would move replicas of
 // (policy.RebalanceGroup.Plan), on the scheduler's informers: a group
 // whose zone came back empty counts; one spread as the scheduler would
 // place it, one whose replicas cannot move (no controller, hostPath), one
-// still recovering (a replica not Ready) and a DaemonSet do not.
+// still recovering (a replica not Ready) and a DaemonSet do not. The
+// groups that look movable are looked at again with their controllers,
+// read from the API server: a template that pins the replicas, or replicas
+// not created yet, take the group out.
 func TestRebalanceGaugeCountsGroupsThatCouldBeSpreadBetter(t *testing.T) {
 	nodes := []*v1.Node{
 		vm("a1", "a", "ha1").Obj(), vm("a2", "a", "ha2").Obj(),
@@ -50,10 +60,24 @@ func TestRebalanceGaugeCountsGroupsThatCouldBeSpreadBetter(t *testing.T) {
 		}
 		return out
 	}
+	// replicaSet is app's ReplicaSet of Deployment app, wanting replicas,
+	// its template on node (none: "").
+	replicaSet := func(app string, replicas int32, node string) *appsv1.ReplicaSet {
+		return &appsv1.ReplicaSet{
+			ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: app + "-5d", OwnerReferences: []metav1.OwnerReference{
+				{APIVersion: "apps/v1", Kind: "Deployment", Name: app, UID: types.UID("uid-" + app), Controller: ptr.To(true)}}},
+			Spec: appsv1.ReplicaSetSpec{Replicas: ptr.To(replicas), Template: v1.PodTemplateSpec{Spec: v1.PodSpec{NodeName: node}}},
+		}
+	}
 	tests := []struct {
 		name string
 		pods []*v1.Pod
-		want int
+		// controllers are what the API server has; readErr fails every
+		// read of them.
+		controllers []runtime.Object
+		readErr     error
+		want        int
+		wantErr     bool
 	}{
 		{name: "one replica per zone", pods: replicas("web", "a1", "b1", "c1"), want: 0},
 		{name: "zone c came back empty", pods: replicas("web", "a1", "a2", "b1"), want: 1},
@@ -88,6 +112,30 @@ func TestRebalanceGaugeCountsGroupsThatCouldBeSpreadBetter(t *testing.T) {
 			want: 0,
 		},
 		{
+			name:        "zone c came back empty, the ReplicaSet read",
+			pods:        replicas("web", "a1", "a2", "b1"),
+			controllers: []runtime.Object{replicaSet("web", 3, "")},
+			want:        1,
+		},
+		{
+			name:        "the template pins the replicas to a node",
+			pods:        replicas("pinned", "a1", "a2", "b1"),
+			controllers: []runtime.Object{replicaSet("pinned", 3, "a1")},
+			want:        0,
+		},
+		{
+			name:        "a replica not created yet: the group has not recovered",
+			pods:        replicas("web", "a1", "a2", "b1"),
+			controllers: []runtime.Object{replicaSet("web", 4, "")},
+			want:        0,
+		},
+		{
+			name:    "the controllers cannot be read: no count",
+			pods:    replicas("web", "a1", "a2", "b1"),
+			readErr: errors.New("the API server is down"),
+			wantErr: true,
+		},
+		{
 			name: "DaemonSet pods are never spread",
 			pods: []*v1.Pod{
 				ready(st.MakePod().Namespace("shop").Name("agent-1").Label("app", "agent").OwnerReference("agent", daemonSetGVK).Node("a1")),
@@ -99,7 +147,23 @@ func TestRebalanceGaugeCountsGroupsThatCouldBeSpreadBetter(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, pl, _ := setup(t, nil, nodes, tc.pods)
-			got, err := pl.rebalanceGauge.count(klog.FromContext(ctx))
+			client := clientsetfake.NewClientset(tc.controllers...)
+			if tc.readErr != nil {
+				client.PrependReactor("get", "*", func(clienttesting.Action) (bool, runtime.Object, error) { return true, nil, tc.readErr })
+			}
+			pl.rebalanceGauge.client = client
+			rebalancePossible.WithLabelValues(pl.rebalanceGauge.profile).Set(-1) // what a failed count leaves
+			got, err := pl.rebalanceGauge.count(ctx, klog.FromContext(ctx))
+			if tc.wantErr {
+				require.Error(t, err)
+				pl.rebalanceGauge.update(ctx)
+				value, err := metricstestutil.GetGaugeMetricValue(rebalancePossible.WithLabelValues(pl.rebalanceGauge.profile))
+				require.NoError(t, err)
+				if value != -1 {
+					t.Errorf("%s after a failed count = %v, want it unchanged", MetricRebalancePossibleGroups, value)
+				}
+				return
+			}
 			require.NoError(t, err)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("groups that could be spread better (-want +got):\n%s", diff)
