@@ -28,13 +28,7 @@ import (
 func BenchmarkOf(b *testing.B) {
 	for _, size := range []int{5000, 15000} {
 		b.Run(fmt.Sprintf("nodes=%d", size), func(b *testing.B) {
-			ix := New(levels)
-			nodes := make([]*v1.Node, size)
-			for i := range nodes {
-				nodes[i] = vm(fmt.Sprintf("node-%05d", i), fmt.Sprintf("z%d", i%3), fmt.Sprintf("h%d", i/8)).Obj()
-				ix.upsert(nodes[i])
-			}
-			ix.publish() // the informer's initial list
+			ix, nodes := benchIndex(size)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				i := 0
@@ -61,13 +55,7 @@ func BenchmarkOfWhileNodesChange(b *testing.B) {
 	const lookupsPerChange = 5000
 	for _, size := range []int{5000, 15000} {
 		b.Run(fmt.Sprintf("nodes=%d", size), func(b *testing.B) {
-			ix := New(levels)
-			nodes := make([]*v1.Node, size)
-			for i := range nodes {
-				nodes[i] = vm(fmt.Sprintf("node-%05d", i), fmt.Sprintf("z%d", i%3), fmt.Sprintf("h%d", i/8)).Obj()
-				ix.upsert(nodes[i])
-			}
-			ix.publish() // the informer's initial list
+			ix, nodes := benchIndex(size)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				i, ops := 0, 0
@@ -88,4 +76,17 @@ func BenchmarkOfWhileNodesChange(b *testing.B) {
 			})
 		})
 	}
+}
+
+// benchIndex is an index of size VMs, 8 per host, hosts over 3 zones, the
+// informer's initial list published.
+func benchIndex(size int) (*Index, []*v1.Node) {
+	ix := New(levels)
+	nodes := make([]*v1.Node, size)
+	for i := range nodes {
+		nodes[i] = vm(fmt.Sprintf("node-%05d", i), fmt.Sprintf("z%d", i%3), fmt.Sprintf("h%d", i/8)).Obj()
+		ix.upsert(nodes[i])
+	}
+	ix.publish()
+	return ix, nodes
 }
