@@ -112,7 +112,7 @@ func (g *rebalanceGauge) run(ctx context.Context, interval time.Duration) {
 // update sets the profile's series to the count now.
 func (g *rebalanceGauge) update(ctx context.Context) {
 	logger := klog.FromContext(ctx)
-	n, err := g.count(ctx, logger)
+	n, err := g.count(ctx)
 	if err != nil {
 		logger.Error(err, "Counting the groups that could be spread better", "plugin", Name, "profile", g.profile)
 		return
@@ -121,7 +121,8 @@ func (g *rebalanceGauge) update(ctx context.Context) {
 }
 
 // count returns how many spread groups have moves.
-func (g *rebalanceGauge) count(ctx context.Context, logger klog.Logger) (int, error) {
+func (g *rebalanceGauge) count(ctx context.Context) (int, error) {
+	logger := klog.FromContext(ctx)
 	pods, err := g.pods.List(labels.Everything())
 	if err != nil {
 		return 0, err

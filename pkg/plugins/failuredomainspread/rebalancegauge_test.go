@@ -30,7 +30,6 @@ import (
 	clientsetfake "k8s.io/client-go/kubernetes/fake"
 	clienttesting "k8s.io/client-go/testing"
 	metricstestutil "k8s.io/component-base/metrics/testutil"
-	"k8s.io/klog/v2"
 	st "k8s.io/kubernetes/pkg/scheduler/testing"
 	"k8s.io/utils/ptr"
 )
@@ -153,7 +152,7 @@ func TestRebalanceGaugeCountsGroupsThatCouldBeSpreadBetter(t *testing.T) {
 			}
 			pl.rebalanceGauge.client = client
 			rebalancePossible.WithLabelValues(pl.rebalanceGauge.profile).Set(-1) // what a failed count leaves
-			got, err := pl.rebalanceGauge.count(ctx, klog.FromContext(ctx))
+			got, err := pl.rebalanceGauge.count(ctx)
 			if tc.wantErr {
 				require.Error(t, err)
 				pl.rebalanceGauge.update(ctx)
