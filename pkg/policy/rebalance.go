@@ -131,19 +131,27 @@ type RebalanceMove struct {
 // from (a, b) to (a-1, b+1) with b+1 < a, which lowers the sum of squares
 // by 2(a-b-1) > 0; at each wider level the two domains are the same
 // (counts unchanged) or hold a and a-1 (the counts swap, the sum stays).
-func (g *RebalanceGroup) Plan() []RebalanceMove {
+func (g *RebalanceGroup) Plan() []RebalanceMove { return g.plan(false, -1) }
+
+// HasMoves reports whether Plan has moves, making only the first.
+func (g *RebalanceGroup) HasMoves() bool { return len(g.plan(false, 1)) > 0 }
+
+// plan makes up to limit moves (-1: all); scanOnly as in rebalanceState.
+func (g *RebalanceGroup) plan(scanOnly bool, limit int) []RebalanceMove {
 	if g.Unsettled != "" || len(g.Members) < 2 {
 		return nil
 	}
 	s := newRebalanceState(g)
+	s.scanOnly = scanOnly
 	var moves []RebalanceMove
-	for {
+	for len(moves) != limit {
 		mv, ok := s.next()
 		if !ok {
-			return moves
+			break
 		}
 		moves = append(moves, mv)
 	}
+	return moves
 }
 
 // Ideal returns the group as if every replica could move and it had
@@ -201,9 +209,16 @@ type rebalanceState struct {
 	counts  ReplicaCounts
 	members []RebalanceMember
 	moved   []bool
+	// scanOnly makes best scan the nodes even where the topology nests
+	// (the tests compare the two).
+	scanOnly bool
 	// filter is FailureDomainSpread's Filter of a Required group over the
 	// group's Nodes, on counts; nil for a Preferred group.
 	filter *SpreadFilter
+	// nested: each domain of the group's nodes and members lies in one
+	// domain of the wider level (a host in one zone), so that best can
+	// look at a few nodes instead of scanning them (rebalance_best.go).
+	nested bool
 }
 
 func newRebalanceState(g *RebalanceGroup) *rebalanceState {
@@ -212,6 +227,7 @@ func newRebalanceState(g *RebalanceGroup) *rebalanceState {
 	for _, m := range s.members {
 		addDomains(s.counts, m.Domains, 1)
 	}
+	s.nested = nestedDomains(g)
 	if len(g.Required) > 0 {
 		s.filter = &SpreadFilter{Levels: g.Levels, Required: g.Required, Counts: s.counts,
 			Emptiest: make([]Emptiest, len(g.Required)), path: make([]string, len(g.Required))}
@@ -237,32 +253,47 @@ type rankedNode struct {
 	tuple []int
 }
 
+// compareRanked orders nodes by tuple, then name.
+func compareRanked(a, b rankedNode) int {
+	if c := slices.Compare(a.tuple, b.tuple); c != 0 {
+		return c
+	}
+	return strings.Compare(a.node.Name, b.node.Name)
+}
+
 // next finds the next move and makes it in the state.
 func (s *rebalanceState) next() (RebalanceMove, bool) {
 	// The nodes by tuple, then name: the scan for the best one under a
 	// replica's removal stops early (best).
 	ranked := make([]rankedNode, len(s.g.Nodes))
+	tuples := make([]int, len(s.g.Nodes)*s.levels) // one allocation for all
 	for i := range s.g.Nodes {
-		ranked[i] = rankedNode{node: &s.g.Nodes[i], tuple: s.tuple(s.g.Nodes[i].Domains)}
-	}
-	slices.SortFunc(ranked, func(a, b rankedNode) int {
-		if c := slices.Compare(a.tuple, b.tuple); c != 0 {
-			return c
+		t := tuples[i*s.levels : (i+1)*s.levels : (i+1)*s.levels]
+		for l, d := range s.g.Nodes[i].Domains {
+			t[l] = s.counts[l][d]
 		}
-		return strings.Compare(a.node.Name, b.node.Name)
-	})
+		ranked[i] = rankedNode{node: &s.g.Nodes[i], tuple: t}
+	}
+	// Where the levels nest, the best node of each domain is enough
+	// (rebalance_best.go); else a scan needs the ranking.
+	var firsts *rankFirsts
+	if s.nested && s.filter == nil && !s.scanOnly {
+		firsts = newRankFirsts(ranked, s.levels)
+	} else {
+		slices.SortFunc(ranked, compareRanked)
+	}
 
 	// The replicas that may move, worst place first.
 	var candidates []int
-	tuples := make([][]int, len(s.members))
+	places := make([][]int, len(s.members))
 	for i, m := range s.members {
 		if s.moved[i] || !m.Movable(s.levels) || len(m.Domains) != s.levels {
 			continue
 		}
-		tuples[i] = s.tuple(m.Domains)
+		places[i] = s.tuple(m.Domains)
 		candidates = append(candidates, i)
 	}
-	slices.SortStableFunc(candidates, func(a, b int) int { return slices.Compare(tuples[b], tuples[a]) })
+	slices.SortStableFunc(candidates, func(a, b int) int { return slices.Compare(places[b], places[a]) })
 
 	// Replicas on one node that keep the same levels are interchangeable:
 	// one answer for all of them.
@@ -276,7 +307,7 @@ func (s *rebalanceState) next() (RebalanceMove, bool) {
 		tried[key] = true
 		// The replica's own place with it gone, and the best place the
 		// scheduler would choose for its replacement.
-		own := slices.Clone(tuples[i])
+		own := slices.Clone(places[i])
 		for l := range own {
 			own[l]--
 		}
@@ -284,7 +315,13 @@ func (s *rebalanceState) next() (RebalanceMove, bool) {
 		if s.filter != nil {
 			s.filter.Chain()
 		}
-		target, best := s.best(m, ranked)
+		var target *RebalanceNode
+		var best []int
+		if firsts != nil {
+			target, best = s.bestOfClasses(m, ranked, firsts)
+		} else {
+			target, best = s.best(m, ranked)
+		}
 		var mv RebalanceMove
 		improves := target != nil && slices.Compare(best, own) < 0
 		if improves {

@@ -171,7 +171,7 @@ func (g *rebalanceGauge) count(ctx context.Context) (int, error) {
 func withMoves(groups []*policy.RebalanceGroup) sets.Set[policy.Group] {
 	out := sets.New[policy.Group]()
 	for _, grp := range groups {
-		if len(grp.Plan()) > 0 {
+		if grp.HasMoves() {
 			out.Insert(grp.Group)
 		}
 	}

@@ -18,6 +18,7 @@ package failuredomainspread
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -173,6 +174,40 @@ func TestRebalanceGaugeCountsGroupsThatCouldBeSpreadBetter(t *testing.T) {
 			require.NoError(t, err)
 			if diff := cmp.Diff(float64(tc.want), value); diff != "" {
 				t.Errorf("%s (-want +got):\n%s", MetricRebalancePossibleGroups, diff)
+			}
+		})
+	}
+}
+
+// BenchmarkRebalanceGaugeCount is one count of the gauge (once a minute in
+// a scheduler) over benchCluster's nodes and pods, each pod a replica of
+// its group's ReplicaSet: the first look at every group, and the second,
+// with their controllers, at those whose replicas land unevenly (the
+// reads here come from a fake client; an API server's take a round trip
+// each).
+func BenchmarkRebalanceGaugeCount(b *testing.B) {
+	rs := appsv1.SchemeGroupVersion.WithKind("ReplicaSet")
+	for _, n := range []int{1000, 5000} {
+		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
+			nodes, pods := benchCluster(n)
+			var controllers []runtime.Object
+			seen := map[string]bool{}
+			for i, p := range pods {
+				owned := st.MakePod().Namespace(p.Namespace).Name(p.Name).Labels(p.Labels).Node(p.Spec.NodeName).
+					OwnerReference(p.Labels["app"]+"-5d", rs).Condition(v1.PodReady, v1.ConditionTrue, "").Obj()
+				pods[i] = owned
+				if key := p.Namespace + "/" + p.Labels["app"]; !seen[key] {
+					seen[key] = true
+					controllers = append(controllers, &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Namespace: p.Namespace, Name: p.Labels["app"] + "-5d"}})
+				}
+			}
+			ctx, pl, _ := setup(b, nil, nodes, pods)
+			pl.rebalanceGauge.client = clientsetfake.NewClientset(controllers...)
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := pl.rebalanceGauge.count(ctx); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
