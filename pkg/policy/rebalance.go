@@ -81,6 +81,9 @@ type RebalanceGroup struct {
 	Members []RebalanceMember
 	// Nodes are the nodes a replacement may go to now, by name.
 	Nodes []RebalanceNode
+	// index is Nodes by domain, made once for the groups that share
+	// them (nil: Plan makes one).
+	index *nodeIndex
 	// Unsettled says why the group is not planned now ("1 pending, 1 not
 	// Ready"): a replica is pending, not Ready, terminating, on a node that
 	// is down or gone, or not created yet. Moving replicas of a group that
@@ -215,9 +218,11 @@ type rebalanceState struct {
 	// filter is FailureDomainSpread's Filter of a Required group over the
 	// group's Nodes, on counts; nil for a Preferred group.
 	filter *SpreadFilter
-	// nested: each domain of the group's nodes and members lies in one
-	// domain of the wider level (a host in one zone), so that best can
-	// look at a few nodes instead of scanning them (rebalance_best.go).
+	// index is the group's nodes by domain; nested: each domain of its
+	// nodes and members lies in one domain of the wider level (a host in
+	// one zone), so that a step can look at a few nodes instead of
+	// scanning them (rebalance_best.go).
+	index  *nodeIndex
 	nested bool
 }
 
@@ -227,7 +232,11 @@ func newRebalanceState(g *RebalanceGroup) *rebalanceState {
 	for _, m := range s.members {
 		addDomains(s.counts, m.Domains, 1)
 	}
-	s.nested = nestedDomains(g)
+	s.index = g.index
+	if s.index == nil {
+		s.index = newNodeIndex(g.Nodes, len(g.Levels))
+	}
+	s.nested = s.index.nestsWith(s.members)
 	if len(g.Required) > 0 {
 		s.filter = &SpreadFilter{Levels: g.Levels, Required: g.Required, Counts: s.counts,
 			Emptiest: make([]Emptiest, len(g.Required)), path: make([]string, len(g.Required))}
@@ -261,10 +270,9 @@ func compareRanked(a, b rankedNode) int {
 	return strings.Compare(a.node.Name, b.node.Name)
 }
 
-// next finds the next move and makes it in the state.
-func (s *rebalanceState) next() (RebalanceMove, bool) {
-	// The nodes by tuple, then name: the scan for the best one under a
-	// replica's removal stops early (best).
+// rank returns the nodes by tuple, then name: the scan for the best one
+// under a replica's removal stops early (best).
+func (s *rebalanceState) rank() []rankedNode {
 	ranked := make([]rankedNode, len(s.g.Nodes))
 	tuples := make([]int, len(s.g.Nodes)*s.levels) // one allocation for all
 	for i := range s.g.Nodes {
@@ -274,13 +282,20 @@ func (s *rebalanceState) next() (RebalanceMove, bool) {
 		}
 		ranked[i] = rankedNode{node: &s.g.Nodes[i], tuple: t}
 	}
-	// Where the levels nest, the best node of each domain is enough
-	// (rebalance_best.go); else a scan needs the ranking.
-	var firsts *rankFirsts
+	slices.SortFunc(ranked, compareRanked)
+	return ranked
+}
+
+// next finds the next move and makes it in the state.
+func (s *rebalanceState) next() (RebalanceMove, bool) {
+	// Where the levels nest, the first nodes of the replicas' domains are
+	// enough (rebalance_best.go); else a scan needs every node ranked.
+	var firsts *domainFirsts
+	var ranked []rankedNode
 	if s.nested && s.filter == nil && !s.scanOnly {
-		firsts = newRankFirsts(ranked, s.levels)
+		firsts = newDomainFirsts(s, s.index)
 	} else {
-		slices.SortFunc(ranked, compareRanked)
+		ranked = s.rank()
 	}
 
 	// The replicas that may move, worst place first.
@@ -311,6 +326,9 @@ func (s *rebalanceState) next() (RebalanceMove, bool) {
 		for l := range own {
 			own[l]--
 		}
+		if firsts != nil {
+			firsts.prepare(m)
+		}
 		addDomains(s.counts, m.Domains, -1)
 		if s.filter != nil {
 			s.filter.Chain()
@@ -318,7 +336,7 @@ func (s *rebalanceState) next() (RebalanceMove, bool) {
 		var target *RebalanceNode
 		var best []int
 		if firsts != nil {
-			target, best = s.bestOfClasses(m, ranked, firsts)
+			target, best = s.bestOfClasses(m, firsts)
 		} else {
 			target, best = s.best(m, ranked)
 		}

@@ -128,6 +128,16 @@ type rebalanceBuilder struct {
 type placement struct {
 	eligible []RebalanceNode
 	shared   []string
+	// index is eligible by domain, made for the first group that plans
+	// on these nodes and shared by the others (Plan only reads it).
+	index *nodeIndex
+}
+
+func (pl *placement) nodeIndex(levels int) *nodeIndex {
+	if pl.index == nil {
+		pl.index = newNodeIndex(pl.eligible, levels)
+	}
+	return pl.index
 }
 
 func newRebalanceBuilder(p *Policy, logger klog.Logger, in RebalanceInput) *rebalanceBuilder {
@@ -208,7 +218,8 @@ func (b *rebalanceBuilder) finish() []*RebalanceGroup {
 			for i := range g.Members {
 				g.Members[i].Keep, g.Members[i].Why = b.pin(gb.pods[i], gb.class, &g.Members[i])
 			}
-			g.Nodes = b.placementOf(gb.representative(), gb.class).eligible
+			pl := b.placementOf(gb.representative(), gb.class)
+			g.Nodes, g.index = pl.eligible, pl.nodeIndex(len(b.p.Levels))
 		}
 		out = append(out, g)
 	}
