@@ -17,6 +17,7 @@ limitations under the License.
 package policy
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -75,8 +76,11 @@ type RebalanceInput struct {
 func (p *Policy) RebalanceGroups(logger klog.Logger, in RebalanceInput) []*RebalanceGroup {
 	b := newRebalanceBuilder(p, logger, in)
 	pods := slices.Clone(in.Pods)
+	// By namespace, then name (members are listed by name; a group's pods
+	// share a namespace), without making a string per comparison: 51,000
+	// pods are 800,000 comparisons (BenchmarkRebalanceGaugeCount).
 	slices.SortFunc(pods, func(a, b *v1.Pod) int {
-		return strings.Compare(a.Namespace+"/"+a.Name, b.Namespace+"/"+b.Name)
+		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
 	})
 	for _, pod := range pods {
 		b.add(pod)
