@@ -155,7 +155,7 @@ func TestRebalanceGaugeCountsGroupsThatCouldBeSpreadBetter(t *testing.T) {
 			rebalancePossible.WithLabelValues(pl.rebalanceGauge.profile).Set(-1) // what a failed count leaves
 			got, err := pl.rebalanceGauge.count(ctx)
 			if tc.wantErr {
-				require.Error(t, err)
+				require.ErrorIs(t, err, tc.readErr)
 				pl.rebalanceGauge.update(ctx)
 				value, err := metricstestutil.GetGaugeMetricValue(rebalancePossible.WithLabelValues(pl.rebalanceGauge.profile))
 				require.NoError(t, err)

@@ -298,14 +298,14 @@ func goals(r results, pl map[string]placement, pm phaseMemory) []goal {
 		add(fmt.Sprintf("control-plane pod cost (1 ÷ pods/s), ha, %s ÷ 500", size.label), v, ok, "≤ 1.5×", atMost(1.5))
 	}
 	for _, size := range sizes {
-		v, ok := memRatio(pm, size.workload, func(m result.PhaseMemory) float64 { return m.SettledHeapMB })
+		v, ok := userPhaseRatio(pm, size.workload, func(m result.PhaseMemory) float64 { return m.SettledHeapMB })
 		add(fmt.Sprintf("heap kept after the user phase (settled), ha ÷ default (%s)", size.label), v, ok, "≤ 1.1×", atMost(1.1))
 		if ok {
 			ha, _ := pm.get(profileHA, size.workload, phaseUser)
 			def, _ := pm.get(profileDefault, size.workload, phaseUser)
 			out[len(out)-1].value += fmt.Sprintf(" (%+.0f MB)", ha.SettledHeapMB-def.SettledHeapMB)
 		}
-		v, ok = memRatio(pm, size.workload, allocatedPerPod)
+		v, ok = userPhaseRatio(pm, size.workload, allocatedPerPod)
 		add(fmt.Sprintf("bytes allocated per user pod, net of the idle background, ha ÷ default (%s)", size.label), v, ok, "≤ 1.1×", atMost(1.1))
 	}
 	// What a user pod cost the whole machine (API server, etcd, scheduler,
@@ -317,7 +317,7 @@ func goals(r results, pl map[string]placement, pm phaseMemory) []goal {
 			what   string
 			perPod func(result.PhaseMemory) float64
 		}{{"machine", machineCPUPerPod}, {"scheduler (profiled)", schedulerCPUPerPod}} {
-			v, ok := memRatio(pm, size.workload, c.perPod)
+			v, ok := userPhaseRatio(pm, size.workload, c.perPod)
 			g := goal{name: fmt.Sprintf("%s CPU per user pod, ha ÷ default (%s)", c.what, size.label), value: "–", known: ok, context: true, target: "–"}
 			if ok {
 				ha, _ := pm.get(profileHA, size.workload, phaseUser)

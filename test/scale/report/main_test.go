@@ -74,9 +74,9 @@ func TestMemoryGoals(t *testing.T) {
 	}
 }
 
-// TestMemRatioNeedsPodsOnBothSides: a user phase that bound no pod gives no
+// TestUserPhaseRatioNeedsPodsOnBothSides: a user phase that bound no pod gives no
 // ratio, not 0× (which would pass an at-most goal).
-func TestMemRatioNeedsPodsOnBothSides(t *testing.T) {
+func TestUserPhaseRatioNeedsPodsOnBothSides(t *testing.T) {
 	for _, tc := range []struct {
 		name           string
 		haPods, dfPods int
@@ -90,8 +90,8 @@ func TestMemRatioNeedsPodsOnBothSides(t *testing.T) {
 			profileHA + "/500Nodes/" + phaseUser:      {Pods: tc.haPods, AllocatedMB: 900},
 			profileDefault + "/500Nodes/" + phaseUser: {Pods: tc.dfPods, AllocatedMB: 900},
 		}
-		if _, ok := memRatio(pm, "500Nodes", allocatedPerPod); ok != tc.wantOK {
-			t.Errorf("%s: memRatio ok = %t, want %t", tc.name, ok, tc.wantOK)
+		if _, ok := userPhaseRatio(pm, "500Nodes", allocatedPerPod); ok != tc.wantOK {
+			t.Errorf("%s: userPhaseRatio ok = %t, want %t", tc.name, ok, tc.wantOK)
 		}
 	}
 }

@@ -35,9 +35,9 @@ func (pm phaseMemory) get(profile, workload, phase string) (result.PhaseMemory, 
 	return m, ok
 }
 
-// memRatio is f of the ha profile's user phase ÷ f of the default
+// userPhaseRatio is f of the ha profile's user phase ÷ f of the default
 // profile's, at the workload.
-func memRatio(pm phaseMemory, workload string, f func(result.PhaseMemory) float64) (float64, bool) {
+func userPhaseRatio(pm phaseMemory, workload string, f func(result.PhaseMemory) float64) (float64, bool) {
 	ha, okHA := pm.get(profileHA, workload, phaseUser)
 	def, okDef := pm.get(profileDefault, workload, phaseUser)
 	// A phase that bound no pod measured nothing: no data, not 0×.

@@ -81,8 +81,9 @@ type Index struct {
 	ids []map[string]uint32
 }
 
-// publishAfter is how long changes collect before the view takes them.
-const publishAfter = 100 * time.Millisecond
+// defaultPublishAfter is how long changes collect before the view takes
+// them (tests shorten or lengthen it per index).
+const defaultPublishAfter = 100 * time.Millisecond
 
 // Shared returns the index of the informer factory for the levels, shared
 // by every plugin of every profile with the same levels.
@@ -100,7 +101,7 @@ func Shared(ctx context.Context, f informers.SharedInformerFactory, levels []str
 
 // New returns an empty index for the levels (widest first).
 func New(levels []string) *Index {
-	ix := &Index{levels: levels, pending: map[string]*Node{}, publishAfter: publishAfter, ids: make([]map[string]uint32, len(levels))}
+	ix := &Index{levels: levels, pending: map[string]*Node{}, publishAfter: defaultPublishAfter, ids: make([]map[string]uint32, len(levels))}
 	ix.view.Store(&map[string]*Node{})
 	for i := range ix.ids {
 		ix.ids[i] = map[string]uint32{}
